@@ -1,0 +1,112 @@
+/**
+ * `npm run stack` / `npm start`: runs the local stack in the foreground until
+ * Ctrl-C or SIGTERM, then stops every process it started.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_PORT_BASE, isStackError, type StackInfo, startStack } from './index.ts';
+
+const HELP = `Usage: npm run stack -- [options]
+
+Runs the Docker-less Supabase stack (Postgres, PostgREST, auth, edge functions,
+webhooks, cron, Slack sink) in the foreground until Ctrl-C.
+
+Options:
+  --port-base N    API gateway on N, Postgres on N+1, the other services after
+                   (default ${DEFAULT_PORT_BASE})
+  --data-dir DIR   where the database, logs and stack.env live (default .gstack-local)
+  --reset          delete the data dir (the whole database) before starting
+  -h, --help       show this help
+`;
+
+function usage(message: string): never {
+  process.stderr.write(`error: ${message}\n\n${HELP}`);
+  process.exit(2);
+}
+
+export function describe(info: StackInfo, seconds: number, created: boolean): string {
+  const rel = path.relative(process.cwd(), info.dataDir) || '.';
+  const rows: Array<[string, string]> = [
+    ['API URL', info.apiUrl],
+    ['REST', info.restUrl],
+    ['Auth', info.authUrl],
+    ['Functions', `${info.functionsUrl}/<name>${info.functions.length ? `  (${info.functions.join(', ')})` : ''}`],
+    ['DB URL', info.dbUrl],
+    ['Slack sink', `${info.slackSinkUrl}  (received messages: ${info.slackSinkUrl}/messages)`],
+    ['Publishable key', info.publishableKey],
+    ['Secret key', info.secretKey],
+    ['anon key', info.anonKey],
+    ['service_role key', info.serviceRoleKey],
+    ['JWT secret', info.jwtSecret],
+    [
+      'Data dir',
+      `${rel}  (${created ? 'new database' : 'existing database kept'}; these values are in ${path.relative(process.cwd(), info.envFile)})`,
+    ],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return [
+    `gstack local stack is ready in ${seconds.toFixed(1)} s`,
+    '',
+    ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
+    '',
+    'Press Ctrl-C to stop.',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  let values: { 'port-base'?: string; 'data-dir'?: string; reset?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        'port-base': { type: 'string' },
+        'data-dir': { type: 'string' },
+        reset: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    usage((error as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  let portBase = DEFAULT_PORT_BASE;
+  if (values['port-base'] !== undefined) {
+    portBase = Number(values['port-base']);
+    if (!Number.isInteger(portBase) || portBase < 1024 || portBase > 65000) usage('--port-base must be an integer between 1024 and 65000');
+  }
+
+  const started = Date.now();
+  let stopping = false;
+  let stack: Awaited<ReturnType<typeof startStack>> | undefined;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the stack…`);
+    await stack?.stop();
+    console.log('Stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGHUP', () => void shutdown('SIGHUP'));
+
+  try {
+    stack = await startStack({ portBase, dataDir: values['data-dir'], reset: values.reset });
+  } catch (error) {
+    if (isStackError(error)) {
+      process.stderr.write(`error: ${error.message}\nfix: ${error.fix}\n`);
+      process.exit(error.exitCode);
+    }
+    throw error;
+  }
+  if (stopping) {
+    await stack.stop();
+    return;
+  }
+  console.log(describe(stack.info, (Date.now() - started) / 1000, stack.created));
+}
+
+await main();

@@ -1,0 +1,256 @@
+/**
+ * The Docker-less local Supabase stack: embedded Postgres 17 (bootstrapped
+ * like the Supabase image, then migrated with the supabase CLI), PostgREST 12,
+ * the auth API, Deno edge functions, one gateway port, database webhooks,
+ * cron and a Slack sink. `startStack` brings it all up and returns the
+ * connection details and a `stop` that takes every process down.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import type http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { createAuthApp } from './auth/app.ts';
+import { denoBinary } from './binaries.ts';
+import { type CronRunner, startCronRunner } from './cron.ts';
+import { StackError } from './errors.ts';
+import { FunctionsRunner } from './functions/runner.ts';
+import { createGateway, listen } from './gateway.ts';
+import { loadOrCreateKeys } from './keys.ts';
+import { assertPortsFree, DEFAULT_PORT_BASE, type PortLayout, portLayout } from './ports.ts';
+import { removeCluster, startCluster } from './postgres/cluster.ts';
+import { bootstrap, pushMigrations, reloadSchema } from './postgres/migrate.ts';
+import { startPostgrest } from './postgrest.ts';
+import { PidFile, type ServiceProcess } from './processes.ts';
+import { loadProjectConfig } from './project-config.ts';
+import { createSlackSink } from './slack-sink.ts';
+import { startWebhookDispatcher, type WebhookDispatcher } from './webhooks.ts';
+
+export { isStackError, StackError } from './errors.ts';
+export { DEFAULT_PORT_BASE, findFreePortBase } from './ports.ts';
+
+export interface StackOptions {
+  /** Folder holding supabase/ (default: this repository). */
+  projectRoot?: string;
+  /** Default `<projectRoot>/.gstack-local`. */
+  dataDir?: string;
+  portBase?: number;
+  /** Delete the data dir (database included) before starting. */
+  reset?: boolean;
+  /** Faster, non-durable Postgres settings for throwaway test stacks. */
+  ephemeral?: boolean;
+  /** More folders of functions, served next to supabase/functions (tests use this). */
+  extraFunctionDirs?: string[];
+  /** Extra environment for every function. */
+  functionEnv?: Record<string, string>;
+  log?: (line: string) => void;
+}
+
+export interface StackInfo {
+  apiUrl: string;
+  restUrl: string;
+  authUrl: string;
+  functionsUrl: string;
+  dbUrl: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  publishableKey: string;
+  secretKey: string;
+  jwtSecret: string;
+  slackSinkUrl: string;
+  dataDir: string;
+  envFile: string;
+  ports: PortLayout;
+  functions: string[];
+}
+
+export interface RunningStack {
+  info: StackInfo;
+  /** True when this start created the database (first start or --reset). */
+  created: boolean;
+  webhooks: WebhookDispatcher;
+  cron: CronRunner;
+  /** Pids of every process the stack runs right now. */
+  pids(): number[];
+  stop(): Promise<void>;
+}
+
+export function defaultProjectRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'supabase', 'config.toml'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir)
+      throw new StackError('Could not find supabase/config.toml above the local stack.', 'Run from a checkout of the repository.', 2);
+    dir = parent;
+  }
+  return dir;
+}
+
+/** The lines of `<data dir>/stack.env`. */
+export function stackEnv(info: StackInfo): string {
+  const vars: Record<string, string> = {
+    SUPABASE_URL: info.apiUrl,
+    SUPABASE_ANON_KEY: info.anonKey,
+    SUPABASE_SERVICE_ROLE_KEY: info.serviceRoleKey,
+    SUPABASE_PUBLISHABLE_KEY: info.publishableKey,
+    SUPABASE_SECRET_KEY: info.secretKey,
+    SUPABASE_DB_URL: info.dbUrl,
+    SUPABASE_JWT_SECRET: info.jwtSecret,
+    SLACK_SINK_URL: info.slackSinkUrl,
+  };
+  return `${Object.entries(vars)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n')}\n`;
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+export async function startStack(options: StackOptions = {}): Promise<RunningStack> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const projectRoot = options.projectRoot ?? defaultProjectRoot();
+  const dataDir = path.resolve(options.dataDir ?? path.join(projectRoot, '.gstack-local'));
+  const portBase = options.portBase ?? DEFAULT_PORT_BASE;
+  const ports = portLayout(portBase);
+  const logDir = path.join(dataDir, 'logs');
+
+  if (options.reset) {
+    await removeCluster(dataDir);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  await mkdir(logDir, { recursive: true });
+  const pidFile = new PidFile(path.join(dataDir, 'pids.json'));
+  const reaped = await pidFile.reapStale();
+  if (reaped.length) log(`Stopped processes left over from an earlier run: ${reaped.join(', ')}`);
+  await assertPortsFree(ports, portBase);
+
+  const config = await loadProjectConfig(projectRoot);
+  const keys = await loadOrCreateKeys(dataDir);
+  const apiUrl = `http://127.0.0.1:${ports.api}`;
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const services: ServiceProcess[] = [];
+  const functionPids = new Map<string, number>();
+  const recordPids = () =>
+    pidFile.write(
+      Object.fromEntries([
+        // Postgres is not listed: a leftover postmaster gets a clean shutdown from startCluster.
+        ...services.filter((s) => s.name !== 'postgres').map((s) => [s.name, { pid: s.pid, command: s.child.spawnargs[0] ?? '' }]),
+        ...[...functionPids].map(([name, pid]) => [`function-${name}`, { pid, command: denoBinary() }]),
+      ]),
+    );
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((e: Error) => log(`[stack] while stopping: ${e.message}`));
+    await pidFile.write({}).catch(() => {});
+  };
+
+  try {
+    const cluster = await startCluster({ dataDir, logDir, port: ports.db, ephemeral: options.ephemeral });
+    services.push(cluster.process);
+    cleanups.push(() => cluster.stop());
+    await bootstrap(cluster.url);
+    await pushMigrations(cluster.url, projectRoot);
+
+    const postgrest = await startPostgrest({
+      dbPort: ports.db,
+      port: ports.postgrest,
+      adminPort: ports.postgrestAdmin,
+      jwtSecret: keys.jwtSecret,
+      logDir,
+      maxRows: config.maxRows,
+    });
+    services.push(postgrest);
+    cleanups.push(() => postgrest.stop('SIGTERM', 3000));
+    await reloadSchema(cluster.url);
+
+    const pool = new pg.Pool({ connectionString: cluster.url, max: 5 });
+    cleanups.push(() => pool.end());
+    const auth = createAuthApp({ pool, jwtSecret: keys.jwtSecret, issuer: `${apiUrl}/auth/v1`, config: config.auth });
+
+    const functionDirs = [path.join(projectRoot, 'supabase', 'functions'), ...(options.extraFunctionDirs ?? [])];
+    const functions = new FunctionsRunner({
+      dirs: functionDirs,
+      firstPort: ports.functionsFirst,
+      lastPort: ports.functionsLast,
+      logDir,
+      log,
+      env: {
+        SUPABASE_URL: apiUrl,
+        SUPABASE_ANON_KEY: keys.anonKey,
+        SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey,
+        SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: keys.publishableKey }),
+        SUPABASE_SECRET_KEYS: JSON.stringify({ default: keys.secretKey }),
+        SUPABASE_DB_URL: cluster.url,
+        ...options.functionEnv,
+      },
+      onSpawn: (name, pid) => {
+        functionPids.set(name, pid);
+        void recordPids();
+      },
+    });
+    cleanups.push(() => functions.close());
+
+    const gateway = createGateway({
+      port: ports.api,
+      postgrestPort: ports.postgrest,
+      keys,
+      auth,
+      functions,
+      functionsWithoutJwt: new Set(
+        Object.entries(config.functions)
+          .filter(([, f]) => !f.verifyJwt)
+          .map(([name]) => name),
+      ),
+    });
+    await listen(gateway, ports.api);
+    cleanups.push(() => closeServer(gateway));
+
+    const sink = createSlackSink({ dataDir, log });
+    await listen(sink, ports.slackSink);
+    cleanups.push(() => closeServer(sink));
+
+    const webhooks = await startWebhookDispatcher({ dbUrl: cluster.url, apiUrl, serviceRoleKey: keys.serviceRoleKey, log });
+    cleanups.push(() => webhooks.close());
+    const cron = await startCronRunner({ dbUrl: cluster.url, apiUrl, serviceRoleKey: keys.serviceRoleKey, log });
+    cleanups.push(() => cron.close());
+
+    await recordPids();
+    const info: StackInfo = {
+      apiUrl,
+      restUrl: `${apiUrl}/rest/v1`,
+      authUrl: `${apiUrl}/auth/v1`,
+      functionsUrl: `${apiUrl}/functions/v1`,
+      dbUrl: cluster.url,
+      anonKey: keys.anonKey,
+      serviceRoleKey: keys.serviceRoleKey,
+      publishableKey: keys.publishableKey,
+      secretKey: keys.secretKey,
+      jwtSecret: keys.jwtSecret,
+      slackSinkUrl: `http://127.0.0.1:${ports.slackSink}`,
+      dataDir,
+      envFile: path.join(dataDir, 'stack.env'),
+      ports,
+      functions: functions.names(),
+    };
+    await writeFile(info.envFile, stackEnv(info), { mode: 0o600 });
+    return {
+      info,
+      created: cluster.created,
+      webhooks,
+      cron,
+      pids: () => [...services.map((s) => s.pid), ...Object.values(functions.pids())],
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Port layout and availability checks. Every service's port is derived from
+ * one base so that several stacks (a developer's and a test run's) can coexist.
+ */
+import net from 'node:net';
+import { StackError } from './errors.ts';
+
+export interface PortLayout {
+  /** The gateway: /rest/v1, /auth/v1, /functions/v1. */
+  api: number;
+  db: number;
+  postgrest: number;
+  postgrestAdmin: number;
+  slackSink: number;
+  /** First port handed to Deno function servers; each function takes the next one. */
+  functionsFirst: number;
+  functionsLast: number;
+}
+
+export const DEFAULT_PORT_BASE = 54321;
+const FUNCTION_PORT_SLOTS = 20;
+/** How many consecutive ports a stack occupies from its base. */
+export const PORT_SPAN = 10 + FUNCTION_PORT_SLOTS;
+
+export function portLayout(base: number): PortLayout {
+  return {
+    api: base,
+    db: base + 1,
+    postgrest: base + 2,
+    postgrestAdmin: base + 3,
+    slackSink: base + 4,
+    functionsFirst: base + 10,
+    functionsLast: base + 10 + FUNCTION_PORT_SLOTS - 1,
+  };
+}
+
+/** Resolves true when nothing listens on 127.0.0.1:port. */
+export function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => {
+      server.close(() => resolve(true));
+    });
+  });
+}
+
+const SERVICE_NAMES: Record<keyof Omit<PortLayout, 'functionsLast'>, string> = {
+  api: 'API gateway',
+  db: 'Postgres',
+  postgrest: 'PostgREST',
+  postgrestAdmin: 'PostgREST admin',
+  slackSink: 'Slack sink',
+  functionsFirst: 'edge functions',
+};
+
+/** Throws a StackError naming the first taken port and how to get around it. */
+export async function assertPortsFree(layout: PortLayout, base: number): Promise<void> {
+  for (const [key, name] of Object.entries(SERVICE_NAMES)) {
+    const port = layout[key as keyof PortLayout];
+    if (!(await isPortFree(port))) {
+      throw new StackError(
+        `Port ${port} (${name}) is already in use.`,
+        `Stop whatever listens there (\`ss -ltnp 'sport = :${port}'\` shows it; maybe another stack is running) or start on other ports with --port-base ${base + 100}.`,
+      );
+    }
+  }
+}
+
+/** Finds a base with PORT_SPAN consecutive free ports, for private test stacks. */
+export async function findFreePortBase(from = 20000, to = 60000): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = from + Math.floor(Math.random() * ((to - from - PORT_SPAN) / 10)) * 10;
+    const layout = portLayout(base);
+    const ports = [layout.api, layout.db, layout.postgrest, layout.postgrestAdmin, layout.slackSink];
+    for (let p = layout.functionsFirst; p <= layout.functionsLast; p++) ports.push(p);
+    const free = await Promise.all(ports.map(isPortFree));
+    if (free.every(Boolean)) return base;
+  }
+  throw new StackError('Could not find a free range of ports.', 'Free some ports or pass --port-base.');
+}

@@ -1,0 +1,4 @@
+/** @gstack/core: runtime-neutral code shared by the client (Node) and the functions (Deno). */
+export * from './api-keys.ts';
+export * from './html.ts';
+export * from './webhook.ts';
