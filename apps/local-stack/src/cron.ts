@@ -1,7 +1,8 @@
 /**
  * A pg_cron stand-in. Migrations that would `cron.schedule(...)` a function
  * call insert the job into `local_stack.cron_jobs` when pg_cron is absent; this
- * runner reads that table (at start and every 30 s), and on each tick of a
+ * runner reads that table (at start, whenever it changes, and every 30 s as a
+ * safety net), and on each tick of a
  * job's cron expression (UTC, as pg_cron) POSTs its body to
  * `/functions/v1/<function_name>` with the service-role JWT.
  */
@@ -33,6 +34,11 @@ export interface CronRunner {
 
 export async function startCronRunner(options: CronOptions): Promise<CronRunner> {
   const pool = new pg.Pool({ connectionString: options.dbUrl, max: 1 });
+  const listener = new pg.Client({ connectionString: options.dbUrl });
+  let closing = false;
+  listener.on('error', (error) => {
+    if (!closing) options.log(`[cron] listener error: ${error.message}`);
+  });
   const scheduled = new Map<string, { job: CronJob; cron: Cron }>();
 
   async function invoke(job: CronJob): Promise<number> {
@@ -52,7 +58,14 @@ export async function startCronRunner(options: CronOptions): Promise<CronRunner>
     }
   }
 
-  async function reload(): Promise<void> {
+  // Reloads run one at a time so a burst of changes never double-schedules a job.
+  let reloading: Promise<void> = Promise.resolve();
+  function reload(): Promise<void> {
+    reloading = reloading.then(loadJobs, loadJobs);
+    return reloading;
+  }
+
+  async function loadJobs(): Promise<void> {
     const { rows } = await pool.query<CronJob>('select jobname, schedule, function_name, body from local_stack.cron_jobs order by jobname');
     const seen = new Set<string>();
     for (const job of rows) {
@@ -80,6 +93,9 @@ export async function startCronRunner(options: CronOptions): Promise<CronRunner>
   }
 
   await reload();
+  await listener.connect();
+  await listener.query('listen local_cron_changed');
+  listener.on('notification', () => void reload().catch((e: Error) => options.log(`[cron] reload failed: ${e.message}`)));
   const timer = setInterval(
     () => void reload().catch((e: Error) => options.log(`[cron] reload failed: ${e.message}`)),
     options.reloadMs ?? 30_000,
@@ -96,7 +112,9 @@ export async function startCronRunner(options: CronOptions): Promise<CronRunner>
     },
     reload,
     async close() {
+      closing = true;
       clearInterval(timer);
+      await listener.end().catch(() => {});
       for (const { cron } of scheduled.values()) cron.stop();
       await pool.end().catch(() => {});
     },

@@ -28,7 +28,7 @@ import { createSlackSink } from './slack-sink.ts';
 import { startWebhookDispatcher, type WebhookDispatcher } from './webhooks.ts';
 
 export { isStackError, StackError } from './errors.ts';
-export { DEFAULT_PORT_BASE, findFreePortBase } from './ports.ts';
+export { DEFAULT_PORT_BASE, findFreePortBase, portLayout } from './ports.ts';
 
 export interface StackOptions {
   /** Folder holding supabase/ (default: this repository). */

@@ -1,4 +1,6 @@
 /** @gstack/core: runtime-neutral code shared by the client (Node) and the functions (Deno). */
 export * from './api-keys.ts';
 export * from './html.ts';
+export * from './sync-config.ts';
+export * from './validation.ts';
 export * from './webhook.ts';

@@ -177,3 +177,18 @@ create table if not exists local_stack.cron_jobs (
   body jsonb not null default '{}'::jsonb,
   created_at timestamptz not null default now()
 );
+
+-- The cron runner reloads its jobs as soon as this table changes.
+create or replace function local_stack.cron_jobs_changed() returns trigger
+  language plpgsql set search_path = ''
+as $$
+begin
+  perform pg_notify('local_cron_changed', '');
+  return null;
+end
+$$;
+
+drop trigger if exists cron_jobs_changed on local_stack.cron_jobs;
+create trigger cron_jobs_changed
+  after insert or update or delete or truncate on local_stack.cron_jobs
+  for each statement execute function local_stack.cron_jobs_changed();

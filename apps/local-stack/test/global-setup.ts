@@ -1,0 +1,38 @@
+/**
+ * Vitest global setup for the `stack` project: one private local stack per
+ * test run, on free ports and a throwaway data dir, with the test fixture
+ * functions served next to supabase/functions. Tests read its connection
+ * details with `stackInfo()` from ./harness.ts.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
+import { findFreePortBase, portLayout, startStack } from '../src/index.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export default async function setup(project: TestProject) {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gstack-test-stack-'));
+  await chmod(dataDir, 0o755);
+  // The stack's own log lines (function output, webhook and cron deliveries) for post-mortems.
+  const logDir = path.resolve(here, '../../../.gstack-test');
+  mkdirSync(logDir, { recursive: true });
+  const logFile = path.join(logDir, 'stack.log');
+  const portBase = await findFreePortBase();
+  const stack = await startStack({
+    portBase,
+    dataDir,
+    ephemeral: true,
+    extraFunctionDirs: [path.join(here, 'fixtures', 'functions')],
+    functionEnv: { SLACK_SINK_URL: `http://127.0.0.1:${portLayout(portBase).slackSink}` },
+    log: (line) => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`),
+  });
+  project.provide('stack', stack.info);
+  return async () => {
+    await stack.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * What integration tests use to reach the private stack the global setup
+ * started: its connection details, supabase-js clients, SQL as the database
+ * owner, and polling helpers that wait for an outcome instead of sleeping.
+ */
+import { createSupabase, memoryStorage } from '@gstack/client/supabase';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import pg from 'pg';
+import { inject } from 'vitest';
+import type { StackInfo } from '../src/index.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stack: StackInfo;
+  }
+}
+
+export function stackInfo(): StackInfo {
+  return inject('stack');
+}
+
+/** A supabase-js client with the anon key (or the given key) and fresh memory storage. */
+export function anonClient(key = stackInfo().anonKey): SupabaseClient {
+  return createSupabase({ url: stackInfo().apiUrl, key, storage: memoryStorage() });
+}
+
+export function serviceClient(): SupabaseClient {
+  return createSupabase({ url: stackInfo().apiUrl, key: stackInfo().serviceRoleKey });
+}
+
+/** Runs SQL as the database owner (for test set-up only, never for assertions about RLS). */
+export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: stackInfo().dbUrl });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+let counter = 0;
+/** A name unique within this run, for users, tables and webhook paths. */
+export function unique(prefix: string): string {
+  counter += 1;
+  return `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter}`;
+}
+
+/** Signs up a fresh user and returns a client holding their session. */
+export async function signedInClient(): Promise<{ client: SupabaseClient; email: string; password: string; userId: string }> {
+  const client = anonClient();
+  const email = `${unique('user')}@example.test`.toLowerCase();
+  const password = 'correct horse battery';
+  const { data, error } = await client.auth.signUp({ email, password });
+  if (error || !data.user) throw new Error(`sign-up failed: ${error?.message}`);
+  return { client, email, password, userId: data.user.id };
+}
+
+/**
+ * Calls `probe` until it returns something other than undefined, or fails
+ * after `timeoutMs` with `what` in the message. For outcomes that arrive
+ * asynchronously (webhooks, schema reloads), never a fixed sleep.
+ */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 20;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 250);
+  }
+}
+
+/** Reloads PostgREST's schema cache and waits until `table` is visible through the API. */
+export async function exposeTable(table: string): Promise<void> {
+  await sql("notify pgrst, 'reload schema'");
+  const client = serviceClient();
+  await eventually(`PostgREST to see ${table}`, async () => {
+    const { error } = await client.from(table).select('*', { head: true, count: 'exact' });
+    return error ? undefined : true;
+  });
+}
+
+/** Messages the Slack sink recorded for one webhook path. */
+export async function sinkMessages(pathName: string): Promise<Array<{ path: string; payload: Record<string, unknown> }>> {
+  const res = await fetch(`${stackInfo().slackSinkUrl}/messages?path=${encodeURIComponent(pathName)}`);
+  return (await res.json()) as Array<{ path: string; payload: Record<string, unknown> }>;
+}

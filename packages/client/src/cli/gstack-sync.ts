@@ -1,0 +1,23 @@
+/** `gstack-sync`: connect this machine to the team's Supabase store. */
+import { Command } from 'commander';
+import { registerStatus } from '../commands/sync/status.ts';
+import { runCli } from './run.ts';
+import { VERSION } from './version.ts';
+
+export function buildSyncProgram(): Command {
+  const program = new Command('gstack-sync')
+    .description("Sync eval results and activity with your team's Supabase store.")
+    .version(VERSION, '-v, --version')
+    .addHelpText(
+      'after',
+      `
+Configuration (later layers win):
+  .gstack-sync.json at the repository root   { "supabase_url", "anon_key", "team_slug" }
+  GSTACK_SUPABASE_URL, GSTACK_SUPABASE_ANON_KEY, GSTACK_TEAM, GSTACK_SYNC_TOKEN (CI ingest token)
+  GSTACK_STATE_DIR                           local state (default ~/.gstack)`,
+    );
+  registerStatus(program);
+  return program;
+}
+
+await runCli(buildSyncProgram());

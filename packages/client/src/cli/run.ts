@@ -1,0 +1,33 @@
+/**
+ * The edge of every CLI: parses argv with commander, renders user errors
+ * without stack traces, and turns outcomes into exit codes
+ * (0 ok, 1 failed/refused, 2 usage or config error).
+ */
+import { type Command, CommanderError } from 'commander';
+import { isUserError } from '../errors.ts';
+
+export async function runCli(program: Command, argv: string[] = process.argv): Promise<void> {
+  program.exitOverride();
+  program.showHelpAfterError('(run with --help for usage)');
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const benign = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
+      process.exitCode = benign ? 0 : 2;
+      return;
+    }
+    if (isUserError(error)) {
+      process.stderr.write(`error: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    throw error;
+  }
+}
+
+/** Prints a value as JSON on stdout (the only thing `--json` commands print there). */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
