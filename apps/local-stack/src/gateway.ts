@@ -79,6 +79,8 @@ export function createGateway(options: GatewayOptions): http.Server {
     }
     const token = bearer(req.headers.authorization);
     if (!token || token === apikey) req.headers.authorization = `Bearer ${entry.jwt}`;
+    // The key is a credential, not a filter: upstream services never see it in the query.
+    url.searchParams.delete('apikey');
     return true;
   }
 

@@ -19,7 +19,7 @@ import { FunctionsRunner } from './functions/runner.ts';
 import { createGateway, listen } from './gateway.ts';
 import { loadOrCreateKeys } from './keys.ts';
 import { assertPortsFree, DEFAULT_PORT_BASE, type PortLayout, portLayout } from './ports.ts';
-import { removeCluster, startCluster } from './postgres/cluster.ts';
+import { removeCluster, startCluster, stopLeftoverPostmaster } from './postgres/cluster.ts';
 import { bootstrap, pushMigrations, reloadSchema } from './postgres/migrate.ts';
 import { startPostgrest } from './postgrest.ts';
 import { PidFile, type ServiceProcess } from './processes.ts';
@@ -120,14 +120,17 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const ports = portLayout(portBase);
   const logDir = path.join(dataDir, 'logs');
 
+  // Leftovers of a run that was killed go first: they hold the ports and the data dir.
+  const pidFile = new PidFile(path.join(dataDir, 'pids.json'));
+  const reaped = await pidFile.reapStale();
+  const postmaster = await stopLeftoverPostmaster(dataDir);
+  if (postmaster) reaped.push(`postgres (pid ${postmaster})`);
+  if (reaped.length) log(`Stopped processes left over from an earlier run: ${reaped.join(', ')}`);
   if (options.reset) {
     await removeCluster(dataDir);
     await rm(dataDir, { recursive: true, force: true });
   }
   await mkdir(logDir, { recursive: true });
-  const pidFile = new PidFile(path.join(dataDir, 'pids.json'));
-  const reaped = await pidFile.reapStale();
-  if (reaped.length) log(`Stopped processes left over from an earlier run: ${reaped.join(', ')}`);
   await assertPortsFree(ports, portBase);
 
   const config = await loadProjectConfig(projectRoot);

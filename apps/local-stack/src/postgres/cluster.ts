@@ -85,15 +85,19 @@ export async function removeCluster(dataDir: string): Promise<void> {
   await rm(clusterDir(dataDir), { recursive: true, force: true });
 }
 
-/** Stops a postmaster that a previous, killed stack left running on this data dir. */
-async function stopStalePostmaster(pgdata: string): Promise<boolean> {
+/**
+ * Stops a postmaster that a previous, killed stack left running on this data
+ * dir (a clean "fast shutdown", so no recovery is needed). Returns its pid.
+ */
+export async function stopLeftoverPostmaster(dataDir: string): Promise<number | undefined> {
+  const pgdata = clusterDir(dataDir);
   const pidFile = path.join(pgdata, 'postmaster.pid');
-  if (!existsSync(pidFile)) return false;
+  if (!existsSync(pidFile)) return undefined;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!pid || !isAlive(pid) || !commandLine(pid).includes(pgdata)) return false;
+  if (!pid || !isAlive(pid) || !commandLine(pid).includes(pgdata)) return undefined;
   process.kill(pid, 'SIGINT');
-  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-  return true;
+  for (let i = 0; i < 150 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  return pid;
 }
 
 async function initdb(pgdata: string, who: RunAs, logDir: string): Promise<void> {
@@ -141,7 +145,6 @@ export interface RunningCluster {
 export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {
   const who = runAs();
   const pgdata = clusterDir(options.dataDir);
-  await stopStalePostmaster(pgdata);
   const created = !existsSync(path.join(pgdata, 'PG_VERSION'));
   if (created) await initdb(pgdata, who, options.logDir);
 

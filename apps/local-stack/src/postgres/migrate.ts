@@ -71,6 +71,6 @@ export async function reloadSchema(url: string): Promise<void> {
 }
 
 /** The local cluster speaks plain TCP on loopback; say so rather than let the CLI warn. */
-function withSslDisabled(url: string): string {
+export function withSslDisabled(url: string): string {
   return url.includes('sslmode=') ? url : `${url}${url.includes('?') ? '&' : '?'}sslmode=disable`;
 }

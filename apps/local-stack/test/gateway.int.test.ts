@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { anonClient, stackInfo } from './harness.ts';
+
+describe('gateway', () => {
+  it('refuses REST requests without an apikey or with a wrong one', async () => {
+    const missing = await fetch(`${stackInfo().restUrl}/`);
+    expect(missing.status).toBe(401);
+    expect(await missing.json()).toEqual({
+      message: 'No API key found in request',
+      hint: 'No `apikey` request header or url param was found.',
+    });
+
+    const wrong = await fetch(`${stackInfo().restUrl}/`, { headers: { apikey: 'sb_publishable_wrong' } });
+    expect(wrong.status).toBe(401);
+    expect((await wrong.json()).message).toBe('Invalid API key');
+
+    const wrongJwt = await fetch(`${stackInfo().authUrl}/settings`, { headers: { apikey: `${stackInfo().anonKey}x` } });
+    expect(wrongJwt.status).toBe(401);
+  });
+
+  it('accepts every valid key kind, in the header or the query string', async () => {
+    const { anonKey, serviceRoleKey, publishableKey, secretKey, restUrl } = stackInfo();
+    for (const key of [anonKey, serviceRoleKey, publishableKey, secretKey]) {
+      const res = await fetch(`${restUrl}/`, { headers: { apikey: key } });
+      expect(res.status, key.slice(0, 20)).toBe(200);
+    }
+    const viaQuery = await fetch(`${restUrl}/?apikey=${encodeURIComponent(publishableKey)}`);
+    expect(viaQuery.status).toBe(200);
+  });
+
+  it('answers CORS preflights', async () => {
+    const res = await fetch(`${stackInfo().restUrl}/anything`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:3000',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'apikey, authorization, x-client-info',
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-headers')).toBe('apikey, authorization, x-client-info');
+    expect(res.headers.get('access-control-allow-methods')).toContain('POST');
+  });
+
+  it('serves supabase/functions/health through /functions/v1', async () => {
+    const { data, error } = await anonClient().functions.invoke('health', { method: 'GET' });
+    expect(error).toBeNull();
+    expect(data).toMatchObject({ status: 'ok', database: 'ok' });
+  });
+
+  it('forwards method, path, query and body to a function, with the role from the key', async () => {
+    const res = await fetch(`${stackInfo().functionsUrl}/echo/deep/path?x=1`, {
+      method: 'POST',
+      headers: { apikey: stackInfo().publishableKey, 'content-type': 'text/plain' },
+      body: 'hello',
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await res.json()).toEqual({
+      method: 'POST',
+      path: '/echo/deep/path',
+      query: { x: '1' },
+      role: 'anon',
+      body: 'hello',
+      supabase_url: stackInfo().apiUrl,
+    });
+  });
+
+  it('requires a valid JWT for functions and reports unknown ones', async () => {
+    const noJwt = await fetch(`${stackInfo().functionsUrl}/echo`);
+    expect(noJwt.status).toBe(401);
+    const badJwt = await fetch(`${stackInfo().functionsUrl}/echo`, { headers: { authorization: 'Bearer not-a-jwt' } });
+    expect(badJwt.status).toBe(401);
+    const unknown = await fetch(`${stackInfo().functionsUrl}/no-such-function`, { headers: { apikey: stackInfo().anonKey } });
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).code).toBe('NOT_FOUND');
+  });
+
+  it('keeps auth routes a browser opens reachable without an apikey', async () => {
+    const health = await fetch(`${stackInfo().authUrl}/health`);
+    expect(health.status).toBe(200);
+    const settings = await fetch(`${stackInfo().authUrl}/settings`);
+    expect(settings.status).toBe(401);
+  });
+});
