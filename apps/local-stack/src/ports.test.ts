@@ -1,0 +1,34 @@
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { isStackError } from './errors.ts';
+import { assertPortsFree, findFreePortBase, isPortFree, portLayout } from './ports.ts';
+
+describe('port layout', () => {
+  it('puts the API on the base and the database right after it, like Supabase', () => {
+    const layout = portLayout(54321);
+    expect(layout.api).toBe(54321);
+    expect(layout.db).toBe(54322);
+    const all = [layout.api, layout.db, layout.postgrest, layout.postgrestAdmin, layout.slackSink, layout.functionsFirst];
+    expect(new Set(all).size).toBe(all.length);
+    expect(layout.functionsLast).toBeGreaterThan(layout.functionsFirst);
+  });
+
+  it('names a taken port and how to get around it', async () => {
+    const base = await findFreePortBase();
+    const port = portLayout(base).db;
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    try {
+      expect(await isPortFree(port)).toBe(false);
+      const caught = await assertPortsFree(portLayout(base), base).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(isStackError(caught)).toBe(true);
+      expect((caught as Error).message).toBe(`Port ${port} (Postgres) is already in use.`);
+      expect((caught as { fix: string }).fix).toContain(`--port-base ${base + 100}`);
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const bin = (name: string) => fileURLToPath(new URL(`../../bin/${name}.js`, import.meta.url));
+
+function run(name: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
+  const result = spawnSync(process.execPath, [bin(name), ...args], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH, HOME: os.tmpdir(), ...options.env },
+    encoding: 'utf8',
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('gstack and gstack-sync entry points', () => {
+  it('print help and exit 0', () => {
+    const gstack = run('gstack', ['--help']);
+    expect(gstack.code).toBe(0);
+    expect(gstack.stdout).toContain('Usage: gstack');
+    const sync = run('gstack-sync', ['--help']);
+    expect(sync.code).toBe(0);
+    expect(sync.stdout).toContain('Usage: gstack-sync');
+    expect(sync.stdout).toContain('status');
+  });
+
+  it('exit 2 on an unknown option, without a stack trace', () => {
+    const result = run('gstack-sync', ['--no-such-flag']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("unknown option '--no-such-flag'");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('status --json reports the configuration and its sources', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'gstack-cli-'));
+    mkdirSync(path.join(root, '.git'));
+    writeFileSync(
+      path.join(root, '.gstack-sync.json'),
+      JSON.stringify({ supabase_url: 'http://127.0.0.1:54321', anon_key: 'sb_publishable_abc', team_slug: 'acme' }),
+    );
+    const result = run('gstack-sync', ['status', '--json'], { cwd: root, env: { GSTACK_STATE_DIR: path.join(root, 'state') } });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      configured: true,
+      config_file: path.join(root, '.gstack-sync.json'),
+      supabase_url: { value: 'http://127.0.0.1:54321', source: '.gstack-sync.json' },
+      anon_key: { kind: 'publishable', source: '.gstack-sync.json' },
+      team: { value: 'acme', source: '.gstack-sync.json' },
+      ci_token: null,
+      state_dir: path.join(root, 'state'),
+    });
+  });
+
+  it('status exits 2 naming the file and field of a bad config', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'gstack-cli-'));
+    mkdirSync(path.join(root, '.git'));
+    writeFileSync(
+      path.join(root, '.gstack-sync.json'),
+      JSON.stringify({ supabase_url: 'nope', anon_key: 'sb_publishable_abc', team_slug: 'acme' }),
+    );
+    const result = run('gstack-sync', ['status'], { cwd: root });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `error: ${path.join(root, '.gstack-sync.json')}: supabase_url: an http(s) URL such as https://<project>.supabase.co\n`,
+    );
+  });
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { escapeHtml, html } from './html.ts';
+
+describe('escapeHtml', () => {
+  it.each([
+    ['<script>alert("x")</script>', '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'],
+    ["it's & done", 'it&#39;s &amp; done'],
+    ['plain', 'plain'],
+    [null, ''],
+    [undefined, ''],
+    [42, '42'],
+  ])('escapes %j', (input, expected) => {
+    expect(escapeHtml(input)).toBe(expected);
+  });
+});
+
+describe('html template', () => {
+  it('escapes interpolations but not nested html', () => {
+    const name = '<b>Eve</b>';
+    const inner = html`<em>${name}</em>`;
+    expect(html`<p title="${'"quoted"'}">${inner}</p>`.toString()).toBe(
+      '<p title="&quot;quoted&quot;"><em>&lt;b&gt;Eve&lt;/b&gt;</em></p>',
+    );
+  });
+
+  it('joins arrays and drops null, undefined and false', () => {
+    const items = ['a<', 'b>'].map((x) => html`<li>${x}</li>`);
+    expect(html`<ul>${items}${null}${undefined}${false}</ul>`.toString()).toBe('<ul><li>a&lt;</li><li>b&gt;</li></ul>');
+  });
+});
