@@ -3,11 +3,10 @@
  * every migration in supabase/migrations, applied by the real supabase CLI so
  * local and hosted databases are migrated the same way.
  */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
-import { supabaseCliBinary } from '../binaries.ts';
 import { StackError } from '../errors.ts';
+import { runSupabaseCli, withSslDisabled } from './supabase-cli.ts';
 
 const BOOTSTRAP_SQL = new URL('./bootstrap.sql', import.meta.url);
 
@@ -24,39 +23,17 @@ export async function bootstrap(url: string): Promise<void> {
   }
 }
 
-export interface MigrateResult {
-  output: string;
-}
-
 /** Runs `supabase db push --remote=<url> --include-all --yes` from the project root. */
-export async function pushMigrations(url: string, projectRoot: string): Promise<MigrateResult> {
-  const cli = supabaseCliBinary();
+export async function pushMigrations(url: string, projectRoot: string): Promise<string> {
   const args = ['db', 'push', `--remote=${withSslDisabled(url)}`, '--include-all', '--yes', '--workdir', projectRoot];
-  return new Promise((resolve, reject) => {
-    const child = spawn(cli, args, {
-      cwd: projectRoot,
-      env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    child.on('error', (error) => reject(new StackError(`Could not run the supabase CLI: ${error.message}`, 'Run `npm install`.')));
-    child.on('close', (code) => {
-      if (code === 0) resolve({ output });
-      else
-        reject(
-          new StackError(
-            `Applying migrations failed (supabase db push exited with ${code}):\n${output.trim()}`,
-            'Fix the migration named above; the database keeps every migration that applied before it.',
-          ),
-        );
-    });
-  });
+  const { exitCode, output } = await runSupabaseCli(args, projectRoot);
+  if (exitCode !== 0) {
+    throw new StackError(
+      `Applying migrations failed (supabase db push exited with ${exitCode}):\n${output.trim()}`,
+      'Fix the migration named above; the database keeps every migration that applied before it.',
+    );
+  }
+  return output;
 }
 
 /** Tells PostgREST to reload its schema cache (after migrations or test DDL). */
@@ -68,9 +45,4 @@ export async function reloadSchema(url: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-/** The local cluster speaks plain TCP on loopback; say so rather than let the CLI warn. */
-export function withSslDisabled(url: string): string {
-  return url.includes('sslmode=') ? url : `${url}${url.includes('?') ? '&' : '?'}sslmode=disable`;
 }
