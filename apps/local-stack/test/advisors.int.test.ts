@@ -11,7 +11,7 @@ describe('supabase db advisors on the migrated stack', () => {
 
   it('fails on a public table without RLS (so the check above means something)', async () => {
     const table = unique('unsafe');
-    await sql(`create table public.${table} (id int)`);
+    await sql(`create table public.${table} (id int); grant select on public.${table} to anon`);
     try {
       const result = await runAdvisors(stackInfo().dbUrl, 'warn');
       expect(result.exitCode).not.toBe(0);

@@ -14,6 +14,10 @@ beforeAll(async () => {
       is_public boolean not null default false
     );
     alter table public.${table} enable row level security;
+    -- Our migrations revoke Supabase's default grants, so tables grant explicitly.
+    grant select on public.${table} to anon;
+    grant select, insert on public.${table} to authenticated;
+    grant all on public.${table} to service_role;
     create policy "Anyone can read public notes" on public.${table} for select to anon using (is_public);
     create policy "Users can read public notes and their own" on public.${table} for select to authenticated
       using (is_public or owner = (select auth.uid()));

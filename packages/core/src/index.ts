@@ -1,5 +1,6 @@
 /** @gstack/core: runtime-neutral code shared by the client (Node) and the functions (Deno). */
 export * from './api-keys.ts';
+export type { Database, Json, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
 export * from './html.ts';
 export * from './sync-config.ts';
 export * from './validation.ts';

@@ -5,7 +5,9 @@ import { StackError } from '../errors.ts';
 
 export interface CliResult {
   exitCode: number;
+  /** stdout and stderr, interleaved as they arrived (for error messages). */
   output: string;
+  stdout: string;
 }
 
 export function runSupabaseCli(args: string[], cwd?: string): Promise<CliResult> {
@@ -16,13 +18,16 @@ export function runSupabaseCli(args: string[], cwd?: string): Promise<CliResult>
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    const collect = (d: Buffer) => {
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
       output += d.toString();
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
     child.on('error', (error) => reject(new StackError(`Could not run the supabase CLI: ${error.message}`, 'Run `npm install`.')));
-    child.on('close', (code) => resolve({ exitCode: code ?? 1, output }));
+    child.on('close', (code) => resolve({ exitCode: code ?? 1, output, stdout }));
   });
 }
 
