@@ -15,7 +15,12 @@ export default defineConfig({
       {
         test: {
           name: 'stack',
-          include: ['packages/*/{src,test}/**/*.int.test.ts', 'apps/*/{src,test}/**/*.int.test.ts', 'scripts/**/*.int.test.ts'],
+          include: [
+            'packages/*/{src,test}/**/*.int.test.ts',
+            'apps/*/{src,test}/**/*.int.test.ts',
+            'supabase/tests/**/*.int.test.ts',
+            'scripts/**/*.int.test.ts',
+          ],
           globalSetup: ['apps/local-stack/test/global-setup.ts'],
           // Requests go through real Postgres, PostgREST and Deno processes; a
           // Deno function's first request includes its cold start.

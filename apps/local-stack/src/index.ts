@@ -29,6 +29,7 @@ import { startWebhookDispatcher, type WebhookDispatcher } from './webhooks.ts';
 
 export { isStackError, StackError } from './errors.ts';
 export { DEFAULT_PORT_BASE, findFreePortBase, portLayout } from './ports.ts';
+export { DATABASE_TYPES_FILE, generateDatabaseTypes } from './postgres/types.ts';
 
 export interface StackOptions {
   /** Folder holding supabase/ (default: this repository). */

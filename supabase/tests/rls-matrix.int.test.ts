@@ -1,0 +1,352 @@
+/**
+ * The RLS test matrix: every table × {anon, outsider, member, admin, service role} ×
+ * {select, insert, update, delete}, through supabase-js and PostgREST with real JWTs.
+ *
+ * Each cell is one letter:
+ *   select  R = the row is visible        0 = filtered to zero rows   D = denied (42501 / 401)
+ *   insert  I = inserted                  D = denied
+ *   update  U = the row changed           0 = no row matched          D = denied
+ *   delete  X = the row is gone           0 = no row matched          D = denied
+ * Outcomes are judged from the service role's view of the table, not from what the caller
+ * was told, so a silently ignored write cannot pass as a success.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DATABASE_TYPES_FILE, defaultProjectRoot } from '@gstack/local-stack';
+import { anonClient, serviceClient, signedInClient, unique } from '@gstack/local-stack/testing';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+type Identity = 'anon' | 'outsider' | 'member' | 'admin' | 'service';
+const IDENTITIES: Identity[] = ['anon', 'outsider', 'member', 'admin', 'service'];
+
+// prettier-ignore
+const EXPECTED: Record<string, Record<Identity, string>> = {
+  //                    anon     outsider  member   admin    service
+  teams: { anon: 'DDDD', outsider: '0D00', member: 'RD00', admin: 'RDUX', service: 'RIUX' },
+  team_members: { anon: 'DDDD', outsider: '0D0D', member: 'RD0D', admin: 'RD0D', service: 'RIUX' },
+  team_invites: { anon: 'DDDD', outsider: '0DD0', member: '0DD0', admin: 'RDDX', service: 'RIUX' },
+  team_tokens: { anon: 'DDDD', outsider: '0DDD', member: '0DDD', admin: 'RDDD', service: 'RIUX' },
+  team_settings: { anon: 'DDDD', outsider: '0D00', member: '0D00', admin: 'RIUX', service: 'RIUX' },
+  eval_runs: { anon: 'DDDD', outsider: '0DD0', member: 'RID0', admin: 'RIDX', service: 'RIUX' },
+  eval_results: { anon: 'DDDD', outsider: '0DD0', member: 'RID0', admin: 'RIDX', service: 'RIUX' },
+  eval_attempts: { anon: 'DDDD', outsider: '0DD0', member: 'RID0', admin: 'RIDX', service: 'RIUX' },
+  eval_costs: { anon: 'DDDD', outsider: '0DD0', member: 'RID0', admin: 'RIDX', service: 'RIUX' },
+  judge_cache: { anon: 'DDDD', outsider: '0DD0', member: 'RID0', admin: 'RIDX', service: 'RIUX' },
+  session_transcripts: { anon: 'DDDD', outsider: '0D00', member: 'RIU0', admin: 'RI0X', service: 'RIUX' },
+  sync_heartbeats: { anon: 'DDDD', outsider: '0D00', member: 'RIU0', admin: 'RI0X', service: 'RIUX' },
+  ship_logs: { anon: 'DDDD', outsider: '0DD0', member: 'RID0', admin: 'RIDX', service: 'RIUX' },
+  qa_reports: { anon: 'DDDD', outsider: '0DD0', member: 'RID0', admin: 'RIDX', service: 'RIUX' },
+  retro_snapshots: { anon: 'DDDD', outsider: '0DD0', member: 'RID0', admin: 'RIDX', service: 'RIUX' },
+  greptile_triage: { anon: 'DDDD', outsider: '0DD0', member: 'RID0', admin: 'RIDX', service: 'RIUX' },
+  alert_cooldowns: { anon: 'DDDD', outsider: 'DDDD', member: 'DDDD', admin: 'DDDD', service: 'RIUX' },
+};
+
+interface Ctx {
+  team: string;
+  run: string;
+  ids: Record<Exclude<Identity, 'anon' | 'service'>, string>;
+  /** A new team where `admin` is admin and `member` a member. */
+  freshTeam(): Promise<string>;
+  /** A new team without members. */
+  bareTeam(): Promise<string>;
+}
+
+type Row = Record<string, unknown>;
+
+interface TableSpec {
+  /** Creates (as the service role) a row the identities then read, update or delete; returns its key. */
+  create(ctx: Ctx): Promise<Row>;
+  /** A new row `who` tries to insert (user columns set to `who` where the table has them). */
+  row(ctx: Ctx, who: string): Promise<Row>;
+  /** The change an update tries, on a column the API roles may update where one exists. */
+  patch: Row;
+}
+
+const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+const service = () => serviceClient();
+
+async function serviceInsert(table: string, row: Row, key: string[]): Promise<Row> {
+  const { error } = await service().from(table).insert(row);
+  if (error) throw new Error(`seeding ${table}: ${error.message}`);
+  return Object.fromEntries(key.map((k) => [k, row[k]]));
+}
+
+/** Specs whose row belongs to the matrix team and is created by `make`. */
+function simple(table: string, key: string[], make: (ctx: Ctx, who: string) => Row, patch: Row): TableSpec {
+  return {
+    create: (ctx) => serviceInsert(table, make(ctx, ctx.ids.member), key),
+    row: async (ctx, who) => make(ctx, who),
+    patch,
+  };
+}
+
+const SPECS: Record<string, TableSpec> = {
+  teams: {
+    create: async (ctx) => ({ id: await ctx.freshTeam() }),
+    row: async () => ({ slug: unique('t').replace(/_/g, '-').toLowerCase(), name: 'new team' }),
+    patch: { name: 'renamed' },
+  },
+  team_members: {
+    create: async (ctx) => {
+      const { data } = await service().auth.admin.createUser({
+        email: `${unique('extra')}@example.test`.toLowerCase(),
+        password: 'password-123',
+      });
+      return serviceInsert('team_members', { team_id: ctx.team, user_id: data.user?.id, role: 'member' }, ['team_id', 'user_id']);
+    },
+    row: async (ctx, who) => ({ team_id: await ctx.bareTeam(), user_id: who, role: 'admin' }),
+    patch: { display_name: 'Renamed' },
+  },
+  team_invites: simple(
+    'team_invites',
+    ['id'],
+    (ctx) => ({ id: randomUUID(), team_id: ctx.team, code_hash: hex(32), expires_at: new Date(Date.now() + 86_400_000).toISOString() }),
+    { role: 'admin' },
+  ),
+  team_tokens: simple(
+    'team_tokens',
+    ['id'],
+    (ctx) => ({ id: randomUUID(), team_id: ctx.team, name: unique('tok'), token_hash: hex(32), token_prefix: 'gst_x' }),
+    {
+      name: 'renamed',
+    },
+  ),
+  team_settings: {
+    create: async (ctx) => serviceInsert('team_settings', { team_id: await ctx.freshTeam(), alert_threshold_pp: 5 }, ['team_id']),
+    row: async (ctx) => ({ team_id: await ctx.freshTeam(), alert_threshold_pp: 7 }),
+    patch: { digest_enabled: false },
+  },
+  eval_runs: simple(
+    'eval_runs',
+    ['id'],
+    (ctx, who) => ({
+      id: randomUUID(),
+      team_id: ctx.team,
+      user_id: who,
+      run_key: unique('run'),
+      repo_slug: 'acme/app',
+      suite: 'smoke',
+      run_at: new Date().toISOString(),
+      total_tests: 2,
+      passed: 1,
+      failed: 1,
+    }),
+    { label: 'changed' },
+  ),
+  eval_results: simple(
+    'eval_results',
+    ['run_id', 'test_name'],
+    (ctx) => ({ run_id: ctx.run, team_id: ctx.team, test_name: unique('test'), passed: true }),
+    { error: 'changed' },
+  ),
+  eval_attempts: simple(
+    'eval_attempts',
+    ['run_id', 'test_name'],
+    (ctx) => ({ run_id: ctx.run, team_id: ctx.team, test_name: unique('test'), attempt: 1, model: 'local/qwen', verdict: 'accept' }),
+    { feedback: 'changed' },
+  ),
+  eval_costs: simple(
+    'eval_costs',
+    ['run_id', 'model'],
+    (ctx) => ({ run_id: ctx.run, team_id: ctx.team, model: unique('model'), calls: 1 }),
+    { calls: 9 },
+  ),
+  judge_cache: simple(
+    'judge_cache',
+    ['team_id', 'cache_key'],
+    (ctx, who) => ({
+      team_id: ctx.team,
+      cache_key: hex(32),
+      judge_model: 'anthropic/claude-haiku-4-5',
+      grader_version: '1',
+      verdict: { pass: true },
+      created_by: who,
+    }),
+    { grader_version: '2' },
+  ),
+  session_transcripts: simple(
+    'session_transcripts',
+    ['id'],
+    (ctx, who) => ({ id: randomUUID(), team_id: ctx.team, user_id: who, session_id: unique('session') }),
+    { summary: 'changed' },
+  ),
+  sync_heartbeats: simple(
+    'sync_heartbeats',
+    ['team_id', 'user_id', 'hostname'],
+    (ctx, who) => ({ team_id: ctx.team, user_id: who, hostname: unique('host') }),
+    { version: '9.9.9' },
+  ),
+  ship_logs: simple(
+    'ship_logs',
+    ['id'],
+    (ctx, who) => ({
+      id: randomUUID(),
+      team_id: ctx.team,
+      user_id: who,
+      repo_slug: 'acme/app',
+      git_sha: hex(20),
+      shipped_at: new Date().toISOString(),
+    }),
+    { title: 'changed' },
+  ),
+  qa_reports: simple(
+    'qa_reports',
+    ['id'],
+    (ctx, who) => ({
+      id: randomUUID(),
+      team_id: ctx.team,
+      user_id: who,
+      repo_slug: 'acme/app',
+      report_key: unique('qa'),
+      reported_at: new Date().toISOString(),
+    }),
+    { summary: 'changed' },
+  ),
+  retro_snapshots: simple(
+    'retro_snapshots',
+    ['id'],
+    (ctx, who) => ({ id: randomUUID(), team_id: ctx.team, user_id: who, repo_slug: unique('repo'), period_end: '2026-11-20', data: {} }),
+    { data: { changed: true } },
+  ),
+  greptile_triage: simple(
+    'greptile_triage',
+    ['id'],
+    (ctx, who) => ({ id: randomUUID(), team_id: ctx.team, user_id: who, repo_slug: 'acme/app', comment_id: unique('c'), verdict: 'valid' }),
+    { reason: 'changed' },
+  ),
+  alert_cooldowns: simple(
+    'alert_cooldowns',
+    ['team_id', 'repo_slug', 'suite'],
+    (ctx) => ({ team_id: ctx.team, repo_slug: unique('repo'), suite: 'smoke', last_alerted_at: new Date().toISOString() }),
+    { last_run_id: randomUUID() },
+  ),
+};
+
+function isDenied(error: { code?: string; message?: string } | null, status: number): boolean {
+  return Boolean(error) && (error?.code === '42501' || status === 401 || status === 403);
+}
+
+async function existsAsService(table: string, key: Row): Promise<Row | undefined> {
+  const { data, error } = await service().from(table).select('*').match(key);
+  if (error) throw new Error(`service read of ${table}: ${error.message}`);
+  return data?.[0];
+}
+
+/** Runs the four commands on `table` as `client`; returns e.g. "RID0". */
+async function cells(table: string, spec: TableSpec, ctx: Ctx, client: SupabaseClient, who: string): Promise<string> {
+  const unexpected = (command: string, error: { code?: string; message?: string } | null) =>
+    new Error(`${table} ${command} as ${who}: unexpected error ${error?.code} ${error?.message}`);
+  let out = '';
+
+  const readKey = await spec.create(ctx);
+  const read = await client.from(table).select('*').match(readKey);
+  if (read.error) {
+    if (!isDenied(read.error, read.status)) throw unexpected('select', read.error);
+    out += 'D';
+  } else out += read.data.length === 1 ? 'R' : '0';
+
+  const row = await spec.row(ctx, who);
+  const insert = await client.from(table).insert(row);
+  if (insert.error) {
+    if (!isDenied(insert.error, insert.status)) throw unexpected('insert', insert.error);
+    out += 'D';
+  } else out += 'I';
+
+  const updateKey = await spec.create(ctx);
+  const patch = spec.patch;
+  const update = await client.from(table).update(patch).match(updateKey);
+  if (update.error) {
+    if (!isDenied(update.error, update.status)) throw unexpected('update', update.error);
+    out += 'D';
+  } else {
+    const after = await existsAsService(table, updateKey);
+    const [column, value] = Object.entries(patch)[0] ?? [];
+    out += JSON.stringify(after?.[column ?? '']) === JSON.stringify(value) ? 'U' : '0';
+  }
+
+  const deleteKey = await spec.create(ctx);
+  const del = await client.from(table).delete().match(deleteKey);
+  if (del.error) {
+    if (!isDenied(del.error, del.status)) throw unexpected('delete', del.error);
+    out += 'D';
+  } else out += (await existsAsService(table, deleteKey)) ? '0' : 'X';
+  return out;
+}
+
+const clients = {} as Record<Identity, SupabaseClient>;
+let ctx: Ctx;
+
+beforeAll(async () => {
+  const [outsider, member, admin] = await Promise.all([signedInClient(), signedInClient(), signedInClient()]);
+  clients.anon = anonClient();
+  clients.service = serviceClient();
+  clients.outsider = outsider.client;
+  clients.member = member.client;
+  clients.admin = admin.client;
+  const ids = { outsider: outsider.userId, member: member.userId, admin: admin.userId };
+
+  // The outsider has a team of their own: signed in, a team admin even, just not in this team.
+  await outsider.client.rpc('create_team', { p_slug: unique('outside').replace(/_/g, '-').toLowerCase() });
+
+  const bareTeam = async () => {
+    const { data, error } = await service()
+      .from('teams')
+      .insert({ slug: unique('matrix').replace(/_/g, '-').toLowerCase(), name: 'matrix' })
+      .select('id')
+      .single();
+    if (error) throw new Error(error.message);
+    return data.id as string;
+  };
+  const freshTeam = async () => {
+    const id = await bareTeam();
+    const memberships = [
+      { team_id: id, user_id: ids.admin, role: 'admin' },
+      { team_id: id, user_id: ids.member, role: 'member' },
+    ];
+    const added = await service().from('team_members').insert(memberships);
+    if (added.error) throw new Error(added.error.message);
+    return id;
+  };
+  const team = await freshTeam();
+  const run = await serviceInsert(
+    'eval_runs',
+    {
+      id: randomUUID(),
+      team_id: team,
+      run_key: unique('run'),
+      repo_slug: 'acme/app',
+      suite: 'smoke',
+      run_at: new Date().toISOString(),
+      total_tests: 1,
+      passed: 1,
+      failed: 0,
+    },
+    ['id'],
+  );
+  ctx = { team, run: run.id as string, ids, freshTeam, bareTeam };
+});
+
+describe('RLS matrix', () => {
+  it('covers every table the migrations create', () => {
+    // database.types.ts is checked against the migrations by types.int.test.ts.
+    const types = readFileSync(path.join(defaultProjectRoot(), DATABASE_TYPES_FILE), 'utf8');
+    const tablesBlock = types.slice(types.indexOf('    Tables: {'), types.indexOf('    Views: {'));
+    const tables = [...tablesBlock.matchAll(/^ {6}(\w+): \{$/gm)].map((m) => m[1]);
+    expect(tables.length).toBeGreaterThan(10);
+    expect(Object.keys(EXPECTED).sort()).toEqual(tables.sort());
+    expect(Object.keys(SPECS).sort()).toEqual(tables.sort());
+  });
+
+  it.each(Object.keys(EXPECTED))('%s', async (table) => {
+    const spec = SPECS[table];
+    if (!spec) throw new Error(`no spec for ${table}`);
+    const actual: Record<string, string> = {};
+    for (const identity of IDENTITIES) {
+      const who = identity === 'anon' || identity === 'service' ? ctx.ids.member : ctx.ids[identity];
+      actual[identity] = await cells(table, spec, ctx, clients[identity], who);
+    }
+    expect(actual).toEqual(EXPECTED[table]);
+  });
+});
