@@ -21,27 +21,37 @@ import { beforeAll, describe, expect, it } from 'vitest';
 type Identity = 'anon' | 'outsider' | 'member' | 'admin' | 'service';
 const IDENTITIES: Identity[] = ['anon', 'outsider', 'member', 'admin', 'service'];
 
-// prettier-ignore
-const EXPECTED: Record<string, Record<Identity, string>> = {
-  //                    anon     outsider  member   admin    service
-  teams: { anon: 'DDDD', outsider: '0D00', member: 'RD00', admin: 'RDUX', service: 'RIUX' },
-  team_members: { anon: 'DDDD', outsider: '0D0D', member: 'RD0D', admin: 'RD0D', service: 'RIUX' },
-  team_invites: { anon: 'DDDD', outsider: '0DD0', member: '0DD0', admin: 'RDDX', service: 'RIUX' },
-  team_tokens: { anon: 'DDDD', outsider: '0DDD', member: '0DDD', admin: 'RDDD', service: 'RIUX' },
-  team_settings: { anon: 'DDDD', outsider: '0D00', member: '0D00', admin: 'RIUX', service: 'RIUX' },
-  eval_runs: { anon: 'DDDD', outsider: '0DD0', member: 'RID0', admin: 'RIDX', service: 'RIUX' },
-  eval_results: { anon: 'DDDD', outsider: '0DD0', member: 'RID0', admin: 'RIDX', service: 'RIUX' },
-  eval_attempts: { anon: 'DDDD', outsider: '0DD0', member: 'RID0', admin: 'RIDX', service: 'RIUX' },
-  eval_costs: { anon: 'DDDD', outsider: '0DD0', member: 'RID0', admin: 'RIDX', service: 'RIUX' },
-  judge_cache: { anon: 'DDDD', outsider: '0DD0', member: 'RID0', admin: 'RIDX', service: 'RIUX' },
-  session_transcripts: { anon: 'DDDD', outsider: '0D00', member: 'RIU0', admin: 'RI0X', service: 'RIUX' },
-  sync_heartbeats: { anon: 'DDDD', outsider: '0D00', member: 'RIU0', admin: 'RI0X', service: 'RIUX' },
-  ship_logs: { anon: 'DDDD', outsider: '0DD0', member: 'RID0', admin: 'RIDX', service: 'RIUX' },
-  qa_reports: { anon: 'DDDD', outsider: '0DD0', member: 'RID0', admin: 'RIDX', service: 'RIUX' },
-  retro_snapshots: { anon: 'DDDD', outsider: '0DD0', member: 'RID0', admin: 'RIDX', service: 'RIUX' },
-  greptile_triage: { anon: 'DDDD', outsider: '0DD0', member: 'RID0', admin: 'RIDX', service: 'RIUX' },
-  alert_cooldowns: { anon: 'DDDD', outsider: 'DDDD', member: 'DDDD', admin: 'DDDD', service: 'RIUX' },
-};
+const EXPECTED = parseMatrix(`
+  table                anon  outsider  member  admin  service
+  teams                DDDD  0D00      RD00    RDUX   RIUX
+  team_members         DDDD  0D0D      RD0D    RD0D   RIUX
+  team_invites         DDDD  0DD0      0DD0    RDDX   RIUX
+  team_tokens          DDDD  0DDD      0DDD    RDDD   RIUX
+  team_settings        DDDD  0D00      0D00    RIUX   RIUX
+  eval_runs            DDDD  0DD0      RID0    RIDX   RIUX
+  eval_results         DDDD  0DD0      RID0    RIDX   RIUX
+  eval_attempts        DDDD  0DD0      RID0    RIDX   RIUX
+  eval_costs           DDDD  0DD0      RID0    RIDX   RIUX
+  judge_cache          DDDD  0DD0      RID0    RIDX   RIUX
+  session_transcripts  DDDD  0D00      RIU0    RI0X   RIUX
+  sync_heartbeats      DDDD  0D00      RIU0    RI0X   RIUX
+  ship_logs            DDDD  0DD0      RID0    RIDX   RIUX
+  qa_reports           DDDD  0DD0      RID0    RIDX   RIUX
+  retro_snapshots      DDDD  0DD0      RID0    RIDX   RIUX
+  greptile_triage      DDDD  0DD0      RID0    RIDX   RIUX
+  alert_cooldowns      DDDD  DDDD      DDDD    DDDD   RIUX
+`);
+
+/** Reads the table above: one line per table, one four-letter cell per identity. */
+function parseMatrix(text: string): Record<string, Record<Identity, string>> {
+  const [, ...rows] = text.trim().split('\n');
+  return Object.fromEntries(
+    rows.map((line) => {
+      const [table = '', ...cellsOfRow] = line.trim().split(/\s+/);
+      return [table, Object.fromEntries(IDENTITIES.map((identity, i) => [identity, cellsOfRow[i] ?? '']))];
+    }),
+  ) as Record<string, Record<Identity, string>>;
+}
 
 interface Ctx {
   team: string;
