@@ -30,11 +30,15 @@ create table public.eval_runs (
   pass_rate numeric(5, 2) generated always as (
     case when total_tests - skipped > 0 then round(100.0 * passed / (total_tests - skipped), 2) end
   ) stored,
+  -- Everything the run cost, judge included; judge_cost_usd is the judge's part.
   cost_usd numeric(14, 6) not null default 0,
   judge_cost_usd numeric(14, 6) not null default 0,
   duration_ms bigint,
   prompt_sha text,
   by_category jsonb not null default '{}'::jsonb,
+  -- Maintained from eval_results by a trigger: {"<resolved tier>": {"tests", "passed", "cost_usd"}},
+  -- so escalation statistics read runs, not millions of results.
+  tier_stats jsonb not null default '{}'::jsonb,
   -- The whole StandardEvalResult document as pushed.
   result jsonb not null default '{}'::jsonb,
   created_at timestamptz not null default now(),
@@ -101,6 +105,8 @@ create table public.eval_costs (
   cost_usd numeric(14, 6) not null default 0,
   -- true when every call's cost was reported by the API; false when priced from the table.
   exact boolean not null default false,
+  -- The run's run_at (set by a trigger), so cost reports filter by time without a join.
+  run_at timestamptz not null default now(),
   primary key (run_id, model, purpose),
   foreign key (run_id, team_id) references public.eval_runs (id, team_id) on delete cascade
 );
@@ -132,7 +138,7 @@ create index eval_runs_user_id_idx on public.eval_runs (user_id);
 create index eval_runs_token_id_idx on public.eval_runs (token_id);
 create index eval_results_team_id_idx on public.eval_results (team_id);
 create index eval_attempts_team_id_idx on public.eval_attempts (team_id);
-create index eval_costs_team_id_idx on public.eval_costs (team_id);
+create index eval_costs_team_run_at_idx on public.eval_costs (team_id, run_at desc);
 create index judge_cache_created_by_idx on public.judge_cache (created_by);
 
 -- =============================================================================
@@ -193,6 +199,54 @@ create policy "Members can share judge verdicts with their team" on public.judge
   with check (team_id = any ((select private.user_team_ids())::uuid[]) and created_by = (select auth.uid()));
 create policy "Admins can clear their team's judge cache" on public.judge_cache
   for delete to authenticated using (team_id = any ((select private.user_admin_team_ids())::uuid[]));
+
+-- =============================================================================
+-- Derived columns, maintained whatever path the rows arrive by
+-- =============================================================================
+
+create function private.set_cost_run_at() returns trigger
+  language plpgsql security definer set search_path = ''
+as $$
+begin
+  select r.run_at into new.run_at from public.eval_runs r where r.id = new.run_id;
+  return new;
+end
+$$;
+
+create trigger eval_costs_run_at
+  before insert on public.eval_costs
+  for each row execute function private.set_cost_run_at();
+
+-- Recomputes eval_runs.tier_stats for the runs whose results changed in the statement.
+create function private.refresh_tier_stats() returns trigger
+  language plpgsql security definer set search_path = ''
+as $$
+begin
+  update public.eval_runs r
+     set tier_stats = coalesce((
+       select jsonb_object_agg(s.tier, jsonb_build_object('tests', s.tests, 'passed', s.passed, 'cost_usd', s.cost_usd))
+       from (
+         select coalesce(e.resolved_tier, '(none)') as tier, count(*) as tests,
+                count(*) filter (where e.passed) as passed, sum(e.cost_usd) as cost_usd
+         from public.eval_results e
+         where e.run_id = r.id and not e.skipped
+         group by 1
+       ) s
+     ), '{}'::jsonb)
+   where r.id in (select distinct c.run_id from changed c);
+  return null;
+end
+$$;
+
+create trigger eval_results_tier_stats_after_insert
+  after insert on public.eval_results
+  referencing new table as changed
+  for each statement execute function private.refresh_tier_stats();
+
+create trigger eval_results_tier_stats_after_delete
+  after delete on public.eval_results
+  referencing old table as changed
+  for each statement execute function private.refresh_tier_stats();
 
 -- =============================================================================
 -- Writing a run: one call, one transaction, idempotent on (team, run_key)

@@ -105,9 +105,8 @@ create function public.cost_per_model(p_team_id uuid, p_days integer default 30)
 as $$
   select c.model, c.purpose, sum(c.calls), sum(c.input_tokens), sum(c.output_tokens), sum(c.cache_read_tokens),
          sum(c.cache_write_tokens), sum(c.cost_usd), bool_and(c.exact)
-  from public.eval_runs r
-  join public.eval_costs c on c.run_id = r.id
-  where r.team_id = p_team_id and r.run_at >= now() - make_interval(days => p_days)
+  from public.eval_costs c
+  where c.team_id = p_team_id and c.run_at >= now() - make_interval(days => p_days)
   group by c.model, c.purpose
   order by sum(c.cost_usd) desc, c.model
 $$;
@@ -118,13 +117,15 @@ create function public.escalation_per_tier(p_team_id uuid, p_days integer defaul
   returns table (tier text, tests bigint, passed bigint, share numeric, cost_usd numeric)
   language sql stable security invoker set search_path = ''
 as $$
-  select coalesce(e.resolved_tier, '(none)'), count(*), count(*) filter (where e.passed),
-         round(100.0 * count(*) / sum(count(*)) over (), 2), sum(e.cost_usd)
+  -- From the per-run rollup eval_runs.tier_stats: reads runs, not results.
+  select t.key, sum((t.value ->> 'tests')::bigint), sum((t.value ->> 'passed')::bigint),
+         round(100.0 * sum((t.value ->> 'tests')::bigint) / sum(sum((t.value ->> 'tests')::bigint)) over (), 2),
+         sum((t.value ->> 'cost_usd')::numeric)
   from public.eval_runs r
-  join public.eval_results e on e.run_id = r.id
-  where r.team_id = p_team_id and r.run_at >= now() - make_interval(days => p_days) and not e.skipped
-  group by 1
-  order by 1
+  cross join lateral jsonb_each(r.tier_stats) t
+  where r.team_id = p_team_id and r.run_at >= now() - make_interval(days => p_days)
+  group by t.key
+  order by t.key
 $$;
 comment on function public.escalation_per_tier(uuid, integer) is 'Share of tests resolved per ladder tier, with pass counts and cost.';
 

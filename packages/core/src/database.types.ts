@@ -125,6 +125,7 @@ export type Database = {
           model: string;
           output_tokens: number;
           purpose: string;
+          run_at: string;
           run_id: string;
           team_id: string;
         };
@@ -139,6 +140,7 @@ export type Database = {
           model: string;
           output_tokens?: number;
           purpose?: string;
+          run_at?: string;
           run_id: string;
           team_id: string;
         };
@@ -152,6 +154,7 @@ export type Database = {
           model?: string;
           output_tokens?: number;
           purpose?: string;
+          run_at?: string;
           run_id?: string;
           team_id?: string;
         };
@@ -260,6 +263,7 @@ export type Database = {
           suite: string;
           team_id: string;
           tier: string | null;
+          tier_stats: NonNullable<Json>;
           token_id: string | null;
           total_tests: number;
           user_id: string | null;
@@ -289,6 +293,7 @@ export type Database = {
           suite: string;
           team_id: string;
           tier?: string | null;
+          tier_stats?: NonNullable<Json>;
           token_id?: string | null;
           total_tests: number;
           user_id?: string | null;
@@ -317,6 +322,7 @@ export type Database = {
           suite?: string;
           team_id?: string;
           tier?: string | null;
+          tier_stats?: NonNullable<Json>;
           token_id?: string | null;
           total_tests?: number;
           user_id?: string | null;
