@@ -165,40 +165,36 @@ beforeAll(async () => {
     ),
   );
   check(
-    await svc
-      .from('eval_results')
-      .insert(
-        RUNS.flatMap((run) =>
-          run.results.map((x) => ({
-            run_id: run.id,
-            team_id: team,
-            test_name: x.test,
-            passed: x.passed,
-            skipped: x.skipped,
-            resolved_tier: x.tier,
-            cost_usd: x.cost,
-            category: 'c',
-          })),
-        ),
+    await svc.from('eval_results').insert(
+      RUNS.flatMap((run) =>
+        run.results.map((x) => ({
+          run_id: run.id,
+          team_id: team,
+          test_name: x.test,
+          passed: x.passed,
+          skipped: x.skipped,
+          resolved_tier: x.tier,
+          cost_usd: x.cost,
+          category: 'c',
+        })),
       ),
+    ),
   );
   check(
-    await svc
-      .from('eval_costs')
-      .insert(
-        RUNS.flatMap((run) =>
-          run.costs.map((c) => ({
-            run_id: run.id,
-            team_id: team,
-            model: c.model,
-            purpose: c.purpose,
-            calls: c.calls,
-            input_tokens: c.input,
-            cost_usd: c.cost,
-            exact: c.exact,
-          })),
-        ),
+    await svc.from('eval_costs').insert(
+      RUNS.flatMap((run) =>
+        run.costs.map((c) => ({
+          run_id: run.id,
+          team_id: team,
+          model: c.model,
+          purpose: c.purpose,
+          calls: c.calls,
+          input_tokens: c.input,
+          cost_usd: c.cost,
+          exact: c.exact,
+        })),
       ),
+    ),
   );
   check(
     await svc.from('sync_heartbeats').insert([

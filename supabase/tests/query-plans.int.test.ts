@@ -35,7 +35,10 @@ beforeAll(async () => {
   await withClient(async (db) => {
     await db.query(`insert into auth.users (id, email, created_at, updated_at) values ($1, 'bench@example.test', now(), now())`, [user]);
     await db.query(`insert into public.teams (id, slug, name) values ($1, 'bench', 'Bench'), ($2, 'other', 'Other')`, [team, otherTeam]);
-    await db.query(`insert into public.team_members (team_id, user_id, role, display_name) values ($1, $2, 'admin', 'bench')`, [team, user]);
+    await db.query(`insert into public.team_members (team_id, user_id, role, display_name) values ($1, $2, 'admin', 'bench')`, [
+      team,
+      user,
+    ]);
     // 50,000 runs over ~a year across 10 suites, plus a smaller second team.
     await db.query(
       `insert into public.eval_runs (team_id, user_id, run_key, repo_slug, suite, run_at, total_tests, passed, failed, cost_usd, judge_cost_usd)

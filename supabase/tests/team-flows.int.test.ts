@@ -18,8 +18,9 @@ async function teamWithAdmin() {
 
 async function invite(client: Awaited<ReturnType<typeof signedInClient>>['client'], teamId: string, role = 'member', email?: string) {
   const { data, error } = await client.rpc('create_invite', { p_team_id: teamId, p_role: role, p_email: email ?? null });
-  if (error) throw new Error(error.message);
-  return (data as Array<{ invite_id: string; code: string; expires_at: string }>)[0];
+  const row = (data as Array<{ invite_id: string; code: string; expires_at: string }>)[0];
+  if (error || !row) throw new Error(error?.message ?? 'no invite returned');
+  return row;
 }
 
 function runPayload(runKey: string) {
