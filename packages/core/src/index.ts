@@ -1,7 +1,12 @@
 /** @gstack/core: runtime-neutral code shared by the client (Node) and the functions (Deno). */
 export * from './api-keys.ts';
+export * from './canonical.ts';
 export type { Database, Json, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
+export * from './eval-result.ts';
 export * from './html.ts';
+export * from './models-config.ts';
+export * from './pricing.ts';
+export * from './suite.ts';
 export * from './sync-config.ts';
 export * from './validation.ts';
 export * from './webhook.ts';

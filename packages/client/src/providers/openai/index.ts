@@ -1,0 +1,79 @@
+/**
+ * OpenAI-compatible chat completions: OpenAI, Ollama (/v1), LiteLLM, vLLM,
+ * llama.cpp, OpenRouter. Reads `usage.prompt_tokens_details.cached_tokens` as
+ * cache reads and an API-reported cost (`usage.cost`, LiteLLM's
+ * `x-litellm-response-cost`) as exact.
+ */
+import { DEFAULT_RETRY, postJson, type RetryPolicy } from '../http.ts';
+import { failure, type Provider, type ProviderRequest, type ProviderResult } from '../types.ts';
+
+export interface OpenAiOptions {
+  name: string;
+  baseUrl: string;
+  apiKey?: string;
+  local: boolean;
+  retry?: RetryPolicy;
+}
+
+interface ChatCompletion {
+  choices?: Array<{ message?: { content?: string | null } }>;
+  usage?: {
+    prompt_tokens?: number;
+    completion_tokens?: number;
+    cost?: number;
+    prompt_tokens_details?: { cached_tokens?: number };
+  };
+}
+
+export function openAiProvider(options: OpenAiOptions): Provider {
+  const url = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
+  return {
+    name: options.name,
+    local: options.local,
+    async call(request: ProviderRequest): Promise<ProviderResult> {
+      const started = performance.now();
+      const headers: Record<string, string> = {};
+      if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+      const res = await postJson(
+        url,
+        {
+          model: request.model,
+          messages: request.messages,
+          ...(request.maxTokens ? { max_tokens: request.maxTokens } : {}),
+          ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+        },
+        { headers, timeoutMs: request.timeoutMs, retry: options.retry ?? DEFAULT_RETRY, signal: request.signal },
+      );
+      const latencyMs = Math.round(performance.now() - started);
+      if (!res.ok)
+        return failure(`${options.name}/${request.model}: ${res.error}`, latencyMs, { status: res.status, retries: res.retries });
+      const body = res.json as ChatCompletion;
+      const content = body.choices?.[0]?.message?.content;
+      if (typeof content !== 'string')
+        return failure(`${options.name}/${request.model}: the response has no choices[0].message.content`, latencyMs, {
+          retries: res.retries,
+        });
+      const cached = body.usage?.prompt_tokens_details?.cached_tokens ?? 0;
+      const headerCost = Number(res.headers?.get('x-litellm-response-cost'));
+      const reported =
+        typeof body.usage?.cost === 'number'
+          ? body.usage.cost
+          : Number.isFinite(headerCost) && res.headers?.has('x-litellm-response-cost')
+            ? headerCost
+            : undefined;
+      return {
+        output: content,
+        usage: {
+          input_tokens: Math.max(0, (body.usage?.prompt_tokens ?? 0) - cached),
+          output_tokens: body.usage?.completion_tokens ?? 0,
+          cache_read_tokens: cached,
+          cache_write_tokens: 0,
+        },
+        reportedCostUsd: reported,
+        latencyMs,
+        status: res.status,
+        retries: res.retries,
+      };
+    },
+  };
+}

@@ -1,0 +1,236 @@
+/**
+ * StandardEvalResult, schema_version 1: the one document an eval run produces.
+ * This zod schema is the single definition; docs/eval-result.schema.json is
+ * generated from it (npm run gen:schema) and docs/eval-result-format.md
+ * explains every field. Older documents (`branch`, `total_tests`, `tests`,
+ * `total_duration_ms`) are read through `parseEvalResult`, which normalises them.
+ */
+import { z } from 'zod';
+
+const count = z.int().min(0);
+const usd = z.number().min(0);
+
+const usageFields = {
+  input_tokens: count.default(0),
+  output_tokens: count.default(0),
+  cache_read_tokens: count.default(0),
+  cache_write_tokens: count.default(0),
+};
+
+export const attemptSchema = z.object({
+  /** 1-based position in the ladder run for this test. */
+  attempt: z.int().min(1),
+  model: z.string().min(1),
+  /** Ladder step: t1 is the first (cheapest) model of the chain. */
+  tier: z.string().min(1),
+  duration_ms: count,
+  /** Whether the model was loaded before the call (local tiers with a warm probe); null when not probed. */
+  warm: z.boolean().nullable().default(null),
+  verdict: z.enum(['accept', 'escalate', 'error']),
+  /** Why the attempt was not accepted (verifier feedback, failed checks, or the error). */
+  feedback: z.string().nullable().default(null),
+  self_certified: z.boolean().default(false),
+  ...usageFields,
+  cost_usd: usd.default(0),
+  cost_exact: z.boolean().default(false),
+  /** The verifier call that judged this attempt, if one was made. */
+  verifier: z.object({ model: z.string(), cached: z.boolean(), cost_usd: usd, accept: z.boolean() }).nullable().default(null),
+});
+export type EvalAttempt = z.infer<typeof attemptSchema>;
+
+export const assertionResultSchema = z.object({
+  type: z.string(),
+  passed: z.boolean(),
+  message: z.string().nullable().default(null),
+});
+export type AssertionResult = z.infer<typeof assertionResultSchema>;
+
+export const judgeResultSchema = z.object({
+  rubric: z.string(),
+  model: z.string(),
+  pass: z.boolean(),
+  score: z.number().min(0).max(1).nullable(),
+  reason: z.string().nullable(),
+  cached: z.boolean(),
+  cost_usd: usd,
+  cost_exact: z.boolean().default(false),
+});
+export type JudgeResult = z.infer<typeof judgeResultSchema>;
+
+export const testResultSchema = z.object({
+  name: z.string().min(1),
+  category: z.string().default('general'),
+  /** 1..N for tests with repeat: N. */
+  trial: z.int().min(1).default(1),
+  passed: z.boolean(),
+  skipped: z.boolean().default(false),
+  /** 0..1: the share of assertions that passed (judge scores count as given). */
+  score: z.number().min(0).max(1).nullable().default(null),
+  duration_ms: count.default(0),
+  /** Everything this test cost: the ladder's calls plus its judge calls. */
+  cost_usd: usd.default(0),
+  judge_cost_usd: usd.default(0),
+  resolved_tier: z.string().nullable().default(null),
+  resolved_model: z.string().nullable().default(null),
+  error: z.string().nullable().default(null),
+  output: z.string().nullable().default(null),
+  assertions: z.array(assertionResultSchema).default([]),
+  attempts: z.array(attemptSchema).default([]),
+  judge: z.array(judgeResultSchema).default([]),
+});
+export type TestResult = z.infer<typeof testResultSchema>;
+
+export const modelCostSchema = z.object({
+  model: z.string().min(1),
+  /** system: the models under test (the ladder); judge: judge and verifier calls. */
+  purpose: z.enum(['system', 'judge']),
+  calls: count,
+  ...usageFields,
+  cost_usd: usd,
+  /** true when every call's cost was reported by the API. */
+  exact: z.boolean(),
+  /** true when the model is not in the pricing table and was priced at the fallback. */
+  unknown_model: z.boolean().default(false),
+});
+export type ModelCost = z.infer<typeof modelCostSchema>;
+
+export const standardEvalResultSchema = z.object({
+  schema_version: z.literal(1),
+  /** The gstack version that wrote it. */
+  version: z.string(),
+  /** Stable identity of this run (the team store's natural key). */
+  run_id: z.string().min(1).max(200),
+  suite: z.string().min(1),
+  label: z.string().nullable().default(null),
+  /** ladder (the escalation chain), fast|standard|full (one tier's model), or model (--model). */
+  tier: z.string(),
+  repo_slug: z.string().min(1),
+  git: z.object({ branch: z.string().nullable(), sha: z.string().nullable() }),
+  hostname: z.string(),
+  /** When the run started, ISO 8601. */
+  timestamp: z.iso.datetime({ offset: true }),
+  /** SHA-256 of the suite file: results are comparable when it is unchanged. */
+  prompt_sha: z.string(),
+  duration_ms: count,
+  totals: z.object({ tests: count, passed: count, failed: count, skipped: count, errors: count }),
+  /** Percent of the tests that ran that passed; null when none ran. */
+  pass_rate: z.number().min(0).max(100).nullable(),
+  cost_usd: usd,
+  judge_cost_usd: usd,
+  /** true when every call's cost was reported by its API. */
+  cost_exact: z.boolean(),
+  /** What the system-under-test tokens would have cost with every call on each tier's model. */
+  what_if: z.record(z.string(), usd).default({}),
+  costs: z.array(modelCostSchema),
+  by_category: z.record(z.string(), z.object({ tests: count, passed: count, failed: count })),
+  cache: z.object({ hits: count, misses: count }).default({ hits: 0, misses: 0 }),
+  /** true when the run was stopped (Ctrl-C) and holds only the tests that finished. */
+  interrupted: z.boolean().default(false),
+  all_results: z.array(testResultSchema),
+});
+export type StandardEvalResult = z.infer<typeof standardEvalResultSchema>;
+/** What writers produce before defaults are applied. */
+export type StandardEvalResultInput = z.input<typeof standardEvalResultSchema>;
+
+/** The pre-v1 shape, as far as we read it. */
+const legacySchema = z.object({
+  suite: z.string().optional(),
+  name: z.string().optional(),
+  version: z.string().optional(),
+  branch: z.string().nullable().optional(),
+  git_sha: z.string().nullable().optional(),
+  commit: z.string().nullable().optional(),
+  repo_slug: z.string().optional(),
+  hostname: z.string().optional(),
+  timestamp: z.string(),
+  tier: z.string().optional(),
+  label: z.string().nullable().optional(),
+  total_tests: count,
+  passed: count.optional(),
+  failed: count.optional(),
+  total_duration_ms: count.optional(),
+  total_cost_usd: usd.optional(),
+  tests: z.array(
+    z.object({
+      name: z.string(),
+      category: z.string().optional(),
+      passed: z.boolean(),
+      duration_ms: count.optional(),
+      cost_usd: usd.optional(),
+      error: z.string().nullable().optional(),
+      output: z.string().nullable().optional(),
+    }),
+  ),
+});
+
+export function isLegacyEvalResult(doc: unknown): boolean {
+  return !!doc && typeof doc === 'object' && !('schema_version' in doc) && 'tests' in doc && 'total_tests' in doc;
+}
+
+/** A legacy document in v1 shape (values it lacks get neutral defaults). */
+export function normalizeLegacy(doc: z.infer<typeof legacySchema>): StandardEvalResultInput {
+  const suite = doc.suite ?? doc.name ?? 'unknown';
+  const passed = doc.passed ?? doc.tests.filter((t) => t.passed).length;
+  const failed = doc.failed ?? doc.tests.length - passed;
+  const categories: Record<string, { tests: number; passed: number; failed: number }> = {};
+  for (const t of doc.tests) {
+    const c = (categories[t.category ?? 'general'] ??= { tests: 0, passed: 0, failed: 0 });
+    c.tests += 1;
+    if (t.passed) c.passed += 1;
+    else c.failed += 1;
+  }
+  const ran = passed + failed;
+  return {
+    schema_version: 1,
+    version: doc.version ?? 'legacy',
+    run_id: `legacy-${suite}-${doc.timestamp}-${doc.hostname ?? 'unknown'}`.slice(0, 200),
+    suite,
+    label: doc.label ?? null,
+    tier: doc.tier ?? 'unknown',
+    repo_slug: doc.repo_slug ?? 'unknown',
+    git: { branch: doc.branch ?? null, sha: doc.git_sha ?? doc.commit ?? null },
+    hostname: doc.hostname ?? 'unknown',
+    timestamp: new Date(doc.timestamp).toISOString(),
+    prompt_sha: '',
+    duration_ms: doc.total_duration_ms ?? 0,
+    totals: { tests: doc.total_tests, passed, failed, skipped: 0, errors: 0 },
+    pass_rate: ran > 0 ? Math.round((10_000 * passed) / ran) / 100 : null,
+    cost_usd: doc.total_cost_usd ?? 0,
+    judge_cost_usd: 0,
+    cost_exact: false,
+    costs: [],
+    by_category: categories,
+    all_results: doc.tests.map((t) => ({
+      name: t.name,
+      category: t.category ?? 'general',
+      passed: t.passed,
+      duration_ms: t.duration_ms ?? 0,
+      cost_usd: t.cost_usd ?? 0,
+      error: t.error ?? null,
+      output: t.output ?? null,
+    })),
+  };
+}
+
+export type ParsedEvalResult = { ok: true; result: StandardEvalResult; legacy: boolean } | { ok: false; error: z.ZodError };
+
+/** Parses a v1 document, or a legacy one (normalised). Never throws. */
+export function parseEvalResult(doc: unknown): ParsedEvalResult {
+  if (isLegacyEvalResult(doc)) {
+    const legacy = legacySchema.safeParse(doc);
+    if (!legacy.success) return { ok: false, error: legacy.error };
+    const result = standardEvalResultSchema.safeParse(normalizeLegacy(legacy.data));
+    return result.success ? { ok: true, result: result.data, legacy: true } : { ok: false, error: result.error };
+  }
+  const result = standardEvalResultSchema.safeParse(doc);
+  return result.success ? { ok: true, result: result.data, legacy: false } : { ok: false, error: result.error };
+}
+
+/** The JSON Schema of the v1 document (committed as docs/eval-result.schema.json). */
+export function evalResultJsonSchema(): Record<string, unknown> {
+  return {
+    $id: 'https://gstack.dev/schemas/eval-result-v1.json',
+    title: 'StandardEvalResult',
+    ...z.toJSONSchema(standardEvalResultSchema, { io: 'input' }),
+  } as Record<string, unknown>;
+}

@@ -1,0 +1,99 @@
+/**
+ * Model prices and the cost of a call. Prices are USD per million tokens, each
+ * entry with the date it was last checked against the vendor's price page.
+ * An exact cost reported by the API always wins over the table; a model the
+ * table does not know is priced at a stated fallback and flagged.
+ */
+import type { Price } from './models-config.ts';
+
+export interface PriceEntry extends Price {
+  /** ISO date the price was last verified. */
+  verified: string;
+}
+
+/** Keyed by model name without the provider (prices do not depend on who routes the call). */
+export const PRICES: Record<string, PriceEntry> = {
+  'claude-opus-4-6': { input: 5, output: 25, cache_read: 0.5, cache_write: 6.25, verified: '2026-11-01' },
+  'claude-opus-4-5': { input: 5, output: 25, cache_read: 0.5, cache_write: 6.25, verified: '2026-11-01' },
+  'claude-sonnet-4-6': { input: 3, output: 15, cache_read: 0.3, cache_write: 3.75, verified: '2026-11-01' },
+  'claude-sonnet-4-5': { input: 3, output: 15, cache_read: 0.3, cache_write: 3.75, verified: '2026-11-01' },
+  'claude-haiku-4-5': { input: 1, output: 5, cache_read: 0.1, cache_write: 1.25, verified: '2026-11-01' },
+  'gpt-4.1': { input: 2, output: 8, cache_read: 0.5, verified: '2026-11-01' },
+  'gpt-4.1-mini': { input: 0.4, output: 1.6, cache_read: 0.1, verified: '2026-11-01' },
+  'gpt-4o': { input: 2.5, output: 10, cache_read: 1.25, verified: '2026-11-01' },
+  'gpt-4o-mini': { input: 0.15, output: 0.6, cache_read: 0.075, verified: '2026-11-01' },
+};
+
+/** What an unknown cloud model is priced at (a mid-tier model), always flagged as estimated. */
+export const FALLBACK_PRICE: PriceEntry = { input: 3, output: 15, cache_read: 0.3, cache_write: 3.75, verified: '2026-11-01' };
+
+export interface TokenUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+}
+
+export const ZERO_USAGE: TokenUsage = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 };
+
+export interface PriceLookup {
+  price: Price;
+  /** table: from PRICES; override: from models.yaml; local: a model on your own machine ($0); fallback: unknown */
+  source: 'table' | 'override' | 'local' | 'fallback';
+  verified?: string;
+}
+
+/**
+ * The price for `provider/model`: a models.yaml override (by full ref or model
+ * name) first, then $0 for local models, then the table, then the fallback.
+ */
+export function lookupPrice(ref: string, options: { overrides?: Record<string, Price>; local?: boolean } = {}): PriceLookup {
+  const model = ref.includes('/') ? ref.slice(ref.indexOf('/') + 1) : ref;
+  const override = options.overrides?.[ref] ?? options.overrides?.[model];
+  if (override) return { price: override, source: 'override' };
+  if (options.local) return { price: { input: 0, output: 0 }, source: 'local' };
+  const entry = PRICES[model];
+  if (entry) return { price: entry, source: 'table', verified: entry.verified };
+  return { price: FALLBACK_PRICE, source: 'fallback', verified: FALLBACK_PRICE.verified };
+}
+
+/** USD for the usage at the price; cache reads and writes at their own rates (input rate when unknown). */
+export function priceUsage(usage: TokenUsage, price: Price): number {
+  const perToken = (perMillion: number) => perMillion / 1_000_000;
+  return (
+    usage.input_tokens * perToken(price.input) +
+    usage.output_tokens * perToken(price.output) +
+    usage.cache_read_tokens * perToken(price.cache_read ?? price.input) +
+    usage.cache_write_tokens * perToken(price.cache_write ?? price.input)
+  );
+}
+
+export interface CallCost {
+  cost_usd: number;
+  /** true when the API reported the cost. */
+  exact: boolean;
+  /** true when the model was priced at the fallback. */
+  unknown_model: boolean;
+}
+
+/** The cost of one call: the reported cost when there is one, else the table's. */
+export function callCost(
+  ref: string,
+  usage: TokenUsage,
+  reported: number | undefined,
+  options: { overrides?: Record<string, Price>; local?: boolean } = {},
+): CallCost {
+  if (reported !== undefined && Number.isFinite(reported) && reported >= 0)
+    return { cost_usd: reported, exact: true, unknown_model: false };
+  const lookup = lookupPrice(ref, options);
+  return { cost_usd: priceUsage(usage, lookup.price), exact: false, unknown_model: lookup.source === 'fallback' };
+}
+
+export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return {
+    input_tokens: a.input_tokens + b.input_tokens,
+    output_tokens: a.output_tokens + b.output_tokens,
+    cache_read_tokens: a.cache_read_tokens + b.cache_read_tokens,
+    cache_write_tokens: a.cache_write_tokens + b.cache_write_tokens,
+  };
+}
