@@ -1,0 +1,152 @@
+/**
+ * The judge cache: every verdict from a judge or verifier model, keyed by a
+ * SHA-256 over (judge model, rubric, grader version, canonical input, the
+ * contents of the suite's source files). Never a secret in the key. Stored at
+ * `<state>/eval-cache/<suite>/<key>.json`, written atomically; a corrupt or
+ * wrong-version entry is a miss. `EVAL_CACHE=0` skips reads, still writes.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { canonicalJson, sha256Hex } from '@gstack/core';
+import { z } from 'zod';
+
+/** Bump when the judge/verifier prompts or parsing change: old verdicts stop matching. */
+export const GRADER_VERSION = '1';
+const ENTRY_VERSION = 1;
+
+export interface CacheKeyInput {
+  judgeModel: string;
+  rubric: string;
+  /** What was judged (prompt, answer, ...), canonicalised. */
+  input: unknown;
+  /** Contents of the files the suite names as sources. */
+  sources?: string[];
+}
+
+export async function cacheKey(input: CacheKeyInput): Promise<string> {
+  return sha256Hex(
+    canonicalJson({
+      grader_version: GRADER_VERSION,
+      judge_model: input.judgeModel,
+      rubric: input.rubric,
+      input: input.input,
+      sources: input.sources ?? [],
+    }),
+  );
+}
+
+const entrySchema = z.object({
+  version: z.literal(ENTRY_VERSION),
+  key: z.string(),
+  judge_model: z.string(),
+  verdict: z.record(z.string(), z.unknown()),
+  cost_usd: z.number(),
+  created_at: z.string(),
+});
+export type CacheEntry = z.infer<typeof entrySchema>;
+
+export interface CacheStats {
+  suites: Array<{ suite: string; entries: number; bytes: number }>;
+  entries: number;
+  bytes: number;
+}
+
+export class JudgeCache {
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    private readonly root: string,
+    private readonly options: { readEnabled: boolean } = { readEnabled: true },
+  ) {}
+
+  private file(suite: string, key: string): string {
+    return path.join(this.root, suite.replace(/[^A-Za-z0-9_.-]/g, '_'), `${key}.json`);
+  }
+
+  /** The stored verdict, or undefined on a miss (absent, unreadable, wrong version, or reads disabled). */
+  async get(suite: string, key: string): Promise<CacheEntry | undefined> {
+    if (!this.options.readEnabled) {
+      this.misses += 1;
+      return undefined;
+    }
+    try {
+      const parsed = entrySchema.safeParse(JSON.parse(await readFile(this.file(suite, key), 'utf8')));
+      if (parsed.success && parsed.data.key === key) {
+        this.hits += 1;
+        return parsed.data;
+      }
+    } catch {
+      // absent or corrupt: a miss
+    }
+    this.misses += 1;
+    return undefined;
+  }
+
+  /** Writes atomically (temp file + rename) so a crash never leaves half an entry. */
+  async set(suite: string, key: string, judgeModel: string, verdict: Record<string, unknown>, costUsd: number): Promise<void> {
+    const file = this.file(suite, key);
+    await mkdir(path.dirname(file), { recursive: true });
+    const entry: CacheEntry = {
+      version: ENTRY_VERSION,
+      key,
+      judge_model: judgeModel,
+      verdict,
+      cost_usd: costUsd,
+      created_at: new Date().toISOString(),
+    };
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(tmp, JSON.stringify(entry));
+    await rename(tmp, file);
+  }
+
+  async stats(): Promise<CacheStats> {
+    const suites: CacheStats['suites'] = [];
+    for (const suite of await readdir(this.root).catch(() => [] as string[])) {
+      const dir = path.join(this.root, suite);
+      let entries = 0;
+      let bytes = 0;
+      for (const name of await readdir(dir).catch(() => [] as string[])) {
+        if (!name.endsWith('.json')) continue;
+        entries += 1;
+        bytes += (await stat(path.join(dir, name))).size;
+      }
+      suites.push({ suite, entries, bytes });
+    }
+    return { suites, entries: suites.reduce((a, s) => a + s.entries, 0), bytes: suites.reduce((a, s) => a + s.bytes, 0) };
+  }
+
+  /** Deletes one suite's entries, or all. Returns how many entries went. */
+  async clear(suite?: string): Promise<number> {
+    const stats = await this.stats();
+    const targets = suite ? stats.suites.filter((s) => s.suite === suite) : stats.suites;
+    for (const s of targets) await rm(path.join(this.root, s.suite), { recursive: true, force: true });
+    return targets.reduce((a, s) => a + s.entries, 0);
+  }
+
+  /** Checks every entry; with `fix`, deletes the bad ones. */
+  async verify(fix = false): Promise<{ checked: number; bad: string[] }> {
+    const bad: string[] = [];
+    let checked = 0;
+    for (const suite of await readdir(this.root).catch(() => [] as string[])) {
+      for (const name of await readdir(path.join(this.root, suite)).catch(() => [] as string[])) {
+        if (!name.endsWith('.json')) continue;
+        checked += 1;
+        const file = path.join(this.root, suite, name);
+        let ok = false;
+        try {
+          const parsed = entrySchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+          ok = parsed.success && `${parsed.data.key}.json` === name;
+        } catch {
+          ok = false;
+        }
+        if (!ok) {
+          bad.push(file);
+          if (fix) await rm(file, { force: true });
+        }
+      }
+    }
+    return { checked, bad };
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The model escalation ladder for one test: each tier generates; a cheap tier's
+ * answer is verified (the test's deterministic assertions first, for free, then
+ * the LLM verifier if one is configured); on acceptance the ladder stops, on
+ * rejection or error the reason is fed to the next tier as "prior attempt
+ * feedback". Frontier tiers may self-certify. Every attempt is recorded.
+ */
+import { type Assertion, callCost, type EvalAttempt, type Message, type Price, splitModelRef } from '@gstack/core';
+import { describeAssertion, isDeterministic, runAssertion } from '../assertions/index.ts';
+import type { ProviderSet } from '../providers/index.ts';
+import { type GraderContext, verify } from '../runner/grader.ts';
+import type { ResolvedChain } from './chain.ts';
+import { probeWarm } from './warm-probe.ts';
+
+export interface LadderContext {
+  providers: ProviderSet;
+  grader: GraderContext;
+  /** The LLM verifier (models.yaml `verifier`), if any. */
+  verifier?: string;
+  /** Provider name → URL to probe before calling a local tier. */
+  warmProbes: Record<string, string>;
+  pricing: Record<string, Price>;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Called when a tier starts, for progress display. */
+  onTier?: (tier: string, model: string) => void;
+}
+
+export interface LadderOutcome {
+  /** The accepted attempt's answer, or the best answer when every tier was rejected. */
+  output: string | null;
+  /** The attempt whose answer is `output`. */
+  final: EvalAttempt | null;
+  accepted: boolean;
+  attempts: EvalAttempt[];
+  /** One line per rejected or failed tier. */
+  reasons: string[];
+  /** What the ladder's own calls cost (generation; verifier calls are judge cost). */
+  systemCostUsd: number;
+  verifierCostUsd: number;
+  latencyMs: number;
+}
+
+/** The conversation with the prior tiers' feedback appended to the last user message. */
+export function withFeedback(messages: Message[], feedback: string[]): Message[] {
+  if (!feedback.length) return messages;
+  const note = `\n\nPrior attempt feedback:\n${feedback.map((f) => `- ${f}`).join('\n')}\nAddress this feedback in your answer.`;
+  const lastUser = messages.map((m) => m.role).lastIndexOf('user');
+  return messages.map((m, i) => (i === lastUser ? { ...m, content: m.content + note } : m));
+}
+
+export async function runLadder(
+  chain: ResolvedChain,
+  messages: Message[],
+  assertions: Assertion[],
+  ctx: LadderContext,
+): Promise<LadderOutcome> {
+  const attempts: EvalAttempt[] = [];
+  const feedback: string[] = [];
+  const reasons: string[] = [];
+  const outputs = new Map<number, string>();
+  let systemCostUsd = 0;
+  let verifierCostUsd = 0;
+  let latencyMs = 0;
+  const deterministic = assertions.filter(isDeterministic);
+  const verifyTiers = chain.entries.length > 1;
+
+  for (const [index, entry] of chain.entries.entries()) {
+    const tier = `t${index + 1}`;
+    const { provider: providerName, model } = splitModelRef(entry.ref);
+    ctx.onTier?.(tier, entry.ref);
+    const provider = ctx.providers.provider(entry.ref);
+    const probeUrl = ctx.warmProbes[providerName];
+    const warm = provider.local && probeUrl ? await probeWarm(probeUrl, model) : null;
+    const result = await provider.call({ model, messages: withFeedback(messages, feedback), timeoutMs: ctx.timeoutMs, signal: ctx.signal });
+    latencyMs += result.latencyMs;
+    const cost = callCost(entry.ref, result.usage, result.reportedCostUsd, { overrides: ctx.pricing, local: provider.local });
+    if (!result.error) {
+      ctx.grader.ledger.record(entry.ref, 'system', result.usage, cost);
+      systemCostUsd += cost.cost_usd;
+    }
+    const attempt: EvalAttempt = {
+      attempt: index + 1,
+      model: entry.ref,
+      tier,
+      duration_ms: result.latencyMs,
+      warm,
+      verdict: 'accept',
+      feedback: null,
+      self_certified: false,
+      ...result.usage,
+      cost_usd: result.error ? 0 : cost.cost_usd,
+      cost_exact: result.error ? true : cost.exact,
+      verifier: null,
+    };
+    attempts.push(attempt);
+
+    if (result.error) {
+      attempt.verdict = 'error';
+      attempt.feedback = result.error;
+      feedback.push(`${entry.ref} failed: ${result.error}`);
+      reasons.push(`${tier} ${entry.ref}: error: ${result.error}`);
+      continue;
+    }
+    outputs.set(index, result.output);
+
+    if (!verifyTiers || entry.selfCertify) {
+      attempt.self_certified = verifyTiers && entry.selfCertify;
+      return { output: result.output, final: attempt, accepted: true, attempts, reasons, systemCostUsd, verifierCostUsd, latencyMs };
+    }
+
+    // Free checks first: the test's own deterministic assertions.
+    const failed: string[] = [];
+    for (const assertion of deterministic) {
+      const outcome = await runAssertion(assertion, {
+        output: result.output,
+        latencyMs: result.latencyMs,
+        costUsd: attempt.cost_usd,
+        prompt: messages,
+        judge: async () => ({ error: 'not used' }),
+      });
+      if (!outcome.passed) failed.push(outcome.message ?? assertion.type);
+    }
+    let rejection = failed.length ? failed.join('; ') : undefined;
+
+    if (!rejection && ctx.verifier) {
+      const requirements = assertions.length ? assertions.map(describeAssertion).join('\n') : '- a correct, complete answer to the task';
+      const verdict = await verify(ctx.grader, ctx.verifier, requirements, messages, result.output);
+      verifierCostUsd += verdict.cost_usd;
+      attempt.verifier = {
+        model: ctx.verifier,
+        cached: verdict.cached,
+        cost_usd: verdict.cost_usd,
+        accept: verdict.value?.accept ?? false,
+      };
+      if (!verdict.value) rejection = `verifier error: ${verdict.error}`;
+      else if (!verdict.value.accept) rejection = verdict.value.feedback || 'the verifier rejected the answer';
+    }
+
+    if (!rejection)
+      return { output: result.output, final: attempt, accepted: true, attempts, reasons, systemCostUsd, verifierCostUsd, latencyMs };
+    attempt.verdict = 'escalate';
+    attempt.feedback = rejection;
+    feedback.push(`${entry.ref}: ${rejection}`);
+    reasons.push(`${tier} ${entry.ref}: ${rejection}`);
+  }
+
+  // Exhausted: the best attempt is the strongest tier that produced an answer.
+  const bestIndex = [...outputs.keys()].pop();
+  const best = bestIndex === undefined ? null : (attempts[bestIndex] ?? null);
+  return {
+    output: bestIndex === undefined ? null : (outputs.get(bestIndex) ?? null),
+    final: best,
+    accepted: false,
+    attempts,
+    reasons,
+    systemCostUsd,
+    verifierCostUsd,
+    latencyMs,
+  };
+}

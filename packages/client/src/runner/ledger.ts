@@ -1,0 +1,49 @@
+/**
+ * The cost ledger of a run: every model call's tokens and cost, per model and
+ * purpose (the system under test vs judge/verifier calls), exact or estimated.
+ */
+import { addUsage, type CallCost, type ModelCost, type TokenUsage, ZERO_USAGE } from '@gstack/core';
+
+export type Purpose = 'system' | 'judge';
+
+export class CostLedger {
+  private readonly rows = new Map<string, ModelCost>();
+
+  record(model: string, purpose: Purpose, usage: TokenUsage, cost: CallCost): void {
+    const key = `${purpose}\u0000${model}`;
+    const row = this.rows.get(key) ?? {
+      model,
+      purpose,
+      calls: 0,
+      ...ZERO_USAGE,
+      cost_usd: 0,
+      exact: true,
+      unknown_model: false,
+    };
+    const usageTotal = addUsage(row, usage);
+    this.rows.set(key, {
+      ...row,
+      ...usageTotal,
+      calls: row.calls + 1,
+      cost_usd: row.cost_usd + cost.cost_usd,
+      exact: row.exact && cost.exact,
+      unknown_model: row.unknown_model || cost.unknown_model,
+    });
+  }
+
+  costs(): ModelCost[] {
+    return [...this.rows.values()].sort((a, b) => b.cost_usd - a.cost_usd || a.model.localeCompare(b.model));
+  }
+
+  total(purpose?: Purpose): number {
+    return this.costs()
+      .filter((c) => !purpose || c.purpose === purpose)
+      .reduce((sum, c) => sum + c.cost_usd, 0);
+  }
+
+  calls(purpose?: Purpose): number {
+    return this.costs()
+      .filter((c) => !purpose || c.purpose === purpose)
+      .reduce((sum, c) => sum + c.calls, 0);
+  }
+}
