@@ -97,3 +97,8 @@ export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
     cache_write_tokens: a.cache_write_tokens + b.cache_write_tokens,
   };
 }
+
+/** Costs are kept to 1e-8 USD so sums print without float noise. */
+export function roundUsd(amount: number): number {
+  return Math.round(amount * 1e8) / 1e8;
+}

@@ -1,10 +1,11 @@
 /** `gstack`: run LLM eval suites locally and read their results. */
 import { Command } from 'commander';
+import { registerEval } from '../commands/eval/index.ts';
 import { runCli } from './run.ts';
 import { VERSION } from './version.ts';
 
 export function buildGstackProgram(): Command {
-  return new Command('gstack')
+  const program = new Command('gstack')
     .description('Run LLM eval suites on your machine: model escalation ladder, cached judges, exact costs.')
     .version(VERSION, '-v, --version')
     .addHelpText(
@@ -15,6 +16,8 @@ Environment:
 
 Team sync (push results, log in, manage the team) is the separate gstack-sync command.`,
     );
+  registerEval(program);
+  return program;
 }
 
 await runCli(buildGstackProgram());

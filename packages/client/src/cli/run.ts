@@ -7,9 +7,12 @@ import { type Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.ts';
 
 export async function runCli(program: Command, argv: string[] = process.argv): Promise<void> {
-  program.exitOverride();
-  program.showHelpAfterError('(run with --help for usage)');
-  for (const command of program.commands) command.exitOverride();
+  const configure = (command: Command) => {
+    command.exitOverride();
+    command.showHelpAfterError('(run with --help for usage)');
+    command.commands.forEach(configure);
+  };
+  configure(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {

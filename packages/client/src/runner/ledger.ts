@@ -2,7 +2,7 @@
  * The cost ledger of a run: every model call's tokens and cost, per model and
  * purpose (the system under test vs judge/verifier calls), exact or estimated.
  */
-import { addUsage, type CallCost, type ModelCost, type TokenUsage, ZERO_USAGE } from '@gstack/core';
+import { addUsage, type CallCost, type ModelCost, roundUsd, type TokenUsage, ZERO_USAGE } from '@gstack/core';
 
 export type Purpose = 'system' | 'judge';
 
@@ -25,7 +25,7 @@ export class CostLedger {
       ...row,
       ...usageTotal,
       calls: row.calls + 1,
-      cost_usd: row.cost_usd + cost.cost_usd,
+      cost_usd: roundUsd(row.cost_usd + cost.cost_usd),
       exact: row.exact && cost.exact,
       unknown_model: row.unknown_model || cost.unknown_model,
     });

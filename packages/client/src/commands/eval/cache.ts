@@ -1,0 +1,54 @@
+/** `gstack eval cache stats|clear|verify`: the local judge cache. */
+import type { Command } from 'commander';
+import { JudgeCache } from '../../cache/judge-cache.ts';
+import { printJson } from '../../cli/run.ts';
+import { statePaths } from '../../state-dir.ts';
+
+function cache(): JudgeCache {
+  return new JudgeCache(statePaths(process.env).evalCache);
+}
+
+function kb(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+export function registerEvalCache(evalCommand: Command): void {
+  const group = evalCommand.command('cache').description(`The judge cache (${'$'}GSTACK_STATE_DIR/eval-cache)`);
+  group
+    .command('stats')
+    .description('Entries and size per suite')
+    .option('--json', 'print JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const stats = await cache().stats();
+      if (flags.json) return printJson(stats);
+      for (const s of stats.suites)
+        process.stdout.write(`${s.suite.padEnd(30)} ${String(s.entries).padStart(6)} entries  ${kb(s.bytes)}\n`);
+      process.stdout.write(`${'total'.padEnd(30)} ${String(stats.entries).padStart(6)} entries  ${kb(stats.bytes)}\n`);
+    });
+  group
+    .command('clear')
+    .description("Delete cached verdicts (one suite's with --suite)")
+    .option('--suite <name>', 'only this suite')
+    .option('--json', 'print JSON')
+    .action(async (flags: { suite?: string; json?: boolean }) => {
+      const removed = await cache().clear(flags.suite);
+      if (flags.json) return printJson({ removed });
+      process.stdout.write(`removed ${removed} cached verdict${removed === 1 ? '' : 's'}\n`);
+    });
+  group
+    .command('verify')
+    .description('Check every entry; --fix deletes unreadable ones (they are misses anyway)')
+    .option('--fix', 'delete bad entries')
+    .option('--json', 'print JSON')
+    .action(async (flags: { fix?: boolean; json?: boolean }) => {
+      const result = await cache().verify(flags.fix);
+      if (flags.json) printJson(result);
+      else {
+        process.stdout.write(
+          `checked ${result.checked} entries, ${result.bad.length} bad${flags.fix && result.bad.length ? ' (deleted)' : ''}\n`,
+        );
+        for (const file of result.bad) process.stdout.write(`  ${file}\n`);
+      }
+      if (result.bad.length && !flags.fix) process.exitCode = 1;
+    });
+}

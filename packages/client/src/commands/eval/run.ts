@@ -1,0 +1,148 @@
+/** `gstack eval run <suite.yaml>...`: run suites through the escalation ladder and write their results. */
+import os from 'node:os';
+import path from 'node:path';
+import type { StandardEvalResult, TestResult } from '@gstack/core';
+import { type Command, Option } from 'commander';
+import { JudgeCache } from '../../cache/judge-cache.ts';
+import { printJson } from '../../cli/run.ts';
+import { style, useColor } from '../../cli/term.ts';
+import { VERSION } from '../../cli/version.ts';
+import { loadModelsConfig, loadSuite } from '../../config/load.ts';
+import { UserError } from '../../errors.ts';
+import { gitInfo } from '../../runner/git.ts';
+import { progressLine, summary, testLine } from '../../runner/report.ts';
+import { partialPath, removePartial, resultFileName, resultsDir, writeJsonAtomic } from '../../runner/results-store.ts';
+import { runSuite } from '../../runner/run-suite.ts';
+import { statePaths } from '../../state-dir.ts';
+
+interface RunFlags {
+  models?: string;
+  model?: string;
+  tier?: string;
+  judgeTier?: string;
+  concurrency?: number;
+  repeat?: number;
+  label?: string;
+  out?: string;
+  cache: boolean;
+  json?: boolean;
+  failUnder?: number;
+}
+
+function positiveInt(name: string) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new UserError(`${name} must be a positive integer, not ${JSON.stringify(value)}`);
+    return n;
+  };
+}
+
+function percent(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 100)
+    throw new UserError(`--fail-under must be a percentage from 0 to 100, not ${JSON.stringify(value)}`);
+  return n;
+}
+
+export function registerEvalRun(evalCommand: Command): void {
+  evalCommand
+    .command('run')
+    .description('Run eval suites through the model escalation ladder and write StandardEvalResult files')
+    .argument('<suite...>', 'suite YAML files')
+    .option('--models <file>', 'models.yaml (default ./models.yaml when present)')
+    .option('--model <provider/model>', 'run every test on this one model: no escalation, no verifier')
+    .addOption(
+      new Option('--tier <tier>', 'run every test on this tier of models.yaml (fast|standard|full, or haiku|sonnet|opus)').env('EVAL_TIER'),
+    )
+    .addOption(new Option('--judge-tier <tier>', 'judge with this tier of models.yaml').env('EVAL_JUDGE_TIER'))
+    .option('--concurrency <n>', "tests in flight at once (default: the suite's)", positiveInt('--concurrency'))
+    .option('--repeat <n>', 'run every test n times (trials)', positiveInt('--repeat'))
+    .option('--label <label>', 'a label stored with the results')
+    .option('--out <dir>', 'write results here instead of ~/.gstack/projects/<repo>/evals')
+    .option('--no-cache', 'do not read the judge cache (verdicts are still written); same as EVAL_CACHE=0')
+    .option('--json', 'print the result document(s) on stdout and nothing else there')
+    .option('--fail-under <pct>', "exit 1 when a suite's pass rate is below this percentage (instead of on any failure)", percent)
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 all passed (or --fail-under met), 1 a test failed or the threshold was missed, 2 usage or config error.
+Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provider keys (ANTHROPIC_API_KEY, OPENAI_API_KEY, OLLAMA_HOST, ...).`,
+    )
+    .action(async (files: string[], flags: RunFlags) => {
+      if (flags.model && flags.tier) throw new UserError('--model and --tier both pick the model; give one');
+      if (flags.model && !/^[A-Za-z0-9_.-]+\/\S+$/.test(flags.model))
+        throw new UserError(`--model must be provider/model, not ${JSON.stringify(flags.model)}`);
+      const env = process.env;
+      const paths = statePaths(env);
+      const models = loadModelsConfig(flags.models, process.cwd());
+      if (!models.file && !flags.model)
+        throw new UserError('no models.yaml here: pass --models FILE, or --model provider/model to run every test on one model');
+      const cache = new JudgeCache(paths.evalCache, { readEnabled: flags.cache && env.EVAL_CACHE !== '0' });
+      const suites = [];
+      for (const file of files) suites.push(await loadSuite(file));
+
+      const err = process.stderr;
+      const tty = Boolean(err.isTTY);
+      const s = style(useColor(process.stdout));
+      const es = style(useColor(err));
+      const controller = new AbortController();
+      const onSigint = () => {
+        if (controller.signal.aborted) process.exit(130);
+        err.write('\nStopping: finished tests are kept (Ctrl-C again to quit at once)\n');
+        controller.abort();
+      };
+      process.on('SIGINT', onSigint);
+      const git = gitInfo(process.cwd());
+      const docs: StandardEvalResult[] = [];
+      let failed = false;
+      try {
+        for (const loaded of suites) {
+          const timestamp = new Date().toISOString();
+          const dir = flags.out ? path.resolve(flags.out) : resultsDir(paths.root, git.repoSlug);
+          const file = path.join(dir, resultFileName(timestamp, loaded.suite.suite));
+          const printed = new Set<string>();
+          const doc = await runSuite({
+            loaded,
+            models,
+            override: { model: flags.model, tier: flags.tier },
+            judgeTier: flags.judgeTier,
+            concurrency: flags.concurrency,
+            repeat: flags.repeat,
+            label: flags.label ?? null,
+            cache,
+            env,
+            git,
+            hostname: os.hostname(),
+            version: VERSION,
+            signal: controller.signal,
+            onProgress: (p) => {
+              if (tty) err.write(`\r\u001b[2K${progressLine(loaded.suite.suite, p, es, err.columns ?? 80)}`);
+            },
+            onPartial: async (partial) => {
+              await writeJsonAtomic(partialPath(file), partial);
+              if (!tty && !flags.json) {
+                for (const r of partial.all_results ?? []) {
+                  const id = `${r.name}#${r.trial ?? 1}`;
+                  if (printed.has(id)) continue;
+                  printed.add(id);
+                  process.stdout.write(`${testLine(r as TestResult, s)}\n`);
+                }
+              }
+            },
+          });
+          if (tty) err.write('\r\u001b[2K');
+          await writeJsonAtomic(file, doc);
+          await removePartial(file);
+          docs.push(doc);
+          if (!flags.json) process.stdout.write(`${summary(doc, file, s)}\n`);
+          const missed = flags.failUnder !== undefined ? (doc.pass_rate ?? 0) < flags.failUnder : doc.totals.failed > 0;
+          if (missed || doc.interrupted) failed = true;
+          if (controller.signal.aborted) break;
+        }
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+      if (flags.json) printJson(docs.length === 1 ? docs[0] : docs);
+      process.exitCode = failed ? 1 : 0;
+    });
+}

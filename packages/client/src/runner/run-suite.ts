@@ -1,0 +1,286 @@
+/**
+ * Runs a suite: every test (× trials) through the ladder with bounded
+ * concurrency, then grades the final answer with all of its assertions,
+ * and assembles the StandardEvalResult. Progress and the partial document are
+ * reported after every finished test; an abort keeps what finished.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type JudgeResult,
+  lookupPrice,
+  type ModelCost,
+  priceUsage,
+  roundUsd,
+  type StandardEvalResult,
+  type StandardEvalResultInput,
+  type SuiteTest,
+  standardEvalResultSchema,
+  type TestResult,
+  testMessages,
+} from '@gstack/core';
+import { runAssertion } from '../assertions/index.ts';
+import type { JudgeCache } from '../cache/judge-cache.ts';
+import type { LoadedModels, LoadedSuite } from '../config/load.ts';
+import { UserError } from '../errors.ts';
+import { resolveChain, resolveTier } from '../ladder/chain.ts';
+import { runLadder } from '../ladder/index.ts';
+import { ProviderSet } from '../providers/index.ts';
+import type { Env } from '../state-dir.ts';
+import type { GitInfo } from './git.ts';
+import { type GraderContext, judge } from './grader.ts';
+import { CostLedger } from './ledger.ts';
+
+export interface Progress {
+  done: number;
+  total: number;
+  passed: number;
+  failed: number;
+  costUsd: number;
+  /** The tier (and model) a running test is on. */
+  tier: string | null;
+  cacheHits: number;
+}
+
+export interface RunOptions {
+  loaded: LoadedSuite;
+  models: LoadedModels;
+  override: { model?: string; tier?: string };
+  judgeTier?: string;
+  concurrency?: number;
+  repeat?: number;
+  label?: string | null;
+  cache: JudgeCache;
+  env: Env;
+  git: GitInfo;
+  hostname: string;
+  version: string;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+  onPartial?: (doc: StandardEvalResultInput) => Promise<void>;
+}
+
+function judgeModelFor(options: RunOptions): string | undefined {
+  const { config } = options.models;
+  const suite = options.loaded.suite;
+  if (options.judgeTier) {
+    const tier = resolveTier(options.judgeTier, '--judge-tier');
+    const ref = config.tiers[tier];
+    if (!ref) throw new UserError(`--judge-tier ${options.judgeTier}: models.yaml has no tiers.${tier}`);
+    return ref;
+  }
+  return suite.defaults.judge ?? config.suites[suite.suite]?.judge ?? config.judge ?? config.tiers.fast;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+export async function runSuite(options: RunOptions): Promise<StandardEvalResult> {
+  const { loaded, models } = options;
+  const suite = loaded.suite;
+  const config = models.config;
+  const chain = resolveChain(config, { name: suite.suite, chain: suite.defaults.chain }, options.override);
+  const judgeModel = judgeModelFor(options);
+  const needsDefaultJudge = suite.tests.some((t) =>
+    t.expect.some((a) => a.type === 'judge' && (typeof a.value === 'string' || !a.value.model)),
+  );
+  if (needsDefaultJudge && !judgeModel) {
+    throw new UserError(
+      `${loaded.file}: judge assertions need a judge model; set judge: in models.yaml (or defaults.judge in the suite), or pass --judge-tier`,
+    );
+  }
+  const verifier = chain.mode === 'ladder' ? config.verifier : undefined;
+  const providers = new ProviderSet(config, models.dir, options.env);
+  // Unknown providers are configuration errors: report them before any call.
+  for (const ref of [...chain.entries.map((e) => e.ref), verifier, needsDefaultJudge ? judgeModel : undefined])
+    if (ref) providers.provider(ref);
+
+  const ledger = new CostLedger();
+  const grader: GraderContext = {
+    providers,
+    cache: options.cache,
+    ledger,
+    suite: suite.suite,
+    sources: loaded.sources,
+    pricing: config.pricing,
+    timeoutMs: suite.defaults.timeout_ms,
+    signal: options.signal,
+  };
+  const jobs: Array<{ test: SuiteTest; trial: number }> = suite.tests.flatMap((test) => {
+    const trials = options.repeat ?? test.repeat ?? suite.defaults.repeat;
+    return Array.from({ length: trials }, (_, i) => ({ test, trial: i + 1 }));
+  });
+  const results: TestResult[] = [];
+  const started = new Date();
+  const startedAt = performance.now();
+  const runId = randomUUID();
+  const progress: Progress = { done: 0, total: jobs.length, passed: 0, failed: 0, costUsd: 0, tier: null, cacheHits: 0 };
+
+  async function runJob(test: SuiteTest, trial: number): Promise<TestResult> {
+    const jobStart = performance.now();
+    const messages = testMessages(test);
+    const timeoutMs = test.timeout_ms ?? suite.defaults.timeout_ms;
+    const ledgerBefore = ledger.total('judge');
+    const ladder = await runLadder(chain, messages, test.expect, {
+      providers,
+      grader: { ...grader, timeoutMs },
+      verifier,
+      warmProbes: config.warm_probe,
+      pricing: config.pricing,
+      timeoutMs,
+      signal: options.signal,
+      onTier: (tier, model) => {
+        progress.tier = `${tier} ${model}`;
+        options.onProgress?.({ ...progress, cacheHits: options.cache.hits });
+      },
+    });
+    const base = {
+      name: test.name,
+      category: test.category,
+      trial,
+      attempts: ladder.attempts,
+      resolved_tier: ladder.accepted ? (ladder.final?.tier ?? null) : null,
+      resolved_model: ladder.accepted ? (ladder.final?.model ?? null) : null,
+      output: ladder.output,
+    };
+    if (ladder.output === null) {
+      return {
+        ...base,
+        passed: false,
+        skipped: false,
+        score: 0,
+        duration_ms: Math.round(performance.now() - jobStart),
+        cost_usd: ladder.systemCostUsd + ladder.verifierCostUsd,
+        judge_cost_usd: ladder.verifierCostUsd,
+        error: `every tier failed: ${ladder.reasons.join('; ')}`,
+        assertions: [],
+        judge: [],
+      };
+    }
+    const judges: JudgeResult[] = [];
+    const assertionResults = [];
+    let scoreSum = 0;
+    for (const assertion of test.expect) {
+      const outcome = await runAssertion(assertion, {
+        output: ladder.output,
+        latencyMs: ladder.final?.duration_ms ?? ladder.latencyMs,
+        costUsd: ladder.systemCostUsd,
+        prompt: messages,
+        judge: async (rubric, model) => {
+          const ref = model ?? judgeModel;
+          if (!ref) return { error: 'no judge model configured' };
+          const verdict = await judge({ ...grader, timeoutMs }, ref, rubric, messages, ladder.output ?? '');
+          if (!verdict.value) return { error: verdict.error ?? 'no verdict' };
+          const result: JudgeResult = {
+            rubric,
+            model: ref,
+            ...verdict.value,
+            cached: verdict.cached,
+            cost_usd: verdict.cost_usd,
+            cost_exact: verdict.cost_exact,
+          };
+          judges.push(result);
+          return result;
+        },
+      });
+      assertionResults.push({ type: assertion.type, passed: outcome.passed, message: outcome.message });
+      scoreSum += outcome.score ?? (outcome.passed ? 1 : 0);
+    }
+    const judgeCost = ledger.total('judge') - ledgerBefore;
+    const allPassed = assertionResults.every((a) => a.passed);
+    const errors = [
+      ...(ladder.accepted ? [] : [`every tier was rejected: ${ladder.reasons.join('; ')}`]),
+      ...assertionResults.filter((a) => !a.passed).map((a) => a.message ?? a.type),
+    ];
+    return {
+      ...base,
+      passed: ladder.accepted && allPassed,
+      skipped: false,
+      score: test.expect.length ? round2(scoreSum / test.expect.length) : ladder.accepted ? 1 : 0,
+      duration_ms: Math.round(performance.now() - jobStart),
+      cost_usd: ladder.systemCostUsd + judgeCost,
+      judge_cost_usd: judgeCost,
+      error: errors.length ? errors.join('; ') : null,
+      assertions: assertionResults,
+      judge: judges,
+    };
+  }
+
+  function buildDocument(interrupted: boolean): StandardEvalResultInput {
+    const ordered = [...results].sort(
+      (a, b) => suite.tests.findIndex((t) => t.name === a.name) - suite.tests.findIndex((t) => t.name === b.name) || a.trial - b.trial,
+    );
+    const passed = ordered.filter((r) => r.passed).length;
+    const skipped = ordered.filter((r) => r.skipped).length;
+    const ran = ordered.length - skipped;
+    const byCategory: Record<string, { tests: number; passed: number; failed: number }> = {};
+    for (const r of ordered) {
+      const c = (byCategory[r.category] ??= { tests: 0, passed: 0, failed: 0 });
+      c.tests += 1;
+      if (r.passed) c.passed += 1;
+      else if (!r.skipped) c.failed += 1;
+    }
+    const costs: ModelCost[] = ledger.costs();
+    const whatIf: Record<string, number> = {};
+    for (const [tier, ref] of Object.entries(config.tiers)) {
+      if (!ref) continue;
+      const price = lookupPrice(ref, { overrides: config.pricing }).price;
+      whatIf[tier] = roundUsd(costs.filter((c) => c.purpose === 'system').reduce((sum, c) => sum + priceUsage(c, price), 0));
+    }
+    return {
+      schema_version: 1,
+      version: options.version,
+      run_id: runId,
+      suite: suite.suite,
+      label: options.label ?? null,
+      tier: chain.mode,
+      repo_slug: options.git.repoSlug,
+      git: { branch: options.git.branch, sha: options.git.sha },
+      hostname: options.hostname,
+      timestamp: started.toISOString(),
+      prompt_sha: loaded.sha,
+      duration_ms: Math.round(performance.now() - startedAt),
+      totals: {
+        tests: ordered.length,
+        passed,
+        failed: ran - passed,
+        skipped,
+        errors: ordered.filter((r) => r.output === null).length,
+      },
+      pass_rate: ran > 0 ? round2((100 * passed) / ran) : null,
+      cost_usd: roundUsd(ledger.total()),
+      judge_cost_usd: roundUsd(ledger.total('judge')),
+      cost_exact: costs.every((c) => c.exact),
+      what_if: whatIf,
+      costs,
+      by_category: byCategory,
+      cache: { hits: options.cache.hits, misses: options.cache.misses },
+      interrupted,
+      all_results: ordered,
+    };
+  }
+
+  let partialWrites: Promise<void> = Promise.resolve();
+  let next = 0;
+  const concurrency = Math.max(1, options.concurrency ?? suite.defaults.concurrency);
+  async function worker(): Promise<void> {
+    while (next < jobs.length && !options.signal?.aborted) {
+      const job = jobs[next++];
+      if (!job) break;
+      const result = await runJob(job.test, job.trial);
+      // A test cut short by an abort did not finish: it is not reported.
+      if (options.signal?.aborted) break;
+      results.push(result);
+      progress.done += 1;
+      if (result.passed) progress.passed += 1;
+      else progress.failed += 1;
+      progress.costUsd = ledger.total();
+      options.onProgress?.({ ...progress, cacheHits: options.cache.hits });
+      if (options.onPartial) {
+        const doc = buildDocument(true);
+        partialWrites = partialWrites.then(() => options.onPartial?.(doc));
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
+  await partialWrites;
+  return standardEvalResultSchema.parse(buildDocument(Boolean(options.signal?.aborted)));
+}
