@@ -1,0 +1,153 @@
+/**
+ * Real HTTP servers on loopback that speak the OpenAI chat-completions and the
+ * Anthropic Messages protocols with scripted answers, for tests. They record
+ * every request (path, headers, JSON body, arrival time) and can answer the
+ * warm probes (`GET /api/ps`).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeRequest {
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: {
+    model: string;
+    messages: Array<{ role: string; content: string }>;
+    system?: string;
+  };
+  at: number;
+}
+
+export interface ScriptedReply {
+  /** The answer text. */
+  text?: string;
+  /** Answer with this status and `error` instead. */
+  status?: number;
+  error?: string;
+  headers?: Record<string, string>;
+  /** Wait this long before answering (for timeouts). */
+  delayMs?: number;
+  usage?: { input?: number; output?: number; cacheRead?: number; cacheWrite?: number };
+  /** An API-reported cost (OpenAI-compatible `usage.cost`). */
+  cost?: number;
+}
+
+export type Script = (request: FakeRequest, index: number) => ScriptedReply;
+
+export class FakeLlmServer {
+  readonly requests: FakeRequest[] = [];
+  /** Models `GET /api/ps` reports as loaded. */
+  loaded: string[] = [];
+  private server?: http.Server;
+  private readonly sockets = new Set<import('node:net').Socket>();
+
+  constructor(
+    readonly protocol: 'openai' | 'anthropic',
+    public script: Script,
+  ) {}
+
+  get url(): string {
+    const port = (this.server?.address() as AddressInfo).port;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  /** Requests for one model. */
+  callsTo(model: string): FakeRequest[] {
+    return this.requests.filter((r) => r.body.model === model);
+  }
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => void this.handle(req, res, Buffer.concat(chunks).toString('utf8')));
+    });
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string): Promise<void> {
+    if (req.method === 'GET' && req.url === '/api/ps') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ models: this.loaded.map((name) => ({ name, model: name })) }));
+      return;
+    }
+    const expected = this.protocol === 'openai' ? '/v1/chat/completions' : '/v1/messages';
+    if (req.method !== 'POST' || req.url !== expected) {
+      res.writeHead(404).end();
+      return;
+    }
+    const request: FakeRequest = { path: req.url, headers: req.headers, body: JSON.parse(raw), at: Date.now() };
+    const index = this.requests.push(request) - 1;
+    const reply = this.script(request, index);
+    if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
+    if (res.destroyed) return;
+    if (reply.status && reply.status >= 400) {
+      res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+      res.end(
+        JSON.stringify(
+          this.protocol === 'openai'
+            ? { error: { message: reply.error ?? 'error' } }
+            : { type: 'error', error: { type: 'api_error', message: reply.error ?? 'error' } },
+        ),
+      );
+      return;
+    }
+    const u = { input: 10, output: 5, cacheRead: 0, cacheWrite: 0, ...reply.usage };
+    const body =
+      this.protocol === 'openai'
+        ? {
+            id: `chatcmpl-${index}`,
+            object: 'chat.completion',
+            model: request.body.model,
+            choices: [{ index: 0, message: { role: 'assistant', content: reply.text ?? '' }, finish_reason: 'stop' }],
+            usage: {
+              prompt_tokens: u.input + u.cacheRead,
+              completion_tokens: u.output,
+              total_tokens: u.input + u.cacheRead + u.output,
+              prompt_tokens_details: { cached_tokens: u.cacheRead },
+              ...(reply.cost !== undefined ? { cost: reply.cost } : {}),
+            },
+          }
+        : {
+            id: `msg_${index}`,
+            type: 'message',
+            role: 'assistant',
+            model: request.body.model,
+            content: [{ type: 'text', text: reply.text ?? '' }],
+            stop_reason: 'end_turn',
+            usage: {
+              input_tokens: u.input,
+              output_tokens: u.output,
+              cache_read_input_tokens: u.cacheRead,
+              cache_creation_input_tokens: u.cacheWrite,
+            },
+          };
+    res.writeHead(200, { 'content-type': 'application/json', ...reply.headers });
+    res.end(JSON.stringify(body));
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+/** The last user message of a request (where the ladder appends prior feedback). */
+export function lastUserText(request: FakeRequest): string {
+  return [...request.body.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+}
+
+/** True for verifier calls (they ask for {accept, feedback}). */
+export function isVerifierCall(request: FakeRequest): boolean {
+  return lastUserText(request).includes('"accept"');
+}
+
+/** True for judge calls (they ask for {pass, score, reason}). */
+export function isJudgeCall(request: FakeRequest): boolean {
+  return lastUserText(request).includes('"pass"');
+}
