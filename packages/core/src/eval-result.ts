@@ -163,6 +163,21 @@ const legacySchema = z.object({
   ),
 });
 
+export type CategoryTally = Record<string, { tests: number; passed: number; failed: number }>;
+
+/** by_category: tests, passed and failed per category (skipped tests count as neither). */
+export function tallyByCategory(results: Array<{ category: string; passed: boolean; skipped?: boolean }>): CategoryTally {
+  const tally: CategoryTally = {};
+  for (const r of results) {
+    const c = tally[r.category] ?? { tests: 0, passed: 0, failed: 0 };
+    c.tests += 1;
+    if (r.passed) c.passed += 1;
+    else if (!r.skipped) c.failed += 1;
+    tally[r.category] = c;
+  }
+  return tally;
+}
+
 export function isLegacyEvalResult(doc: unknown): boolean {
   return !!doc && typeof doc === 'object' && !('schema_version' in doc) && 'tests' in doc && 'total_tests' in doc;
 }
@@ -172,13 +187,7 @@ export function normalizeLegacy(doc: z.infer<typeof legacySchema>): StandardEval
   const suite = doc.suite ?? doc.name ?? 'unknown';
   const passed = doc.passed ?? doc.tests.filter((t) => t.passed).length;
   const failed = doc.failed ?? doc.tests.length - passed;
-  const categories: Record<string, { tests: number; passed: number; failed: number }> = {};
-  for (const t of doc.tests) {
-    const c = (categories[t.category ?? 'general'] ??= { tests: 0, passed: 0, failed: 0 });
-    c.tests += 1;
-    if (t.passed) c.passed += 1;
-    else c.failed += 1;
-  }
+  const categories = tallyByCategory(doc.tests.map((t) => ({ category: t.category ?? 'general', passed: t.passed })));
   const ran = passed + failed;
   return {
     schema_version: 1,

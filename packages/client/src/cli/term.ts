@@ -36,8 +36,14 @@ export function formatPercent(value: number | null): string {
   return value === null ? '—' : `${value.toFixed(1)}%`;
 }
 
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '');
+}
+
 /** Pads `text` to `width` visible characters (ANSI codes excluded). */
 export function pad(text: string, width: number): string {
-  const visible = text.replace(/\u001b\[[0-9;]*m/g, '').length;
+  const visible = stripAnsi(text).length;
   return text + ' '.repeat(Math.max(0, width - visible));
 }

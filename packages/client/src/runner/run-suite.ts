@@ -16,6 +16,7 @@ import {
   type SuiteTest,
   standardEvalResultSchema,
   type TestResult,
+  tallyByCategory,
   testMessages,
 } from '@gstack/core';
 import { runAssertion } from '../assertions/index.ts';
@@ -211,13 +212,7 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
     const passed = ordered.filter((r) => r.passed).length;
     const skipped = ordered.filter((r) => r.skipped).length;
     const ran = ordered.length - skipped;
-    const byCategory: Record<string, { tests: number; passed: number; failed: number }> = {};
-    for (const r of ordered) {
-      const c = (byCategory[r.category] ??= { tests: 0, passed: 0, failed: 0 });
-      c.tests += 1;
-      if (r.passed) c.passed += 1;
-      else if (!r.skipped) c.failed += 1;
-    }
+    const byCategory = tallyByCategory(ordered);
     const costs: ModelCost[] = ledger.costs();
     const whatIf: Record<string, number> = {};
     for (const [tier, ref] of Object.entries(config.tiers)) {

@@ -47,7 +47,9 @@ export class FakeLlmServer {
   ) {}
 
   get url(): string {
-    const port = (this.server?.address() as AddressInfo).port;
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    if (!address) throw new Error('the fake server is not started');
+    const port = address.port;
     return `http://127.0.0.1:${port}`;
   }
 
