@@ -10,19 +10,20 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.ts';
 
-function readYaml(file: string, what: string): unknown {
+function readYaml(file: string, what: string, shown = file): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? `${file}: no such ${what}` : `${file}: cannot read it (${(error as Error).message})`);
+    throw new UserError(code === 'ENOENT' ? `${shown}: no such ${what}` : `${shown}: cannot read it (${(error as Error).message})`);
   }
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text);
   const firstError = doc.errors[0];
   if (firstError) {
     const line = firstError.linePos?.[0];
-    throw new UserError(`${file}${line ? `:${line.line}:${line.col}` : ''}: invalid YAML: ${firstError.message.split('\n')[0]}`);
+    const message = firstError.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '');
+    throw new UserError(`${shown}${line ? `:${line.line}:${line.col}` : ''}: invalid YAML: ${message}`);
   }
   return doc.toJS();
 }
@@ -45,7 +46,7 @@ export interface LoadedSuite {
 
 export async function loadSuite(file: string): Promise<LoadedSuite> {
   const absolute = path.resolve(file);
-  const suite = parseWith(suiteSchema, readYaml(absolute, 'suite file'), file);
+  const suite = parseWith(suiteSchema, readYaml(absolute, 'suite file', file), file);
   const dir = path.dirname(absolute);
   const sources = suite.sources.map((source, i) => {
     try {
@@ -64,21 +65,22 @@ export interface LoadedModels {
 }
 
 /**
- * models.yaml from `--models`, else ./models.yaml when present, else an empty
- * configuration (then every test needs --model).
+ * models.yaml from `--models`, else ./models.yaml, else one next to the first
+ * suite file, else an empty configuration (then every test needs --model).
  */
-export function loadModelsConfig(explicit: string | undefined, cwd: string): LoadedModels {
-  const candidate = explicit ?? path.join(cwd, 'models.yaml');
-  let exists = true;
-  try {
-    readFileSync(candidate);
-  } catch {
-    exists = false;
-  }
-  if (!exists) {
-    if (explicit) throw new UserError(`${explicit}: no such models file`);
-    return { file: null, dir: cwd, config: modelsConfigSchema.parse({}) };
-  }
+export function loadModelsConfig(explicit: string | undefined, cwd: string, suiteDir?: string): LoadedModels {
+  const exists = (file: string) => {
+    try {
+      readFileSync(file);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (explicit && !exists(explicit)) throw new UserError(`${explicit}: no such models file`);
+  const candidate =
+    explicit ?? [path.join(cwd, 'models.yaml'), suiteDir && path.join(suiteDir, 'models.yaml')].find((f): f is string => !!f && exists(f));
+  if (!candidate) return { file: null, dir: cwd, config: modelsConfigSchema.parse({}) };
   const absolute = path.resolve(candidate);
   return {
     file: absolute,

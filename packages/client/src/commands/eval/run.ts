@@ -49,7 +49,7 @@ export function registerEvalRun(evalCommand: Command): void {
     .command('run')
     .description('Run eval suites through the model escalation ladder and write StandardEvalResult files')
     .argument('<suite...>', 'suite YAML files')
-    .option('--models <file>', 'models.yaml (default ./models.yaml when present)')
+    .option('--models <file>', 'models.yaml (default: ./models.yaml, else the one next to the suite)')
     .option('--model <provider/model>', 'run every test on this one model: no escalation, no verifier')
     .addOption(
       new Option('--tier <tier>', 'run every test on this tier of models.yaml (fast|standard|full, or haiku|sonnet|opus)').env('EVAL_TIER'),
@@ -74,12 +74,15 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
         throw new UserError(`--model must be provider/model, not ${JSON.stringify(flags.model)}`);
       const env = process.env;
       const paths = statePaths(env);
-      const models = loadModelsConfig(flags.models, process.cwd());
-      if (!models.file && !flags.model)
-        throw new UserError('no models.yaml here: pass --models FILE, or --model provider/model to run every test on one model');
-      const cache = new JudgeCache(paths.evalCache, { readEnabled: flags.cache && env.EVAL_CACHE !== '0' });
       const suites = [];
       for (const file of files) suites.push(await loadSuite(file));
+      const models = loadModelsConfig(flags.models, process.cwd(), suites[0]?.dir);
+      if (!models.file && !flags.model) {
+        throw new UserError(
+          'no models.yaml (here or next to the suite): pass --models FILE, or --model provider/model to run every test on one model',
+        );
+      }
+      const cache = new JudgeCache(paths.evalCache, { readEnabled: flags.cache && env.EVAL_CACHE !== '0' });
 
       const err = process.stderr;
       const tty = Boolean(err.isTTY);

@@ -1,0 +1,219 @@
+/**
+ * `gstack eval run` as a user runs it: the real binary in a child process,
+ * with its exit codes, stdout/stderr split, result files and error messages.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { standardEvalResultSchema } from '@gstack/core';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { FakeLlmServer } from '../../testing/fake-llm.ts';
+
+const repoRoot = fileURLToPath(new URL('../../../../../', import.meta.url));
+const bin = path.join(repoRoot, 'packages/client/bin/gstack.js');
+
+function workspace() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gstack-cli-eval-'));
+  return { dir, env: { PATH: process.env.PATH, HOME: dir, GSTACK_STATE_DIR: path.join(dir, 'state') } as Record<string, string> };
+}
+
+function gstack(args: string[], options: { cwd: string; env: Record<string, string> }) {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd: options.cwd, env: options.env, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** For tests whose fake server runs in this process: spawnSync would block it. */
+function gstackAsync(
+  args: string[],
+  options: { cwd: string; env: Record<string, string> },
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function evalFiles(dir: string, state: string): string[] {
+  const root = path.join(state, 'projects');
+  if (!existsSync(root)) return [];
+  return readdirSync(root).flatMap((slug) => readdirSync(path.join(root, slug, 'evals')).map((f) => path.join(root, slug, 'evals', f)));
+}
+
+describe('gstack eval run', () => {
+  it('runs the offline example from the repository, then re-runs it from the cache', () => {
+    const { dir, env } = workspace();
+    const first = gstack(['eval', 'run', path.join(repoRoot, 'docs/examples/capitals.yaml')], { cwd: dir, env });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('capitals  ✓ 4 passed  ✗ 0 failed  (100.0%)');
+    expect(first.stdout).toContain('escalation     t1 3 · t2 1');
+    expect(first.stdout).not.toMatch(/\u001b\[/); // no colour when not on a TTY
+
+    const second = gstack(['eval', 'run', path.join(repoRoot, 'docs/examples/capitals.yaml')], { cwd: dir, env });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/✓ canada-explained .* cached/);
+    expect(second.stdout).toContain('judge cache    4 hits, 0 misses');
+    const files = evalFiles(dir, env.GSTACK_STATE_DIR ?? '');
+    expect(files).toHaveLength(2);
+    expect(files.every((f) => !f.includes('_partial'))).toBe(true);
+    const doc = standardEvalResultSchema.parse(JSON.parse(readFileSync(files[1] ?? '', 'utf8')));
+    expect(doc.judge_cost_usd).toBe(0);
+  });
+
+  it('prints only the result document on stdout with --json', () => {
+    const { dir, env } = workspace();
+    const run = gstack(['eval', 'run', path.join(repoRoot, 'docs/examples/capitals.yaml'), '--json', '--label', 'nightly'], {
+      cwd: dir,
+      env,
+    });
+    expect(run.code).toBe(0);
+    const doc = standardEvalResultSchema.parse(JSON.parse(run.stdout));
+    expect(doc).toMatchObject({ suite: 'capitals', label: 'nightly', tier: 'ladder', totals: { tests: 4, passed: 4 } });
+  });
+
+  it('exits 1 when a test fails, and honours --fail-under', async () => {
+    const server = await new FakeLlmServer('openai', (req) => ({
+      text: JSON.stringify(req.body.messages).includes('one') ? '1' : 'wrong',
+    })).start();
+    try {
+      const { dir, env } = workspace();
+      const suite = path.join(dir, 'numbers.yaml');
+      writeFileSync(
+        suite,
+        stringify({
+          suite: 'numbers',
+          tests: [
+            { name: 'one', prompt: 'one', expect: [{ equals: '1' }] },
+            { name: 'two', prompt: 'two', expect: [{ equals: '2' }] },
+          ],
+        }),
+      );
+      const env2 = { ...env, OPENAI_BASE_URL: `${server.url}/v1` };
+      const failing = await gstackAsync(['eval', 'run', suite, '--model', 'openai/tiny'], { cwd: dir, env: env2 });
+      expect(failing.code).toBe(1);
+      expect(failing.stdout).toContain('✗ two');
+      expect(failing.stdout).toContain('expected the output to equal "2", got "wrong"');
+      expect(
+        (await gstackAsync(['eval', 'run', suite, '--model', 'openai/tiny', '--fail-under', '50'], { cwd: dir, env: env2 })).code,
+      ).toBe(0);
+      expect(
+        (await gstackAsync(['eval', 'run', suite, '--model', 'openai/tiny', '--fail-under', '51'], { cwd: dir, env: env2 })).code,
+      ).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.each([
+    [
+      'an unknown assertion',
+      { suite: 's', tests: [{ name: 't', prompt: 'p', expect: [{ contain: 'x' }] }] },
+      /suite\.yaml: tests\[0\]\.expect\[0\]: unknown assertion "contain"/,
+    ],
+    ['a test without a prompt', { suite: 's', tests: [{ name: 't' }] }, /suite\.yaml: tests\[0\]: give either `prompt` or `messages`/],
+    [
+      'a bad regex',
+      { suite: 's', tests: [{ name: 't', prompt: 'p', expect: [{ regex: '([a-z' }] }] },
+      /tests\[0\]\.expect\[0\]\.regex: a valid regular expression/,
+    ],
+  ])('exits 2 on a malformed suite: %s', (_what, suite, message) => {
+    const { dir, env } = workspace();
+    writeFileSync(path.join(dir, 'suite.yaml'), stringify(suite));
+    const run = gstack(['eval', 'run', 'suite.yaml', '--model', 'openai/x'], { cwd: dir, env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(evalFiles(dir, env.GSTACK_STATE_DIR ?? '')).toEqual([]);
+  });
+
+  it('exits 2 on invalid YAML, naming the line', () => {
+    const { dir, env } = workspace();
+    writeFileSync(path.join(dir, 'suite.yaml'), 'suite: s\ntests:\n  - name: t\n    prompt: [unclosed\n');
+    const run = gstack(['eval', 'run', 'suite.yaml', '--model', 'openai/x'], { cwd: dir, env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: suite\.yaml:\d+:\d+: invalid YAML/);
+  });
+
+  it('exits 2 on a malformed models.yaml, naming the field', () => {
+    const { dir, env } = workspace();
+    writeFileSync(path.join(dir, 'suite.yaml'), stringify({ suite: 's', tests: [{ name: 't', prompt: 'p' }] }));
+    writeFileSync(
+      path.join(dir, 'models.yaml'),
+      stringify({ providers: { local: { type: 'openia', base_url: 'http://x' } }, default_chain: ['local'] }),
+    );
+    const run = gstack(['eval', 'run', 'suite.yaml'], { cwd: dir, env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'models.yaml: providers.local.type: Invalid option: expected one of "openai"|"ollama"|"anthropic"|"command"|"replay"',
+    );
+    expect(run.stderr).toContain('models.yaml: default_chain[0]: a model as provider/model');
+  });
+
+  it('exits 2 on a chain naming an unknown provider, before any call', () => {
+    const { dir, env } = workspace();
+    writeFileSync(path.join(dir, 'suite.yaml'), stringify({ suite: 's', tests: [{ name: 't', prompt: 'p' }] }));
+    writeFileSync(path.join(dir, 'models.yaml'), stringify({ default_chain: ['nowhere/model'] }));
+    const run = gstack(['eval', 'run', 'suite.yaml'], { cwd: dir, env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('model nowhere/model: no provider named "nowhere"');
+  });
+
+  it('keeps what finished when interrupted with Ctrl-C', async () => {
+    let calls = 0;
+    const server = await new FakeLlmServer('openai', () => {
+      calls += 1;
+      return calls === 1 ? { text: 'fast' } : { text: 'slow', delayMs: 20_000 };
+    }).start();
+    const { dir, env } = workspace();
+    writeFileSync(
+      path.join(dir, 'suite.yaml'),
+      stringify({
+        suite: 'long',
+        defaults: { concurrency: 1 },
+        tests: [
+          { name: 'first', prompt: 'a' },
+          { name: 'second', prompt: 'b' },
+          { name: 'third', prompt: 'c' },
+        ],
+      }),
+    );
+    const child: ChildProcess = spawn(process.execPath, [bin, 'eval', 'run', 'suite.yaml', '--model', 'openai/m'], {
+      cwd: dir,
+      env: { ...env, OPENAI_BASE_URL: `${server.url}/v1` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      // The first test's line appears once its result is in the partial file.
+      await new Promise<void>((resolve) => {
+        const check = () => (stdout.includes('first') ? resolve() : setTimeout(check, 20));
+        check();
+      });
+      child.kill('SIGINT');
+      expect(await exited).toBe(1);
+      const [file] = evalFiles(dir, env.GSTACK_STATE_DIR ?? '');
+      const doc = standardEvalResultSchema.parse(JSON.parse(readFileSync(file ?? '', 'utf8')));
+      expect(doc.interrupted).toBe(true);
+      expect(doc.all_results.map((r) => r.name)).toEqual(['first']);
+      expect(stdout).toContain('interrupted');
+    } finally {
+      child.kill('SIGKILL');
+      await server.close();
+    }
+  });
+});
