@@ -86,7 +86,8 @@ export function callCost(
   if (reported !== undefined && Number.isFinite(reported) && reported >= 0)
     return { cost_usd: reported, exact: true, unknown_model: false };
   const lookup = lookupPrice(ref, options);
-  return { cost_usd: priceUsage(usage, lookup.price), exact: false, unknown_model: lookup.source === 'fallback' };
+  // A model on your own machine costs exactly nothing per call.
+  return { cost_usd: priceUsage(usage, lookup.price), exact: lookup.source === 'local', unknown_model: lookup.source === 'fallback' };
 }
 
 export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
