@@ -20,6 +20,8 @@ export function statePaths(env: Env = process.env) {
     auth: path.join(root, 'auth.json'),
     queue: path.join(root, 'sync-queue.jsonl'),
     deadLetters: path.join(root, 'sync-dead-letters.jsonl'),
+    synced: path.join(root, 'sync-state.json'),
+    preferences: path.join(root, 'preferences.json'),
     evalCache: path.join(root, 'eval-cache'),
     projects: path.join(root, 'projects'),
   };

@@ -1,5 +1,9 @@
 /** `gstack-sync`: connect this machine to the team's Supabase store. */
 import { Command } from 'commander';
+import { registerLogin } from '../commands/sync/login.ts';
+import { registerPush } from '../commands/sync/push.ts';
+import { registerSetup } from '../commands/sync/setup.ts';
+import { registerShow } from '../commands/sync/show.ts';
 import { registerStatus } from '../commands/sync/status.ts';
 import { runCli } from './run.ts';
 import { VERSION } from './version.ts';
@@ -16,7 +20,11 @@ Configuration (later layers win):
   GSTACK_SUPABASE_URL, GSTACK_SUPABASE_ANON_KEY, GSTACK_TEAM, GSTACK_SYNC_TOKEN (CI ingest token)
   GSTACK_STATE_DIR                           local state (default ~/.gstack)`,
     );
+  registerSetup(program);
+  registerLogin(program);
   registerStatus(program);
+  registerPush(program);
+  registerShow(program);
   return program;
 }
 

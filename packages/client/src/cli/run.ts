@@ -5,6 +5,7 @@
  */
 import { type Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.ts';
+import { RemoteError } from '../sync/remote-error.ts';
 
 export async function runCli(program: Command, argv: string[] = process.argv): Promise<void> {
   const configure = (command: Command) => {
@@ -24,6 +25,11 @@ export async function runCli(program: Command, argv: string[] = process.argv): P
     if (isUserError(error)) {
       process.stderr.write(`error: ${error.message}\n`);
       process.exitCode = error.exitCode;
+      return;
+    }
+    if (error instanceof RemoteError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      process.exitCode = 1;
       return;
     }
     throw error;

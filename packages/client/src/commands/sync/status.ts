@@ -1,18 +1,31 @@
-/** `gstack-sync status`: what this machine is configured to sync with, and from where. */
-
+/** `gstack-sync status`: configuration (and where each value comes from), sign-in, queue and dead letters. */
 import { classifyApiKey } from '@gstack/core';
 import type { Command } from 'commander';
 import { printJson } from '../../cli/run.ts';
 import { stateDir } from '../../state-dir.ts';
+import { authStore } from '../../sync/connection.ts';
 import { isSyncConfigured, loadSyncConfig } from '../../sync/config.ts';
+import { syncState } from './push.ts';
+
+function age(iso: string | undefined): string | null {
+  if (!iso) return null;
+  const minutes = Math.round((Date.now() - Date.parse(iso)) / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 48 * 60) return `${Math.round(minutes / 60)} h`;
+  return `${Math.round(minutes / 1440)} days`;
+}
 
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('Show the sync configuration and where each value comes from')
+    .description('Show the sync configuration, sign-in, offline queue and dead letters')
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean }) => {
       const config = loadSyncConfig(process.cwd(), process.env);
+      const { queue } = syncState(process.env);
+      const entries = await queue.entries();
+      const dead = await queue.deadLetters();
+      const url = config.supabaseUrl?.value;
       const report = {
         configured: isSyncConfigured(config),
         config_file: config.fileExists ? config.file : null,
@@ -20,18 +33,22 @@ export function registerStatus(program: Command): void {
         anon_key: config.anonKey ? { kind: classifyApiKey(config.anonKey.value), source: config.anonKey.source } : null,
         team: config.team ?? null,
         ci_token: config.syncToken ? { source: config.syncToken.source } : null,
+        signed_in: url ? authStore(process.env).hasSession(url) : false,
+        queue: { entries: entries.length, oldest_queued_at: entries[0]?.queued_at ?? null, last_error: entries.at(-1)?.last_error ?? null },
+        dead_letters: dead.map((d) => ({ label: d.label, reason: d.reason, dead_at: d.dead_at })),
         state_dir: stateDir(process.env),
       };
       if (options.json) return printJson(report);
-      const line = (label: string, value: string) => process.stdout.write(`${label.padEnd(12)} ${value}\n`);
-      line(
-        'configured',
-        report.configured ? 'yes' : `no (create ${config.file} or set GSTACK_SUPABASE_URL, GSTACK_SUPABASE_ANON_KEY and GSTACK_TEAM)`,
-      );
+      const line = (label: string, value: string) => process.stdout.write(`${label.padEnd(13)} ${value}\n`);
+      line('configured', report.configured ? 'yes' : `no (run \`gstack-sync setup\`, or set GSTACK_SUPABASE_URL, GSTACK_SUPABASE_ANON_KEY and GSTACK_TEAM)`);
       line('url', report.supabase_url ? `${report.supabase_url.value}  (${report.supabase_url.source})` : '-');
       line('key', report.anon_key ? `${report.anon_key.kind}  (${report.anon_key.source})` : '-');
       line('team', report.team ? `${report.team.value}  (${report.team.source})` : '-');
       line('ci token', report.ci_token ? `set (${report.ci_token.source})` : '-');
+      line('signed in', report.signed_in ? 'yes' : 'no (gstack-sync login)');
+      line('queue', entries.length ? `${entries.length} waiting, oldest ${age(entries[0]?.queued_at)} ago; last error: ${report.queue.last_error}` : 'empty');
+      line('dead letters', dead.length ? `${dead.length}` : 'none');
+      for (const d of dead.slice(-5)) line('', `${d.label}: ${d.reason}`);
       line('state dir', report.state_dir);
     });
 }

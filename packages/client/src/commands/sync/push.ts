@@ -1,0 +1,100 @@
+/** `gstack-sync push [FILE...]` and `gstack-sync drain`. */
+import type { Command } from 'commander';
+import { printJson } from '../../cli/run.ts';
+import { type Connection, connect, requireConfig } from '../../sync/connection.ts';
+import { sendHeartbeat } from '../../sync/heartbeat.ts';
+import { type PushItem, type PushOutcome, Pusher } from '../../sync/push.ts';
+import { SyncQueue } from '../../sync/queue.ts';
+import { RemoteError } from '../../sync/remote-error.ts';
+import { checkResultFile, loadResultFiles, localResultFiles } from '../../sync/results.ts';
+import { SyncedRuns, syncedKey } from '../../sync/synced.ts';
+import { statePaths } from '../../state-dir.ts';
+
+interface PushFlags {
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function syncState(env: NodeJS.ProcessEnv) {
+  const paths = statePaths(env);
+  const queue = new SyncQueue({ queue: paths.queue, deadLetters: paths.deadLetters }, (line) => process.stderr.write(`${line}\n`));
+  return { paths, queue, synced: new SyncedRuns(paths.synced) };
+}
+
+function report(outcome: PushOutcome, flags: PushFlags): void {
+  if (flags.json) return printJson(outcome);
+  if (flags.quiet && !outcome.refused.length && !outcome.dead_lettered.length) return;
+  const fresh = outcome.pushed.filter((p) => p.created).length;
+  const already = outcome.pushed.length - fresh;
+  const fromQueue = outcome.pushed.filter((p) => p.from_queue).length;
+  const parts = [`pushed ${outcome.pushed.length} run${outcome.pushed.length === 1 ? '' : 's'}${already ? ` (${already} already there)` : ''}${fromQueue ? `, ${fromQueue} from the queue` : ''}`];
+  if (outcome.queued.length) parts.push(`queued ${outcome.queued.length} for later: ${outcome.queued[0]?.reason}; \`gstack-sync drain\` retries`);
+  process.stdout.write(`${parts.join('; ')}\n`);
+  for (const r of outcome.refused) process.stderr.write(`refused: ${r.label}: ${r.reason}\n`);
+  for (const d of outcome.dead_lettered) process.stderr.write(`dead letter: ${d.label}: ${d.reason} (see gstack-sync status)\n`);
+}
+
+/** Connects, or returns the reason the store cannot be reached (the push then queues). */
+async function connectOrUnreachable(): Promise<Connection | RemoteError> {
+  try {
+    return await connect({ cwd: process.cwd(), env: process.env });
+  } catch (error) {
+    if (error instanceof RemoteError && error.kind === 'unreachable') return error;
+    throw error;
+  }
+}
+
+export function registerPush(program: Command): void {
+  program
+    .command('push')
+    .description('Push eval results (default: every local result not yet synced); unreachable → queued, never lost')
+    .argument('[files...]', 'result files')
+    .option('--json', 'print JSON')
+    .option('--quiet', 'print only refusals')
+    .action(async (files: string[], flags: PushFlags) => {
+      const config = requireConfig(process.cwd(), process.env);
+      const { paths, queue, synced } = syncState(process.env);
+      let items: PushItem[];
+      if (files.length) items = loadResultFiles(files).map((r) => r.item);
+      else {
+        const done = await synced.load();
+        items = [];
+        for (const file of localResultFiles(paths.root)) {
+          const checked = checkResultFile(file);
+          if (!checked.result) {
+            process.stderr.write(`skipped: ${checked.problems.join('; ')}\n`);
+            continue;
+          }
+          if (!done.has(syncedKey(config.supabaseUrl.value, config.team.value, checked.result.item.key))) items.push(checked.result.item);
+        }
+      }
+      const connection = await connectOrUnreachable();
+      let outcome: PushOutcome;
+      if (connection instanceof RemoteError) {
+        outcome = { pushed: [], queued: [], refused: [], dead_lettered: [] };
+        await queue.enqueue(items.map((item) => ({ kind: 'eval_run' as const, url: config.supabaseUrl.value, team: config.team.value, label: item.label, key: item.key, payload: item.payload, error: connection.message })));
+        for (const item of items) outcome.queued.push({ label: item.label, reason: connection.message });
+      } else {
+        outcome = await new Pusher(connection, queue, synced).push(items);
+        if (!outcome.queued.length) await sendHeartbeat(connection, 'push', items[0]?.payload.run.repo_slug ?? '');
+      }
+      report(outcome, flags);
+      process.exitCode = outcome.refused.length ? 1 : 0;
+    });
+
+  program
+    .command('drain')
+    .description('Send everything in the offline queue now (oldest first)')
+    .option('--json', 'print JSON')
+    .action(async (flags: PushFlags) => {
+      const { queue, synced } = syncState(process.env);
+      const connection = await connect({ cwd: process.cwd(), env: process.env });
+      const outcome: PushOutcome = { pushed: [], queued: [], refused: [], dead_lettered: [] };
+      const { reachable } = await new Pusher(connection, queue, synced).drain(outcome, true);
+      const left = (await queue.entries()).filter((e) => e.url === connection.url && e.team === connection.team).length;
+      if (flags.json) return printJson({ ...outcome, remaining: left, reachable });
+      process.stdout.write(`sent ${outcome.pushed.length} queued run${outcome.pushed.length === 1 ? '' : 's'}; ${left} left in the queue${reachable ? '' : ' (the team store is unreachable)'}\n`);
+      for (const d of outcome.dead_lettered) process.stderr.write(`dead letter: ${d.label}: ${d.reason}\n`);
+      process.exitCode = reachable ? 0 : 1;
+    });
+}

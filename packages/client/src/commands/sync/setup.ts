@@ -1,0 +1,44 @@
+/** `gstack-sync setup`: writes .gstack-sync.json at the repository root (safe to commit: no secrets). */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { describeProblems, SYNC_CONFIG_FILE, syncConfigFileSchema } from '@gstack/core';
+import type { Command } from 'commander';
+import { printJson } from '../../cli/run.ts';
+import { UserError } from '../../errors.ts';
+import { findRepoRoot } from '../../sync/config.ts';
+
+interface SetupFlags {
+  url?: string;
+  anonKey?: string;
+  team?: string;
+  json?: boolean;
+}
+
+export function registerSetup(program: Command): void {
+  program
+    .command('setup')
+    .description(`Write ${SYNC_CONFIG_FILE} (store URL, publishable/anon key, team) at the repository root`)
+    .option('--url <url>', 'the Supabase project URL')
+    .option('--anon-key <key>', 'the publishable (sb_publishable_...) or legacy anon key; never the secret key')
+    .option('--team <slug>', 'the team slug')
+    .option('--json', 'print JSON')
+    .action(async (flags: SetupFlags) => {
+      let { url, anonKey, team } = flags;
+      if ((!url || !anonKey || !team) && process.stdin.isTTY) {
+        const rl = createInterface({ input: process.stdin, output: process.stderr });
+        url ??= (await rl.question('Supabase URL (https://<project>.supabase.co): ')).trim();
+        anonKey ??= (await rl.question('Publishable or anon key: ')).trim();
+        team ??= (await rl.question('Team slug: ')).trim();
+        rl.close();
+      }
+      const missing = [!url && '--url', !anonKey && '--anon-key', !team && '--team'].filter(Boolean);
+      if (missing.length) throw new UserError(`setup needs ${missing.join(', ')} (or run it in a terminal to be asked)`);
+      const file = path.join(findRepoRoot(process.cwd()), SYNC_CONFIG_FILE);
+      const parsed = syncConfigFileSchema.safeParse({ supabase_url: url, anon_key: anonKey, team_slug: team });
+      if (!parsed.success) throw new UserError(describeProblems('setup', parsed.error).replaceAll('setup: supabase_url', '--url').replaceAll('setup: anon_key', '--anon-key').replaceAll('setup: team_slug', '--team'));
+      writeFileSync(file, `${JSON.stringify(parsed.data, null, 2)}\n`);
+      if (flags.json) return printJson({ file, ...parsed.data });
+      process.stdout.write(`wrote ${file}\nnext: gstack-sync login\n`);
+    });
+}

@@ -1,0 +1,108 @@
+/** `gstack-sync show [evals|sessions|ships]`, `pull` and `test`: reading the team store. */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { printJson } from '../../cli/run.ts';
+import { formatUsd } from '../../cli/term.ts';
+import { UserError } from '../../errors.ts';
+import { statePaths } from '../../state-dir.ts';
+import { connect, teamId } from '../../sync/connection.ts';
+import { sendHeartbeat } from '../../sync/heartbeat.ts';
+import { remoteError } from '../../sync/remote-error.ts';
+
+const VIEWS = {
+  evals: { table: 'eval_runs', columns: 'run_at, repo_slug, suite, branch, tier, passed, total_tests, pass_rate, cost_usd, hostname', order: 'run_at' },
+  sessions: { table: 'session_transcripts', columns: 'started_at, repo_slug, turns, tool_calls, summary', order: 'started_at' },
+  ships: { table: 'ship_logs', columns: 'shipped_at, repo_slug, branch, version, title', order: 'shipped_at' },
+} as const;
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`--limit must be a positive integer, not ${JSON.stringify(value)}`);
+  return n;
+}
+
+export function registerShow(program: Command): void {
+  program
+    .command('show')
+    .description("Show the team's recent evals, sessions or ships")
+    .argument('[what]', 'evals | sessions | ships', 'evals')
+    .option('--limit <n>', 'rows', positive, 20)
+    .option('--json', 'print JSON')
+    .action(async (what: string, flags: { limit: number; json?: boolean }) => {
+      const view = VIEWS[what as keyof typeof VIEWS];
+      if (!view) throw new UserError(`show what? evals, sessions or ships, not ${JSON.stringify(what)}`);
+      const connection = await connect({ cwd: process.cwd(), env: process.env, requireUser: true });
+      const { data, error, status } = await connection.client
+        .from(view.table)
+        .select(view.columns)
+        .eq('team_id', await teamId(connection))
+        .order(view.order, { ascending: false })
+        .limit(flags.limit);
+      if (error) throw remoteError(error, status);
+      const rows = (data ?? []) as unknown as Array<Record<string, unknown>>;
+      if (flags.json) return printJson(rows);
+      if (!rows.length) return void process.stdout.write(`no ${what} yet for team ${connection.team}\n`);
+      for (const row of rows) {
+        if (what === 'evals') {
+          process.stdout.write(
+            `${String(row.run_at).slice(0, 16).replace('T', ' ')}  ${String(row.suite).padEnd(20)} ${String(row.branch ?? '-').padEnd(16)} ${row.passed}/${row.total_tests}  ${formatUsd(Number(row.cost_usd))}  ${row.hostname ?? ''}\n`,
+          );
+        } else process.stdout.write(`${Object.values(row).map((v) => (v === null ? '-' : String(v))).join('  ')}\n`);
+      }
+    });
+
+  program
+    .command('pull')
+    .description("Download the team's recent eval results to ~/.gstack/team/<team>/evals")
+    .option('--limit <n>', 'runs', positive, 100)
+    .option('--json', 'print JSON')
+    .action(async (flags: { limit: number; json?: boolean }) => {
+      const connection = await connect({ cwd: process.cwd(), env: process.env, requireUser: true });
+      const { data, error, status } = await connection.client
+        .from('eval_runs')
+        .select('run_key, result')
+        .eq('team_id', await teamId(connection))
+        .order('run_at', { ascending: false })
+        .limit(flags.limit);
+      if (error) throw remoteError(error, status);
+      const dir = path.join(statePaths(process.env).root, 'team', connection.team, 'evals');
+      await mkdir(dir, { recursive: true });
+      for (const row of data ?? []) {
+        await writeFile(path.join(dir, `${String(row.run_key).replace(/[^A-Za-z0-9_.-]/g, '_')}.json`), `${JSON.stringify(row.result, null, 2)}\n`);
+      }
+      if (flags.json) return printJson({ dir, runs: data?.length ?? 0 });
+      process.stdout.write(`pulled ${data?.length ?? 0} runs to ${dir}\n`);
+    });
+
+  program
+    .command('test')
+    .description('Check the connection: the store answers, you are signed in and a member of the team')
+    .option('--json', 'print JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const started = performance.now();
+      const connection = await connect({ cwd: process.cwd(), env: process.env });
+      const checks: Array<{ check: string; ok: boolean; detail: string }> = [];
+      if (connection.mode === 'token') {
+        checks.push({ check: 'ci token', ok: true, detail: 'set; it can push, not read, so membership is not checked' });
+      } else {
+        checks.push({ check: 'signed in', ok: true, detail: connection.user?.email ?? '' });
+        try {
+          await teamId(connection);
+          const { data } = await connection.client.from('team_members').select('role').eq('user_id', connection.user?.id ?? '').limit(1);
+          checks.push({ check: 'team', ok: true, detail: `${connection.team} (${data?.[0]?.role ?? 'member'})` });
+          const heartbeat = await sendHeartbeat(connection, 'push');
+          checks.push({ check: 'heartbeat', ok: !heartbeat, detail: heartbeat ?? 'recorded' });
+        } catch (error) {
+          checks.push({ check: 'team', ok: false, detail: (error as Error).message });
+        }
+      }
+      const ms = Math.round(performance.now() - started);
+      if (flags.json) printJson({ url: connection.url, ms, checks });
+      else {
+        process.stdout.write(`store ${connection.url} answered in ${ms} ms\n`);
+        for (const c of checks) process.stdout.write(`${c.ok ? '✓' : '✗'} ${c.check}: ${c.detail}\n`);
+      }
+      process.exitCode = checks.every((c) => c.ok) ? 0 : 1;
+    });
+}

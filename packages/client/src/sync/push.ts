@@ -1,0 +1,140 @@
+/**
+ * Pushing eval runs: the queue first (oldest first), then the new runs, each in
+ * one RPC call (a run is written whole or not at all; re-pushing is a no-op).
+ * When the store is unreachable everything left goes to the queue and the push
+ * still succeeds; a refusal (not a member, token revoked, payload rejected) is
+ * reported to the caller, or, for a queued entry, moved to the dead letters.
+ */
+import type { RunPayload } from '@gstack/core';
+import { type Connection, teamId } from './connection.ts';
+import { nextAttemptAt, type QueueEntry, type SyncQueue } from './queue.ts';
+import { RemoteError, remoteError } from './remote-error.ts';
+import { type SyncedRuns, syncedKey } from './synced.ts';
+
+export interface PushItem {
+  /** What the user knows it by (the result file). */
+  label: string;
+  /** The run's run_id. */
+  key: string;
+  payload: RunPayload;
+}
+
+export interface PushOutcome {
+  pushed: Array<{ label: string; created: boolean; from_queue: boolean }>;
+  queued: Array<{ label: string; reason: string }>;
+  refused: Array<{ label: string; reason: string }>;
+  dead_lettered: Array<{ label: string; reason: string }>;
+}
+
+/** Sends one run; throws RemoteError. */
+export async function sendRun(connection: Connection, payload: unknown, resolveTeam: () => Promise<string>): Promise<{ created: boolean }> {
+  const call =
+    connection.mode === 'token'
+      ? connection.client.rpc('ingest_eval_run', { p_token: connection.token, p_payload: payload })
+      : connection.client.rpc('push_eval_run', { p_team_id: await resolveTeam(), p_payload: payload });
+  let response: Awaited<typeof call>;
+  try {
+    response = await call;
+  } catch (error) {
+    throw remoteError(error as Error);
+  }
+  if (response.error) throw remoteError(response.error, response.status);
+  return { created: Boolean((response.data as { created?: boolean } | null)?.created) };
+}
+
+export class Pusher {
+  private team?: Promise<string>;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly queue: SyncQueue,
+    private readonly synced: SyncedRuns,
+  ) {}
+
+  private resolveTeam = (): Promise<string> => {
+    this.team ??= teamId(this.connection).catch((error: unknown) => {
+      this.team = undefined;
+      throw error;
+    });
+    return this.team;
+  };
+
+  /**
+   * Sends queued entries for this store and team, oldest first. Stops at the
+   * first unreachable error (the store is down); entries not yet due are
+   * skipped unless `force`.
+   */
+  async drain(outcome: PushOutcome, force: boolean): Promise<{ reachable: boolean }> {
+    const { connection } = this;
+    let reachable = true;
+    await this.queue.locked(async () => {
+      const entries = await this.queue.readUnlocked();
+      const keep: QueueEntry[] = [];
+      const dead: Array<{ entry: QueueEntry; reason: string }> = [];
+      const synced: string[] = [];
+      const now = Date.now();
+      for (const entry of entries) {
+        const mine = entry.url === connection.url && entry.team === connection.team;
+        if (!mine || !reachable || (!force && Date.parse(entry.next_attempt_at) > now)) {
+          keep.push(entry);
+          continue;
+        }
+        try {
+          const { created } = await sendRun(connection, entry.payload, this.resolveTeam);
+          outcome.pushed.push({ label: entry.label, created, from_queue: true });
+          synced.push(syncedKey(entry.url, entry.team, entry.key));
+        } catch (error) {
+          const remote = error instanceof RemoteError ? error : remoteError(error as Error);
+          if (remote.kind === 'unreachable') {
+            reachable = false;
+            keep.push({ ...entry, attempts: entry.attempts + 1, last_error: remote.message, next_attempt_at: nextAttemptAt(entry.attempts + 1) });
+          } else {
+            dead.push({ entry, reason: remote.message });
+            outcome.dead_lettered.push({ label: entry.label, reason: remote.message });
+          }
+        }
+      }
+      await this.queue.buryUnlocked(dead);
+      await this.queue.writeUnlocked(keep);
+      await this.synced.markUnlocked(synced);
+    });
+    return { reachable };
+  }
+
+  /** Drains the queue, then pushes `items`; whatever cannot reach the store is queued. */
+  async push(items: PushItem[], options: { drain?: boolean; force?: boolean } = {}): Promise<PushOutcome> {
+    const outcome: PushOutcome = { pushed: [], queued: [], refused: [], dead_lettered: [] };
+    let reachable = true;
+    if (options.drain !== false) ({ reachable } = await this.drain(outcome, options.force ?? false));
+    const toQueue: Array<PushItem & { error: string }> = [];
+    const synced: string[] = [];
+    for (const item of items) {
+      if (!reachable) {
+        toQueue.push({ ...item, error: 'the team store was unreachable' });
+        continue;
+      }
+      try {
+        const { created } = await sendRun(this.connection, item.payload, this.resolveTeam);
+        outcome.pushed.push({ label: item.label, created, from_queue: false });
+        synced.push(syncedKey(this.connection.url, this.connection.team, item.key));
+      } catch (error) {
+        const remote = error instanceof RemoteError ? error : remoteError(error as Error);
+        if (remote.kind === 'unreachable') {
+          reachable = false;
+          toQueue.push({ ...item, error: remote.message });
+        } else outcome.refused.push({ label: item.label, reason: remote.message });
+      }
+    }
+    await this.queueItems(toQueue, outcome);
+    if (synced.length) await this.queue.locked(() => this.synced.markUnlocked(synced));
+    return outcome;
+  }
+
+  /** Queues items without trying to send them (the store is known to be unreachable). */
+  async queueItems(items: Array<PushItem & { error: string }>, outcome: PushOutcome): Promise<void> {
+    await this.queue.enqueue(
+      items.map((item) => ({ kind: 'eval_run' as const, url: this.connection.url, team: this.connection.team, label: item.label, key: item.key, payload: item.payload, error: item.error })),
+    );
+    for (const item of items) outcome.queued.push({ label: item.label, reason: item.error });
+  }
+}

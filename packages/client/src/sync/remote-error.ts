@@ -1,0 +1,45 @@
+/**
+ * What went wrong talking to the team store, in two kinds that decide what
+ * happens next: `unreachable` (network, timeout, 5xx: queue it and retry later)
+ * and `refused` (the store said no: not a member, token revoked, payload
+ * rejected — retrying will not help; the user must act).
+ */
+
+export type RemoteErrorKind = 'unreachable' | 'refused';
+
+export class RemoteError extends Error {
+  constructor(
+    readonly kind: RemoteErrorKind,
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'RemoteError';
+  }
+}
+
+interface PostgrestLikeError {
+  code?: string;
+  message?: string;
+  details?: string | null;
+  hint?: string | null;
+}
+
+const HINTS: Record<string, string> = {
+  '42501': 'not allowed (are you a member of this team, and signed in?)',
+  '28000': 'the ingest token is not valid (revoked or unknown)',
+  PGRST301: 'the session expired; run `gstack-sync login`',
+  PGRST303: 'the session expired; run `gstack-sync login`',
+};
+
+/** Classifies a supabase-js error (and the HTTP status, when known). */
+export function remoteError(error: PostgrestLikeError | Error, status?: number): RemoteError {
+  const code = 'code' in error ? error.code : undefined;
+  const message = error.message ?? String(error);
+  const network = /fetch failed|network|ECONNREFUSED|ECONNRESET|ETIMEDOUT|timed? ?out|aborted|socket/i.test(message);
+  if (network || (status !== undefined && (status >= 500 || status === 0)) || (!code && status === undefined)) {
+    return new RemoteError('unreachable', `the team store is unreachable: ${message}`, code);
+  }
+  const hint = code ? HINTS[code] : undefined;
+  return new RemoteError('refused', hint ? `${message} — ${hint}` : message, code);
+}

@@ -1,0 +1,132 @@
+/**
+ * Mapping a StandardEvalResult to the team store's rows: the payload of
+ * push_eval_run / ingest_eval_run. Every key is a column of its table (the
+ * types come from the generated database types, so a misnamed field does not
+ * compile), and the limits below are checked before anything is sent.
+ */
+import type { TablesInsert } from './database.types.ts';
+import type { StandardEvalResult } from './eval-result.ts';
+
+type Row<T extends 'eval_runs' | 'eval_results' | 'eval_attempts' | 'eval_costs'> = Omit<TablesInsert<T>, 'team_id' | 'run_id' | 'user_id' | 'token_id'>;
+
+export interface RunPayload {
+  run: Row<'eval_runs'>;
+  results: Row<'eval_results'>[];
+  attempts: Row<'eval_attempts'>[];
+  costs: Row<'eval_costs'>[];
+}
+
+/** Limits a pushed document must respect; each violation names the field. */
+export const PUSH_LIMITS = {
+  /** The whole document, serialised. */
+  documentBytes: 20 * 1024 * 1024,
+  /** Any one string (a test's output, an error, feedback). */
+  stringChars: 200_000,
+  /** Names: suite, test names, models, labels. */
+  nameChars: 500,
+  tests: 50_000,
+};
+
+export interface PushProblem {
+  field: string;
+  message: string;
+}
+
+/** Problems that would make the store refuse (or truncate) the document; empty when it can be pushed. */
+export function pushProblems(doc: StandardEvalResult, serialisedBytes: number): PushProblem[] {
+  const problems: PushProblem[] = [];
+  if (serialisedBytes > PUSH_LIMITS.documentBytes) {
+    problems.push({ field: '', message: `the document is ${(serialisedBytes / 1024 / 1024).toFixed(1)} MiB; at most ${PUSH_LIMITS.documentBytes / 1024 / 1024} MiB can be pushed` });
+  }
+  if (doc.all_results.length > PUSH_LIMITS.tests) problems.push({ field: 'all_results', message: `${doc.all_results.length} results; at most ${PUSH_LIMITS.tests}` });
+  const name = (field: string, value: string | null | undefined) => {
+    if (value && value.length > PUSH_LIMITS.nameChars) problems.push({ field, message: `${value.length} characters; at most ${PUSH_LIMITS.nameChars}` });
+  };
+  const text = (field: string, value: string | null | undefined) => {
+    if (value && value.length > PUSH_LIMITS.stringChars) problems.push({ field, message: `${value.length} characters; at most ${PUSH_LIMITS.stringChars}` });
+  };
+  name('suite', doc.suite);
+  name('label', doc.label);
+  name('repo_slug', doc.repo_slug);
+  doc.all_results.forEach((r, i) => {
+    name(`all_results[${i}].name`, r.name);
+    name(`all_results[${i}].category`, r.category);
+    text(`all_results[${i}].output`, r.output);
+    text(`all_results[${i}].error`, r.error);
+    r.attempts.forEach((a, j) => {
+      name(`all_results[${i}].attempts[${j}].model`, a.model);
+      text(`all_results[${i}].attempts[${j}].feedback`, a.feedback);
+    });
+  });
+  return problems;
+}
+
+export function toRunPayload(doc: StandardEvalResult): RunPayload {
+  return {
+    run: {
+      run_key: doc.run_id,
+      repo_slug: doc.repo_slug,
+      branch: doc.git.branch,
+      git_sha: doc.git.sha,
+      suite: doc.suite,
+      tier: doc.tier,
+      label: doc.label,
+      hostname: doc.hostname,
+      version: doc.version,
+      run_at: doc.timestamp,
+      total_tests: doc.totals.tests,
+      passed: doc.totals.passed,
+      failed: doc.totals.failed,
+      skipped: doc.totals.skipped,
+      cost_usd: doc.cost_usd,
+      judge_cost_usd: doc.judge_cost_usd,
+      duration_ms: doc.duration_ms,
+      prompt_sha: doc.prompt_sha,
+      by_category: doc.by_category,
+      result: doc as unknown as TablesInsert<'eval_runs'>['result'],
+    },
+    results: doc.all_results.map((r) => ({
+      test_name: r.name,
+      trial: r.trial,
+      category: r.category,
+      passed: r.passed,
+      skipped: r.skipped,
+      score: r.score,
+      duration_ms: r.duration_ms,
+      cost_usd: r.cost_usd,
+      resolved_tier: r.resolved_tier,
+      resolved_model: r.resolved_model,
+      error: r.error,
+    })),
+    attempts: doc.all_results.flatMap((r) =>
+      r.attempts.map((a) => ({
+        test_name: r.name,
+        trial: r.trial,
+        attempt: a.attempt,
+        model: a.model,
+        tier: a.tier,
+        duration_ms: a.duration_ms,
+        warm: a.warm,
+        verdict: a.verdict,
+        feedback: a.feedback,
+        input_tokens: a.input_tokens,
+        output_tokens: a.output_tokens,
+        cache_read_tokens: a.cache_read_tokens,
+        cache_write_tokens: a.cache_write_tokens,
+        cost_usd: a.cost_usd,
+        cost_exact: a.cost_exact,
+      })),
+    ),
+    costs: doc.costs.map((c) => ({
+      model: c.model,
+      purpose: c.purpose,
+      calls: c.calls,
+      input_tokens: c.input_tokens,
+      output_tokens: c.output_tokens,
+      cache_read_tokens: c.cache_read_tokens,
+      cache_write_tokens: c.cache_write_tokens,
+      cost_usd: c.cost_usd,
+      exact: c.exact,
+    })),
+  };
+}
