@@ -131,10 +131,11 @@ revoke all on public.session_transcripts, public.sync_heartbeats, public.ship_lo
   public.retro_snapshots, public.greptile_triage from anon, authenticated, service_role;
 grant select, insert, delete on public.session_transcripts, public.sync_heartbeats, public.ship_logs,
   public.qa_reports, public.retro_snapshots, public.greptile_triage to authenticated;
--- Re-pushing a grown session and refreshing a heartbeat update the caller's own row.
-grant update (repo_slug, hostname, started_at, ended_at, turns, tool_calls, tools, message_count, summary, content_hash, updated_at)
-  on public.session_transcripts to authenticated;
-grant update (version, event, last_seen_at) on public.sync_heartbeats to authenticated;
+-- Re-pushing a grown session and refreshing a heartbeat are upserts of the caller's own row
+-- (the policies below keep them to it), which set every column they send.
+grant update (team_id, user_id, session_id, repo_slug, hostname, started_at, ended_at, turns, tool_calls, tools, message_count,
+  summary, content_hash, updated_at) on public.session_transcripts to authenticated;
+grant update (team_id, user_id, hostname, repo_slug, version, event, last_seen_at) on public.sync_heartbeats to authenticated;
 grant all on public.session_transcripts, public.sync_heartbeats, public.ship_logs, public.qa_reports,
   public.retro_snapshots, public.greptile_triage to service_role;
 

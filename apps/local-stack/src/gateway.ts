@@ -50,6 +50,20 @@ function proxy(req: http.IncomingMessage, res: http.ServerResponse, port: number
   req.pipe(upstream);
 }
 
+/**
+ * Replaces the Authorization header in both views of the request: `headers`
+ * (used when proxying) and `rawHeaders` (what the auth app's adapter reads).
+ */
+function setAuthorization(req: http.IncomingMessage, value: string): void {
+  req.headers.authorization = value;
+  const raw: string[] = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    if (req.rawHeaders[i]?.toLowerCase() !== 'authorization') raw.push(req.rawHeaders[i] ?? '', req.rawHeaders[i + 1] ?? '');
+  }
+  raw.push('Authorization', value);
+  req.rawHeaders.splice(0, req.rawHeaders.length, ...raw);
+}
+
 export function createGateway(options: GatewayOptions): http.Server {
   const { keys } = options;
   const roleOfKey = new Map<string, { role: 'anon' | 'service_role'; jwt: string }>([
@@ -78,7 +92,7 @@ export function createGateway(options: GatewayOptions): http.Server {
       return false;
     }
     const token = bearer(req.headers.authorization);
-    if (!token || token === apikey) req.headers.authorization = `Bearer ${entry.jwt}`;
+    if (!token || token === apikey) setAuthorization(req, `Bearer ${entry.jwt}`);
     // The key is a credential, not a filter: upstream services never see it in the query.
     url.searchParams.delete('apikey');
     return true;

@@ -77,6 +77,17 @@ describe('gateway', () => {
     expect((await unknown.json()).code).toBe('NOT_FOUND');
   });
 
+  it("turns an apikey alone into the role's bearer token for the auth API too", async () => {
+    const res = await fetch(`${stackInfo().authUrl}/admin/users`, {
+      method: 'POST',
+      headers: { apikey: stackInfo().secretKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: `apikey-only-${Date.now()}@example.test`, password: 'password-123', email_confirm: true }),
+    });
+    expect(res.status).toBe(200);
+    const anon = await fetch(`${stackInfo().authUrl}/admin/users`, { headers: { apikey: stackInfo().publishableKey } });
+    expect(anon.status).toBe(403);
+  });
+
   it('keeps auth routes a browser opens reachable without an apikey', async () => {
     const health = await fetch(`${stackInfo().authUrl}/health`);
     expect(health.status).toBe(200);

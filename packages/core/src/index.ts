@@ -7,7 +7,7 @@ export * from './html.ts';
 export * from './models-config.ts';
 export * from './pricing.ts';
 export * from './suite.ts';
-export * from './sync-payload.ts';
 export * from './sync-config.ts';
+export * from './sync-payload.ts';
 export * from './validation.ts';
 export * from './webhook.ts';

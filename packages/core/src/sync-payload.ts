@@ -7,7 +7,10 @@
 import type { TablesInsert } from './database.types.ts';
 import type { StandardEvalResult } from './eval-result.ts';
 
-type Row<T extends 'eval_runs' | 'eval_results' | 'eval_attempts' | 'eval_costs'> = Omit<TablesInsert<T>, 'team_id' | 'run_id' | 'user_id' | 'token_id'>;
+type Row<T extends 'eval_runs' | 'eval_results' | 'eval_attempts' | 'eval_costs'> = Omit<
+  TablesInsert<T>,
+  'team_id' | 'run_id' | 'user_id' | 'token_id'
+>;
 
 export interface RunPayload {
   run: Row<'eval_runs'>;
@@ -36,14 +39,20 @@ export interface PushProblem {
 export function pushProblems(doc: StandardEvalResult, serialisedBytes: number): PushProblem[] {
   const problems: PushProblem[] = [];
   if (serialisedBytes > PUSH_LIMITS.documentBytes) {
-    problems.push({ field: '', message: `the document is ${(serialisedBytes / 1024 / 1024).toFixed(1)} MiB; at most ${PUSH_LIMITS.documentBytes / 1024 / 1024} MiB can be pushed` });
+    problems.push({
+      field: '',
+      message: `the document is ${(serialisedBytes / 1024 / 1024).toFixed(1)} MiB; at most ${PUSH_LIMITS.documentBytes / 1024 / 1024} MiB can be pushed`,
+    });
   }
-  if (doc.all_results.length > PUSH_LIMITS.tests) problems.push({ field: 'all_results', message: `${doc.all_results.length} results; at most ${PUSH_LIMITS.tests}` });
+  if (doc.all_results.length > PUSH_LIMITS.tests)
+    problems.push({ field: 'all_results', message: `${doc.all_results.length} results; at most ${PUSH_LIMITS.tests}` });
   const name = (field: string, value: string | null | undefined) => {
-    if (value && value.length > PUSH_LIMITS.nameChars) problems.push({ field, message: `${value.length} characters; at most ${PUSH_LIMITS.nameChars}` });
+    if (value && value.length > PUSH_LIMITS.nameChars)
+      problems.push({ field, message: `${value.length} characters; at most ${PUSH_LIMITS.nameChars}` });
   };
   const text = (field: string, value: string | null | undefined) => {
-    if (value && value.length > PUSH_LIMITS.stringChars) problems.push({ field, message: `${value.length} characters; at most ${PUSH_LIMITS.stringChars}` });
+    if (value && value.length > PUSH_LIMITS.stringChars)
+      problems.push({ field, message: `${value.length} characters; at most ${PUSH_LIMITS.stringChars}` });
   };
   name('suite', doc.suite);
   name('label', doc.label);

@@ -50,6 +50,9 @@ describe('gstack and gstack-sync entry points', () => {
       anon_key: { kind: 'publishable', source: '.gstack-sync.json' },
       team: { value: 'acme', source: '.gstack-sync.json' },
       ci_token: null,
+      signed_in: false,
+      queue: { entries: 0, oldest_queued_at: null, last_error: null },
+      dead_letters: [],
       state_dir: path.join(root, 'state'),
     });
   });

@@ -25,7 +25,10 @@ export interface Connection {
   auth: AuthStore;
 }
 
-export function requireConfig(cwd: string, env: Env): SyncConfig & { supabaseUrl: { value: string }; anonKey: { value: string }; team: { value: string } } {
+export function requireConfig(
+  cwd: string,
+  env: Env,
+): SyncConfig & { supabaseUrl: { value: string }; anonKey: { value: string }; team: { value: string } } {
   const config = loadSyncConfig(cwd, env);
   if (!isSyncConfigured(config)) {
     throw new UserError(
@@ -40,9 +43,18 @@ export function authStore(env: Env): AuthStore {
 }
 
 /** A client for the configured store with the saved session (if any) loaded. */
-export function storeClient(config: ReturnType<typeof requireConfig>, env: Env, timeoutMs = SYNC_TIMEOUT_MS): { client: SupabaseClient; auth: AuthStore } {
+export function storeClient(
+  config: ReturnType<typeof requireConfig>,
+  env: Env,
+  timeoutMs = SYNC_TIMEOUT_MS,
+): { client: SupabaseClient; auth: AuthStore } {
   const auth = authStore(env);
-  const client = createSupabase({ url: config.supabaseUrl.value, key: config.anonKey.value, storage: auth.storageFor(config.supabaseUrl.value), timeoutMs });
+  const client = createSupabase({
+    url: config.supabaseUrl.value,
+    key: config.anonKey.value,
+    storage: auth.storageFor(config.supabaseUrl.value),
+    timeoutMs,
+  });
   return { client, auth };
 }
 
@@ -72,15 +84,22 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   }
   const user = session.data.session?.user;
   if (!user) {
-    throw new RemoteError('refused', config.syncToken ? 'this command needs a signed-in person, not the CI token: run `gstack-sync login`' : `not signed in to ${url}: run \`gstack-sync login\``);
+    throw new RemoteError(
+      'refused',
+      config.syncToken
+        ? 'this command needs a signed-in person, not the CI token: run `gstack-sync login`'
+        : `not signed in to ${url}: run \`gstack-sync login\``,
+    );
   }
   return { ...base, mode: 'user', user: { id: user.id, email: user.email ?? '' } };
 }
 
 /** The id of the configured team, which the user must belong to. */
 export async function teamId(connection: Connection, slug = connection.team): Promise<string> {
-  const { data, error, status } = await connection.client.from('teams').select('id').eq('slug', slug).maybeSingle();
+  // No client-side retries: a push must give up within its timeout and queue instead.
+  const { data, error, status } = await connection.client.from('teams').select('id').eq('slug', slug).retry(false).maybeSingle();
   if (error) throw remoteError(error, status);
-  if (!data) throw new RemoteError('refused', `team "${slug}" not found, or you are not a member (ask an admin for an invite: gstack team invite)`);
+  if (!data)
+    throw new RemoteError('refused', `team "${slug}" not found, or you are not a member (ask an admin for an invite: gstack team invite)`);
   return data.id as string;
 }

@@ -14,7 +14,11 @@ function alive(pid: number): boolean {
   }
 }
 
-export async function withLock<T>(lockFile: string, task: () => Promise<T>, options: { waitMs?: number; staleMs?: number } = {}): Promise<T> {
+export async function withLock<T>(
+  lockFile: string,
+  task: () => Promise<T>,
+  options: { waitMs?: number; staleMs?: number } = {},
+): Promise<T> {
   const waitMs = options.waitMs ?? 30_000;
   const staleMs = options.staleMs ?? 60_000;
   const deadline = Date.now() + waitMs;

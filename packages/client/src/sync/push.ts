@@ -87,7 +87,12 @@ export class Pusher {
           const remote = error instanceof RemoteError ? error : remoteError(error as Error);
           if (remote.kind === 'unreachable') {
             reachable = false;
-            keep.push({ ...entry, attempts: entry.attempts + 1, last_error: remote.message, next_attempt_at: nextAttemptAt(entry.attempts + 1) });
+            keep.push({
+              ...entry,
+              attempts: entry.attempts + 1,
+              last_error: remote.message,
+              next_attempt_at: nextAttemptAt(entry.attempts + 1),
+            });
           } else {
             dead.push({ entry, reason: remote.message });
             outcome.dead_lettered.push({ label: entry.label, reason: remote.message });
@@ -133,7 +138,15 @@ export class Pusher {
   /** Queues items without trying to send them (the store is known to be unreachable). */
   async queueItems(items: Array<PushItem & { error: string }>, outcome: PushOutcome): Promise<void> {
     await this.queue.enqueue(
-      items.map((item) => ({ kind: 'eval_run' as const, url: this.connection.url, team: this.connection.team, label: item.label, key: item.key, payload: item.payload, error: item.error })),
+      items.map((item) => ({
+        kind: 'eval_run' as const,
+        url: this.connection.url,
+        team: this.connection.team,
+        label: item.label,
+        key: item.key,
+        payload: item.payload,
+        error: item.error,
+      })),
     );
     for (const item of items) outcome.queued.push({ label: item.label, reason: item.error });
   }

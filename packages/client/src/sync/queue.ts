@@ -99,7 +99,16 @@ export class SyncQueue {
       const now = new Date().toISOString();
       const lines = items
         .filter((item) => !existing.has(`${item.url}|${item.team}|${item.key}`))
-        .map(({ error, ...item }) => JSON.stringify({ id: randomUUID(), ...item, queued_at: now, attempts: 0, last_error: error, next_attempt_at: now } satisfies QueueEntry));
+        .map(({ error, ...item }) =>
+          JSON.stringify({
+            id: randomUUID(),
+            ...item,
+            queued_at: now,
+            attempts: 0,
+            last_error: error,
+            next_attempt_at: now,
+          } satisfies QueueEntry),
+        );
       if (lines.length) await appendFile(this.files.queue, `${lines.join('\n')}\n`, { mode: 0o600 });
     });
   }

@@ -27,13 +27,24 @@ export function checkResultFile(file: string): { result?: LoadedResult; problems
   }
   const version = (json as { schema_version?: unknown } | null)?.schema_version;
   if (version !== undefined && version !== 1) {
-    return { problems: [`${file}: schema_version: this gstack reads version 1 result files, not ${JSON.stringify(version)} (upgrade gstack to push it)`] };
+    return {
+      problems: [
+        `${file}: schema_version: this gstack reads version 1 result files, not ${JSON.stringify(version)} (upgrade gstack to push it)`,
+      ],
+    };
   }
   const parsed = parseEvalResult(json);
   if (!parsed.ok) return { problems: describeProblems(file, parsed.error).split('\n') };
   const problems = pushProblems(parsed.result, Buffer.byteLength(text)).map((p) => `${file}: ${p.field ? `${p.field}: ` : ''}${p.message}`);
   if (problems.length) return { problems };
-  return { problems: [], result: { file, doc: parsed.result, item: { label: path.basename(file), key: parsed.result.run_id, payload: toRunPayload(parsed.result) } } };
+  return {
+    problems: [],
+    result: {
+      file,
+      doc: parsed.result,
+      item: { label: path.basename(file), key: parsed.result.run_id, payload: toRunPayload(parsed.result) },
+    },
+  };
 }
 
 /** Loads files named by the user: any problem in any file is an error (exit 2) and nothing is sent. */

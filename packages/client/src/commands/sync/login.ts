@@ -25,7 +25,9 @@ interface LoginFlags {
 function openBrowser(url: string): void {
   const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
   try {
-    spawn(opener, [url], { detached: true, stdio: 'ignore' }).on('error', () => {}).unref();
+    spawn(opener, [url], { detached: true, stdio: 'ignore' })
+      .on('error', () => {})
+      .unref();
   } catch {
     // the URL is printed anyway
   }
@@ -51,11 +53,18 @@ function awaitCallback(timeoutMs: number): Promise<{ server: http.Server; redire
       const received = url.searchParams.get('code');
       const error = url.searchParams.get('error_description') ?? url.searchParams.get('error');
       res.writeHead(received ? 200 : 400, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(received ? page('Signed in', 'You can close this tab and go back to the terminal.') : page('Sign-in failed', error ?? 'No code in the callback.'));
+      res.end(
+        received
+          ? page('Signed in', 'You can close this tab and go back to the terminal.')
+          : page('Sign-in failed', error ?? 'No code in the callback.'),
+      );
       if (received) settle?.ok(received);
       else settle?.fail(new RemoteError('refused', `sign-in failed: ${error ?? 'no code in the callback'}`));
     });
-    const timer = setTimeout(() => settle?.fail(new RemoteError('refused', `no sign-in within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+    const timer = setTimeout(
+      () => settle?.fail(new RemoteError('refused', `no sign-in within ${Math.round(timeoutMs / 1000)} s`)),
+      timeoutMs,
+    );
     void code.finally(() => clearTimeout(timer)).catch(() => {});
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
@@ -83,14 +92,20 @@ export function registerLogin(program: Command): void {
         const password = flags.password ?? process.env.GSTACK_PASSWORD;
         if (!password) throw new UserError('--email needs --password (or GSTACK_PASSWORD)');
         const { data, error } = await client.auth.signInWithPassword({ email: flags.email, password });
-        if (error) throw error.status && error.status < 500 ? new RemoteError('refused', `sign-in refused: ${error.message}`) : remoteError(error, error.status);
+        if (error)
+          throw error.status && error.status < 500
+            ? new RemoteError('refused', `sign-in refused: ${error.message}`)
+            : remoteError(error, error.status);
         email = data.user?.email;
       } else {
         const timeoutMs = Number(flags.timeout) * 1000;
         if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UserError('--timeout must be a number of seconds');
         const callback = await awaitCallback(timeoutMs);
         try {
-          const { data, error } = await client.auth.signInWithOAuth({ provider: flags.provider as 'github', options: { redirectTo: callback.redirectTo, skipBrowserRedirect: true } });
+          const { data, error } = await client.auth.signInWithOAuth({
+            provider: flags.provider as 'github',
+            options: { redirectTo: callback.redirectTo, skipBrowserRedirect: true },
+          });
           if (error || !data.url) throw remoteError(error ?? new Error('no sign-in URL'));
           process.stderr.write(`Open this URL to sign in:\n${data.url}\n`);
           if (flags.browser) openBrowser(data.url);

@@ -1,14 +1,14 @@
 /** `gstack-sync push [FILE...]` and `gstack-sync drain`. */
 import type { Command } from 'commander';
 import { printJson } from '../../cli/run.ts';
+import { statePaths } from '../../state-dir.ts';
 import { type Connection, connect, requireConfig } from '../../sync/connection.ts';
 import { sendHeartbeat } from '../../sync/heartbeat.ts';
-import { type PushItem, type PushOutcome, Pusher } from '../../sync/push.ts';
+import { Pusher, type PushItem, type PushOutcome } from '../../sync/push.ts';
 import { SyncQueue } from '../../sync/queue.ts';
 import { RemoteError } from '../../sync/remote-error.ts';
 import { checkResultFile, loadResultFiles, localResultFiles } from '../../sync/results.ts';
 import { SyncedRuns, syncedKey } from '../../sync/synced.ts';
-import { statePaths } from '../../state-dir.ts';
 
 interface PushFlags {
   json?: boolean;
@@ -22,13 +22,19 @@ export function syncState(env: NodeJS.ProcessEnv) {
 }
 
 function report(outcome: PushOutcome, flags: PushFlags): void {
-  if (flags.json) return printJson(outcome);
+  if (flags.json) {
+    printJson(outcome);
+    return;
+  }
   if (flags.quiet && !outcome.refused.length && !outcome.dead_lettered.length) return;
   const fresh = outcome.pushed.filter((p) => p.created).length;
   const already = outcome.pushed.length - fresh;
   const fromQueue = outcome.pushed.filter((p) => p.from_queue).length;
-  const parts = [`pushed ${outcome.pushed.length} run${outcome.pushed.length === 1 ? '' : 's'}${already ? ` (${already} already there)` : ''}${fromQueue ? `, ${fromQueue} from the queue` : ''}`];
-  if (outcome.queued.length) parts.push(`queued ${outcome.queued.length} for later: ${outcome.queued[0]?.reason}; \`gstack-sync drain\` retries`);
+  const parts = [
+    `pushed ${outcome.pushed.length} run${outcome.pushed.length === 1 ? '' : 's'}${already ? ` (${already} already there)` : ''}${fromQueue ? `, ${fromQueue} from the queue` : ''}`,
+  ];
+  if (outcome.queued.length)
+    parts.push(`queued ${outcome.queued.length} for later: ${outcome.queued[0]?.reason}; \`gstack-sync drain\` retries`);
   process.stdout.write(`${parts.join('; ')}\n`);
   for (const r of outcome.refused) process.stderr.write(`refused: ${r.label}: ${r.reason}\n`);
   for (const d of outcome.dead_lettered) process.stderr.write(`dead letter: ${d.label}: ${d.reason} (see gstack-sync status)\n`);
@@ -72,7 +78,17 @@ export function registerPush(program: Command): void {
       let outcome: PushOutcome;
       if (connection instanceof RemoteError) {
         outcome = { pushed: [], queued: [], refused: [], dead_lettered: [] };
-        await queue.enqueue(items.map((item) => ({ kind: 'eval_run' as const, url: config.supabaseUrl.value, team: config.team.value, label: item.label, key: item.key, payload: item.payload, error: connection.message })));
+        await queue.enqueue(
+          items.map((item) => ({
+            kind: 'eval_run' as const,
+            url: config.supabaseUrl.value,
+            team: config.team.value,
+            label: item.label,
+            key: item.key,
+            payload: item.payload,
+            error: connection.message,
+          })),
+        );
         for (const item of items) outcome.queued.push({ label: item.label, reason: connection.message });
       } else {
         outcome = await new Pusher(connection, queue, synced).push(items);
@@ -93,7 +109,9 @@ export function registerPush(program: Command): void {
       const { reachable } = await new Pusher(connection, queue, synced).drain(outcome, true);
       const left = (await queue.entries()).filter((e) => e.url === connection.url && e.team === connection.team).length;
       if (flags.json) return printJson({ ...outcome, remaining: left, reachable });
-      process.stdout.write(`sent ${outcome.pushed.length} queued run${outcome.pushed.length === 1 ? '' : 's'}; ${left} left in the queue${reachable ? '' : ' (the team store is unreachable)'}\n`);
+      process.stdout.write(
+        `sent ${outcome.pushed.length} queued run${outcome.pushed.length === 1 ? '' : 's'}; ${left} left in the queue${reachable ? '' : ' (the team store is unreachable)'}\n`,
+      );
       for (const d of outcome.dead_lettered) process.stderr.write(`dead letter: ${d.label}: ${d.reason}\n`);
       process.exitCode = reachable ? 0 : 1;
     });

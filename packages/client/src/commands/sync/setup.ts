@@ -36,7 +36,13 @@ export function registerSetup(program: Command): void {
       if (missing.length) throw new UserError(`setup needs ${missing.join(', ')} (or run it in a terminal to be asked)`);
       const file = path.join(findRepoRoot(process.cwd()), SYNC_CONFIG_FILE);
       const parsed = syncConfigFileSchema.safeParse({ supabase_url: url, anon_key: anonKey, team_slug: team });
-      if (!parsed.success) throw new UserError(describeProblems('setup', parsed.error).replaceAll('setup: supabase_url', '--url').replaceAll('setup: anon_key', '--anon-key').replaceAll('setup: team_slug', '--team'));
+      if (!parsed.success)
+        throw new UserError(
+          describeProblems('setup', parsed.error)
+            .replaceAll('setup: supabase_url', '--url')
+            .replaceAll('setup: anon_key', '--anon-key')
+            .replaceAll('setup: team_slug', '--team'),
+        );
       writeFileSync(file, `${JSON.stringify(parsed.data, null, 2)}\n`);
       if (flags.json) return printJson({ file, ...parsed.data });
       process.stdout.write(`wrote ${file}\nnext: gstack-sync login\n`);

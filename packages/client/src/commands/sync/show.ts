@@ -11,7 +11,11 @@ import { sendHeartbeat } from '../../sync/heartbeat.ts';
 import { remoteError } from '../../sync/remote-error.ts';
 
 const VIEWS = {
-  evals: { table: 'eval_runs', columns: 'run_at, repo_slug, suite, branch, tier, passed, total_tests, pass_rate, cost_usd, hostname', order: 'run_at' },
+  evals: {
+    table: 'eval_runs',
+    columns: 'run_at, repo_slug, suite, branch, tier, passed, total_tests, pass_rate, cost_usd, hostname',
+    order: 'run_at',
+  },
   sessions: { table: 'session_transcripts', columns: 'started_at, repo_slug, turns, tool_calls, summary', order: 'started_at' },
   ships: { table: 'ship_logs', columns: 'shipped_at, repo_slug, branch, version, title', order: 'shipped_at' },
 } as const;
@@ -48,7 +52,12 @@ export function registerShow(program: Command): void {
           process.stdout.write(
             `${String(row.run_at).slice(0, 16).replace('T', ' ')}  ${String(row.suite).padEnd(20)} ${String(row.branch ?? '-').padEnd(16)} ${row.passed}/${row.total_tests}  ${formatUsd(Number(row.cost_usd))}  ${row.hostname ?? ''}\n`,
           );
-        } else process.stdout.write(`${Object.values(row).map((v) => (v === null ? '-' : String(v))).join('  ')}\n`);
+        } else
+          process.stdout.write(
+            `${Object.values(row)
+              .map((v) => (v === null ? '-' : String(v)))
+              .join('  ')}\n`,
+          );
       }
     });
 
@@ -69,7 +78,10 @@ export function registerShow(program: Command): void {
       const dir = path.join(statePaths(process.env).root, 'team', connection.team, 'evals');
       await mkdir(dir, { recursive: true });
       for (const row of data ?? []) {
-        await writeFile(path.join(dir, `${String(row.run_key).replace(/[^A-Za-z0-9_.-]/g, '_')}.json`), `${JSON.stringify(row.result, null, 2)}\n`);
+        await writeFile(
+          path.join(dir, `${String(row.run_key).replace(/[^A-Za-z0-9_.-]/g, '_')}.json`),
+          `${JSON.stringify(row.result, null, 2)}\n`,
+        );
       }
       if (flags.json) return printJson({ dir, runs: data?.length ?? 0 });
       process.stdout.write(`pulled ${data?.length ?? 0} runs to ${dir}\n`);
@@ -89,7 +101,11 @@ export function registerShow(program: Command): void {
         checks.push({ check: 'signed in', ok: true, detail: connection.user?.email ?? '' });
         try {
           await teamId(connection);
-          const { data } = await connection.client.from('team_members').select('role').eq('user_id', connection.user?.id ?? '').limit(1);
+          const { data } = await connection.client
+            .from('team_members')
+            .select('role')
+            .eq('user_id', connection.user?.id ?? '')
+            .limit(1);
           checks.push({ check: 'team', ok: true, detail: `${connection.team} (${data?.[0]?.role ?? 'member'})` });
           const heartbeat = await sendHeartbeat(connection, 'push');
           checks.push({ check: 'heartbeat', ok: !heartbeat, detail: heartbeat ?? 'recorded' });

@@ -3,8 +3,8 @@ import { classifyApiKey } from '@gstack/core';
 import type { Command } from 'commander';
 import { printJson } from '../../cli/run.ts';
 import { stateDir } from '../../state-dir.ts';
-import { authStore } from '../../sync/connection.ts';
 import { isSyncConfigured, loadSyncConfig } from '../../sync/config.ts';
+import { authStore } from '../../sync/connection.ts';
 import { syncState } from './push.ts';
 
 function age(iso: string | undefined): string | null {
@@ -40,13 +40,21 @@ export function registerStatus(program: Command): void {
       };
       if (options.json) return printJson(report);
       const line = (label: string, value: string) => process.stdout.write(`${label.padEnd(13)} ${value}\n`);
-      line('configured', report.configured ? 'yes' : `no (run \`gstack-sync setup\`, or set GSTACK_SUPABASE_URL, GSTACK_SUPABASE_ANON_KEY and GSTACK_TEAM)`);
+      line(
+        'configured',
+        report.configured ? 'yes' : `no (run \`gstack-sync setup\`, or set GSTACK_SUPABASE_URL, GSTACK_SUPABASE_ANON_KEY and GSTACK_TEAM)`,
+      );
       line('url', report.supabase_url ? `${report.supabase_url.value}  (${report.supabase_url.source})` : '-');
       line('key', report.anon_key ? `${report.anon_key.kind}  (${report.anon_key.source})` : '-');
       line('team', report.team ? `${report.team.value}  (${report.team.source})` : '-');
       line('ci token', report.ci_token ? `set (${report.ci_token.source})` : '-');
       line('signed in', report.signed_in ? 'yes' : 'no (gstack-sync login)');
-      line('queue', entries.length ? `${entries.length} waiting, oldest ${age(entries[0]?.queued_at)} ago; last error: ${report.queue.last_error}` : 'empty');
+      line(
+        'queue',
+        entries.length
+          ? `${entries.length} waiting, oldest ${age(entries[0]?.queued_at)} ago; last error: ${report.queue.last_error}`
+          : 'empty',
+      );
       line('dead letters', dead.length ? `${dead.length}` : 'none');
       for (const d of dead.slice(-5)) line('', `${d.label}: ${d.reason}`);
       line('state dir', report.state_dir);

@@ -19,7 +19,12 @@ async function rpc<T>(connection: Connection, fn: string, args: Record<string, u
 }
 
 async function memberId(connection: Connection, team: string, email: string): Promise<string> {
-  const { data, error, status } = await connection.client.from('team_members').select('user_id').eq('team_id', team).ilike('email', email).maybeSingle();
+  const { data, error, status } = await connection.client
+    .from('team_members')
+    .select('user_id')
+    .eq('team_id', team)
+    .ilike('email', email)
+    .maybeSingle();
   if (error) throw remoteError(error, status);
   if (!data) throw new UserError(`${email} is not a member of ${connection.team} (gstack team members lists them)`);
   return data.user_id as string;
@@ -51,10 +56,14 @@ export function registerTeam(program: Command): void {
       const parsed = teamSlugSchema.safeParse(slug);
       if (!parsed.success) throw new UserError(`slug: ${parsed.error.issues[0]?.message}`);
       const connection = await user();
-      const created = await rpc<{ id: string; slug: string; name: string }>(connection, 'create_team', { p_slug: slug, p_name: flags.name ?? null });
+      const created = await rpc<{ id: string; slug: string; name: string }>(connection, 'create_team', {
+        p_slug: slug,
+        p_name: flags.name ?? null,
+      });
       if (flags.json) return printJson(created);
       process.stdout.write(`created team ${created.slug} (${created.name}); you are its admin\n`);
-      if (connection.team !== slug) process.stdout.write(`to sync with it, set team_slug to ${slug} in .gstack-sync.json (gstack-sync setup --team ${slug} ...)\n`);
+      if (connection.team !== slug)
+        process.stdout.write(`to sync with it, set team_slug to ${slug} in .gstack-sync.json (gstack-sync setup --team ${slug} ...)\n`);
     });
 
   team
@@ -70,7 +79,8 @@ export function registerTeam(program: Command): void {
         .order('joined_at');
       if (error) throw remoteError(error, status);
       if (flags.json) return printJson(data);
-      for (const m of data ?? []) process.stdout.write(`${String(m.email).padEnd(32)} ${String(m.display_name ?? '').padEnd(20)} ${m.role}\n`);
+      for (const m of data ?? [])
+        process.stdout.write(`${String(m.email).padEnd(32)} ${String(m.display_name ?? '').padEnd(20)} ${m.role}\n`);
     });
 
   team
@@ -89,7 +99,9 @@ export function registerTeam(program: Command): void {
         p_email: flags.email ?? null,
       });
       if (flags.json) return printJson(invite);
-      process.stdout.write(`invite code (single use, expires ${invite?.expires_at}):\n  ${invite?.code}\njoin with: gstack team join ${invite?.code}\n`);
+      process.stdout.write(
+        `invite code (single use, expires ${invite?.expires_at}):\n  ${invite?.code}\njoin with: gstack team join ${invite?.code}\n`,
+      );
     });
 
   team
@@ -145,7 +157,8 @@ export function registerTeam(program: Command): void {
         change = { slack_webhook_url: value };
       } else if (setting === 'alert-threshold') {
         const n = Number(value);
-        if (!Number.isFinite(n) || n <= 0 || n > 100) throw new UserError('alert-threshold must be percentage points, more than 0 and at most 100');
+        if (!Number.isFinite(n) || n <= 0 || n > 100)
+          throw new UserError('alert-threshold must be percentage points, more than 0 and at most 100');
         change = { alert_threshold_pp: n };
       } else if (setting === 'digest-enabled') {
         if (value !== 'true' && value !== 'false') throw new UserError('digest-enabled must be true or false');
@@ -154,7 +167,10 @@ export function registerTeam(program: Command): void {
       const connection = await user();
       const { error, status } = await connection.client
         .from('team_settings')
-        .upsert({ team_id: await teamId(connection), ...change, updated_by: connection.user?.id, updated_at: new Date().toISOString() }, { onConflict: 'team_id' });
+        .upsert(
+          { team_id: await teamId(connection), ...change, updated_by: connection.user?.id, updated_at: new Date().toISOString() },
+          { onConflict: 'team_id' },
+        );
       if (error) throw remoteError(error, status);
       if (flags.json) return printJson({ team: connection.team, ...change });
       process.stdout.write(`${setting} set for ${connection.team}\n`);
@@ -167,7 +183,10 @@ export function registerTeam(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (name: string, flags: { json?: boolean }) => {
       const connection = await user();
-      const [created] = await rpc<Array<{ token_id: string; token: string }>>(connection, 'create_team_token', { p_team_id: await teamId(connection), p_name: name });
+      const [created] = await rpc<Array<{ token_id: string; token: string }>>(connection, 'create_team_token', {
+        p_team_id: await teamId(connection),
+        p_name: name,
+      });
       if (flags.json) return printJson(created);
       process.stdout.write(`token ${name} (shown once; store it as the CI secret GSTACK_SYNC_TOKEN):\n  ${created?.token}\n`);
     });
@@ -184,7 +203,9 @@ export function registerTeam(program: Command): void {
       if (error) throw remoteError(error, status);
       if (flags.json) return printJson(data);
       for (const t of data ?? []) {
-        process.stdout.write(`${String(t.name).padEnd(24)} ${t.token_prefix}…  ${t.revoked_at ? 'revoked' : `last used ${t.last_used_at ?? 'never'}`}\n`);
+        process.stdout.write(
+          `${String(t.name).padEnd(24)} ${t.token_prefix}…  ${t.revoked_at ? 'revoked' : `last used ${t.last_used_at ?? 'never'}`}\n`,
+        );
       }
     });
   token

@@ -1,0 +1,434 @@
+/**
+ * Team sync end to end on the local stack, through the real gstack and
+ * gstack-sync binaries: two people, two teams, a CI token; a push read back
+ * from every table; idempotent re-pushes; the offline queue when the gateway
+ * goes away mid-push; bad input refused before anything is sent.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StandardEvalResultInput } from '@gstack/core';
+import { serviceClient, stackInfo, unique } from '@gstack/local-stack/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const binDir = fileURLToPath(new URL('../../bin/', import.meta.url));
+
+interface Person {
+  email: string;
+  password: string;
+  state: string;
+  env: Record<string, string>;
+}
+
+function run(
+  bin: 'gstack' | 'gstack-sync',
+  args: string[],
+  env: Record<string, string>,
+  cwd = os.tmpdir(),
+): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(binDir, `${bin}.js`), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
+  });
+}
+
+function baseEnv(state: string, team: string, url = stackInfo().apiUrl): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: state,
+    GSTACK_STATE_DIR: state,
+    GSTACK_SUPABASE_URL: url,
+    GSTACK_SUPABASE_ANON_KEY: stackInfo().publishableKey,
+    GSTACK_TEAM: team,
+  };
+}
+
+async function person(team: string): Promise<Person> {
+  const email = `${unique('sync')}@example.test`.toLowerCase();
+  const password = 'password-123';
+  const created = await serviceClient().auth.admin.createUser({ email, password, email_confirm: true });
+  if (created.error) throw new Error(created.error.message);
+  const state = mkdtempSync(path.join(os.tmpdir(), 'gstack-sync-'));
+  const env = baseEnv(state, team);
+  const login = await run('gstack-sync', ['login', '--email', email, '--password', password], env);
+  if (login.code !== 0) throw new Error(`login failed: ${login.stderr}`);
+  return { email, password, state, env };
+}
+
+/** A valid result document with `tests` results, written to a file. */
+function resultFile(dir: string, tests = 3, extra: Partial<StandardEvalResultInput> = {}): { file: string; runId: string } {
+  const runId = randomUUID();
+  const doc: StandardEvalResultInput = {
+    schema_version: 1,
+    version: '0.1.0',
+    run_id: runId,
+    suite: 'smoke',
+    tier: 'ladder',
+    repo_slug: 'acme-app',
+    git: { branch: 'main', sha: 'abc123' },
+    hostname: 'laptop',
+    timestamp: new Date().toISOString(),
+    prompt_sha: 'f'.repeat(64),
+    duration_ms: 1200,
+    totals: { tests, passed: tests - 1, failed: 1, skipped: 0, errors: 0 },
+    pass_rate: Math.round((10_000 * (tests - 1)) / tests) / 100,
+    cost_usd: 0.02,
+    judge_cost_usd: 0.005,
+    cost_exact: false,
+    costs: [
+      { model: 'local/qwen', purpose: 'system', calls: tests, cost_usd: 0, exact: true },
+      { model: 'anthropic/claude-sonnet-4-6', purpose: 'system', calls: 1, cost_usd: 0.015, exact: false },
+      { model: 'anthropic/claude-haiku-4-5', purpose: 'judge', calls: 2, cost_usd: 0.005, exact: false },
+    ],
+    by_category: { basics: { tests, passed: tests - 1, failed: 1 } },
+    all_results: Array.from({ length: tests }, (_, i) => ({
+      name: `test-${i}`,
+      category: 'basics',
+      passed: i > 0,
+      resolved_tier: i === 1 ? 't2' : 't1',
+      resolved_model: i === 1 ? 'anthropic/claude-sonnet-4-6' : 'local/qwen',
+      attempts: [
+        {
+          attempt: 1,
+          model: 'local/qwen',
+          tier: 't1',
+          duration_ms: 100,
+          verdict: i === 1 ? 'escalate' : 'accept',
+          feedback: i === 1 ? 'too short' : null,
+        },
+        ...(i === 1
+          ? [
+              {
+                attempt: 2,
+                model: 'anthropic/claude-sonnet-4-6',
+                tier: 't2',
+                duration_ms: 900,
+                verdict: 'accept' as const,
+                self_certified: true,
+              },
+            ]
+          : []),
+      ],
+    })),
+    ...extra,
+  };
+  const file = path.join(dir, `${runId}.json`);
+  writeFileSync(file, JSON.stringify(doc));
+  return { file, runId };
+}
+
+async function countRows(runKey: string): Promise<Record<string, number>> {
+  const svc = serviceClient();
+  const run = await svc.from('eval_runs').select('id').eq('run_key', runKey);
+  const id = run.data?.[0]?.id;
+  const counts: Record<string, number> = { eval_runs: run.data?.length ?? 0 };
+  for (const table of ['eval_results', 'eval_attempts', 'eval_costs']) {
+    const { count } = await svc
+      .from(table)
+      .select('*', { count: 'exact', head: true })
+      .eq('run_id', id ?? randomUUID());
+    counts[table] = count ?? 0;
+  }
+  return counts;
+}
+
+/** An HTTP relay standing in for the gateway between the CLI and the stack, which the test can take down. */
+class Relay {
+  private server?: http.Server;
+  private readonly sockets = new Set<net.Socket>();
+  port = 0;
+  /** Requests to let through before going down on its own (Infinity: never). */
+  budget = Number.POSITIVE_INFINITY;
+
+  async start(port = 0): Promise<this> {
+    const upstream = new URL(stackInfo().apiUrl);
+    this.server = http.createServer((req, res) => {
+      if (this.budget <= 0) {
+        req.socket.destroy();
+        void this.stop();
+        return;
+      }
+      this.budget -= 1;
+      const forward = http.request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: upstream.host },
+        },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      forward.on('error', () => res.destroy());
+      req.pipe(forward);
+    });
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as net.AddressInfo).port;
+    return this;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => (this.server?.listening ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+const slug = (prefix: string) => unique(prefix).replace(/_/g, '-').toLowerCase();
+let teamA: string;
+let teamC: string;
+let alice: Person;
+let bob: Person;
+let carol: Person;
+
+beforeAll(async () => {
+  teamA = slug('team-a');
+  teamC = slug('team-c');
+  [alice, bob, carol] = await Promise.all([person(teamA), person(teamA), person(teamC)]);
+  expect((await run('gstack', ['team', 'create', teamA, '--name', 'Team A'], alice.env)).code).toBe(0);
+  expect((await run('gstack', ['team', 'create', teamC], carol.env)).code).toBe(0);
+  const invite = await run('gstack', ['team', 'invite', '--json'], alice.env);
+  const code = JSON.parse(invite.stdout).code as string;
+  const joined = await run('gstack', ['team', 'join', code], bob.env);
+  expect(joined.stdout).toContain(`joined ${teamA}`);
+});
+
+describe('login', () => {
+  it('keeps the session in auth.json with mode 0600', () => {
+    const file = path.join(alice.state, 'auth.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8')).sessions[stackInfo().apiUrl]).toBeTruthy();
+  });
+
+  it('signs in through the browser flow with --no-browser', async () => {
+    const email = `${unique('pkce')}@example.test`.toLowerCase();
+    await serviceClient().auth.admin.createUser({ email, password: 'password-123', email_confirm: true });
+    const state = mkdtempSync(path.join(os.tmpdir(), 'gstack-pkce-'));
+    const child: ChildProcess = spawn(process.execPath, [path.join(binDir, 'gstack-sync.js'), 'login', '--no-browser'], {
+      env: baseEnv(state, teamA),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    const url = await new Promise<string>((resolve) => {
+      child.stderr?.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        const match = /(http\S+\/auth\/v1\/authorize\S+)/.exec(stderr);
+        if (match?.[1]) resolve(match[1]);
+      });
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // Play the browser: fill in the sign-in page and follow the redirect to the loopback callback.
+    const html = await (await fetch(url)).text();
+    const hidden = Object.fromEntries(
+      [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], (m[2] ?? '').replaceAll('&amp;', '&')]),
+    );
+    const redirect = await fetch(new URL('authorize', url), {
+      method: 'POST',
+      body: new URLSearchParams({ ...hidden, email, password: 'password-123' }),
+      redirect: 'manual',
+    });
+    const callback = redirect.headers.get('location') ?? '';
+    expect(callback).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback\?code=/);
+    expect((await fetch(callback)).status).toBe(200);
+    expect(await exited).toBe(0);
+    expect(stdout).toContain(`as ${email}`);
+  });
+});
+
+describe('push', () => {
+  it('lands a run in every table, once, readable by teammates only', async () => {
+    const { file, runId } = resultFile(bob.state, 3);
+    const first = await run('gstack-sync', ['push', file, '--json'], bob.env);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout).pushed).toEqual([{ label: path.basename(file), created: true, from_queue: false }]);
+    expect(await countRows(runId)).toEqual({ eval_runs: 1, eval_results: 3, eval_attempts: 4, eval_costs: 3 });
+
+    const again = await run('gstack-sync', ['push', file, '--json'], bob.env);
+    expect(JSON.parse(again.stdout).pushed).toEqual([{ label: path.basename(file), created: false, from_queue: false }]);
+    expect(await countRows(runId)).toEqual({ eval_runs: 1, eval_results: 3, eval_attempts: 4, eval_costs: 3 });
+
+    const asAlice = await run('gstack-sync', ['show', 'evals', '--json'], alice.env);
+    expect(JSON.parse(asAlice.stdout).map((r: { suite: string }) => r.suite)).toContain('smoke');
+    const asCarol = await run('gstack-sync', ['show', 'evals', '--json'], { ...carol.env, GSTACK_TEAM: teamA });
+    expect(asCarol.code).toBe(1);
+    expect(asCarol.stderr).toContain(`team "${teamA}" not found, or you are not a member`);
+    const carolsOwn = await run('gstack-sync', ['show', 'evals', '--json'], carol.env);
+    expect(JSON.parse(carolsOwn.stdout)).toEqual([]);
+
+    const beat = await serviceClient()
+      .from('sync_heartbeats')
+      .select('event, repo_slug')
+      .eq('user_id', (await userId(bob.email)) ?? '');
+    expect(beat.data).toEqual([{ event: 'push', repo_slug: 'acme-app' }]);
+  });
+
+  it('with no files pushes every local result not yet synced', async () => {
+    const dir = path.join(bob.state, 'projects', 'acme-app', 'evals');
+    const runs = [resultFile(dirMade(dir)), resultFile(dir)];
+    const first = await run('gstack-sync', ['push', '--json'], bob.env);
+    expect(
+      JSON.parse(first.stdout)
+        .pushed.map((p: { label: string }) => p.label)
+        .sort(),
+    ).toEqual(runs.map((r) => path.basename(r.file)).sort());
+    const second = await run('gstack-sync', ['push', '--json'], bob.env);
+    expect(JSON.parse(second.stdout).pushed).toEqual([]);
+  });
+
+  it('takes a CI token that can push but not read, and refuses it once revoked', async () => {
+    const created = await run('gstack', ['team', 'token', 'create', 'ci', '--json'], alice.env);
+    const token = JSON.parse(created.stdout).token as string;
+    const ciState = mkdtempSync(path.join(os.tmpdir(), 'gstack-ci-'));
+    const ci = { ...baseEnv(ciState, teamA), GSTACK_SYNC_TOKEN: token };
+    const { file, runId } = resultFile(ciState, 2);
+    const pushed = await run('gstack-sync', ['push', file], ci);
+    expect(pushed.code).toBe(0);
+    expect(await countRows(runId)).toMatchObject({ eval_runs: 1, eval_results: 2 });
+
+    const read = await run('gstack-sync', ['show', 'evals'], ci);
+    expect(read.code).toBe(1);
+    expect(read.stderr).toContain('needs a signed-in person');
+
+    expect((await run('gstack', ['team', 'token', 'revoke', 'ci'], alice.env)).code).toBe(0);
+    const refused = await run('gstack-sync', ['push', resultFile(ciState, 1).file], ci);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('the ingest token is not valid');
+  });
+
+  it('refuses bad input before sending anything', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gstack-bad-'));
+    const good = resultFile(dir, 1);
+    const malformed = path.join(dir, 'malformed.json');
+    writeFileSync(malformed, JSON.stringify({ schema_version: 1, suite: 'x', totals: { tests: 'many' } }));
+    const future = path.join(dir, 'future.json');
+    writeFileSync(future, JSON.stringify({ schema_version: 2, suite: 'x' }));
+    const huge = resultFile(dir, 1);
+    const doc = JSON.parse(readFileSync(huge.file, 'utf8'));
+    doc.all_results[0].output = 'x'.repeat(250_000);
+    writeFileSync(huge.file, JSON.stringify(doc));
+
+    const result = await run('gstack-sync', ['push', good.file, malformed, future, huge.file], bob.env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${malformed}: totals.tests: Invalid input: expected number, received string`);
+    expect(result.stderr).toContain(`${future}: schema_version: this gstack reads version 1 result files, not 2`);
+    expect(result.stderr).toContain(`${huge.file}: all_results[0].output: 250000 characters; at most 200000`);
+    expect(result.stderr).toContain('nothing was pushed');
+    expect(await countRows(good.runId)).toMatchObject({ eval_runs: 0 });
+  });
+});
+
+describe('the offline queue', () => {
+  it('queues what the gateway did not take, returns promptly, and drains every run exactly once', async () => {
+    const relay = await new Relay().start();
+    const env = { ...bob.env, GSTACK_SUPABASE_URL: relay.url };
+    // auth.json is keyed by URL: sign in through the relay's URL.
+    expect((await run('gstack-sync', ['login', '--email', bob.email, '--password', bob.password], env)).code).toBe(0);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gstack-queue-'));
+    const runs = Array.from({ length: 5 }, () => resultFile(dir, 2));
+    relay.budget = 3; // team lookup + two runs, then the gateway "goes down"
+    const push = await run('gstack-sync', ['push', ...runs.map((r) => r.file), '--json'], env);
+    expect(push.code).toBe(0);
+    expect(push.ms).toBeLessThan(15_000);
+    const outcome = JSON.parse(push.stdout);
+    expect(outcome.pushed.length + outcome.queued.length).toBe(5);
+    expect(outcome.queued.length).toBeGreaterThan(0);
+
+    const status = await run('gstack-sync', ['status', '--json'], env);
+    expect(JSON.parse(status.stdout).queue.entries).toBe(outcome.queued.length);
+
+    await relay.start(relay.port);
+    relay.budget = Number.POSITIVE_INFINITY;
+    const drain = await run('gstack-sync', ['drain', '--json'], env);
+    expect(drain.code).toBe(0);
+    expect(JSON.parse(drain.stdout)).toMatchObject({ remaining: 0, reachable: true });
+    for (const r of runs) expect(await countRows(r.runId)).toEqual({ eval_runs: 1, eval_results: 2, eval_attempts: 3, eval_costs: 3 });
+    await relay.stop();
+  });
+
+  it('moves a corrupt line aside and drains the rest; racing pushes lose nothing', async () => {
+    const relay = await new Relay().start();
+    const env = { ...carol.env, GSTACK_SUPABASE_URL: relay.url };
+    expect((await run('gstack-sync', ['login', '--email', carol.email, '--password', carol.password], env)).code).toBe(0);
+    await relay.stop();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gstack-race-'));
+    const runs = Array.from({ length: 6 }, () => resultFile(dir, 1));
+    // Two pushes at once against a store that is down: both must end up queued.
+    const [a, b] = await Promise.all([
+      run('gstack-sync', ['push', ...runs.slice(0, 3).map((r) => r.file)], env),
+      run('gstack-sync', ['push', ...runs.slice(3).map((r) => r.file)], env),
+    ]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(a.stdout).toContain('queued 3 for later');
+    const queueFile = path.join(carol.state, 'sync-queue.jsonl');
+    appendFileSync(queueFile, '{"id": "half a line\n');
+
+    await relay.start(relay.port);
+    const drain = await run('gstack-sync', ['drain', '--json'], env);
+    expect(drain.stderr).toContain('moved 1 unreadable queue line aside');
+    expect(readFileSync(path.join(carol.state, 'sync-queue.corrupt.jsonl'), 'utf8')).toContain('half a line');
+    expect(JSON.parse(drain.stdout).pushed).toHaveLength(6);
+    for (const r of runs) expect((await countRows(r.runId)).eval_runs).toBe(1);
+    await relay.stop();
+  });
+
+  it('dead-letters an entry the store refuses for good, and says so in status', async () => {
+    const relay = await new Relay().start();
+    const env = { ...bob.env, GSTACK_SUPABASE_URL: relay.url };
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gstack-dead-'));
+    const { file } = resultFile(dir, 1);
+    expect((await run('gstack-sync', ['login', '--email', bob.email, '--password', bob.password], env)).code).toBe(0);
+    await relay.stop();
+    const queued = await run('gstack-sync', ['push', file], env);
+    expect(queued.code).toBe(0);
+    expect(queued.stdout).toContain('queued 1 for later');
+    // While it waited, bob was removed from the team.
+    const removed = await run('gstack', ['team', 'remove', bob.email], alice.env);
+    expect(removed.code).toBe(0);
+    await relay.start(relay.port);
+    const drain = await run('gstack-sync', ['drain'], env);
+    expect(drain.stderr).toContain('dead letter');
+    const status = JSON.parse((await run('gstack-sync', ['status', '--json'], env)).stdout);
+    expect(status.queue.entries).toBe(0);
+    expect(status.dead_letters).toHaveLength(1);
+    expect(status.dead_letters[0].reason).toContain('not found, or you are not a member');
+    await relay.stop();
+  });
+});
+
+function dirMade(dir: string): string {
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+async function userId(email: string): Promise<string | undefined> {
+  const { data } = await serviceClient().auth.admin.listUsers({ perPage: 1000 });
+  return data.users.find((u) => u.email === email)?.id;
+}
