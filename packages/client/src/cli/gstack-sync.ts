@@ -1,6 +1,7 @@
 /** `gstack-sync`: connect this machine to the team's Supabase store. */
 import { Command } from 'commander';
 import { registerLogin } from '../commands/sync/login.ts';
+import { registerPreferences } from '../commands/sync/preferences.ts';
 import { registerPush } from '../commands/sync/push.ts';
 import { registerSetup } from '../commands/sync/setup.ts';
 import { registerShow } from '../commands/sync/show.ts';
@@ -25,6 +26,7 @@ Configuration (later layers win):
   registerStatus(program);
   registerPush(program);
   registerShow(program);
+  registerPreferences(program);
   return program;
 }
 

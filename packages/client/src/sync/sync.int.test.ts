@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StandardEvalResultInput } from '@gstack/core';
-import { serviceClient, stackInfo, unique } from '@gstack/local-stack/testing';
+import { eventually, serviceClient, stackInfo, unique } from '@gstack/local-stack/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const binDir = fileURLToPath(new URL('../../bin/', import.meta.url));
@@ -342,6 +342,36 @@ describe('push', () => {
     expect(result.stderr).toContain(`${huge.file}: all_results[0].output: 250000 characters; at most 200000`);
     expect(result.stderr).toContain('nothing was pushed');
     expect(await countRows(good.runId)).toMatchObject({ eval_runs: 0 });
+  });
+});
+
+describe('gstack eval run with sync configured', () => {
+  it('pushes the result in the background and records an eval_run heartbeat', async () => {
+    const example = fileURLToPath(new URL('../../../../docs/examples/capitals.yaml', import.meta.url));
+    const evalRun = await run('gstack', ['eval', 'run', example, '--json'], alice.env);
+    expect(evalRun.code).toBe(0);
+    const runId = JSON.parse(evalRun.stdout).run_id as string;
+    const rows = await eventually('the background push to land', async () => {
+      const counts = await countRows(runId);
+      return counts.eval_runs === 1 ? counts : undefined;
+    });
+    expect(rows).toEqual({ eval_runs: 1, eval_results: 4, eval_attempts: 5, eval_costs: 3 });
+    const alicesId = await userId(alice.email);
+    const beats = await serviceClient()
+      .from('sync_heartbeats')
+      .select('event')
+      .eq('user_id', alicesId ?? '');
+    expect(beats.data?.map((b) => b.event)).toContain('eval_run');
+
+    const noPush = await run('gstack', ['eval', 'run', example, '--json', '--no-push'], alice.env);
+    const quietId = JSON.parse(noPush.stdout).run_id as string;
+    const later = await run('gstack-sync', ['push', '--json'], alice.env);
+    expect(
+      JSON.parse(later.stdout)
+        .pushed.map((p: { label: string }) => p.label)
+        .join(),
+    ).toContain('capitals');
+    expect((await countRows(quietId)).eval_runs).toBe(1);
   });
 });
 

@@ -14,6 +14,7 @@ import { progressLine, summary, testLine } from '../../runner/report.ts';
 import { partialPath, removePartial, resultFileName, resultsDir, writeJsonAtomic } from '../../runner/results-store.ts';
 import { runSuite } from '../../runner/run-suite.ts';
 import { statePaths } from '../../state-dir.ts';
+import { pushInBackground } from '../../sync/background.ts';
 
 interface RunFlags {
   models?: string;
@@ -27,6 +28,7 @@ interface RunFlags {
   cache: boolean;
   json?: boolean;
   failUnder?: number;
+  push: boolean;
 }
 
 function positiveInt(name: string) {
@@ -61,6 +63,7 @@ export function registerEvalRun(evalCommand: Command): void {
     .option('--out <dir>', 'write results here instead of ~/.gstack/projects/<repo>/evals')
     .option('--no-cache', 'do not read the judge cache (verdicts are still written); same as EVAL_CACHE=0')
     .option('--json', 'print the result document(s) on stdout and nothing else there')
+    .option('--no-push', 'do not push the results to the team store (when sync is configured)')
     .option('--fail-under <pct>', "exit 1 when a suite's pass rate is below this percentage (instead of on any failure)", percent)
     .addHelpText(
       'after',
@@ -97,6 +100,7 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
       process.on('SIGINT', onSigint);
       const git = gitInfo(process.cwd());
       const docs: StandardEvalResult[] = [];
+      const written: string[] = [];
       let failed = false;
       try {
         for (const loaded of suites) {
@@ -136,6 +140,7 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
           if (tty) err.write('\r\u001b[2K');
           await writeJsonAtomic(file, doc);
           await removePartial(file);
+          written.push(file);
           docs.push(doc);
           if (!flags.json) process.stdout.write(`${summary(doc, file, s)}\n`);
           const missed = flags.failUnder !== undefined ? (doc.pass_rate ?? 0) < flags.failUnder : doc.totals.failed > 0;
@@ -145,6 +150,8 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
       } finally {
         process.off('SIGINT', onSigint);
       }
+      const pushNote = flags.push ? pushInBackground(written, process.cwd(), env) : undefined;
+      if (pushNote && !flags.json) process.stdout.write(`${pushNote}\n`);
       if (flags.json) printJson(docs.length === 1 ? docs[0] : docs);
       process.exitCode = failed ? 1 : 0;
     });

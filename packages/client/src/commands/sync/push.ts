@@ -1,5 +1,5 @@
 /** `gstack-sync push [FILE...]` and `gstack-sync drain`. */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { printJson } from '../../cli/run.ts';
 import { statePaths } from '../../state-dir.ts';
 import { type Connection, connect, requireConfig } from '../../sync/connection.ts';
@@ -57,7 +57,8 @@ export function registerPush(program: Command): void {
     .argument('[files...]', 'result files')
     .option('--json', 'print JSON')
     .option('--quiet', 'print only refusals')
-    .action(async (files: string[], flags: PushFlags) => {
+    .addOption(new Option('--event <event>', 'what the heartbeat records').choices(['push', 'eval_run']).default('push').hideHelp())
+    .action(async (files: string[], flags: PushFlags & { event: 'push' | 'eval_run' }) => {
       const config = requireConfig(process.cwd(), process.env);
       const { paths, queue, synced } = syncState(process.env);
       let items: PushItem[];
@@ -92,7 +93,7 @@ export function registerPush(program: Command): void {
         for (const item of items) outcome.queued.push({ label: item.label, reason: connection.message });
       } else {
         outcome = await new Pusher(connection, queue, synced).push(items);
-        if (!outcome.queued.length) await sendHeartbeat(connection, 'push', items[0]?.payload.run.repo_slug ?? '');
+        if (!outcome.queued.length) await sendHeartbeat(connection, flags.event, items[0]?.payload.run.repo_slug ?? '');
       }
       report(outcome, flags);
       process.exitCode = outcome.refused.length ? 1 : 0;

@@ -1,0 +1,38 @@
+/**
+ * After an eval run: push its results in a detached `gstack-sync push`, so the
+ * run's exit never waits on the network. Output goes to ~/.gstack/sync.log.
+ * Never throws: sync problems must not fail an eval run.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadPreferences } from '../preferences.ts';
+import { type Env, statePaths } from '../state-dir.ts';
+import { isSyncConfigured, loadSyncConfig } from './config.ts';
+
+const SYNC_BIN = fileURLToPath(new URL('../../bin/gstack-sync.js', import.meta.url));
+
+/** Starts the background push; returns a line for the user, or undefined when sync is off. */
+export function pushInBackground(files: string[], cwd: string, env: Env): string | undefined {
+  try {
+    const config = loadSyncConfig(cwd, env);
+    if (!isSyncConfigured(config) || !loadPreferences(env).sync_enabled || !files.length) return undefined;
+    const root = statePaths(env).root;
+    mkdirSync(root, { recursive: true, mode: 0o700 });
+    const log = path.join(root, 'sync.log');
+    const fd = openSync(log, 'a', 0o600);
+    const child = spawn(process.execPath, [SYNC_BIN, 'push', ...files, '--quiet', '--event', 'eval_run'], {
+      cwd,
+      env: env as NodeJS.ProcessEnv,
+      detached: true,
+      stdio: ['ignore', fd, fd],
+    });
+    child.on('error', () => {});
+    child.unref();
+    closeSync(fd);
+    return `pushing to team ${config.team?.value} in the background (log: ${log})`;
+  } catch (error) {
+    return `not pushed: ${(error as Error).message}`;
+  }
+}
