@@ -52,13 +52,26 @@ export interface CacheStats {
   bytes: number;
 }
 
+/** A verdict as shared with the team. */
+export interface SharedVerdict {
+  judge_model: string;
+  verdict: Record<string, unknown>;
+  cost_usd: number;
+}
+
+/** Where teammates' verdicts come from (the team store); best effort, never throws. */
+export interface RemoteVerdicts {
+  get(key: string): Promise<SharedVerdict | undefined>;
+  put(key: string, verdict: SharedVerdict): void;
+}
+
 export class JudgeCache {
   hits = 0;
   misses = 0;
 
   constructor(
     private readonly root: string,
-    private readonly options: { readEnabled: boolean } = { readEnabled: true },
+    private readonly options: { readEnabled: boolean; remote?: RemoteVerdicts } = { readEnabled: true },
   ) {}
 
   private file(suite: string, key: string): string {
@@ -80,12 +93,37 @@ export class JudgeCache {
     } catch {
       // absent or corrupt: a miss
     }
+    const shared = await this.options.remote?.get(key);
+    if (shared) {
+      await this.writeLocal(suite, key, shared.judge_model, shared.verdict, shared.cost_usd);
+      this.hits += 1;
+      return {
+        version: ENTRY_VERSION,
+        key,
+        judge_model: shared.judge_model,
+        verdict: shared.verdict,
+        cost_usd: shared.cost_usd,
+        created_at: new Date().toISOString(),
+      };
+    }
     this.misses += 1;
     return undefined;
   }
 
-  /** Writes atomically (temp file + rename) so a crash never leaves half an entry. */
+  /** Stores a new verdict locally and shares it with the team (when a remote is configured). */
   async set(suite: string, key: string, judgeModel: string, verdict: Record<string, unknown>, costUsd: number): Promise<void> {
+    await this.writeLocal(suite, key, judgeModel, verdict, costUsd);
+    this.options.remote?.put(key, { judge_model: judgeModel, verdict, cost_usd: costUsd });
+  }
+
+  /** Writes atomically (temp file + rename) so a crash never leaves half an entry. */
+  private async writeLocal(
+    suite: string,
+    key: string,
+    judgeModel: string,
+    verdict: Record<string, unknown>,
+    costUsd: number,
+  ): Promise<void> {
     const file = this.file(suite, key);
     await mkdir(path.dirname(file), { recursive: true });
     const entry: CacheEntry = {

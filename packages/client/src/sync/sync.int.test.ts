@@ -375,6 +375,29 @@ describe('gstack eval run with sync configured', () => {
   });
 });
 
+describe('the team-shared judge cache', () => {
+  it("reuses a teammate's verdicts: an unchanged suite costs the second person nothing to judge", async () => {
+    const example = fileURLToPath(new URL('../../../../docs/examples/capitals.yaml', import.meta.url));
+    // Alice judges the suite (or already has): her verdicts are shared with team A.
+    expect((await run('gstack', ['eval', 'run', example, '--no-push'], alice.env)).code).toBe(0);
+    const shared = await serviceClient()
+      .from('judge_cache')
+      .select('cache_key', { count: 'exact', head: true })
+      .eq('team_id', (await teamIdOf(teamA)) ?? '');
+    expect(shared.count).toBe(4); // three verifier verdicts and one judge verdict
+
+    // Bob's machine has never judged this suite.
+    const second = JSON.parse((await run('gstack', ['eval', 'run', example, '--json', '--no-push'], bob.env)).stdout);
+    expect(second.cache).toEqual({ hits: 4, misses: 0 });
+    expect(second.judge_cost_usd).toBe(0);
+    expect(second.all_results.find((r: { name: string }) => r.name === 'canada-explained').judge[0].cached).toBe(true);
+
+    // Carol's team has its own cache: nothing to reuse.
+    const other = JSON.parse((await run('gstack', ['eval', 'run', example, '--json', '--no-push'], carol.env)).stdout);
+    expect(other.cache.hits).toBe(0);
+  });
+});
+
 describe('the offline queue', () => {
   it('queues what the gateway did not take, returns promptly, and drains every run exactly once', async () => {
     const relay = await new Relay().start();
@@ -456,6 +479,11 @@ describe('the offline queue', () => {
 function dirMade(dir: string): string {
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+async function teamIdOf(slug: string): Promise<string | undefined> {
+  const { data } = await serviceClient().from('teams').select('id').eq('slug', slug).single();
+  return data?.id;
 }
 
 async function userId(email: string): Promise<string | undefined> {

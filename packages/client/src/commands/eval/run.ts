@@ -15,6 +15,7 @@ import { partialPath, removePartial, resultFileName, resultsDir, writeJsonAtomic
 import { runSuite } from '../../runner/run-suite.ts';
 import { statePaths } from '../../state-dir.ts';
 import { pushInBackground } from '../../sync/background.ts';
+import { teamVerdictsFor } from '../../sync/team-cache.ts';
 
 interface RunFlags {
   models?: string;
@@ -85,7 +86,9 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
           'no models.yaml (here or next to the suite): pass --models FILE, or --model provider/model to run every test on one model',
         );
       }
-      const cache = new JudgeCache(paths.evalCache, { readEnabled: flags.cache && env.EVAL_CACHE !== '0' });
+      const readEnabled = flags.cache && env.EVAL_CACHE !== '0';
+      const remote = readEnabled ? await teamVerdictsFor(process.cwd(), env) : undefined;
+      const cache = new JudgeCache(paths.evalCache, { readEnabled, remote });
 
       const err = process.stderr;
       const tty = Boolean(err.isTTY);
@@ -150,6 +153,7 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
       } finally {
         process.off('SIGINT', onSigint);
       }
+      await remote?.flush();
       const pushNote = flags.push ? pushInBackground(written, process.cwd(), env) : undefined;
       if (pushNote && !flags.json) process.stdout.write(`${pushNote}\n`);
       if (flags.json) printJson(docs.length === 1 ? docs[0] : docs);
