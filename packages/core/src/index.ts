@@ -1,4 +1,5 @@
 /** @gstack/core: runtime-neutral code shared by the client (Node) and the functions (Deno). */
+export * from './activity.ts';
 export * from './api-keys.ts';
 export * from './canonical.ts';
 export type { Database, Json, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
@@ -6,6 +7,7 @@ export * from './eval-result.ts';
 export * from './html.ts';
 export * from './models-config.ts';
 export * from './pricing.ts';
+export * from './redact.ts';
 export * from './suite.ts';
 export * from './sync-config.ts';
 export * from './sync-payload.ts';

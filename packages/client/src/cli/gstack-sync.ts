@@ -1,5 +1,6 @@
 /** `gstack-sync`: connect this machine to the team's Supabase store. */
 import { Command } from 'commander';
+import { registerActivity } from '../commands/sync/activity.ts';
 import { registerLogin } from '../commands/sync/login.ts';
 import { registerPreferences } from '../commands/sync/preferences.ts';
 import { registerPush } from '../commands/sync/push.ts';
@@ -27,6 +28,7 @@ Configuration (later layers win):
   registerPush(program);
   registerShow(program);
   registerPreferences(program);
+  registerActivity(program);
   return program;
 }
 

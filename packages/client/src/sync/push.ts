@@ -5,18 +5,22 @@
  * still succeeds; a refusal (not a member, token revoked, payload rejected) is
  * reported to the caller, or, for a queued entry, moved to the dead letters.
  */
-import type { RunPayload } from '@gstack/core';
+import { ACTIVITY_KINDS, type ActivityKind } from '@gstack/core';
 import { type Connection, teamId } from './connection.ts';
 import { nextAttemptAt, type QueueEntry, type SyncQueue } from './queue.ts';
 import { RemoteError, remoteError } from './remote-error.ts';
 import { type SyncedRuns, syncedKey } from './synced.ts';
 
+export type PushKind = QueueEntry['kind'];
+
 export interface PushItem {
-  /** What the user knows it by (the result file). */
+  kind: PushKind;
+  /** What the user knows it by (the file, the session). */
   label: string;
-  /** The run's run_id. */
+  /** Identity of the thing pushed (a run's run_id, a session id, ...). */
   key: string;
-  payload: RunPayload;
+  /** A RunPayload for eval runs; the record (zod-checked) for activity kinds. */
+  payload: unknown;
 }
 
 export interface PushOutcome {
@@ -26,8 +30,14 @@ export interface PushOutcome {
   dead_lettered: Array<{ label: string; reason: string }>;
 }
 
-/** Sends one run; throws RemoteError. */
-export async function sendRun(connection: Connection, payload: unknown, resolveTeam: () => Promise<string>): Promise<{ created: boolean }> {
+/** Sends one item; throws RemoteError. */
+export async function sendItem(
+  connection: Connection,
+  kind: PushKind,
+  payload: unknown,
+  resolveTeam: () => Promise<string>,
+): Promise<{ created: boolean }> {
+  if (kind !== 'eval_run') return sendActivity(connection, kind, payload as Record<string, unknown>, resolveTeam);
   const call =
     connection.mode === 'token'
       ? connection.client.rpc('ingest_eval_run', { p_token: connection.token, p_payload: payload })
@@ -40,6 +50,31 @@ export async function sendRun(connection: Connection, payload: unknown, resolveT
   }
   if (response.error) throw remoteError(response.error, response.status);
   return { created: Boolean((response.data as { created?: boolean } | null)?.created) };
+}
+
+async function sendActivity(
+  connection: Connection,
+  kind: ActivityKind,
+  record: Record<string, unknown>,
+  resolveTeam: () => Promise<string>,
+): Promise<{ created: boolean }> {
+  if (connection.mode !== 'user' || !connection.user)
+    throw new RemoteError('refused', `pushing ${kind} records needs a signed-in person; the CI token only pushes eval runs`);
+  const spec = ACTIVITY_KINDS[kind];
+  let response: { data: unknown[] | null; error: { message: string; code?: string } | null; status: number };
+  try {
+    response = await connection.client
+      .from(spec.table)
+      .upsert(
+        { ...record, team_id: await resolveTeam(), user_id: connection.user.id },
+        { onConflict: spec.conflict, ignoreDuplicates: !spec.update },
+      )
+      .select('team_id');
+  } catch (error) {
+    throw error instanceof RemoteError ? error : remoteError(error as Error);
+  }
+  if (response.error) throw remoteError(response.error, response.status);
+  return { created: (response.data?.length ?? 0) > 0 };
 }
 
 export class Pusher {
@@ -80,7 +115,7 @@ export class Pusher {
           continue;
         }
         try {
-          const { created } = await sendRun(connection, entry.payload, this.resolveTeam);
+          const { created } = await sendItem(connection, entry.kind, entry.payload, this.resolveTeam);
           outcome.pushed.push({ label: entry.label, created, from_queue: true });
           synced.push(syncedKey(entry.url, entry.team, entry.key));
         } catch (error) {
@@ -119,7 +154,7 @@ export class Pusher {
         continue;
       }
       try {
-        const { created } = await sendRun(this.connection, item.payload, this.resolveTeam);
+        const { created } = await sendItem(this.connection, item.kind, item.payload, this.resolveTeam);
         outcome.pushed.push({ label: item.label, created, from_queue: false });
         synced.push(syncedKey(this.connection.url, this.connection.team, item.key));
       } catch (error) {
@@ -139,7 +174,7 @@ export class Pusher {
   async queueItems(items: Array<PushItem & { error: string }>, outcome: PushOutcome): Promise<void> {
     await this.queue.enqueue(
       items.map((item) => ({
-        kind: 'eval_run' as const,
+        kind: item.kind,
         url: this.connection.url,
         team: this.connection.team,
         label: item.label,

@@ -10,13 +10,14 @@
 import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ACTIVITY_KIND_NAMES } from '@gstack/core';
 import { z } from 'zod';
 import { withLock } from './lock.ts';
 
 export const queueEntrySchema = z.object({
   id: z.string(),
-  /** What to do with the payload: an eval run today; ships, QA reports and so on later. */
-  kind: z.enum(['eval_run']),
+  /** What the payload is: an eval run, or an activity record (ship, qa, retro, greptile, transcript). */
+  kind: z.enum(['eval_run', ...ACTIVITY_KIND_NAMES]),
   /** The store and team it was meant for. */
   url: z.string(),
   team: z.string(),

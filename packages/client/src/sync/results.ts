@@ -42,7 +42,7 @@ export function checkResultFile(file: string): { result?: LoadedResult; problems
     result: {
       file,
       doc: parsed.result,
-      item: { label: path.basename(file), key: parsed.result.run_id, payload: toRunPayload(parsed.result) },
+      item: { kind: 'eval_run', label: path.basename(file), key: parsed.result.run_id, payload: toRunPayload(parsed.result) },
     },
   };
 }

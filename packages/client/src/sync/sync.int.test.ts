@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { StandardEvalResultInput } from '@gstack/core';
 import { eventually, serviceClient, stackInfo, unique } from '@gstack/local-stack/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sessionLines } from '../testing/claude-sessions.ts';
 
 const binDir = fileURLToPath(new URL('../../bin/', import.meta.url));
 
@@ -395,6 +396,79 @@ describe('the team-shared judge cache', () => {
     // Carol's team has its own cache: nothing to reuse.
     const other = JSON.parse((await run('gstack', ['eval', 'run', example, '--json', '--no-push'], carol.env)).stdout);
     expect(other.cache.hits).toBe(0);
+  });
+});
+
+describe('activity records', () => {
+  it('pushes a ship log once, and refuses a malformed one naming the field', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gstack-ship-'));
+    const ship = path.join(dir, 'ship.json');
+    const sha = randomUUID().replace(/-/g, '').slice(0, 12);
+    writeFileSync(
+      ship,
+      JSON.stringify({
+        repo_slug: 'acme-app',
+        git_sha: sha,
+        version: '1.2.0',
+        title: 'Faster evals',
+        shipped_at: new Date().toISOString(),
+      }),
+    );
+    const first = JSON.parse((await run('gstack-sync', ['push-ship', ship, '--json'], alice.env)).stdout);
+    expect(first.pushed).toEqual([{ label: `ship acme-app/${sha}`, created: true, from_queue: false }]);
+    const again = JSON.parse((await run('gstack-sync', ['push-ship', ship, '--json'], alice.env)).stdout);
+    expect(again.pushed[0].created).toBe(false);
+    const rows = await serviceClient().from('ship_logs').select('title').eq('git_sha', sha);
+    expect(rows.data).toEqual([{ title: 'Faster evals' }]);
+
+    writeFileSync(ship, JSON.stringify([{ repo_slug: 'acme-app', git_sha: 'not-a-sha', shipped_at: 'yesterday' }]));
+    const bad = await run('gstack-sync', ['push-ship', ship], alice.env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`${ship}: [0]: git_sha: a git commit sha`);
+    expect(bad.stderr).toContain('shipped_at');
+  });
+
+  it('pushes session summaries (opt-in), skips unchanged sessions and re-pushes grown ones', async () => {
+    const claude = mkdtempSync(path.join(os.tmpdir(), 'gstack-claude-'));
+    const project = path.join(claude, 'projects', '-home-dev-acme-app');
+    mkdirSync(project, { recursive: true });
+    const sessionId = randomUUID();
+    const file = path.join(project, `${sessionId}.jsonl`);
+    writeFileSync(
+      file,
+      `${sessionLines(['Rotate the key sk-ant-api03-abcdefghijklmnopqrstuv in prod config']).join('\n').replaceAll('s-1', sessionId)}\n`,
+    );
+    const args = ['push-transcript', '--claude-dir', claude, '--json'];
+
+    const off = await run('gstack-sync', args, alice.env);
+    expect(off.code).toBe(2);
+    expect(off.stderr).toContain('opt-in');
+    expect((await run('gstack-sync', ['prefs', 'sync_transcripts', 'true'], alice.env)).code).toBe(0);
+
+    const first = JSON.parse((await run('gstack-sync', args, alice.env)).stdout);
+    expect(first.pushed).toEqual([{ label: `session ${sessionId}`, created: true, from_queue: false }]);
+    const row = async () =>
+      (
+        await serviceClient()
+          .from('session_transcripts')
+          .select('turns, tool_calls, tools, summary, repo_slug')
+          .eq('session_id', sessionId)
+          .single()
+      ).data;
+    expect(await row()).toEqual({
+      turns: 1,
+      tool_calls: 3,
+      tools: { Read: 2, Edit: 1 },
+      summary: 'Rotate the key [REDACTED_ANTHROPIC_KEY] in prod config',
+      repo_slug: 'acme-app',
+    });
+
+    expect(JSON.parse((await run('gstack-sync', args, alice.env)).stdout).pushed).toEqual([]);
+
+    appendFileSync(file, `${sessionLines(['Now write the migration'], ['Bash']).join('\n').replaceAll('s-1', sessionId)}\n`);
+    const grown = JSON.parse((await run('gstack-sync', args, alice.env)).stdout);
+    expect(grown.pushed).toHaveLength(1);
+    expect(await row()).toMatchObject({ turns: 2, tool_calls: 4, tools: { Read: 2, Edit: 1, Bash: 1 } });
   });
 });
 

@@ -1,4 +1,5 @@
 /** `gstack-sync push [FILE...]` and `gstack-sync drain`. */
+import type { RunPayload } from '@gstack/core';
 import { type Command, Option } from 'commander';
 import { printJson } from '../../cli/run.ts';
 import { statePaths } from '../../state-dir.ts';
@@ -21,7 +22,7 @@ export function syncState(env: NodeJS.ProcessEnv) {
   return { paths, queue, synced: new SyncedRuns(paths.synced) };
 }
 
-function report(outcome: PushOutcome, flags: PushFlags): void {
+function report(outcome: PushOutcome, flags: PushFlags, noun: string): void {
   if (flags.json) {
     printJson(outcome);
     return;
@@ -31,13 +32,51 @@ function report(outcome: PushOutcome, flags: PushFlags): void {
   const already = outcome.pushed.length - fresh;
   const fromQueue = outcome.pushed.filter((p) => p.from_queue).length;
   const parts = [
-    `pushed ${outcome.pushed.length} run${outcome.pushed.length === 1 ? '' : 's'}${already ? ` (${already} already there)` : ''}${fromQueue ? `, ${fromQueue} from the queue` : ''}`,
+    `pushed ${outcome.pushed.length} ${noun}${outcome.pushed.length === 1 ? '' : 's'}${already ? ` (${already} already there)` : ''}${fromQueue ? `, ${fromQueue} from the queue` : ''}`,
   ];
   if (outcome.queued.length)
     parts.push(`queued ${outcome.queued.length} for later: ${outcome.queued[0]?.reason}; \`gstack-sync drain\` retries`);
   process.stdout.write(`${parts.join('; ')}\n`);
   for (const r of outcome.refused) process.stderr.write(`refused: ${r.label}: ${r.reason}\n`);
   for (const d of outcome.dead_lettered) process.stderr.write(`dead letter: ${d.label}: ${d.reason} (see gstack-sync status)\n`);
+}
+
+/**
+ * Pushes items (queue first), or queues them all when the store cannot be
+ * reached; prints the outcome and sets the exit code (1 when anything was refused).
+ */
+export async function pushAndReport(
+  items: PushItem[],
+  flags: PushFlags,
+  event: 'push' | 'eval_run',
+  repoSlug: string,
+  noun = 'run',
+): Promise<PushOutcome> {
+  const config = requireConfig(process.cwd(), process.env);
+  const { queue, synced } = syncState(process.env);
+  const connection = await connectOrUnreachable();
+  let outcome: PushOutcome;
+  if (connection instanceof RemoteError) {
+    outcome = { pushed: [], queued: [], refused: [], dead_lettered: [] };
+    await queue.enqueue(
+      items.map((item) => ({
+        kind: item.kind,
+        url: config.supabaseUrl.value,
+        team: config.team.value,
+        label: item.label,
+        key: item.key,
+        payload: item.payload,
+        error: connection.message,
+      })),
+    );
+    for (const item of items) outcome.queued.push({ label: item.label, reason: connection.message });
+  } else {
+    outcome = await new Pusher(connection, queue, synced).push(items);
+    if (!outcome.queued.length) await sendHeartbeat(connection, event, repoSlug);
+  }
+  report(outcome, flags, noun);
+  process.exitCode = outcome.refused.length ? 1 : 0;
+  return outcome;
 }
 
 /** Connects, or returns the reason the store cannot be reached (the push then queues). */
@@ -75,28 +114,7 @@ export function registerPush(program: Command): void {
           if (!done.has(syncedKey(config.supabaseUrl.value, config.team.value, checked.result.item.key))) items.push(checked.result.item);
         }
       }
-      const connection = await connectOrUnreachable();
-      let outcome: PushOutcome;
-      if (connection instanceof RemoteError) {
-        outcome = { pushed: [], queued: [], refused: [], dead_lettered: [] };
-        await queue.enqueue(
-          items.map((item) => ({
-            kind: 'eval_run' as const,
-            url: config.supabaseUrl.value,
-            team: config.team.value,
-            label: item.label,
-            key: item.key,
-            payload: item.payload,
-            error: connection.message,
-          })),
-        );
-        for (const item of items) outcome.queued.push({ label: item.label, reason: connection.message });
-      } else {
-        outcome = await new Pusher(connection, queue, synced).push(items);
-        if (!outcome.queued.length) await sendHeartbeat(connection, flags.event, items[0]?.payload.run.repo_slug ?? '');
-      }
-      report(outcome, flags);
-      process.exitCode = outcome.refused.length ? 1 : 0;
+      await pushAndReport(items, flags, flags.event, (items[0]?.payload as RunPayload | undefined)?.run.repo_slug ?? '');
     });
 
   program
