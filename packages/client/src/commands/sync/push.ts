@@ -99,7 +99,7 @@ export function registerPush(program: Command): void {
     .addOption(new Option('--event <event>', 'what the heartbeat records').choices(['push', 'eval_run']).default('push').hideHelp())
     .action(async (files: string[], flags: PushFlags & { event: 'push' | 'eval_run' }) => {
       const config = requireConfig(process.cwd(), process.env);
-      const { paths, queue, synced } = syncState(process.env);
+      const { paths, synced } = syncState(process.env);
       let items: PushItem[];
       if (files.length) items = loadResultFiles(files).map((r) => r.item);
       else {
