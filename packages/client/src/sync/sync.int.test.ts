@@ -225,6 +225,22 @@ describe('login', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).sessions[stackInfo().apiUrl]).toBeTruthy();
   });
 
+  it('refreshes an expired session on its own', async () => {
+    const file = path.join(carol.state, 'auth.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    const slot = doc.sessions[stackInfo().apiUrl] as Record<string, string>;
+    const key = Object.keys(slot).find((k) => k.endsWith('-auth-token')) ?? '';
+    const session = JSON.parse(slot[key] ?? '{}');
+    session.expires_at = Math.floor(Date.now() / 1000) - 60;
+    slot[key] = JSON.stringify(session);
+    writeFileSync(file, JSON.stringify(doc));
+    const test = await run('gstack-sync', ['test'], carol.env);
+    expect(test.code).toBe(0);
+    const refreshed = JSON.parse(JSON.parse(readFileSync(file, 'utf8')).sessions[stackInfo().apiUrl][key]);
+    expect(refreshed.expires_at).toBeGreaterThan(Date.now() / 1000);
+    expect(refreshed.refresh_token).not.toBe(session.refresh_token);
+  });
+
   it('signs in through the browser flow with --no-browser', async () => {
     const email = `${unique('pkce')}@example.test`.toLowerCase();
     await serviceClient().auth.admin.createUser({ email, password: 'password-123', email_confirm: true });

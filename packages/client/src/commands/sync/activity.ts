@@ -70,7 +70,13 @@ export function registerActivity(program: Command): void {
       .option('--json', 'print JSON')
       .action(async (file: string, flags: { json?: boolean }) => {
         const items = loadActivityFile(kind, file);
-        await pushAndReport(items, flags, 'push', String((items[0]?.payload as { repo_slug?: string } | undefined)?.repo_slug ?? ''), 'record');
+        await pushAndReport(
+          items,
+          flags,
+          'push',
+          String((items[0]?.payload as { repo_slug?: string } | undefined)?.repo_slug ?? ''),
+          'record',
+        );
       });
   }
 
