@@ -1,5 +1,6 @@
 /** @gstack/core: runtime-neutral code shared by the client (Node) and the functions (Deno). */
 export * from './activity.ts';
+export * from './analytics/index.ts';
 export * from './api-keys.ts';
 export * from './canonical.ts';
 export type { Database, Json, Tables, TablesInsert, TablesUpdate } from './database.types.ts';

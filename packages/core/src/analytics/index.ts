@@ -1,0 +1,5 @@
+/** Analytics rules shared by the CLI, the dashboard and the digest: one implementation each. */
+export * from './compare.ts';
+export * from './leaderboard.ts';
+export * from './regression.ts';
+export * from './trend.ts';
