@@ -126,6 +126,8 @@ export const standardEvalResultSchema = z.object({
   cache: z.object({ hits: count, misses: count }).default({ hits: 0, misses: 0 }),
   /** true when the run was stopped (Ctrl-C) and holds only the tests that finished. */
   interrupted: z.boolean().default(false),
+  /** How many tests (× trials) the run set out to do; with all_results it tells a partial file's progress. */
+  planned_tests: z.int().min(0).nullable().default(null),
   all_results: z.array(testResultSchema),
 });
 export type StandardEvalResult = z.infer<typeof standardEvalResultSchema>;

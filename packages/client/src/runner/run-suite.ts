@@ -249,6 +249,7 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
       by_category: byCategory,
       cache: { hits: options.cache.hits, misses: options.cache.misses },
       interrupted,
+      planned_tests: jobs.length,
       all_results: ordered,
     };
   }

@@ -1,0 +1,170 @@
+/**
+ * The team store as an analytics source (`--team`): runs, per-test history
+ * and the leaderboard come from the dashboard RPCs and small column lists,
+ * never whole tables. When the store is unreachable the commands fall back to
+ * local results and say so.
+ */
+import { parseEvalResult, type StandardEvalResult } from '@gstack/core';
+import { type Connection, connect, teamId } from '../sync/connection.ts';
+import { RemoteError, remoteError } from '../sync/remote-error.ts';
+import type { RunFilter } from './local.ts';
+
+export interface RunRow {
+  runKey: string;
+  runAt: string;
+  repoSlug: string;
+  suite: string;
+  branch: string | null;
+  tier: string | null;
+  passed: number;
+  total: number;
+  skipped: number;
+  passRate: number | null;
+  costUsd: number;
+  version: string | null;
+  who: string | null;
+}
+
+export function rowFromDoc(doc: StandardEvalResult): RunRow {
+  return {
+    runKey: doc.run_id,
+    runAt: doc.timestamp,
+    repoSlug: doc.repo_slug,
+    suite: doc.suite,
+    branch: doc.git.branch,
+    tier: doc.tier,
+    passed: doc.totals.passed,
+    total: doc.totals.tests,
+    skipped: doc.totals.skipped,
+    passRate: doc.pass_rate,
+    costUsd: doc.cost_usd,
+    version: doc.version,
+    who: doc.hostname,
+  };
+}
+
+export class TeamSource {
+  private team?: Promise<string>;
+
+  constructor(readonly connection: Connection) {}
+
+  static async open(): Promise<TeamSource> {
+    return new TeamSource(await connect({ cwd: process.cwd(), env: process.env, requireUser: true }));
+  }
+
+  teamId(): Promise<string> {
+    this.team ??= teamId(this.connection);
+    return this.team;
+  }
+
+  async runs(filter: RunFilter, limit: number): Promise<RunRow[]> {
+    let query = this.connection.client
+      .from('eval_runs')
+      .select('run_key, run_at, repo_slug, suite, branch, tier, passed, total_tests, skipped, pass_rate, cost_usd, version, hostname')
+      .eq('team_id', await this.teamId());
+    if (filter.suite) query = query.eq('suite', filter.suite);
+    if (filter.branch) query = query.eq('branch', filter.branch);
+    if (filter.tier) query = query.eq('tier', filter.tier);
+    const { data, error, status } = await query.order('run_at', { ascending: false }).limit(limit);
+    if (error) throw remoteError(error, status);
+    return (data ?? []).map((r) => ({
+      runKey: r.run_key,
+      runAt: r.run_at,
+      repoSlug: r.repo_slug,
+      suite: r.suite,
+      branch: r.branch,
+      tier: r.tier,
+      passed: r.passed,
+      total: r.total_tests,
+      skipped: r.skipped,
+      passRate: r.pass_rate === null ? null : Number(r.pass_rate),
+      costUsd: Number(r.cost_usd),
+      version: r.version,
+      who: r.hostname,
+    }));
+  }
+
+  /** Full result documents, newest first. */
+  async documents(filter: RunFilter, limit: number): Promise<StandardEvalResult[]> {
+    let query = this.connection.client
+      .from('eval_runs')
+      .select('result')
+      .eq('team_id', await this.teamId());
+    if (filter.suite) query = query.eq('suite', filter.suite);
+    if (filter.branch) query = query.eq('branch', filter.branch);
+    const { data, error, status } = await query.order('run_at', { ascending: false }).limit(limit);
+    if (error) throw remoteError(error, status);
+    return (data ?? []).flatMap((r) => {
+      const parsed = parseEvalResult(r.result);
+      return parsed.ok ? [parsed.result] : [];
+    });
+  }
+
+  /** Per-test outcomes (oldest first) over the suite's last `runs` runs. */
+  async history(repoSlug: string, suite: string, runs: number): Promise<Map<string, boolean[]>> {
+    const { data, error, status } = await this.connection.client.rpc('test_history', {
+      p_team_id: await this.teamId(),
+      p_repo_slug: repoSlug,
+      p_suite: suite,
+      p_runs: runs,
+    });
+    if (error) throw remoteError(error, status);
+    return new Map(((data ?? []) as Array<{ test_name: string; outcomes: boolean[] }>).map((r) => [r.test_name, r.outcomes]));
+  }
+
+  async leaderboard(
+    days: number,
+  ): Promise<
+    Array<{
+      user_id: string;
+      display_name: string | null;
+      runs: number;
+      pass_rate: number | null;
+      cost_usd: number;
+      ships: number;
+      sessions: number;
+      last_active_at: string | null;
+    }>
+  > {
+    const { data, error, status } = await this.connection.client.rpc('leaderboard', { p_team_id: await this.teamId(), p_days: days });
+    if (error) throw remoteError(error, status);
+    return (data ?? []) as never;
+  }
+
+  /** Days (ISO dates) each member ran evals in the window, for streaks. */
+  async activeDays(days: number): Promise<Map<string, string[]>> {
+    const since = new Date(Date.now() - days * 86_400_000).toISOString();
+    const { data, error, status } = await this.connection.client
+      .from('eval_runs')
+      .select('user_id, run_at')
+      .eq('team_id', await this.teamId())
+      .gte('run_at', since)
+      .not('user_id', 'is', null)
+      .limit(10_000);
+    if (error) throw remoteError(error, status);
+    const out = new Map<string, string[]>();
+    for (const r of data ?? []) out.set(r.user_id as string, [...(out.get(r.user_id as string) ?? []), r.run_at as string]);
+    return out;
+  }
+}
+
+/**
+ * Runs `team` against the store, or `local` with a notice when the store is
+ * unreachable. Refusals (not signed in, not a member) are errors: falling back
+ * would quietly show the wrong data.
+ */
+export async function teamOrLocal<T>(
+  team: (source: TeamSource) => Promise<T>,
+  local: () => T,
+  notice: (line: string) => void,
+): Promise<{ value: T; from: 'team' | 'local' }> {
+  try {
+    return { value: await team(await TeamSource.open()), from: 'team' };
+  } catch (error) {
+    if (error instanceof RemoteError && error.kind === 'unreachable') {
+      notice(`the team store is unreachable (${error.message}); showing local results`);
+      return { value: local(), from: 'local' };
+    }
+    throw error;
+  }
+}

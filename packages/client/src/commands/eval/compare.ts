@@ -1,0 +1,92 @@
+/** `gstack eval compare [A] [B]`: what changed between two runs, test by test. */
+import { existsSync, readFileSync } from 'node:fs';
+import { compareRuns, parseEvalResult, type StandardEvalResult } from '@gstack/core';
+import type { Command } from 'commander';
+import { localRuns } from '../../analytics/local.ts';
+import { teamOrLocal } from '../../analytics/team.ts';
+import { printJson } from '../../cli/run.ts';
+import { formatPercent, formatUsd } from '../../cli/term.ts';
+import { UserError } from '../../errors.ts';
+import { type AnalyticsFlags, analyticsContext, when } from './common.ts';
+
+/** A run named on the command line: a result file, or a (prefix of a) run id among `runs`. */
+function pick(ref: string, runs: StandardEvalResult[]): StandardEvalResult {
+  if (existsSync(ref)) {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(ref, 'utf8'));
+    } catch (error) {
+      throw new UserError(`${ref}: not valid JSON (${(error as Error).message})`);
+    }
+    const parsed = parseEvalResult(json);
+    if (!parsed.ok) throw new UserError(`${ref}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+    return parsed.result;
+  }
+  const found = runs.filter((r) => r.run_id.startsWith(ref));
+  if (found.length !== 1)
+    throw new UserError(found.length ? `${ref} matches ${found.length} runs; give more of the run id` : `${ref}: no such file or run id`);
+  return found[0] as StandardEvalResult;
+}
+
+/** Default: the newest run, and the one before it of the same suite and branch. */
+function defaults(runs: StandardEvalResult[]): [StandardEvalResult, StandardEvalResult] {
+  const after = runs[0];
+  const before = after && runs.find((r) => r !== after && r.suite === after.suite && r.git.branch === after.git.branch);
+  if (!after || !before)
+    throw new UserError('need two runs of the same suite and branch to compare (or name them: gstack eval compare A B)');
+  return [before, after];
+}
+
+export function registerEvalCompare(evalCommand: Command): void {
+  evalCommand
+    .command('compare')
+    .description('Per-test diff of two runs (default: the latest and the previous run of its suite and branch)')
+    .argument('[a]', 'the earlier run: a result file or run id')
+    .argument('[b]', 'the later run: a result file or run id')
+    .option('--repo <slug>', 'local results of this repository (default: the current one)')
+    .option('--team', 'read the team store instead of local files')
+    .option('--json', 'print JSON')
+    .action(async (a: string | undefined, b: string | undefined, flags: AnalyticsFlags) => {
+      const ctx = analyticsContext(flags);
+      const local = () => localRuns(ctx.stateRoot, ctx.repoSlug, ctx.warn).map((r) => r.doc);
+      const { value: runs } = flags.team ? await teamOrLocal((team) => team.documents({}, 200), local, ctx.warn) : { value: local() };
+      const [before, after] = a && b ? [pick(a, runs), pick(b, runs)] : a ? [pick(a, runs), defaults(runs)[1]] : defaults(runs);
+      const diff = compareRuns(before, after);
+      if (flags.json)
+        return printJson({
+          before: { run_id: before.run_id, timestamp: before.timestamp },
+          after: { run_id: after.run_id, timestamp: after.timestamp },
+          ...diff,
+        });
+      const s = ctx.s;
+      for (const w of diff.warnings) process.stdout.write(`${s.yellow('warning:')} ${w}\n`);
+      process.stdout.write(
+        `${s.bold(after.suite)}  ${when(before.timestamp)} ${formatPercent(before.pass_rate)} → ${when(after.timestamp)} ${formatPercent(after.pass_rate)}  (${diff.passRateDelta === null ? '—' : `${diff.passRateDelta >= 0 ? '+' : ''}${diff.passRateDelta} pts`}, cost ${diff.costDelta >= 0 ? '+' : '-'}${formatUsd(Math.abs(diff.costDelta))})\n`,
+      );
+      const section = (title: string, change: string, mark: string) => {
+        const tests = diff.tests.filter((t) => t.change === change);
+        if (!tests.length) return;
+        process.stdout.write(`${title}\n`);
+        for (const t of tests)
+          process.stdout.write(`  ${mark} ${t.name}${t.scoreDelta ? `  score ${t.scoreDelta > 0 ? '+' : ''}${t.scoreDelta}` : ''}\n`);
+      };
+      section('newly failing', 'newly-failing', s.red('✗'));
+      section('newly passing', 'newly-passing', s.green('✓'));
+      section('added', 'added', '+');
+      section('removed', 'removed', '-');
+      const tierChanges = diff.tests.filter((t) => t.tierBefore !== t.tierAfter && t.change !== 'added' && t.change !== 'removed');
+      if (tierChanges.length) {
+        process.stdout.write('tier changes\n');
+        for (const t of tierChanges)
+          process.stdout.write(`  ${t.name}: ${t.tierBefore ?? 'unresolved'} → ${t.tierAfter ?? 'unresolved'}\n`);
+      }
+      const costChanges = diff.tests.filter((t) => t.costDelta);
+      if (costChanges.length) {
+        process.stdout.write('cost changes\n');
+        for (const t of costChanges)
+          process.stdout.write(`  ${t.name}: ${(t.costDelta ?? 0) > 0 ? '+' : '-'}${formatUsd(Math.abs(t.costDelta ?? 0))}\n`);
+      }
+      if (!diff.tests.some((t) => t.change !== 'still-passing' && t.change !== 'still-failing'))
+        process.stdout.write('no test changed state\n');
+    });
+}

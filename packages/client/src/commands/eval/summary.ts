@@ -1,0 +1,89 @@
+/** `gstack eval summary`: runs, spend, pass rate by suite and branch, flaky tests, date range. */
+import type { Command } from 'commander';
+import { localHistories, teamHistories } from '../../analytics/history.ts';
+import { localRuns } from '../../analytics/local.ts';
+import { type RunRow, rowFromDoc, TeamSource } from '../../analytics/team.ts';
+import { printJson } from '../../cli/run.ts';
+import { formatPercent, formatUsd } from '../../cli/term.ts';
+import { RemoteError } from '../../sync/remote-error.ts';
+import { type AnalyticsFlags, analyticsContext, day, positiveInt } from './common.ts';
+import { trendRows } from './trend.ts';
+
+function passRates(rows: RunRow[], key: (r: RunRow) => string): Array<{ key: string; runs: number; pass_rate: number | null }> {
+  const groups = new Map<string, { runs: number; passed: number; ran: number }>();
+  for (const r of rows) {
+    const g = groups.get(key(r)) ?? { runs: 0, passed: 0, ran: 0 };
+    g.runs += 1;
+    g.passed += r.passed;
+    g.ran += r.total - r.skipped;
+    groups.set(key(r), g);
+  }
+  return [...groups]
+    .map(([k, g]) => ({ key: k, runs: g.runs, pass_rate: g.ran ? Math.round((10_000 * g.passed) / g.ran) / 100 : null }))
+    .sort((a, b) => a.key.localeCompare(b.key));
+}
+
+export function registerEvalSummary(evalCommand: Command): void {
+  evalCommand
+    .command('summary')
+    .description('Runs, spend, average cost per run, pass rate by suite and branch, flaky tests, date range')
+    .option('--limit <n>', 'recent runs to summarise', positiveInt('--limit'), 50)
+    .option('--repo <slug>', 'local results of this repository (default: the current one; "all" for every one)')
+    .option('--team', 'read the team store instead of local files')
+    .option('--json', 'print JSON')
+    .action(async (flags: AnalyticsFlags & { limit: number }) => {
+      const ctx = analyticsContext(flags);
+      let source: 'team' | 'local' = 'local';
+      let rows: RunRow[] = [];
+      let histories: ReturnType<typeof localHistories> = [];
+      const loadLocal = () => {
+        const runs = localRuns(ctx.stateRoot, ctx.repoSlug, ctx.warn).slice(0, flags.limit);
+        rows = runs.map((r) => rowFromDoc(r.doc));
+        histories = localHistories(
+          runs.map((r) => r.doc),
+          10,
+        );
+      };
+      if (flags.team) {
+        try {
+          const team = await TeamSource.open();
+          rows = await team.runs({}, flags.limit);
+          histories = await teamHistories(team, undefined, 10);
+          source = 'team';
+        } catch (error) {
+          if (!(error instanceof RemoteError && error.kind === 'unreachable')) throw error;
+          ctx.warn(`the team store is unreachable (${error.message}); showing local results`);
+          loadLocal();
+        }
+      } else loadLocal();
+      const spend = rows.reduce((a, r) => a + r.costUsd, 0);
+      const flaky = trendRows(histories).filter((t) => t.classification === 'flaky');
+      const times = rows.map((r) => r.runAt).sort();
+      const report = {
+        source,
+        runs: rows.length,
+        spend_usd: spend,
+        average_cost_usd: rows.length ? spend / rows.length : 0,
+        from: times[0] ?? null,
+        to: times.at(-1) ?? null,
+        by_suite: passRates(rows, (r) => r.suite),
+        by_branch: passRates(rows, (r) => r.branch ?? '(none)'),
+        flaky: flaky.map((t) => ({ suite: t.suite, test: t.test, sparkline: t.sparkline, pass_rate: t.passRate })),
+      };
+      if (flags.json) return printJson(report);
+      if (!rows.length) {
+        process.stdout.write('no runs yet: run `gstack eval run <suite.yaml>`\n');
+        return;
+      }
+      const out = [
+        `${report.runs} runs from ${day(report.from ?? '')} to ${day(report.to ?? '')}, ${formatUsd(spend)} spent, ${formatUsd(report.average_cost_usd)} per run`,
+        'pass rate by suite',
+        ...report.by_suite.map((g) => `  ${g.key.padEnd(28)} ${formatPercent(g.pass_rate).padStart(7)}  (${g.runs} runs)`),
+        'pass rate by branch',
+        ...report.by_branch.map((g) => `  ${g.key.padEnd(28)} ${formatPercent(g.pass_rate).padStart(7)}  (${g.runs} runs)`),
+        flaky.length ? 'flaky tests' : 'flaky tests: none',
+        ...flaky.map((t) => `  ${ctx.s.yellow(t.sparkline)}  ${t.suite} › ${t.test}`),
+      ];
+      process.stdout.write(`${out.join('\n')}\n`);
+    });
+}
