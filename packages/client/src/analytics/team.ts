@@ -112,9 +112,7 @@ export class TeamSource {
     return new Map(((data ?? []) as Array<{ test_name: string; outcomes: boolean[] }>).map((r) => [r.test_name, r.outcomes]));
   }
 
-  async leaderboard(
-    days: number,
-  ): Promise<
+  async leaderboard(days: number): Promise<
     Array<{
       user_id: string;
       display_name: string | null;

@@ -76,7 +76,7 @@ export function registerEvalSummary(evalCommand: Command): void {
         return;
       }
       const out = [
-        `${report.runs} runs from ${day(report.from ?? '')} to ${day(report.to ?? '')}, ${formatUsd(spend)} spent, ${formatUsd(report.average_cost_usd)} per run`,
+        `${report.runs} run${report.runs === 1 ? '' : 's'} from ${day(report.from ?? '')} to ${day(report.to ?? '')}, ${formatUsd(spend)} spent, ${formatUsd(report.average_cost_usd)} per run`,
         'pass rate by suite',
         ...report.by_suite.map((g) => `  ${g.key.padEnd(28)} ${formatPercent(g.pass_rate).padStart(7)}  (${g.runs} runs)`),
         'pass rate by branch',

@@ -1,0 +1,187 @@
+/**
+ * The analytics commands on histories written by the tests: text and --json
+ * output of list, compare, summary, trend, cost, watch and leaderboard.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { writeHistory } from '../../testing/history.ts';
+
+const bin = fileURLToPath(new URL('../../../bin/gstack.js', import.meta.url));
+
+function workspace() {
+  const state = mkdtempSync(path.join(os.tmpdir(), 'gstack-analytics-'));
+  return { state, env: { PATH: process.env.PATH ?? '', HOME: state, GSTACK_STATE_DIR: state, NO_COLOR: '1' } };
+}
+
+function gstack(args: string[], env: Record<string, string>) {
+  // `cost` takes a file, the others read the acme-app history.
+  const repo = args[0] === 'cost' ? [] : ['--repo', 'acme-app'];
+  const r = spawnSync(process.execPath, [bin, 'eval', ...args, ...repo], { env, encoding: 'utf8', cwd: os.tmpdir() });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Six runs of smoke (a flaky, b degrading, c stable, d improving) and one of deep on another branch. */
+function history(state: string) {
+  const outcomes = {
+    a: [true, false, true, false, true, false],
+    b: [true, true, true, true, false, false],
+    c: [true, true, true, true, true, true],
+    d: [false, false, false, true, true, true],
+  };
+  const specs = outcomes.a.map((_, i) => ({
+    hoursAgo: 60 - i * 10,
+    tests: Object.fromEntries(
+      Object.entries(outcomes).map(([name, list]) => [name, [list[i] as boolean, i % 2 ? 't2' : 't1', 0.01] as [boolean, string, number]]),
+    ),
+  }));
+  return writeHistory(state, [
+    ...specs,
+    { suite: 'deep', branch: 'feature', hoursAgo: 1, hostname: 'ci-box', tests: { x: true, y: false } },
+  ]);
+}
+
+describe('gstack eval list', () => {
+  it('lists runs newest first with a spend total, and filters', () => {
+    const { state, env } = workspace();
+    const docs = history(state);
+    const all = gstack(['list'], env);
+    expect(all.code).toBe(0);
+    const lines = all.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^date\s+suite\s+branch\s+tier\s+passed\s+cost\s+version$/);
+    expect(lines[1]).toMatch(/deep\s+feature\s+ladder\s+1\/2\s+\$0\.0020\s+0\.1\.0$/);
+    expect(lines.at(-1)).toBe('7 runs, total spend $0.2420');
+
+    const json = JSON.parse(gstack(['list', '--suite', 'smoke', '--limit', '2', '--json'], env).stdout);
+    expect(json.runs.map((r: { runKey: string }) => r.runKey)).toEqual([docs[5]?.run_id, docs[4]?.run_id]);
+    expect(json.total_cost_usd).toBeCloseTo(0.08);
+    expect(JSON.parse(gstack(['list', '--branch', 'nope', '--json'], env).stdout).runs).toEqual([]);
+  });
+
+  it('says what to run when there is nothing', () => {
+    const { env } = workspace();
+    expect(gstack(['list'], env).stdout).toBe('no runs yet for acme-app: run `gstack eval run <suite.yaml>`\n');
+  });
+});
+
+describe('gstack eval compare', () => {
+  it('diffs the latest run against the previous one of its suite and branch', () => {
+    const { state, env } = workspace();
+    const docs = history(state);
+    // The latest run is deep (feature) with only one run: name the smoke runs.
+    const out = gstack(['compare', docs[3]?.run_id ?? '', docs[4]?.run_id.slice(0, 8) ?? ''], env);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('newly failing\n  ✗ b');
+    expect(out.stdout).toContain('tier changes\n  a: t2 → t1');
+    const json = JSON.parse(gstack(['compare', docs[2]?.run_id ?? '', docs[3]?.run_id ?? '', '--json'], env).stdout);
+    expect(json.tests.map((t: { name: string; change: string }) => [t.name, t.change])).toEqual([
+      ['a', 'newly-failing'],
+      ['b', 'still-passing'],
+      ['c', 'still-passing'],
+      ['d', 'newly-passing'],
+    ]);
+  });
+
+  it('warns when the suite file changed, and needs two runs', () => {
+    const { state, env } = workspace();
+    writeHistory(state, [
+      { hoursAgo: 2, tests: { a: true } },
+      { hoursAgo: 1, tests: { a: true }, promptSha: 'p2' },
+    ]);
+    expect(gstack(['compare'], env).stdout).toContain('warning: the suite file changed between the runs');
+    const lonely = workspace();
+    writeHistory(lonely.state, [{ hoursAgo: 1, tests: { a: true } }]);
+    const out = gstack(['compare'], lonely.env);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('need two runs of the same suite and branch');
+  });
+});
+
+describe('gstack eval trend', () => {
+  it('classifies each test, attention first, with sparkline and streak', () => {
+    const { state, env } = workspace();
+    history(state);
+    const out = gstack(['trend', '--suite', 'smoke'], env);
+    const rows = out.stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(/\s{2,}/));
+    expect(rows).toEqual([
+      ['smoke', 'a', 'flaky', '✓✗✓✗✓✗', '1✗', '50%'],
+      ['smoke', 'b', 'degrading', '✓✓✓✓✗✗', '2✗', '67%'],
+      ['smoke', 'd', 'improving', '✗✗✗✓✓✓', '3✓', '50%'],
+      ['smoke', 'c', 'stable-pass', '✓✓✓✓✓✓', '6✓', '100%'],
+    ]);
+    const json = JSON.parse(gstack(['trend', '--test', 'b', '--limit', '3', '--json'], env).stdout);
+    expect(json.tests).toHaveLength(1);
+    expect(json.tests[0]).toMatchObject({ test: 'b', classification: 'degrading', sparkline: '✓✗✗' });
+  });
+});
+
+describe('gstack eval summary', () => {
+  it('reports runs, spend, pass rates by suite and branch, and flaky tests', () => {
+    const { state, env } = workspace();
+    history(state);
+    const json = JSON.parse(gstack(['summary', '--json'], env).stdout);
+    expect(json).toMatchObject({
+      runs: 7,
+      by_suite: [
+        { key: 'deep', runs: 1, pass_rate: 50 },
+        { key: 'smoke', runs: 6, pass_rate: 66.67 },
+      ],
+      by_branch: [
+        { key: 'feature', runs: 1, pass_rate: 50 },
+        { key: 'main', runs: 6, pass_rate: 66.67 },
+      ],
+      flaky: [{ suite: 'smoke', test: 'a', sparkline: '✓✗✓✗✓✗', pass_rate: 50 }],
+    });
+    expect(json.spend_usd).toBeCloseTo(0.242);
+    const text = gstack(['summary'], env).stdout;
+    expect(text).toContain('7 runs from');
+    expect(text).toContain('flaky tests\n  ✓✗✓✗✓✗  smoke › a');
+  });
+});
+
+describe('gstack eval cost', () => {
+  it('breaks a run down by model with exact/estimated and what-if', () => {
+    const { state, env } = workspace();
+    const [doc] = writeHistory(state, [{ hoursAgo: 1, tests: { a: true, b: false } }]);
+    const file = path.join(state, 'projects', 'acme-app', 'evals', `${doc?.timestamp.replace(/[:.]/g, '-')}-smoke.json`);
+    const out = gstack(['cost', file], env);
+    expect(out.stdout).toMatch(/local\/t1\s+system\s+2\s+0\s+0\s+0\s+0\s+\$0\.0020\s+estimated/);
+    expect(out.stdout).toContain('total $0.0020 = system under test $0.0020 + judge $0');
+    expect(JSON.parse(gstack(['cost', file, '--json'], env).stdout)).toMatchObject({ total_usd: 0.002, system_usd: 0.002, judge_usd: 0 });
+    const missing = gstack(['cost', path.join(state, 'nope.json')], env);
+    expect(missing.code).toBe(2);
+  });
+});
+
+describe('gstack eval watch', () => {
+  it('renders a running eval from its partial file', () => {
+    const { state, env } = workspace();
+    const [doc] = writeHistory(state, [{ hoursAgo: 0, tests: { a: true, b: false } }]);
+    const partial = path.join(state, 'projects', 'acme-app', 'evals', 'x_partial.json');
+    writeFileSync(partial, JSON.stringify({ ...doc, planned_tests: 4 }));
+    const out = gstack(['watch', '--once'], env);
+    expect(out.stdout).toBe('smoke  ██████████░░░░░░░░░░ 2/4 done  ✓1 ✗1  $0.0020\n  ✓ a  t1 local/t1\n  ✗ b  t1 local/t1\n');
+    const idle = workspace();
+    expect(gstack(['watch', '--once'], idle.env).stdout).toContain('no eval is running');
+  });
+});
+
+describe('gstack eval leaderboard', () => {
+  it('ranks machines by runs in the window, with streaks', () => {
+    const { state, env } = workspace();
+    history(state);
+    const json = JSON.parse(gstack(['leaderboard', '--days', '7', '--json'], env).stdout);
+    expect(json.entries.map((e: { name: string; runs: number }) => [e.name, e.runs])).toEqual([
+      ['laptop', 6],
+      ['ci-box', 1],
+    ]);
+    expect(json.entries[1]).toMatchObject({ passRate: 50, streak: 1 });
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * Eval histories for tests, written as real result files: each run is a list
+ * of test outcomes, the documents pass the StandardEvalResult schema.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { type StandardEvalResult, standardEvalResultSchema } from '@gstack/core';
+
+export interface RunSpec {
+  suite?: string;
+  branch?: string;
+  tier?: string;
+  hostname?: string;
+  /** Hours before `now`. */
+  hoursAgo: number;
+  /** test name → passed (or [passed, tier, cost]). */
+  tests: Record<string, boolean | [boolean, string | null, number]>;
+  promptSha?: string;
+}
+
+export function makeRun(spec: RunSpec, now = Date.now()): StandardEvalResult {
+  const results = Object.entries(spec.tests).map(([name, v]) => {
+    const [passed, tier, cost] = Array.isArray(v) ? v : [v, 't1', 0.001];
+    return {
+      name,
+      category: 'general',
+      passed,
+      resolved_tier: tier,
+      resolved_model: tier ? `local/${tier}` : null,
+      cost_usd: cost,
+      score: passed ? 1 : 0,
+    };
+  });
+  const passed = results.filter((r) => r.passed).length;
+  const cost = results.reduce((a, r) => a + r.cost_usd, 0);
+  return standardEvalResultSchema.parse({
+    schema_version: 1,
+    version: '0.1.0',
+    run_id: randomUUID(),
+    suite: spec.suite ?? 'smoke',
+    tier: spec.tier ?? 'ladder',
+    repo_slug: 'acme-app',
+    git: { branch: spec.branch ?? 'main', sha: 'abc' },
+    hostname: spec.hostname ?? 'laptop',
+    timestamp: new Date(now - spec.hoursAgo * 3_600_000).toISOString(),
+    prompt_sha: spec.promptSha ?? 'p1',
+    duration_ms: 1000,
+    totals: { tests: results.length, passed, failed: results.length - passed, skipped: 0, errors: 0 },
+    pass_rate: results.length ? Math.round((10_000 * passed) / results.length) / 100 : null,
+    cost_usd: cost,
+    judge_cost_usd: 0,
+    cost_exact: false,
+    costs: [{ model: 'local/t1', purpose: 'system', calls: results.length, cost_usd: cost, exact: false }],
+    by_category: { general: { tests: results.length, passed, failed: results.length - passed } },
+    all_results: results,
+  });
+}
+
+/** Writes runs where `gstack eval` looks for them; returns the documents. */
+export function writeHistory(stateDir: string, specs: RunSpec[], repo = 'acme-app'): StandardEvalResult[] {
+  const dir = path.join(stateDir, 'projects', repo, 'evals');
+  mkdirSync(dir, { recursive: true });
+  return specs.map((spec) => {
+    const doc = makeRun(spec);
+    writeFileSync(path.join(dir, `${doc.timestamp.replace(/[:.]/g, '-')}-${doc.suite}.json`), JSON.stringify(doc));
+    return doc;
+  });
+}
