@@ -33,6 +33,9 @@ export async function runCli(program: Command, argv: string[] = process.argv): P
       return;
     }
     throw error;
+  } finally {
+    // A library timer (a session refresh retrying in the background) must not keep the CLI alive.
+    setTimeout(() => process.exit(), 0).unref();
   }
 }
 

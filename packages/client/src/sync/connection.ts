@@ -73,10 +73,15 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   const base = { config, url, team: config.team.value, client, auth };
   if (config.syncToken && !options.requireUser) return { ...base, mode: 'token', token: config.syncToken.value };
   let session: Awaited<ReturnType<typeof client.auth.getSession>>;
+  // Refreshing an expired session retries on its own for up to half a minute; the sync budget is shorter.
+  const budget = options.timeoutMs ?? SYNC_TIMEOUT_MS;
+  const timeout = new Promise<never>((_, reject) => {
+    setTimeout(() => reject(new RemoteError('unreachable', `the team store did not answer within ${budget} ms`)), budget).unref();
+  });
   try {
-    session = await client.auth.getSession();
+    session = await Promise.race([client.auth.getSession(), timeout]);
   } catch (error) {
-    throw remoteError(error as Error);
+    throw error instanceof RemoteError ? error : remoteError(error as Error);
   }
   if (session.error) {
     const kind = remoteError(session.error, session.error.status);

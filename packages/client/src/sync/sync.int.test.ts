@@ -16,59 +16,7 @@ import type { StandardEvalResultInput } from '@gstack/core';
 import { eventually, serviceClient, stackInfo, unique } from '@gstack/local-stack/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sessionLines } from '../testing/claude-sessions.ts';
-
-const binDir = fileURLToPath(new URL('../../bin/', import.meta.url));
-
-interface Person {
-  email: string;
-  password: string;
-  state: string;
-  env: Record<string, string>;
-}
-
-function run(
-  bin: 'gstack' | 'gstack-sync',
-  args: string[],
-  env: Record<string, string>,
-  cwd = os.tmpdir(),
-): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(binDir, `${bin}.js`), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
-  });
-}
-
-function baseEnv(state: string, team: string, url = stackInfo().apiUrl): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '',
-    HOME: state,
-    GSTACK_STATE_DIR: state,
-    GSTACK_SUPABASE_URL: url,
-    GSTACK_SUPABASE_ANON_KEY: stackInfo().publishableKey,
-    GSTACK_TEAM: team,
-  };
-}
-
-async function person(team: string): Promise<Person> {
-  const email = `${unique('sync')}@example.test`.toLowerCase();
-  const password = 'password-123';
-  const created = await serviceClient().auth.admin.createUser({ email, password, email_confirm: true });
-  if (created.error) throw new Error(created.error.message);
-  const state = mkdtempSync(path.join(os.tmpdir(), 'gstack-sync-'));
-  const env = baseEnv(state, team);
-  const login = await run('gstack-sync', ['login', '--email', email, '--password', password], env);
-  if (login.code !== 0) throw new Error(`login failed: ${login.stderr}`);
-  return { email, password, state, env };
-}
+import { baseEnv, binDir, type Person, person, run } from '../testing/people.ts';
 
 /** A valid result document with `tests` results, written to a file. */
 function resultFile(dir: string, tests = 3, extra: Partial<StandardEvalResultInput> = {}): { file: string; runId: string } {
