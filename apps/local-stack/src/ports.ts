@@ -2,6 +2,7 @@
  * Port layout and availability checks. Every service's port is derived from
  * one base so that several stacks (a developer's and a test run's) can coexist.
  */
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { StackError } from './errors.ts';
 
@@ -67,8 +68,25 @@ export async function assertPortsFree(layout: PortLayout, base: number): Promise
   }
 }
 
-/** Finds a base with PORT_SPAN consecutive free ports, for private test stacks. */
-export async function findFreePortBase(from = 20000, to = 60000): Promise<number> {
+/**
+ * The kernel's range for outgoing connections' local ports: a listener there
+ * can lose its port to any client socket between our check and its listen.
+ */
+function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low && high) return [low, high];
+  } catch {
+    // not Linux: assume the IANA range
+  }
+  return [49152, 65535];
+}
+
+/**
+ * Finds a base with PORT_SPAN consecutive free ports for a private test stack,
+ * below the ephemeral range (so no outgoing connection takes one meanwhile).
+ */
+export async function findFreePortBase(from = 20000, to = Math.min(30000, ephemeralRange()[0] - PORT_SPAN)): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = from + Math.floor(Math.random() * ((to - from - PORT_SPAN) / 10)) * 10;
     const layout = portLayout(base);

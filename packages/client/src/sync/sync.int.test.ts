@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { StandardEvalResultInput } from '@gstack/core';
 import { eventually, serviceClient, stackInfo, unique } from '@gstack/local-stack/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sessionLines } from '../testing/claude-sessions.ts';
+import { FAKE_ANTHROPIC_KEY, sessionLines } from '../testing/claude-sessions.ts';
 import { baseEnv, binDir, type Person, person, run } from '../testing/people.ts';
 
 /** A valid result document with `tests` results, written to a file. */
@@ -400,7 +400,9 @@ describe('activity records', () => {
     const file = path.join(project, `${sessionId}.jsonl`);
     writeFileSync(
       file,
-      `${sessionLines(['Rotate the key sk-ant-api03-abcdefghijklmnopqrstuv in prod config']).join('\n').replaceAll('s-1', sessionId)}\n`,
+      `${sessionLines([`Rotate the key ${FAKE_ANTHROPIC_KEY} in prod config`])
+        .join('\n')
+        .replaceAll('s-1', sessionId)}\n`,
     );
     const args = ['push-transcript', '--claude-dir', claude, '--json'];
 

@@ -34,3 +34,6 @@ export function sessionLines(prompts: string[], tools: string[] = ['Read', 'Edit
   });
   return lines;
 }
+
+/** Shaped like an Anthropic key, assembled at run time so no key-shaped literal is committed. */
+export const FAKE_ANTHROPIC_KEY = ['sk', 'ant', 'api03', 'abcdefghijklmnopqrstuv'].join('-');

@@ -3,41 +3,19 @@
  * dir and the environment that points gstack at the stack, signed in through
  * the real CLI; plus a way to run the CLIs as child processes.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serviceClient, stackInfo, unique } from '@gstack/local-stack/testing';
+import { run } from './cli.ts';
 
-export const binDir = fileURLToPath(new URL('../../bin/', import.meta.url));
+export { binDir, run } from './cli.ts';
 
 export interface Person {
   email: string;
   password: string;
   state: string;
   env: Record<string, string>;
-}
-
-export function run(
-  bin: 'gstack' | 'gstack-sync',
-  args: string[],
-  env: Record<string, string>,
-  cwd = os.tmpdir(),
-): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(binDir, `${bin}.js`), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
-  });
 }
 
 export function baseEnv(state: string, team: string, url = stackInfo().apiUrl): Record<string, string> {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sessionLines } from '../testing/claude-sessions.ts';
+import { FAKE_ANTHROPIC_KEY, sessionLines } from '../testing/claude-sessions.ts';
 import { fallbackSummary } from './index.ts';
 import { parseSessionFile } from './parse.ts';
 
@@ -30,7 +30,7 @@ describe('parseSessionFile', () => {
   it('falls back to the first prompt, redacted, as the summary', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gstack-session-'));
     const file = path.join(dir, 's-2.jsonl');
-    writeFileSync(file, sessionLines(['Deploy with key sk-ant-api03-abcdefghijklmnopqrstuv please']).join('\n'));
+    writeFileSync(file, sessionLines([`Deploy with key ${FAKE_ANTHROPIC_KEY} please`]).join('\n'));
     expect(fallbackSummary(parseSessionFile(file))).toBe('Deploy with key [REDACTED_ANTHROPIC_KEY] please');
   });
 });

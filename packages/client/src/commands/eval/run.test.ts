@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { standardEvalResultSchema } from '@gstack/core';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { run } from '../../testing/cli.ts';
 import { FakeLlmServer } from '../../testing/fake-llm.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../../../', import.meta.url));
@@ -23,25 +24,6 @@ function workspace() {
 function gstack(args: string[], options: { cwd: string; env: Record<string, string> }) {
   const result = spawnSync(process.execPath, [bin, ...args], { cwd: options.cwd, env: options.env, encoding: 'utf8' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** For tests whose fake server runs in this process: spawnSync would block it. */
-function gstackAsync(
-  args: string[],
-  options: { cwd: string; env: Record<string, string> },
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 function evalFiles(_dir: string, state: string): string[] {
@@ -100,16 +82,12 @@ describe('gstack eval run', () => {
         }),
       );
       const env2 = { ...env, OPENAI_BASE_URL: `${server.url}/v1` };
-      const failing = await gstackAsync(['eval', 'run', suite, '--model', 'openai/tiny'], { cwd: dir, env: env2 });
+      const failing = await run('gstack', ['eval', 'run', suite, '--model', 'openai/tiny'], env2, dir);
       expect(failing.code).toBe(1);
       expect(failing.stdout).toContain('✗ two');
       expect(failing.stdout).toContain('expected the output to equal "2", got "wrong"');
-      expect(
-        (await gstackAsync(['eval', 'run', suite, '--model', 'openai/tiny', '--fail-under', '50'], { cwd: dir, env: env2 })).code,
-      ).toBe(0);
-      expect(
-        (await gstackAsync(['eval', 'run', suite, '--model', 'openai/tiny', '--fail-under', '51'], { cwd: dir, env: env2 })).code,
-      ).toBe(1);
+      expect((await run('gstack', ['eval', 'run', suite, '--model', 'openai/tiny', '--fail-under', '50'], env2, dir)).code).toBe(0);
+      expect((await run('gstack', ['eval', 'run', suite, '--model', 'openai/tiny', '--fail-under', '51'], env2, dir)).code).toBe(1);
     } finally {
       await server.close();
     }

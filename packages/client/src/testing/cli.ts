@@ -1,0 +1,28 @@
+/** Runs the gstack CLIs as child processes, collecting their output (asynchronously, so servers in the test process keep answering). */
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const binDir = fileURLToPath(new URL('../../bin/', import.meta.url));
+
+export function run(
+  bin: 'gstack' | 'gstack-sync',
+  args: string[],
+  env: Record<string, string>,
+  cwd = os.tmpdir(),
+): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(binDir, `${bin}.js`), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
+  });
+}
