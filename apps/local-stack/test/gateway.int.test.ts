@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { anonClient, stackInfo } from './harness.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { anonClient, eventually, stackInfo } from './harness.ts';
 
 describe('gateway', () => {
   it('refuses REST requests without an apikey or with a wrong one', async () => {
@@ -93,5 +95,32 @@ describe('gateway', () => {
     expect(health.status).toBe(200);
     const settings = await fetch(`${stackInfo().authUrl}/settings`);
     expect(settings.status).toBe(401);
+  });
+});
+
+describe('edge function processes', () => {
+  it('serve a new function, and restart with its new code after a change', async () => {
+    const dir = path.join(inject('scratchFunctions'), 'reloading');
+    mkdirSync(dir, { recursive: true });
+    const write = (version: number) =>
+      writeFileSync(path.join(dir, 'index.ts'), `Deno.serve(() => Response.json({ version: ${version} }));\n`);
+    write(1);
+    const call = async () => {
+      const res = await fetch(`${stackInfo().functionsUrl}/reloading`, { headers: { apikey: stackInfo().anonKey } });
+      return res.ok ? ((await res.json()) as { version: number }).version : undefined;
+    };
+    expect(await call()).toBe(1);
+    write(2);
+    // The watcher marks the function stale; the next request starts the new code.
+    expect(await eventually('the function to serve its new code', async () => ((await call()) === 2 ? 2 : undefined))).toBe(2);
+  });
+
+  it('answer 503 with the boot error when a function does not start', async () => {
+    const dir = path.join(inject('scratchFunctions'), 'broken');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'index.ts'), 'this is not TypeScript (\n');
+    const res = await fetch(`${stackInfo().functionsUrl}/broken`, { headers: { apikey: stackInfo().anonKey } });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ code: 'BOOT_ERROR' });
   });
 });

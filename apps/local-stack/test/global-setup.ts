@@ -22,15 +22,19 @@ export default async function setup(project: TestProject) {
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, 'stack.log');
   const portBase = await findFreePortBase();
+  const scratchFunctions = path.join(dataDir, 'scratch-functions');
+  mkdirSync(scratchFunctions, { recursive: true });
   const stack = await startStack({
     portBase,
     dataDir,
     ephemeral: true,
-    extraFunctionDirs: [path.join(here, 'fixtures', 'functions')],
+    // Fixture functions, and an empty folder tests may write functions into.
+    extraFunctionDirs: [path.join(here, 'fixtures', 'functions'), scratchFunctions],
     functionEnv: { SLACK_SINK_URL: `http://127.0.0.1:${portLayout(portBase).slackSink}` },
     log: (line) => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`),
   });
   project.provide('stack', stack.info);
+  project.provide('scratchFunctions', scratchFunctions);
   return async () => {
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });

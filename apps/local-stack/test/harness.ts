@@ -12,6 +12,8 @@ import type { StackInfo } from '../src/index.ts';
 declare module 'vitest' {
   export interface ProvidedContext {
     stack: StackInfo;
+    /** A functions folder the stack serves, for tests that write functions. */
+    scratchFunctions: string;
   }
 }
 
