@@ -12,7 +12,6 @@ import type { FunctionsRunner } from './functions/runner.ts';
 import type { StackKeys } from './keys.ts';
 
 export interface GatewayOptions {
-  port: number;
   postgrestPort: number;
   keys: StackKeys;
   auth: Hono;
@@ -64,7 +63,8 @@ function setAuthorization(req: http.IncomingMessage, value: string): void {
   req.rawHeaders.splice(0, req.rawHeaders.length, ...raw);
 }
 
-export function createGateway(options: GatewayOptions): http.Server {
+/** The gateway's request handler (the stack listens early and installs it when the services are up). */
+export function gatewayHandler(options: GatewayOptions): http.RequestListener {
   const { keys } = options;
   const roleOfKey = new Map<string, { role: 'anon' | 'service_role'; jwt: string }>([
     [keys.anonKey, { role: 'anon', jwt: keys.anonKey }],
@@ -114,7 +114,7 @@ export function createGateway(options: GatewayOptions): http.Server {
     proxy(req, res, target.port, `/${rest}${url.search}`);
   }
 
-  return http.createServer((req, res) => {
+  return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://gateway');
     if (req.method === 'OPTIONS') {
       res.writeHead(200, {
@@ -152,7 +152,7 @@ export function createGateway(options: GatewayOptions): http.Server {
       return;
     }
     send(res, 404, { message: 'no Route matched with those values' });
-  });
+  };
 }
 
 export function listen(server: http.Server, port: number): Promise<void> {

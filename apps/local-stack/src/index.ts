@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import type http from 'node:http';
+import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -16,7 +16,7 @@ import { denoBinary } from './binaries.ts';
 import { type CronRunner, startCronRunner } from './cron.ts';
 import { StackError } from './errors.ts';
 import { FunctionsRunner } from './functions/runner.ts';
-import { createGateway, listen } from './gateway.ts';
+import { gatewayHandler, listen } from './gateway.ts';
 import { loadOrCreateKeys } from './keys.ts';
 import { assertPortsFree, DEFAULT_PORT_BASE, type PortLayout, portLayout } from './ports.ts';
 import { removeCluster, startCluster, stopLeftoverPostmaster } from './postgres/cluster.ts';
@@ -157,6 +157,17 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   };
 
   try {
+    // Take the in-process ports at once: a port found free can otherwise go to any
+    // outgoing socket while Postgres starts. The gateway answers 503 until it is ready.
+    const gateway = http.createServer((_req, res) => {
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"message":"the stack is starting"}');
+    });
+    await listen(gateway, ports.api);
+    cleanups.push(() => closeServer(gateway));
+    const sink = createSlackSink({ dataDir, log });
+    await listen(sink, ports.slackSink);
+    cleanups.push(() => closeServer(sink));
+
     const cluster = await startCluster({ dataDir, logDir, port: ports.db, ephemeral: options.ephemeral });
     services.push(cluster.process);
     cleanups.push(() => cluster.stop());
@@ -202,8 +213,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     });
     cleanups.push(() => functions.close());
 
-    const gateway = createGateway({
-      port: ports.api,
+    const handler = gatewayHandler({
       postgrestPort: ports.postgrest,
       keys,
       auth,
@@ -214,12 +224,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
           .map(([name]) => name),
       ),
     });
-    await listen(gateway, ports.api);
-    cleanups.push(() => closeServer(gateway));
-
-    const sink = createSlackSink({ dataDir, log });
-    await listen(sink, ports.slackSink);
-    cleanups.push(() => closeServer(sink));
+    gateway.removeAllListeners('request');
+    gateway.on('request', handler);
 
     const webhooks = await startWebhookDispatcher({ dbUrl: cluster.url, apiUrl, serviceRoleKey: keys.serviceRoleKey, log });
     cleanups.push(() => webhooks.close());
