@@ -87,6 +87,10 @@ describe('auth API through supabase-js', () => {
     const signIn = await anonClient().auth.signInWithPassword({ email, password: 'password-123' });
     expect(signIn.data.user?.id).toBe(created.data.user?.id);
 
+    const missing = await fetch(`${stackInfo().authUrl}/admin/users/not-a-uuid`, { headers: { apikey: stackInfo().secretKey } });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error_code: 'user_not_found' });
+
     const asAnon = await anonClient().auth.admin.createUser({ email: `${unique('nope')}@example.test`, password: 'password-123' });
     expect(asAnon.data.user).toBeNull();
     expect(asAnon.error?.status).toBe(403);

@@ -18,6 +18,8 @@ export interface UserRow {
   updated_at: Date;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const USER_COLUMNS =
   'id, aud, role, email, email_confirmed_at, last_sign_in_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at';
 
@@ -52,6 +54,7 @@ export class AuthStore {
   }
 
   async findUserById(id: string): Promise<UserRow | undefined> {
+    if (!UUID.test(id)) return undefined;
     const { rows } = await this.pool.query<UserRow>(`select ${USER_COLUMNS} from auth.users where id = $1 and deleted_at is null`, [id]);
     return rows[0];
   }

@@ -23,7 +23,7 @@ async function memberId(connection: Connection, team: string, email: string): Pr
     .from('team_members')
     .select('user_id')
     .eq('team_id', team)
-    .ilike('email', email)
+    .eq('email', email.trim().toLowerCase())
     .maybeSingle();
   if (error) throw remoteError(error, status);
   if (!data) throw new UserError(`${email} is not a member of ${connection.team} (gstack team members lists them)`);
