@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type net from 'node:net';
 import os from 'node:os';
@@ -307,6 +307,47 @@ describe('push', () => {
     expect(result.stderr).toContain(`${huge.file}: all_results[0].output: 250000 characters; at most 200000`);
     expect(result.stderr).toContain('nothing was pushed');
     expect(await countRows(good.runId)).toMatchObject({ eval_runs: 0 });
+  });
+});
+
+describe('setup and pull', () => {
+  it('writes .gstack-sync.json from flags, refusing a secret key', async () => {
+    const repo = mkdtempSync(path.join(os.tmpdir(), 'gstack-repo-'));
+    mkdirSync(path.join(repo, '.git'));
+    mkdirSync(path.join(repo, 'src'));
+    const env = { PATH: process.env.PATH ?? '', HOME: repo, GSTACK_STATE_DIR: path.join(repo, 'state') };
+    const refused = await run(
+      'gstack-sync',
+      ['setup', '--url', stackInfo().apiUrl, '--anon-key', stackInfo().secretKey, '--team', teamA],
+      env,
+      path.join(repo, 'src'),
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--anon-key: a secret or service-role key must never be stored here');
+    const ok = await run(
+      'gstack-sync',
+      ['setup', '--url', `${stackInfo().apiUrl}/`, '--anon-key', stackInfo().publishableKey, '--team', teamA],
+      env,
+      path.join(repo, 'src'),
+    );
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(repo, '.gstack-sync.json'), 'utf8'))).toEqual({
+      supabase_url: stackInfo().apiUrl,
+      anon_key: stackInfo().publishableKey,
+      team_slug: teamA,
+    });
+    const status = JSON.parse((await run('gstack-sync', ['status', '--json'], env, repo)).stdout);
+    expect(status).toMatchObject({ configured: true, team: { value: teamA, source: '.gstack-sync.json' }, signed_in: false });
+  });
+
+  it("pulls the team's result documents", async () => {
+    const pulled = JSON.parse((await run('gstack-sync', ['pull', '--json'], alice.env)).stdout);
+    expect(pulled.runs).toBeGreaterThanOrEqual(1);
+    expect(pulled.dir).toBe(path.join(alice.state, 'team', teamA, 'evals'));
+    const files = readdirSync(pulled.dir);
+    expect(files).toHaveLength(pulled.runs);
+    const doc = JSON.parse(readFileSync(path.join(pulled.dir, files[0] ?? ''), 'utf8'));
+    expect(doc.schema_version).toBe(1);
   });
 });
 
