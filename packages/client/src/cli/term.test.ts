@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { renderTable } from './table.ts';
+import { formatDuration, formatUsd, pad, stripAnsi, style, useColor } from './term.ts';
+
+describe('colour', () => {
+  const tty = { isTTY: true } as NodeJS.WriteStream;
+  const pipe = { isTTY: false } as NodeJS.WriteStream;
+  it.each([
+    [tty, {}, true],
+    [tty, { NO_COLOR: '' }, false],
+    [tty, { NO_COLOR: '1' }, false],
+    [tty, { TERM: 'dumb' }, false],
+    [pipe, {}, false],
+  ])('on %o with %o: %s', (stream, env, expected) => {
+    expect(useColor(stream, env)).toBe(expected);
+  });
+
+  it('styles only when enabled', () => {
+    expect(style(false).red('x')).toBe('x');
+    expect(stripAnsi(style(true).red('x'))).toBe('x');
+    expect(style(true).red('x')).not.toBe('x');
+    expect(pad(style(true).green('ok'), 4)).toBe(`${style(true).green('ok')}  `);
+  });
+});
+
+describe('formatting', () => {
+  it.each([
+    [0, '$0'],
+    [0.00012, '$0.0001'],
+    [0.5, '$0.5000'],
+    [12.345, '$12.35'],
+  ])('formatUsd(%d) = %s', (n, text) => {
+    expect(formatUsd(n)).toBe(text);
+  });
+
+  it.each([
+    [250, '250 ms'],
+    [1500, '1.5 s'],
+    [125_000, '2 min 5 s'],
+  ])('formatDuration(%d) = %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('renderTable', () => {
+  const rows = [
+    { name: 'a-very-long-test-name-that-goes-on-and-on', n: 1 },
+    { name: 'short', n: 22 },
+  ];
+  const columns = [
+    { header: 'name', value: (r: (typeof rows)[number]) => r.name, flexible: true },
+    { header: 'n', value: (r: (typeof rows)[number]) => String(r.n), align: 'right' as const },
+  ];
+
+  it('aligns columns', () => {
+    expect(renderTable(columns, rows, 200)).toBe(
+      [
+        'name                                        n',
+        'a-very-long-test-name-that-goes-on-and-on   1',
+        'short                                      22',
+      ].join('\n'),
+    );
+  });
+
+  it('truncates the flexible column to fit the width', () => {
+    const lines = renderTable(columns, rows, 20).split('\n');
+    expect(lines.every((l) => l.length <= 20)).toBe(true);
+    expect(lines[1]).toBe('a-very-long-tes…   1');
+  });
+});
