@@ -4,6 +4,7 @@
  * or that is older than `staleMs`, is taken over.
  */
 import { open, readFile, rm, stat } from 'node:fs/promises';
+import { UserError } from '../errors.ts';
 
 function alive(pid: number): boolean {
   try {
@@ -37,7 +38,7 @@ export async function withLock<T>(
         await rm(lockFile, { force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`${lockFile} is held by process ${owner || '?'}; try again shortly`);
+      if (Date.now() > deadline) throw new UserError(`${lockFile} is held by process ${owner || '?'}; try again shortly`, 1);
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 100);
     }

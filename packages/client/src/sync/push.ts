@@ -97,48 +97,56 @@ export class Pusher {
   /**
    * Sends queued entries for this store and team, oldest first. Stops at the
    * first unreachable error (the store is down); entries not yet due are
-   * skipped unless `force`.
+   * skipped unless `force`. Entries appended meanwhile by other processes stay.
    */
   async drain(outcome: PushOutcome, force: boolean): Promise<{ reachable: boolean }> {
     const { connection } = this;
-    let reachable = true;
-    await this.queue.locked(async () => {
-      const entries = await this.queue.readUnlocked();
-      const keep: QueueEntry[] = [];
-      const dead: Array<{ entry: QueueEntry; reason: string }> = [];
-      const synced: string[] = [];
-      const now = Date.now();
-      for (const entry of entries) {
-        const mine = entry.url === connection.url && entry.team === connection.team;
-        if (!mine || !reachable || (!force && Date.parse(entry.next_attempt_at) > now)) {
-          keep.push(entry);
-          continue;
+    // Sending happens outside the lock (a slow store must not hold up other pushes);
+    // that is safe because sending an entry twice is a no-op on the store.
+    const now = Date.now();
+    const due = (await this.queue.locked(() => this.queue.readUnlocked())).filter(
+      (e) => e.url === connection.url && e.team === connection.team && (force || Date.parse(e.next_attempt_at) <= now),
+    );
+    const sent = new Set<string>();
+    const dead = new Map<string, string>();
+    let failure: { id: string; message: string } | undefined;
+    for (const entry of due) {
+      try {
+        const { created } = await sendItem(connection, entry.kind, entry.payload, this.resolveTeam);
+        outcome.pushed.push({ label: entry.label, created, from_queue: true });
+        sent.add(entry.id);
+      } catch (error) {
+        const remote = error instanceof RemoteError ? error : remoteError(error as Error);
+        if (remote.kind === 'unreachable') {
+          failure = { id: entry.id, message: remote.message };
+          break; // the store is down: the rest waits for the next drain
         }
-        try {
-          const { created } = await sendItem(connection, entry.kind, entry.payload, this.resolveTeam);
-          outcome.pushed.push({ label: entry.label, created, from_queue: true });
-          synced.push(syncedKey(entry.url, entry.team, entry.key));
-        } catch (error) {
-          const remote = error instanceof RemoteError ? error : remoteError(error as Error);
-          if (remote.kind === 'unreachable') {
-            reachable = false;
-            keep.push({
-              ...entry,
-              attempts: entry.attempts + 1,
-              last_error: remote.message,
-              next_attempt_at: nextAttemptAt(entry.attempts + 1),
-            });
-          } else {
-            dead.push({ entry, reason: remote.message });
-            outcome.dead_lettered.push({ label: entry.label, reason: remote.message });
-          }
-        }
+        dead.set(entry.id, remote.message);
+        outcome.dead_lettered.push({ label: entry.label, reason: remote.message });
       }
-      await this.queue.buryUnlocked(dead);
+    }
+    await this.queue.locked(async () => {
+      const current = await this.queue.readUnlocked();
+      const keep: QueueEntry[] = [];
+      const buried: Array<{ entry: QueueEntry; reason: string }> = [];
+      const synced: string[] = [];
+      for (const entry of current) {
+        if (sent.has(entry.id)) synced.push(syncedKey(entry.url, entry.team, entry.key));
+        else if (dead.has(entry.id)) buried.push({ entry, reason: dead.get(entry.id) ?? '' });
+        else if (failure?.id === entry.id) {
+          keep.push({
+            ...entry,
+            attempts: entry.attempts + 1,
+            last_error: failure.message,
+            next_attempt_at: nextAttemptAt(entry.attempts + 1),
+          });
+        } else keep.push(entry);
+      }
+      await this.queue.buryUnlocked(buried);
       await this.queue.writeUnlocked(keep);
       await this.synced.markUnlocked(synced);
     });
-    return { reachable };
+    return { reachable: !failure };
   }
 
   /** Drains the queue, then pushes `items`; whatever cannot reach the store is queued. */
