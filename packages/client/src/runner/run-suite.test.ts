@@ -226,6 +226,33 @@ describe('the judge cache', () => {
 });
 
 describe('costs', () => {
+  it('charges each test only its own judge calls when tests run concurrently', async () => {
+    // slow's answer takes a while; fast is judged completely while slow is still running.
+    fx = await evalFixture(
+      (req) => (lastUserText(req).includes('slow') ? { text: 'Paris', delayMs: 400 } : { text: 'Paris' }),
+      (req) => {
+        if (isVerifierCall(req)) return { text: '{"accept": true}', usage: { input: 0, output: 0 } };
+        // Judge calls: fast's verdict costs 1000 input tokens, slow's 10.
+        return { text: '{"pass": true, "score": 1}', usage: { input: lastUserText(req).includes('fast') ? 1000 : 10, output: 0 } };
+      },
+    );
+    fx.writeModels({ judge: 'cloud/claude-haiku-4-5', verifier: undefined });
+    const suite = fx.writeSuite({
+      suite: 'concurrent',
+      defaults: { concurrency: 2 },
+      tests: [
+        { name: 'slow', prompt: 'slow: capital of France?', expect: [{ judge: 'Names Paris.' }] },
+        { name: 'fast', prompt: 'fast: capital of France?', expect: [{ judge: 'Names Paris.' }] },
+      ],
+    });
+    const doc = await fx.run(suite);
+    const byName = Object.fromEntries(doc.all_results.map((r) => [r.name, r]));
+    // claude-haiku-4-5 input: $1 per million tokens.
+    expect(byName.fast?.judge_cost_usd).toBeCloseTo(1000 / 1e6, 12);
+    expect(byName.slow?.judge_cost_usd).toBeCloseTo(10 / 1e6, 12);
+    expect(doc.judge_cost_usd).toBeCloseTo(1010 / 1e6, 12);
+  });
+
   it('prefers an API-reported cost, prices the rest from the table, and flags unknown models', async () => {
     fx = await evalFixture(
       () => ({ text: 'Paris', cost: 0.0042 }),

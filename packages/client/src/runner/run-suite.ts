@@ -119,7 +119,6 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
     const jobStart = performance.now();
     const messages = testMessages(test);
     const timeoutMs = test.timeout_ms ?? suite.defaults.timeout_ms;
-    const ledgerBefore = ledger.total('judge');
     const ladder = await runLadder(chain, messages, test.expect, {
       providers,
       grader: { ...grader, timeoutMs },
@@ -185,7 +184,8 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
       assertionResults.push({ type: assertion.type, passed: outcome.passed, message: outcome.message });
       scoreSum += outcome.score ?? (outcome.passed ? 1 : 0);
     }
-    const judgeCost = ledger.total('judge') - ledgerBefore;
+    // This test's own verifier and judge calls (the ledger also holds concurrent tests' calls).
+    const judgeCost = ladder.verifierCostUsd + judges.reduce((sum, j) => sum + j.cost_usd, 0);
     const allPassed = assertionResults.every((a) => a.passed);
     const errors = [
       ...(ladder.accepted ? [] : [`every tier was rejected: ${ladder.reasons.join('; ')}`]),
