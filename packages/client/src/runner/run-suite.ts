@@ -156,6 +156,8 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
       };
     }
     const judges: JudgeResult[] = [];
+    // Every judge call's cost, unparseable verdicts included.
+    let judgeCallsUsd = 0;
     const assertionResults = [];
     let scoreSum = 0;
     for (const assertion of test.expect) {
@@ -168,6 +170,7 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
           const ref = model ?? judgeModel;
           if (!ref) return { error: 'no judge model configured' };
           const verdict = await judge({ ...grader, timeoutMs }, ref, rubric, messages, ladder.output ?? '');
+          judgeCallsUsd += verdict.cost_usd;
           if (!verdict.value) return { error: verdict.error ?? 'no verdict' };
           const result: JudgeResult = {
             rubric,
@@ -185,7 +188,7 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
       scoreSum += outcome.score ?? (outcome.passed ? 1 : 0);
     }
     // This test's own verifier and judge calls (the ledger also holds concurrent tests' calls).
-    const judgeCost = ladder.verifierCostUsd + judges.reduce((sum, j) => sum + j.cost_usd, 0);
+    const judgeCost = ladder.verifierCostUsd + judgeCallsUsd;
     const allPassed = assertionResults.every((a) => a.passed);
     const errors = [
       ...(ladder.accepted ? [] : [`every tier was rejected: ${ladder.reasons.join('; ')}`]),
