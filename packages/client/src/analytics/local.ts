@@ -1,7 +1,8 @@
 /** Local eval history: the result files under $GSTACK_STATE_DIR/projects/<repo>/evals. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { parseEvalResult, type StandardEvalResult } from '@gstack/core';
+import type { StandardEvalResult } from '@gstack/core';
+import { readResultFile } from '../runner/results-store.ts';
 
 export interface LocalRun {
   file: string;
@@ -34,16 +35,9 @@ export function localRuns(stateRoot: string, repoSlug: string, warn: (message: s
     for (const name of readdirSync(dir)) {
       if (!name.endsWith('.json') || name.endsWith('_partial.json')) continue;
       const file = path.join(dir, name);
-      let json: unknown;
-      try {
-        json = JSON.parse(readFileSync(file, 'utf8'));
-      } catch {
-        warn(`${file}: not valid JSON; skipped`);
-        continue;
-      }
-      const parsed = parseEvalResult(json);
-      if (parsed.ok) runs.push({ file, doc: parsed.result });
-      else warn(`${file}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}; skipped`);
+      const read = readResultFile(file);
+      if (read.ok) runs.push({ file, doc: read.doc });
+      else warn(`${read.problems[0]}; skipped`);
     }
   }
   return runs.sort((a, b) => b.doc.timestamp.localeCompare(a.doc.timestamp));

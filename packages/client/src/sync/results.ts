@@ -1,8 +1,9 @@
 /** Reading local result files for a push: parsed, checked against the store's limits, mapped to rows. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { describeProblems, parseEvalResult, pushProblems, type StandardEvalResult, toRunPayload } from '@gstack/core';
+import { pushProblems, type StandardEvalResult, toRunPayload } from '@gstack/core';
 import { UserError } from '../errors.ts';
+import { readResultFile } from '../runner/results-store.ts';
 import type { PushItem } from './push.ts';
 
 export interface LoadedResult {
@@ -13,36 +14,16 @@ export interface LoadedResult {
 
 /** Problems with one file, as `file: field: message` lines; empty when it can be pushed. */
 export function checkResultFile(file: string): { result?: LoadedResult; problems: string[] } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    return { problems: [`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`] };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return { problems: [`${file}: not valid JSON (${(error as Error).message})`] };
-  }
-  const version = (json as { schema_version?: unknown } | null)?.schema_version;
-  if (version !== undefined && version !== 1) {
-    return {
-      problems: [
-        `${file}: schema_version: this gstack reads version 1 result files, not ${JSON.stringify(version)} (upgrade gstack to push it)`,
-      ],
-    };
-  }
-  const parsed = parseEvalResult(json);
-  if (!parsed.ok) return { problems: describeProblems(file, parsed.error).split('\n') };
-  const problems = pushProblems(parsed.result, Buffer.byteLength(text)).map((p) => `${file}: ${p.field ? `${p.field}: ` : ''}${p.message}`);
+  const read = readResultFile(file);
+  if (!read.ok) return { problems: read.problems };
+  const problems = pushProblems(read.doc, read.bytes).map((p) => `${file}: ${p.field ? `${p.field}: ` : ''}${p.message}`);
   if (problems.length) return { problems };
   return {
     problems: [],
     result: {
       file,
-      doc: parsed.result,
-      item: { kind: 'eval_run', label: path.basename(file), key: parsed.result.run_id, payload: toRunPayload(parsed.result) },
+      doc: read.doc,
+      item: { kind: 'eval_run', label: path.basename(file), key: read.doc.run_id, payload: toRunPayload(read.doc) },
     },
   };
 }

@@ -1,26 +1,21 @@
 /** `gstack eval compare [A] [B]`: what changed between two runs, test by test. */
-import { existsSync, readFileSync } from 'node:fs';
-import { compareRuns, parseEvalResult, type StandardEvalResult } from '@gstack/core';
+import { existsSync } from 'node:fs';
+import { compareRuns, type StandardEvalResult } from '@gstack/core';
 import type { Command } from 'commander';
 import { localRuns } from '../../analytics/local.ts';
 import { teamOrLocal } from '../../analytics/team.ts';
 import { printJson } from '../../cli/run.ts';
 import { formatPercent, formatUsd } from '../../cli/term.ts';
 import { UserError } from '../../errors.ts';
+import { readResultFile } from '../../runner/results-store.ts';
 import { type AnalyticsFlags, analyticsContext, when } from './common.ts';
 
 /** A run named on the command line: a result file, or a (prefix of a) run id among `runs`. */
 function pick(ref: string, runs: StandardEvalResult[]): StandardEvalResult {
   if (existsSync(ref)) {
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(ref, 'utf8'));
-    } catch (error) {
-      throw new UserError(`${ref}: not valid JSON (${(error as Error).message})`);
-    }
-    const parsed = parseEvalResult(json);
-    if (!parsed.ok) throw new UserError(`${ref}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
-    return parsed.result;
+    const read = readResultFile(ref);
+    if (!read.ok) throw new UserError(read.problems.join('\n'));
+    return read.doc;
   }
   const found = runs.filter((r) => r.run_id.startsWith(ref));
   if (found.length !== 1)

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { printJson } from '../../cli/run.ts';
 import { renderTable, terminalWidth } from '../../cli/table.ts';
 import { formatUsd } from '../../cli/term.ts';
-import { loadResultFiles } from '../../sync/results.ts';
+import { UserError } from '../../errors.ts';
+import { readResultFile } from '../../runner/results-store.ts';
 import { analyticsContext } from './common.ts';
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -16,9 +17,9 @@ export function registerEvalCost(evalCommand: Command): void {
     .argument('<file>', 'a result file')
     .option('--json', 'print JSON')
     .action((file: string, flags: { json?: boolean }) => {
-      const [loaded] = loadResultFiles([file]);
-      const doc = loaded?.doc;
-      if (!doc) return;
+      const read = readResultFile(file);
+      if (!read.ok) throw new UserError(read.problems.join('\n'));
+      const { doc } = read;
       const system = doc.costs.filter((c) => c.purpose === 'system').reduce((a, c) => a + c.cost_usd, 0);
       const report = {
         suite: doc.suite,
