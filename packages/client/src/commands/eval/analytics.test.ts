@@ -157,6 +157,12 @@ describe('gstack eval cost', () => {
     expect(JSON.parse(gstack(['cost', file, '--json'], env).stdout)).toMatchObject({ total_usd: 0.002, system_usd: 0.002, judge_usd: 0 });
     const missing = gstack(['cost', path.join(state, 'nope.json')], env);
     expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('nope.json: no such file');
+
+    // Push limits are for pushing: a run with a huge answer still has a cost report.
+    const huge = path.join(state, 'huge.json');
+    writeFileSync(huge, JSON.stringify({ ...doc, all_results: doc?.all_results.map((r) => ({ ...r, output: 'x'.repeat(250_000) })) }));
+    expect(gstack(['cost', huge], env).code).toBe(0);
   });
 });
 
