@@ -163,10 +163,6 @@ begin
 end
 $$;
 
-revoke execute on all functions in schema private from public, anon, authenticated;
-grant execute on function private.user_team_ids(), private.user_admin_team_ids(),
-  private.is_team_member(uuid), private.is_team_admin(uuid) to authenticated, service_role;
-
 -- =============================================================================
 -- Grants
 -- =============================================================================
