@@ -246,43 +246,35 @@ async function existsAsService(table: string, key: Row): Promise<Row | undefined
 
 /** Runs the four commands on `table` as `client`; returns e.g. "RID0". */
 async function cells(table: string, spec: TableSpec, ctx: Ctx, client: SupabaseClient, who: string): Promise<string> {
-  const unexpected = (command: string, error: { code?: string; message?: string } | null) =>
-    new Error(`${table} ${command} as ${who}: unexpected error ${error?.code} ${error?.message}`);
-  let out = '';
+  /** D when the call was denied, else the letter `allowed` computes; any other error fails the test. */
+  const letter = async (
+    command: string,
+    response: { error: { code?: string; message?: string } | null; status: number },
+    allowed: () => string | Promise<string>,
+  ): Promise<string> => {
+    if (!response.error) return allowed();
+    if (isDenied(response.error, response.status)) return 'D';
+    throw new Error(`${table} ${command} as ${who}: unexpected error ${response.error.code} ${response.error.message}`);
+  };
 
   const readKey = await spec.create(ctx);
   const read = await client.from(table).select('*').match(readKey);
-  if (read.error) {
-    if (!isDenied(read.error, read.status)) throw unexpected('select', read.error);
-    out += 'D';
-  } else out += read.data.length === 1 ? 'R' : '0';
+  const select = await letter('select', read, () => (read.data?.length === 1 ? 'R' : '0'));
 
-  const row = await spec.row(ctx, who);
-  const insert = await client.from(table).insert(row);
-  if (insert.error) {
-    if (!isDenied(insert.error, insert.status)) throw unexpected('insert', insert.error);
-    out += 'D';
-  } else out += 'I';
+  const insert = await letter('insert', await client.from(table).insert(await spec.row(ctx, who)), () => 'I');
 
   const updateKey = await spec.create(ctx);
-  const patch = spec.patch;
-  const update = await client.from(table).update(patch).match(updateKey);
-  if (update.error) {
-    if (!isDenied(update.error, update.status)) throw unexpected('update', update.error);
-    out += 'D';
-  } else {
+  const [column, value] = Object.entries(spec.patch)[0] ?? [];
+  const update = await letter('update', await client.from(table).update(spec.patch).match(updateKey), async () => {
     const after = await existsAsService(table, updateKey);
-    const [column, value] = Object.entries(patch)[0] ?? [];
-    out += JSON.stringify(after?.[column ?? '']) === JSON.stringify(value) ? 'U' : '0';
-  }
+    return JSON.stringify(after?.[column ?? '']) === JSON.stringify(value) ? 'U' : '0';
+  });
 
   const deleteKey = await spec.create(ctx);
-  const del = await client.from(table).delete().match(deleteKey);
-  if (del.error) {
-    if (!isDenied(del.error, del.status)) throw unexpected('delete', del.error);
-    out += 'D';
-  } else out += (await existsAsService(table, deleteKey)) ? '0' : 'X';
-  return out;
+  const remove = await letter('delete', await client.from(table).delete().match(deleteKey), async () =>
+    (await existsAsService(table, deleteKey)) ? '0' : 'X',
+  );
+  return select + insert + update + remove;
 }
 
 const clients = {} as Record<Identity, SupabaseClient>;
