@@ -2,10 +2,9 @@
 import type { Command } from 'commander';
 import { localHistories, teamHistories } from '../../analytics/history.ts';
 import { localRuns } from '../../analytics/local.ts';
-import { type RunRow, rowFromDoc, TeamSource } from '../../analytics/team.ts';
+import { type RunRow, rowFromDoc, type TeamSource, teamOrLocal } from '../../analytics/team.ts';
 import { printJson } from '../../cli/run.ts';
 import { formatPercent, formatUsd } from '../../cli/term.ts';
-import { RemoteError } from '../../sync/remote-error.ts';
 import { type AnalyticsFlags, analyticsContext, day, positiveInt } from './common.ts';
 import { trendRows } from './trend.ts';
 
@@ -33,29 +32,24 @@ export function registerEvalSummary(evalCommand: Command): void {
     .option('--json', 'print JSON')
     .action(async (flags: AnalyticsFlags & { limit: number }) => {
       const ctx = analyticsContext(flags);
-      let source: 'team' | 'local' = 'local';
-      let rows: RunRow[] = [];
-      let histories: ReturnType<typeof localHistories> = [];
-      const loadLocal = () => {
+      const local = () => {
         const runs = localRuns(ctx.stateRoot, ctx.repoSlug, ctx.warn).slice(0, flags.limit);
-        rows = runs.map((r) => rowFromDoc(r.doc));
-        histories = localHistories(
-          runs.map((r) => r.doc),
-          10,
-        );
+        return {
+          rows: runs.map((r) => rowFromDoc(r.doc)),
+          histories: localHistories(
+            runs.map((r) => r.doc),
+            10,
+          ),
+        };
       };
-      if (flags.team) {
-        try {
-          const team = await TeamSource.open();
-          rows = await team.runs({}, flags.limit);
-          histories = await teamHistories(team, undefined, 10);
-          source = 'team';
-        } catch (error) {
-          if (!(error instanceof RemoteError && error.kind === 'unreachable')) throw error;
-          ctx.warn(`the team store is unreachable (${error.message}); showing local results`);
-          loadLocal();
-        }
-      } else loadLocal();
+      const team = async (source: TeamSource) => ({
+        rows: await source.runs({}, flags.limit),
+        histories: await teamHistories(source, undefined, 10),
+      });
+      const {
+        value: { rows, histories },
+        from: source,
+      } = flags.team ? await teamOrLocal(team, local, ctx.warn) : { value: local(), from: 'local' as const };
       const spend = rows.reduce((a, r) => a + r.costUsd, 0);
       const flaky = trendRows(histories).filter((t) => t.classification === 'flaky');
       const times = rows.map((r) => r.runAt).sort();
