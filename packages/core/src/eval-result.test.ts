@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_FILE, schemaText } from '../../../scripts/gen-schema.ts';
-import { parseEvalResult, tallyByCategory } from './eval-result.ts';
+import { parseEvalResult, passRatePercent, tallyByCategory } from './eval-result.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -83,5 +83,16 @@ describe('tallyByCategory', () => {
         { category: 'b', passed: true },
       ]),
     ).toEqual({ a: { tests: 3, passed: 1, failed: 1 }, b: { tests: 1, passed: 1, failed: 0 } });
+  });
+});
+
+describe('passRatePercent', () => {
+  it.each([
+    [2, 3, 66.67],
+    [3, 3, 100],
+    [0, 4, 0],
+    [0, 0, null],
+  ])('%d of %d → %s', (passed, ran, expected) => {
+    expect(passRatePercent(passed, ran)).toBe(expected);
   });
 });

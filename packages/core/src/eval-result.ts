@@ -165,6 +165,11 @@ const legacySchema = z.object({
   ),
 });
 
+/** Percent of `ran` that passed, two decimals; null when nothing ran. The one pass-rate formula. */
+export function passRatePercent(passed: number, ran: number): number | null {
+  return ran > 0 ? Math.round((10_000 * passed) / ran) / 100 : null;
+}
+
 export type CategoryTally = Record<string, { tests: number; passed: number; failed: number }>;
 
 /** by_category: tests, passed and failed per category (skipped tests count as neither). */
@@ -205,7 +210,7 @@ export function normalizeLegacy(doc: z.infer<typeof legacySchema>): StandardEval
     prompt_sha: '',
     duration_ms: doc.total_duration_ms ?? 0,
     totals: { tests: doc.total_tests, passed, failed, skipped: 0, errors: 0 },
-    pass_rate: ran > 0 ? Math.round((10_000 * passed) / ran) / 100 : null,
+    pass_rate: passRatePercent(passed, ran),
     cost_usd: doc.total_cost_usd ?? 0,
     judge_cost_usd: 0,
     cost_exact: false,

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type StandardEvalResult, standardEvalResultSchema } from '@gstack/core';
+import { passRatePercent, type StandardEvalResult, standardEvalResultSchema } from '@gstack/core';
 
 export interface RunSpec {
   suite?: string;
@@ -47,7 +47,7 @@ export function makeRun(spec: RunSpec, now = Date.now()): StandardEvalResult {
     prompt_sha: spec.promptSha ?? 'p1',
     duration_ms: 1000,
     totals: { tests: results.length, passed, failed: results.length - passed, skipped: 0, errors: 0 },
-    pass_rate: results.length ? Math.round((10_000 * passed) / results.length) / 100 : null,
+    pass_rate: passRatePercent(passed, results.length),
     cost_usd: cost,
     judge_cost_usd: 0,
     cost_exact: false,

@@ -1,5 +1,5 @@
 /** `gstack eval leaderboard`: per person runs, pass rate, cost, ships, sessions and day streak. */
-import { dayStreak, type LeaderboardEntry, rankLeaderboard } from '@gstack/core';
+import { dayStreak, type LeaderboardEntry, passRatePercent, rankLeaderboard } from '@gstack/core';
 import type { Command } from 'commander';
 import { localRuns } from '../../analytics/local.ts';
 import { teamOrLocal } from '../../analytics/team.ts';
@@ -32,7 +32,10 @@ export function registerEvalLeaderboard(evalCommand: Command): void {
           return {
             name,
             runs: runs.length,
-            passRate: ran ? Math.round((10_000 * runs.reduce((a, r) => a + r.passed, 0)) / ran) / 100 : null,
+            passRate: passRatePercent(
+              runs.reduce((a, r) => a + r.passed, 0),
+              ran,
+            ),
             costUsd: runs.reduce((a, r) => a + r.cost, 0),
             ships: 0,
             sessions: 0,

@@ -1,4 +1,5 @@
 /** `gstack eval summary`: runs, spend, pass rate by suite and branch, flaky tests, date range. */
+import { passRatePercent } from '@gstack/core';
 import type { Command } from 'commander';
 import { localHistories, teamHistories } from '../../analytics/history.ts';
 import { localRuns } from '../../analytics/local.ts';
@@ -18,7 +19,7 @@ function passRates(rows: RunRow[], key: (r: RunRow) => string): Array<{ key: str
     groups.set(key(r), g);
   }
   return [...groups]
-    .map(([k, g]) => ({ key: k, runs: g.runs, pass_rate: g.ran ? Math.round((10_000 * g.passed) / g.ran) / 100 : null }))
+    .map(([k, g]) => ({ key: k, runs: g.runs, pass_rate: passRatePercent(g.passed, g.ran) }))
     .sort((a, b) => a.key.localeCompare(b.key));
 }
 
