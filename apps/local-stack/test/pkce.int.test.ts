@@ -46,6 +46,25 @@ describe('PKCE sign-in through the local sign-in page', () => {
     expect(again.data.session).toBeNull();
   });
 
+  it.each([
+    'http://127.0.0.1:3000@evil.example/steal',
+    'http://127.0.0.1:3000.evil.example/steal',
+    '//evil.example/callback',
+    'https://evil.example/callback',
+  ])('sends the code to the site URL, never to the hostile redirect %s', async (hostile) => {
+    const { email, password } = await signedInClient();
+    const { data } = await anonClient().auth.signInWithOAuth({
+      provider: 'github',
+      options: { redirectTo: hostile, skipBrowserRedirect: true },
+    });
+    const redirect = await submitSignInPage(data.url ?? '', email, password);
+    expect(redirect.status).toBe(303);
+    const location = new URL(redirect.headers.get('location') ?? '');
+    expect(location.host).toBe('127.0.0.1:3000');
+    expect(location.username).toBe('');
+    expect(location.searchParams.get('code')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('refuses a code presented with the wrong verifier', async () => {
     const { email, password } = await signedInClient();
     const victim = anonClient();
@@ -71,7 +90,7 @@ describe('PKCE sign-in through the local sign-in page', () => {
     const { email } = await signedInClient();
     const { data } = await anonClient().auth.signInWithOAuth({
       provider: 'github',
-      options: { redirectTo: 'http://127.0.0.1:65531/cb?x="><script>alert(1)</script>', skipBrowserRedirect: true },
+      options: { redirectTo: 'http://127.0.0.1:65531/callback?x="><script>alert(1)</script>', skipBrowserRedirect: true },
     });
     const page = await fetch(data.url ?? '');
     const html = await page.text();

@@ -11,6 +11,7 @@ import type pg from 'pg';
 import type { ProjectConfig } from '../project-config.ts';
 import { bearer, signAccessToken, verifyToken } from './jwt.ts';
 import { errorPage, signInPage } from './page.ts';
+import { resolveRedirect } from './redirect.ts';
 import { AuthStore, type UserRow, userJson } from './store.ts';
 
 export interface AuthOptions {
@@ -201,18 +202,7 @@ export function createAuthApp(options: AuthOptions): Hono {
 
   // --- PKCE authorize with the local sign-in page -----------------------------
 
-  function allowedRedirect(candidate: string | undefined): string {
-    if (!candidate) return config.siteUrl;
-    let url: URL;
-    try {
-      url = new URL(candidate);
-    } catch {
-      return config.siteUrl;
-    }
-    const loopback = url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-    const listed = [config.siteUrl, ...config.additionalRedirectUrls].some((allowed) => candidate.startsWith(allowed));
-    return loopback || listed ? candidate : config.siteUrl;
-  }
+  const allowedRedirect = (candidate: string | undefined) => resolveRedirect(candidate, config);
 
   app.get('/authorize', (c) => {
     const codeChallenge = c.req.query('code_challenge') ?? '';
