@@ -9,6 +9,9 @@
  *   delete  X = the row is gone           0 = no row matched          D = denied
  * Outcomes are judged from the service role's view of the table, not from what the caller
  * was told, so a silently ignored write cannot pass as a success.
+ *
+ * eval_runs and its row tables are insert-D for everyone but the service role: a run and its
+ * rows arrive only through push_eval_run / ingest_eval_run (tested below and in team-flows).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -28,10 +31,10 @@ const EXPECTED = parseMatrix(`
   team_invites         DDDD  0DD0      0DD0    RDDX   RIUX
   team_tokens          DDDD  0DDD      0DDD    RDDD   RIUX
   team_settings        DDDD  0D00      0D00    RIUX   RIUX
-  eval_runs            DDDD  0DD0      RID0    RIDX   RIUX
-  eval_results         DDDD  0DD0      RID0    RIDX   RIUX
-  eval_attempts        DDDD  0DD0      RID0    RIDX   RIUX
-  eval_costs           DDDD  0DD0      RID0    RIDX   RIUX
+  eval_runs            DDDD  0DD0      RDD0    RDDX   RIUX
+  eval_results         DDDD  0DD0      RDD0    RDDX   RIUX
+  eval_attempts        DDDD  0DD0      RDD0    RDDX   RIUX
+  eval_costs           DDDD  0DD0      RDD0    RDDX   RIUX
   judge_cache          DDDD  0DD0      RID0    RIDX   RIUX
   session_transcripts  DDDD  0D00      RIU0    RI0X   RIUX
   sync_heartbeats      DDDD  0D00      RIU0    RI0X   RIUX
