@@ -1,35 +1,134 @@
 /**
- * Secret redaction for anything that leaves a developer's machine as text
- * (session summaries, transcripts): API keys and tokens of the common shapes,
- * bearer tokens, JWTs, passwords in URLs and in key=value pairs.
+ * Secret redaction for everything that leaves a developer's machine as text:
+ * transcripts and their summaries, pushed eval results (outputs, errors,
+ * verifier feedback), activity records and sync logs.
+ *
+ * Redaction is a list of named rules, applied in order. Each rule has positive
+ * and negative examples in redact.test.ts (a rule without both fails the test),
+ * so a new rule comes with proof of what it catches and what it leaves alone.
  */
 
-const RULES: Array<[RegExp, string]> = [
-  // Passwords in URLs: scheme://user:password@host
-  [/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, '$1[REDACTED]@'],
-  // Provider keys and tokens
-  [/\bsk-ant-[A-Za-z0-9_-]{16,}/g, '[REDACTED_ANTHROPIC_KEY]'],
-  [/\bsk-(?:proj-|live-|test-)?[A-Za-z0-9_-]{20,}/g, '[REDACTED_API_KEY]'],
-  [/\b(?:ghp|gho|ghu|ghs|ghr|github_pat)_[A-Za-z0-9_]{20,}/g, '[REDACTED_GITHUB_TOKEN]'],
-  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/g, '[REDACTED_SLACK_TOKEN]'],
-  [/https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]+/g, '[REDACTED_SLACK_WEBHOOK]'],
-  [/\bAKIA[0-9A-Z]{16}\b/g, '[REDACTED_AWS_KEY]'],
-  [/\bsb_secret_[A-Za-z0-9_-]{10,}/g, '[REDACTED_SUPABASE_KEY]'],
-  [/\bgst_[A-Za-z0-9_-]{20,}/g, '[REDACTED_GSTACK_TOKEN]'],
-  [/\bAIza[0-9A-Za-z_-]{30,}/g, '[REDACTED_GOOGLE_KEY]'],
-  [/\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g, '[REDACTED_JWT]'],
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '[REDACTED_PRIVATE_KEY]'],
-  // Authorization headers
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{12,}/g, '$1 [REDACTED]'],
-  // key=value / key: value for secret-sounding keys
-  [
-    /\b((?:api[_-]?key|secret|password|passwd|pwd|token|access[_-]?key|private[_-]?key)["']?\s*[:=]\s*["']?)[^\s"',;]{4,}/gi,
-    '$1[REDACTED]',
-  ],
+/** One redaction rule: what it catches, and what the match becomes. */
+export interface RedactionRule {
+  /** Stable name, used by the table test and in docs. */
+  name: string;
+  pattern: RegExp;
+  /** Replacement (String.replace syntax: `$1` keeps a captured prefix). */
+  replacement: string;
+}
+
+/** Not preceded by a letter or digit: a token prefix must start a "word", but `_` and `=` may precede it. */
+const START = '(?<![A-Za-z0-9])';
+
+/**
+ * Key names that hold secrets, matched anywhere in a longer identifier
+ * (`AWS_SECRET_ACCESS_KEY`, `PGPASSWORD`, `DB_PASSWORD`, `client-secret`) but
+ * not when the word runs on (`max_tokens`, `secretary`, `PWD`).
+ */
+const SECRET_KEY =
+  '[A-Za-z0-9_.-]*(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?)(?![A-Za-z0-9])(?:[_.-][A-Za-z0-9_.-]*)?';
+
+export const REDACTION_RULES: readonly RedactionRule[] = [
+  {
+    name: 'pem-private-key',
+    pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
+    replacement: '[REDACTED_PRIVATE_KEY]',
+  },
+  {
+    name: 'jwt',
+    pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
+    replacement: '[REDACTED_JWT]',
+  },
+  {
+    name: 'slack-webhook-url',
+    pattern: /https:\/\/hooks\.slack(?:-gov)?\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9/_-]+/g,
+    replacement: '[REDACTED_SLACK_WEBHOOK]',
+  },
+  {
+    name: 'url-credentials',
+    pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]+:)[^\s@/"'<>]+@/gi,
+    replacement: '$1[REDACTED]@',
+  },
+  {
+    name: 'authorization-header',
+    // A scheme word, or a credential-looking value (it has a digit), so prose stays readable.
+    pattern:
+      /\b(Authorization\s*[:=]\s*["']?)(?:((?:Bearer|Basic|Token|Bot)\s+)[A-Za-z0-9._~+/=-]{8,}|(?=[A-Za-z0-9._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,})/gi,
+    replacement: '$1$2[REDACTED]',
+  },
+  { name: 'bearer-token', pattern: /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{12,}/g, replacement: '$1 [REDACTED]' },
+  {
+    name: 'curl-user',
+    pattern: /((?:^|\s)(?:-u|--user)\s*=?\s*["']?[^\s:"']+:)[^\s"']+/g,
+    replacement: '$1[REDACTED]',
+  },
+  {
+    name: 'mysql-password-flag',
+    pattern: /(\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]*?\s-p)(?=[^\s-])(?:"[^"]*"|'[^']*'|\S+)/g,
+    replacement: '$1[REDACTED]',
+  },
+  { name: 'anthropic-key', pattern: new RegExp(`${START}sk-ant-[A-Za-z0-9_-]{16,}`, 'g'), replacement: '[REDACTED_ANTHROPIC_KEY]' },
+  {
+    name: 'openai-key',
+    pattern: new RegExp(`${START}sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}`, 'g'),
+    replacement: '[REDACTED_API_KEY]',
+  },
+  {
+    name: 'stripe-key',
+    pattern: new RegExp(`${START}(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}`, 'g'),
+    replacement: '[REDACTED_STRIPE_KEY]',
+  },
+  {
+    name: 'aws-access-key-id',
+    pattern: new RegExp(`${START}(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Za-z0-9])`, 'g'),
+    replacement: '[REDACTED_AWS_KEY]',
+  },
+  {
+    name: 'github-token',
+    pattern: new RegExp(`${START}(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})`, 'g'),
+    replacement: '[REDACTED_GITHUB_TOKEN]',
+  },
+  { name: 'gitlab-token', pattern: new RegExp(`${START}glpat-[A-Za-z0-9_-]{20,}`, 'g'), replacement: '[REDACTED_GITLAB_TOKEN]' },
+  { name: 'npm-token', pattern: new RegExp(`${START}npm_[A-Za-z0-9]{36}`, 'g'), replacement: '[REDACTED_NPM_TOKEN]' },
+  { name: 'huggingface-token', pattern: new RegExp(`${START}hf_[A-Za-z0-9]{30,}`, 'g'), replacement: '[REDACTED_HF_TOKEN]' },
+  {
+    name: 'slack-token',
+    pattern: new RegExp(`${START}(?:xox[abposre]|xapp)-[A-Za-z0-9-]{10,}`, 'g'),
+    replacement: '[REDACTED_SLACK_TOKEN]',
+  },
+  { name: 'google-api-key', pattern: new RegExp(`${START}AIza[0-9A-Za-z_-]{30,}`, 'g'), replacement: '[REDACTED_GOOGLE_KEY]' },
+  { name: 'supabase-secret-key', pattern: new RegExp(`${START}sb_secret_[A-Za-z0-9_-]{10,}`, 'g'), replacement: '[REDACTED_SUPABASE_KEY]' },
+  { name: 'gstack-token', pattern: new RegExp(`${START}gs[ti]_[A-Za-z0-9_-]{20,}`, 'g'), replacement: '[REDACTED_GSTACK_TOKEN]' },
+  {
+    // "password": "…" and 'password': '…' (JSON, Python, JS objects)
+    name: 'quoted-secret-key',
+    pattern: new RegExp(`(["'](?:${SECRET_KEY})["']\\s*[:=]\\s*)(?:"[^"\\n]{3,}"|'[^'\\n]{3,}')`, 'gi'),
+    replacement: '$1"[REDACTED]"',
+  },
+  {
+    // KEY=value, KEY: value, --key=value, export KEY="value" (env files, YAML, shells, flags)
+    name: 'secret-key-value',
+    pattern: new RegExp(
+      `((?<![A-Za-z0-9])${SECRET_KEY}\\s*(?:=|:(?!//))[ \\t]*)(?:"[^"\\n]{3,}"|'[^'\\n]{3,}'|(?![\\["']|https?:\\/\\/)[^\\s"',;]{4,})`,
+      'gi',
+    ),
+    replacement: '$1[REDACTED]',
+  },
 ];
 
+/** `text` with every rule applied, in order. */
 export function redactSecrets(text: string): string {
   let out = text;
-  for (const [pattern, replacement] of RULES) out = out.replace(pattern, replacement);
+  for (const rule of REDACTION_RULES) out = out.replace(rule.pattern, rule.replacement);
   return out;
+}
+
+/** A copy of `value` with every string in it redacted (object keys are left as they are). */
+export function redactDeep<T>(value: T): T {
+  if (typeof value === 'string') return redactSecrets(value) as T;
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v)])) as T;
+  }
+  return value;
 }

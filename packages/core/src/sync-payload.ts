@@ -6,6 +6,7 @@
  */
 import type { TablesInsert } from './database.types.ts';
 import type { StandardEvalResult } from './eval-result.ts';
+import { redactDeep } from './redact.ts';
 
 type Row<T extends 'eval_runs' | 'eval_results' | 'eval_attempts' | 'eval_costs'> = Omit<
   TablesInsert<T>,
@@ -70,7 +71,9 @@ export function pushProblems(doc: StandardEvalResult, serialisedBytes: number): 
   return problems;
 }
 
-export function toRunPayload(doc: StandardEvalResult): RunPayload {
+/** The rows of a run, secrets redacted from every string (outputs, errors, feedback) before they leave the machine. */
+export function toRunPayload(input: StandardEvalResult): RunPayload {
+  const doc = redactDeep(input);
   return {
     run: {
       run_key: doc.run_id,

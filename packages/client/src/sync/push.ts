@@ -5,7 +5,7 @@
  * still succeeds; a refusal (not a member, token revoked, payload rejected) is
  * reported to the caller, or, for a queued entry, moved to the dead letters.
  */
-import { ACTIVITY_KINDS, type ActivityKind } from '@gstack/core';
+import { ACTIVITY_KINDS, type ActivityKind, redactDeep } from '@gstack/core';
 import { type Connection, teamId } from './connection.ts';
 import { nextAttemptAt, type QueueEntry, type SyncQueue } from './queue.ts';
 import { RemoteError, remoteError } from './remote-error.ts';
@@ -66,7 +66,7 @@ async function sendActivity(
     response = await connection.client
       .from(spec.table)
       .upsert(
-        { ...record, team_id: await resolveTeam(), user_id: connection.user.id },
+        { ...redactDeep(record), team_id: await resolveTeam(), user_id: connection.user.id },
         { onConflict: spec.conflict, ignoreDuplicates: !spec.update },
       )
       .select('team_id');
