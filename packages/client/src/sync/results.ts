@@ -48,3 +48,50 @@ export function localResultFiles(stateRoot: string): string[] {
     .filter((f) => f.endsWith('.json') && !f.endsWith('_partial.json'))
     .sort();
 }
+
+/**
+ * The marker written next to a result made with `gstack eval run --no-push`: such a run is
+ * pushed only when its file is named (`gstack-sync push FILE`), never by a bare push.
+ */
+export function noPushMarker(resultFile: string): string {
+  return resultFile.replace(/\.json$/, '.no-push');
+}
+
+/** A local result not yet in this store and team. */
+export interface PendingResult {
+  file: string;
+  repoSlug: string;
+  /** Made with --no-push: pushed only when named. */
+  held: boolean;
+  item?: PushItem;
+  problems: string[];
+}
+
+/** Every local result not yet synced to `url`/`team`, with its repository; `isSynced` tells from the sync state. */
+export function pendingResults(stateRoot: string, isSynced: (runId: string) => boolean): PendingResult[] {
+  const pending: PendingResult[] = [];
+  for (const file of localResultFiles(stateRoot)) {
+    const checked = checkResultFile(file);
+    const held = existsSync(noPushMarker(file));
+    if (!checked.result) {
+      pending.push({ file, repoSlug: path.basename(path.dirname(path.dirname(file))), held, problems: checked.problems });
+      continue;
+    }
+    if (isSynced(checked.result.item.key)) continue;
+    pending.push({ file, repoSlug: checked.result.doc.repo_slug, held, item: checked.result.item, problems: [] });
+  }
+  return pending;
+}
+
+/** Pending results per repository: how many a bare push in that repo would send, and how many are held. */
+export function pendingByRepo(pending: PendingResult[]): Array<{ repo: string; pending: number; held: number; unreadable: number }> {
+  const byRepo = new Map<string, { repo: string; pending: number; held: number; unreadable: number }>();
+  for (const p of pending) {
+    const row = byRepo.get(p.repoSlug) ?? { repo: p.repoSlug, pending: 0, held: 0, unreadable: 0 };
+    if (!p.item) row.unreadable++;
+    else if (p.held) row.held++;
+    else row.pending++;
+    byRepo.set(p.repoSlug, row);
+  }
+  return [...byRepo.values()].sort((a, b) => a.repo.localeCompare(b.repo));
+}

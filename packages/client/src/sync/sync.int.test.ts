@@ -255,17 +255,40 @@ describe('push', () => {
     expect(beat.data).toEqual([{ event: 'push', repo_slug: 'acme-app' }]);
   });
 
-  it('with no files pushes every local result not yet synced', async () => {
+  it("with no files pushes this repository's results not yet synced, and status lists the rest per repo", async () => {
     const dir = path.join(bob.state, 'projects', 'acme-app', 'evals');
     const runs = [resultFile(dirMade(dir)), resultFile(dir)];
-    const first = await run('gstack-sync', ['push', '--json'], bob.env);
+    // Another repository's run, and one of this repo's made with --no-push: neither goes implicitly.
+    const otherDir = dirMade(path.join(bob.state, 'projects', 'other-repo', 'evals'));
+    const other = resultFile(otherDir, 3, { repo_slug: 'other-repo' });
+    const held = resultFile(dir);
+    writeFileSync(held.file.replace(/\.json$/, '.no-push'), '');
+    // A checkout of acme-app (no git remote: the folder name is the slug).
+    const checkout = dirMade(path.join(mkdtempSync(path.join(os.tmpdir(), 'gstack-repo-')), 'acme-app'));
+
+    const first = await run('gstack-sync', ['push', '--json'], bob.env, checkout);
     expect(
       JSON.parse(first.stdout)
         .pushed.map((p: { label: string }) => p.label)
         .sort(),
     ).toEqual(runs.map((r) => path.basename(r.file)).sort());
-    const second = await run('gstack-sync', ['push', '--json'], bob.env);
+    expect((await countRows(other.runId)).eval_runs).toBe(0);
+    expect((await countRows(held.runId)).eval_runs).toBe(0);
+    const second = await run('gstack-sync', ['push', '--json'], bob.env, checkout);
     expect(JSON.parse(second.stdout).pushed).toEqual([]);
+
+    const status = JSON.parse((await run('gstack-sync', ['status', '--json'], bob.env, checkout)).stdout);
+    expect(status.current_repo).toBe('acme-app');
+    expect(status.pending).toEqual(
+      expect.arrayContaining([
+        { repo: 'acme-app', pending: 0, held: 1, unreadable: 0, current: true },
+        { repo: 'other-repo', pending: 1, held: 0, unreadable: 0, current: false },
+      ]),
+    );
+    // Named, the held run goes.
+    const named = await run('gstack-sync', ['push', held.file, '--json'], bob.env, checkout);
+    expect(JSON.parse(named.stdout).pushed).toHaveLength(1);
+    expect((await countRows(held.runId)).eval_runs).toBe(1);
   });
 
   it('takes a CI token that can push but not read, and refuses it once revoked', async () => {
@@ -369,11 +392,20 @@ describe('gstack eval run with sync configured', () => {
       .eq('user_id', alicesId ?? '');
     expect(beats.data?.map((b) => b.event)).toContain('eval_run');
 
+    // A run made with --no-push stays local through a bare push, and goes when named.
     const noPush = await run('gstack', ['eval', 'run', example, '--json', '--no-push'], alice.env);
     const quietId = JSON.parse(noPush.stdout).run_id as string;
     const later = await run('gstack-sync', ['push', '--json'], alice.env);
+    expect(later.code).toBe(0);
+    expect((await countRows(quietId)).eval_runs).toBe(0);
+    const evalsDir = path.join(alice.state, 'projects', path.basename(os.tmpdir()).toLowerCase(), 'evals');
+    const quietFile = readdirSync(evalsDir)
+      .map((f) => path.join(evalsDir, f))
+      .find((f) => f.endsWith('.json') && readFileSync(f, 'utf8').includes(quietId));
+    expect(quietFile).toBeDefined();
+    const named = await run('gstack-sync', ['push', quietFile ?? '', '--json'], alice.env);
     expect(
-      JSON.parse(later.stdout)
+      JSON.parse(named.stdout)
         .pushed.map((p: { label: string }) => p.label)
         .join(),
     ).toContain('capitals');

@@ -1,4 +1,5 @@
 /** `gstack eval run <suite.yaml>...`: run suites through the escalation ladder and write their results. */
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { StandardEvalResult, TestResult } from '@gstack/core';
@@ -15,6 +16,7 @@ import { partialPath, removePartial, resultFileName, resultsDir, writeJsonAtomic
 import { runSuite } from '../../runner/run-suite.ts';
 import { statePaths } from '../../state-dir.ts';
 import { pushInBackground } from '../../sync/background.ts';
+import { noPushMarker } from '../../sync/results.ts';
 import { teamVerdictsFor } from '../../sync/team-cache.ts';
 
 interface RunFlags {
@@ -142,6 +144,8 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
           });
           if (tty) err.write('\r\u001b[2K');
           await writeJsonAtomic(file, doc);
+          // --no-push: a bare `gstack-sync push` must not send this run later either.
+          if (!flags.push) await writeFile(noPushMarker(file), '', { mode: 0o600 });
           await removePartial(file);
           written.push(file);
           docs.push(doc);

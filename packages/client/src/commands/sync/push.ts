@@ -2,13 +2,14 @@
 import type { RunPayload } from '@gstack/core';
 import { type Command, Option } from 'commander';
 import { printJson } from '../../cli/run.ts';
+import { gitInfo } from '../../runner/git.ts';
 import { statePaths } from '../../state-dir.ts';
 import { type Connection, connect, requireConfig } from '../../sync/connection.ts';
 import { sendHeartbeat } from '../../sync/heartbeat.ts';
 import { Pusher, type PushItem, type PushOutcome } from '../../sync/push.ts';
 import { SyncQueue } from '../../sync/queue.ts';
 import { RemoteError } from '../../sync/remote-error.ts';
-import { checkResultFile, loadResultFiles, localResultFiles } from '../../sync/results.ts';
+import { loadResultFiles, pendingResults } from '../../sync/results.ts';
 import { SyncedRuns, syncedKey } from '../../sync/synced.ts';
 
 interface PushFlags {
@@ -92,7 +93,9 @@ async function connectOrUnreachable(): Promise<Connection | RemoteError> {
 export function registerPush(program: Command): void {
   program
     .command('push')
-    .description('Push eval results (default: every local result not yet synced); unreachable → queued, never lost')
+    .description(
+      "Push eval results (default: this repository's local results not yet synced, except runs made with --no-push); unreachable → queued, never lost",
+    )
     .argument('[files...]', 'result files')
     .option('--json', 'print JSON')
     .option('--quiet', 'print only refusals')
@@ -103,15 +106,15 @@ export function registerPush(program: Command): void {
       let items: PushItem[];
       if (files.length) items = loadResultFiles(files).map((r) => r.item);
       else {
+        // Only this repository's runs go to this repository's team; runs made with --no-push
+        // wait until named. Other repos' runs are pushed from their own checkout (see status).
         const done = await synced.load();
+        const repo = gitInfo(process.cwd()).repoSlug;
         items = [];
-        for (const file of localResultFiles(paths.root)) {
-          const checked = checkResultFile(file);
-          if (!checked.result) {
-            process.stderr.write(`skipped: ${checked.problems.join('; ')}\n`);
-            continue;
-          }
-          if (!done.has(syncedKey(config.supabaseUrl.value, config.team.value, checked.result.item.key))) items.push(checked.result.item);
+        for (const p of pendingResults(paths.root, (runId) => done.has(syncedKey(config.supabaseUrl.value, config.team.value, runId)))) {
+          if (p.repoSlug !== repo || p.held) continue;
+          if (p.item) items.push(p.item);
+          else process.stderr.write(`skipped: ${p.problems.join('; ')}\n`);
         }
       }
       await pushAndReport(items, flags, flags.event, (items[0]?.payload as RunPayload | undefined)?.run.repo_slug ?? '');

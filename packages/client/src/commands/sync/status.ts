@@ -1,10 +1,13 @@
-/** `gstack-sync status`: configuration (and where each value comes from), sign-in, queue and dead letters. */
+/** `gstack-sync status`: configuration (and where each value comes from), sign-in, pending runs per repo, queue and dead letters. */
 import { classifyApiKey } from '@gstack/core';
 import type { Command } from 'commander';
 import { printJson } from '../../cli/run.ts';
+import { gitInfo } from '../../runner/git.ts';
 import { stateDir } from '../../state-dir.ts';
 import { isSyncConfigured, loadSyncConfig } from '../../sync/config.ts';
 import { authStore } from '../../sync/connection.ts';
+import { pendingByRepo, pendingResults } from '../../sync/results.ts';
+import { syncedKey } from '../../sync/synced.ts';
 import { syncState } from './push.ts';
 
 function age(iso: string | undefined): string | null {
@@ -22,10 +25,14 @@ export function registerStatus(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const config = loadSyncConfig(process.cwd(), process.env);
-      const { queue } = syncState(process.env);
+      const { queue, synced, paths } = syncState(process.env);
       const entries = await queue.entries();
       const dead = await queue.deadLetters();
       const url = config.supabaseUrl?.value;
+      const team = config.team?.value;
+      const done = await synced.load();
+      const currentRepo = gitInfo(process.cwd()).repoSlug;
+      const pending = url && team ? pendingByRepo(pendingResults(paths.root, (id) => done.has(syncedKey(url, team, id)))) : [];
       const report = {
         configured: isSyncConfigured(config),
         config_file: config.fileExists ? config.file : null,
@@ -36,6 +43,8 @@ export function registerStatus(program: Command): void {
         signed_in: url ? authStore(process.env).hasSession(url) : false,
         queue: { entries: entries.length, oldest_queued_at: entries[0]?.queued_at ?? null, last_error: entries.at(-1)?.last_error ?? null },
         dead_letters: dead.map((d) => ({ label: d.label, reason: d.reason, dead_at: d.dead_at })),
+        current_repo: currentRepo,
+        pending: pending.map((p) => ({ ...p, current: p.repo === currentRepo })),
         state_dir: stateDir(process.env),
       };
       if (options.json) return printJson(report);
@@ -55,6 +64,14 @@ export function registerStatus(program: Command): void {
           ? `${entries.length} waiting, oldest ${age(entries[0]?.queued_at)} ago; last error: ${report.queue.last_error}`
           : 'empty',
       );
+      line('pending', pending.length ? '' : 'none');
+      for (const p of report.pending) {
+        const extra = [p.held ? `${p.held} made with --no-push (push them by name)` : '', p.unreadable ? `${p.unreadable} unreadable` : '']
+          .filter(Boolean)
+          .join(', ');
+        const where = p.current ? 'this repo: `gstack-sync push`' : 'push from that repo';
+        line('', `${p.repo}: ${p.pending} to push (${where})${extra ? `; ${extra}` : ''}`);
+      }
       line('dead letters', dead.length ? `${dead.length}` : 'none');
       for (const d of dead.slice(-5)) line('', `${d.label}: ${d.reason}`);
       line('state dir', report.state_dir);
