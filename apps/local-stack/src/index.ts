@@ -20,7 +20,7 @@ import { gatewayHandler, listen } from './gateway.ts';
 import { loadOrCreateKeys } from './keys.ts';
 import { assertPortsFree, DEFAULT_PORT_BASE, type PortLayout, portLayout } from './ports.ts';
 import { removeCluster, startCluster, stopLeftoverPostmaster } from './postgres/cluster.ts';
-import { bootstrap, pushMigrations, reloadSchema } from './postgres/migrate.ts';
+import { allowWebhookOrigin, bootstrap, pushMigrations, reloadSchema } from './postgres/migrate.ts';
 import { startPostgrest } from './postgrest.ts';
 import { PidFile, type ServiceProcess } from './processes.ts';
 import { loadProjectConfig } from './project-config.ts';
@@ -173,6 +173,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     cleanups.push(() => cluster.stop());
     await bootstrap(cluster.url);
     await pushMigrations(cluster.url, projectRoot);
+    await allowWebhookOrigin(cluster.url, `http://127.0.0.1:${ports.slackSink}`, 'the local stack Slack sink');
 
     const postgrest = await startPostgrest({
       dbPort: ports.db,

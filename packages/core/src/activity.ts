@@ -65,10 +65,10 @@ export const transcriptRecordSchema = z.strictObject({
 });
 
 export const ACTIVITY_KINDS = {
-  ship: { table: 'ship_logs', schema: shipRecordSchema, conflict: 'team_id,repo_slug,git_sha', update: false },
+  ship: { table: 'ship_logs', schema: shipRecordSchema, conflict: 'team_id,repo_slug,git_sha,user_id', update: false },
   qa: { table: 'qa_reports', schema: qaRecordSchema, conflict: 'team_id,report_key', update: false },
   retro: { table: 'retro_snapshots', schema: retroRecordSchema, conflict: 'team_id,repo_slug,user_id,period_end', update: false },
-  greptile: { table: 'greptile_triage', schema: greptileRecordSchema, conflict: 'team_id,repo_slug,comment_id', update: false },
+  greptile: { table: 'greptile_triage', schema: greptileRecordSchema, conflict: 'team_id,repo_slug,comment_id,user_id', update: false },
   transcript: { table: 'session_transcripts', schema: transcriptRecordSchema, conflict: 'team_id,session_id', update: true },
 } as const;
 export type ActivityKind = keyof typeof ACTIVITY_KINDS;

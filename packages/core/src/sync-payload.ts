@@ -20,15 +20,24 @@ export interface RunPayload {
   costs: Row<'eval_costs'>[];
 }
 
-/** Limits a pushed document must respect; each violation names the field. */
+/**
+ * Limits a pushed document must respect; each violation names the field. The
+ * store enforces the same numbers (private.push_limits() in the security
+ * migration; supabase/tests/push-limits.int.test.ts fails when they drift).
+ */
 export const PUSH_LIMITS = {
   /** The whole document, serialised. */
   documentBytes: 20 * 1024 * 1024,
   /** Any one string (a test's output, an error, feedback). */
   stringChars: 200_000,
-  /** Names: suite, test names, models, labels. */
+  /** Names: suite, test names, models, labels, branch, host, version, tiers. */
   nameChars: 500,
+  /** Results (tests × trials) per run. */
   tests: 50_000,
+  /** Ladder attempts per run, all tests together. */
+  attempts: 500_000,
+  /** Cost rows (model × purpose) per run. */
+  costs: 1_000,
 };
 
 export interface PushProblem {
@@ -47,6 +56,11 @@ export function pushProblems(doc: StandardEvalResult, serialisedBytes: number): 
   }
   if (doc.all_results.length > PUSH_LIMITS.tests)
     problems.push({ field: 'all_results', message: `${doc.all_results.length} results; at most ${PUSH_LIMITS.tests}` });
+  const attempts = doc.all_results.reduce((n, r) => n + r.attempts.length, 0);
+  if (attempts > PUSH_LIMITS.attempts)
+    problems.push({ field: 'all_results[].attempts', message: `${attempts} attempts; at most ${PUSH_LIMITS.attempts}` });
+  if (doc.costs.length > PUSH_LIMITS.costs)
+    problems.push({ field: 'costs', message: `${doc.costs.length} cost rows; at most ${PUSH_LIMITS.costs}` });
   const name = (field: string, value: string | null | undefined) => {
     if (value && value.length > PUSH_LIMITS.nameChars)
       problems.push({ field, message: `${value.length} characters; at most ${PUSH_LIMITS.nameChars}` });
@@ -58,13 +72,23 @@ export function pushProblems(doc: StandardEvalResult, serialisedBytes: number): 
   name('suite', doc.suite);
   name('label', doc.label);
   name('repo_slug', doc.repo_slug);
+  name('git.branch', doc.git.branch);
+  name('git.sha', doc.git.sha);
+  name('tier', doc.tier);
+  name('hostname', doc.hostname);
+  name('version', doc.version);
+  name('prompt_sha', doc.prompt_sha);
+  doc.costs.forEach((c, i) => name(`costs[${i}].model`, c.model));
   doc.all_results.forEach((r, i) => {
     name(`all_results[${i}].name`, r.name);
     name(`all_results[${i}].category`, r.category);
+    name(`all_results[${i}].resolved_tier`, r.resolved_tier);
+    name(`all_results[${i}].resolved_model`, r.resolved_model);
     text(`all_results[${i}].output`, r.output);
     text(`all_results[${i}].error`, r.error);
     r.attempts.forEach((a, j) => {
       name(`all_results[${i}].attempts[${j}].model`, a.model);
+      name(`all_results[${i}].attempts[${j}].tier`, a.tier);
       text(`all_results[${i}].attempts[${j}].feedback`, a.feedback);
     });
   });

@@ -46,3 +46,21 @@ export async function reloadSchema(url: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * Lets team settings point Slack webhooks at the stack's own Slack sink: the
+ * security migration refuses every host but Slack's unless its origin is listed
+ * in private.webhook_allowed_origins (empty on a real deployment).
+ */
+export async function allowWebhookOrigin(url: string, origin: string, reason: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(
+      'insert into private.webhook_allowed_origins (origin, reason) values ($1, $2) on conflict (origin) do update set reason = excluded.reason',
+      [origin, reason],
+    );
+  } finally {
+    await client.end();
+  }
+}
