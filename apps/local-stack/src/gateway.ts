@@ -8,6 +8,7 @@ import http from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { bearer, verifyToken } from './auth/jwt.ts';
+import { enforceBodyLimit } from './body-limit.ts';
 import type { FunctionsRunner } from './functions/runner.ts';
 import type { StackKeys } from './keys.ts';
 
@@ -126,6 +127,7 @@ export function gatewayHandler(options: GatewayOptions): http.RequestListener {
       res.end();
       return;
     }
+    if (!enforceBodyLimit(req, res)) return;
     const { pathname } = url;
     if (pathname === '/rest/v1' || pathname.startsWith('/rest/v1/')) {
       if (applyApiKey(req, res, url, true))

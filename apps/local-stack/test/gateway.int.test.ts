@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { MAX_BODY_BYTES } from '../src/body-limit.ts';
 import { anonClient, eventually, stackInfo } from './harness.ts';
 
 describe('gateway', () => {
@@ -122,5 +124,48 @@ describe('edge function processes', () => {
     const res = await fetch(`${stackInfo().functionsUrl}/broken`, { headers: { apikey: stackInfo().anonKey } });
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ code: 'BOOT_ERROR' });
+  });
+});
+
+describe('gateway body limit', () => {
+  /** Sends a POST with the given headers and body chunks through node:http (fetch sets its own length). */
+  function post(headers: Record<string, string>, chunks: Buffer[]): Promise<{ status: number; body: string }> {
+    const url = new URL(`${stackInfo().restUrl}/rpc/ingest_eval_run`);
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { apikey: stackInfo().anonKey, ...headers } },
+        (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => {
+            body += d.toString();
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', (error) => (error.message.includes('EPIPE') || error.message.includes('ECONNRESET') ? undefined : reject(error)));
+      for (const chunk of chunks) req.write(chunk);
+      req.end();
+    });
+  }
+
+  it('answers 413 to a declared body over the limit, before reading it', async () => {
+    const res = await post({ 'content-type': 'application/json', 'content-length': String(MAX_BODY_BYTES + 1) }, []);
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.body).message).toBe('Request body too large');
+  });
+
+  it('answers 413 to a chunked body once it passes the limit', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    const chunks = Array.from({ length: Math.ceil(MAX_BODY_BYTES / chunk.length) + 1 }, () => chunk);
+    const res = await post({ 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, chunks);
+    expect(res.status).toBe(413);
+  });
+
+  it('passes a body under the limit through', async () => {
+    const body = Buffer.from(JSON.stringify({ p_token: 'gst_nope', p_payload: {} }));
+    const res = await post({ 'content-type': 'application/json', 'content-length': String(body.length) }, [body]);
+    // PostgREST answered (the token is refused), so the body went through.
+    expect(res.status).not.toBe(413);
+    expect(res.body).toContain('this ingest token is not valid');
   });
 });

@@ -40,6 +40,12 @@ export const PUSH_LIMITS = {
   costs: 1_000,
 };
 
+/**
+ * The largest request body the store's gateway takes (413 above it): a push carries the
+ * document once and its rows (a projection of the same document) once more.
+ */
+export const PUSH_REQUEST_BYTES = 2 * PUSH_LIMITS.documentBytes + 1024 * 1024;
+
 export interface PushProblem {
   field: string;
   message: string;
