@@ -99,7 +99,7 @@ describe('gstack eval run', () => {
       { suite: 's', tests: [{ name: 't', prompt: 'p', expect: [{ contain: 'x' }] }] },
       /suite\.yaml: tests\[0\]\.expect\[0\]: unknown assertion "contain"/,
     ],
-    ['a test without a prompt', { suite: 's', tests: [{ name: 't' }] }, /suite\.yaml: tests\[0\]: give either `prompt` or `messages`/],
+    ['a test without a prompt', { suite: 's', tests: [{ name: 't' }] }, /suite\.yaml: tests\[0\]: give `prompt` or `messages`/],
     [
       'a bad regex',
       { suite: 's', tests: [{ name: 't', prompt: 'p', expect: [{ regex: '([a-z' }] }] },

@@ -11,7 +11,7 @@ import { loadModelsConfig, loadSuite } from '../../config/load.ts';
 import { UserError } from '../../errors.ts';
 import { gitInfo } from '../../runner/git.ts';
 import { progressLine, summary, testLine } from '../../runner/report.ts';
-import { partialPath, removePartial, resultFileName, resultsDir, writeJsonAtomic } from '../../runner/results-store.ts';
+import { PartialWriter, removePartial, resultFileName, resultsDir, writeJsonAtomic } from '../../runner/results-store.ts';
 import { runSuite } from '../../runner/run-suite.ts';
 import { statePaths } from '../../state-dir.ts';
 import { pushInBackground } from '../../sync/background.ts';
@@ -110,7 +110,7 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
           const timestamp = new Date().toISOString();
           const dir = flags.out ? path.resolve(flags.out) : resultsDir(paths.root, git.repoSlug);
           const file = path.join(dir, resultFileName(timestamp, loaded.suite.suite));
-          const printed = new Set<string>();
+          const writer = new PartialWriter(file);
           const doc = await runSuite({
             loaded,
             models,
@@ -128,16 +128,13 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
             onProgress: (p) => {
               if (tty) err.write(`\r\u001b[2K${progressLine(loaded.suite.suite, p, es, err.columns ?? 80)}`);
             },
-            onPartial: async (partial) => {
-              await writeJsonAtomic(partialPath(file), partial);
-              if (!tty && !flags.json) {
-                for (const r of partial.all_results ?? []) {
-                  const id = `${r.name}#${r.trial ?? 1}`;
-                  if (printed.has(id)) continue;
-                  printed.add(id);
-                  process.stdout.write(`${testLine(r as TestResult, s)}\n`);
-                }
-              }
+            partial: {
+              start: (header) => writer.start(header),
+              append: async (result, running) => {
+                await writer.append(result, running);
+                // In logs, each test's line appears once it is safely in the partial file.
+                if (!tty && !flags.json) process.stdout.write(`${testLine(result, s)}\n`);
+              },
             },
           });
           if (tty) err.write('\r\u001b[2K');
