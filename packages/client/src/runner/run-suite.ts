@@ -74,7 +74,7 @@ export interface PartialSink {
 }
 
 /** The default judge model and the field that chose it. */
-function judgeModelFor(options: RunOptions, modelsFile: string): ModelUse | undefined {
+function judgeModelFor(options: PlanInput, modelsFile: string): ModelUse | undefined {
   const { config } = options.models;
   const suite = options.loaded.suite;
   if (options.judgeTier) {
@@ -95,7 +95,16 @@ function judgeModelFor(options: RunOptions, modelsFile: string): ModelUse | unde
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-export async function runSuite(options: RunOptions): Promise<StandardEvalResult> {
+/** What a run's plan depends on: the suite, models.yaml, the caller's overrides and the environment. */
+export type PlanInput = Pick<RunOptions, 'loaded' | 'models' | 'override' | 'judgeTier' | 'env'>;
+
+/**
+ * Resolves the chain, the verifier and the judge and checks them all
+ * (providers, API keys, a ladder that can verify): a config error is thrown
+ * here, before any model call. `gstack eval run` plans every suite before
+ * running the first.
+ */
+export function planRun(options: PlanInput) {
   const { loaded, models } = options;
   const suite = loaded.suite;
   const config = models.config;
@@ -122,6 +131,14 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
     judge: needsDefaultJudge ? judgeUse : undefined,
     providers,
   });
+  return { chain, judgeModel, verifier, providers };
+}
+
+export async function runSuite(options: RunOptions): Promise<StandardEvalResult> {
+  const { loaded, models } = options;
+  const suite = loaded.suite;
+  const config = models.config;
+  const { chain, judgeModel, verifier, providers } = planRun(options);
 
   const ledger = new CostLedger();
   const grader: GraderContext = {

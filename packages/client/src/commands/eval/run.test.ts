@@ -147,6 +147,29 @@ describe('gstack eval run', () => {
     expect(run.stderr).toContain('model nowhere/model: no provider named "nowhere"');
   });
 
+  it('lets --model win over an exported EVAL_TIER', async () => {
+    const server = await new FakeLlmServer('openai', () => ({ text: 'Paris' })).start();
+    try {
+      const { dir, env } = workspace();
+      writeFileSync(
+        path.join(dir, 'suite.yaml'),
+        stringify({ suite: 's', tests: [{ name: 't', prompt: 'p', expect: [{ contains: 'Paris' }] }] }),
+      );
+      writeFileSync(path.join(dir, 'models.yaml'), stringify({ tiers: { fast: 'openai/tier-model' } }));
+      const withEnv = { ...env, EVAL_TIER: 'fast', OPENAI_BASE_URL: `${server.url}/v1` };
+      const flagged = await run('gstack', ['eval', 'run', 'suite.yaml', '--model', 'openai/flag-model', '--json'], withEnv, dir);
+      expect(flagged.stderr).toBe('');
+      expect(flagged.code).toBe(0);
+      expect(JSON.parse(flagged.stdout)).toMatchObject({ tier: 'model' });
+      expect(server.requests.map((r) => r.body.model)).toEqual(['flag-model']);
+      // Both as flags is still a usage error.
+      const both = await run('gstack', ['eval', 'run', 'suite.yaml', '--model', 'openai/x', '--tier', 'fast'], withEnv, dir);
+      expect(both.code).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('keeps what finished when interrupted with Ctrl-C', async () => {
     let calls = 0;
     const server = await new FakeLlmServer('openai', () => {

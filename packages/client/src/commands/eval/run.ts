@@ -7,7 +7,7 @@ import { JudgeCache } from '../../cache/judge-cache.ts';
 import { printJson } from '../../cli/run.ts';
 import { style, useColor } from '../../cli/term.ts';
 import { VERSION } from '../../cli/version.ts';
-import { loadModelsConfig, loadSuite } from '../../config/load.ts';
+import { checkSuiteEntries, loadModelsConfig, loadSuite } from '../../config/load.ts';
 import { UserError } from '../../errors.ts';
 import { gitInfo } from '../../runner/git.ts';
 import { progressLine, summary, testLine } from '../../runner/report.ts';
@@ -72,7 +72,9 @@ export function registerEvalRun(evalCommand: Command): void {
 Exit codes: 0 all passed (or --fail-under met), 1 a test failed or the threshold was missed, 2 usage or config error.
 Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provider keys (ANTHROPIC_API_KEY, OPENAI_API_KEY, OLLAMA_HOST, ...).`,
     )
-    .action(async (files: string[], flags: RunFlags) => {
+    .action(async (files: string[], flags: RunFlags, command: Command) => {
+      // An explicit flag wins over the environment: --model with EVAL_TIER exported runs that model.
+      if (flags.model && command.getOptionValueSource('tier') === 'env') flags.tier = undefined;
       if (flags.model && flags.tier) throw new UserError('--model and --tier both pick the model; give one');
       if (flags.model && !/^[A-Za-z0-9_.-]+\/\S+$/.test(flags.model))
         throw new UserError(`--model must be provider/model, not ${JSON.stringify(flags.model)}`);
@@ -86,6 +88,7 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
           'no models.yaml (here or next to the suite): pass --models FILE, or --model provider/model to run every test on one model',
         );
       }
+      checkSuiteEntries(models, suites);
       const readEnabled = flags.cache && env.EVAL_CACHE !== '0';
       const remote = readEnabled ? await teamVerdictsFor(process.cwd(), env) : undefined;
       const cache = new JudgeCache(paths.evalCache, { readEnabled, remote });
