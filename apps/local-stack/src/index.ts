@@ -23,7 +23,7 @@ import { removeCluster, startCluster, stopLeftoverPostmaster } from './postgres/
 import { allowWebhookOrigin, bootstrap, pushMigrations, reloadSchema } from './postgres/migrate.ts';
 import { startPostgrest } from './postgrest.ts';
 import { PidFile, type ServiceProcess } from './processes.ts';
-import { loadProjectConfig } from './project-config.ts';
+import { loadProjectConfig, type ProjectConfig } from './project-config.ts';
 import { createSlackSink } from './slack-sink.ts';
 import { startWebhookDispatcher, type WebhookDispatcher } from './webhooks.ts';
 
@@ -45,6 +45,11 @@ export interface StackOptions {
   extraFunctionDirs?: string[];
   /** Extra environment for every function. */
   functionEnv?: Record<string, string>;
+  /**
+   * Overrides config.toml's [auth.rate_limit] (per 5 minutes). Test stacks sign up
+   * hundreds of users from 127.0.0.1 and pass higher limits here explicitly.
+   */
+  authRateLimits?: Partial<ProjectConfig['auth']['rateLimit']>;
   log?: (line: string) => void;
 }
 
@@ -189,7 +194,12 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 
     const pool = new pg.Pool({ connectionString: cluster.url, max: 5 });
     cleanups.push(() => pool.end());
-    const auth = createAuthApp({ pool, jwtSecret: keys.jwtSecret, issuer: `${apiUrl}/auth/v1`, config: config.auth });
+    const auth = createAuthApp({
+      pool,
+      jwtSecret: keys.jwtSecret,
+      issuer: `${apiUrl}/auth/v1`,
+      config: { ...config.auth, rateLimit: { ...config.auth.rateLimit, ...options.authRateLimits } },
+    });
 
     const functionDirs = [path.join(projectRoot, 'supabase', 'functions'), ...(options.extraFunctionDirs ?? [])];
     const functions = new FunctionsRunner({

@@ -16,6 +16,8 @@ export interface ProjectConfig {
     enableSignup: boolean;
     minimumPasswordLength: number;
     refreshTokenReuseInterval: number;
+    /** `[auth.rate_limit]`: requests per 5 minutes. */
+    rateLimit: { signInSignUps: number; tokenRefresh: number };
   };
   /** Per-function settings from `[functions.<name>]`. */
   functions: Record<string, { verifyJwt: boolean }>;
@@ -41,6 +43,7 @@ export async function loadProjectConfig(projectRoot: string): Promise<ProjectCon
   }
   const api = table(doc.api);
   const auth = table(doc.auth);
+  const rateLimit = table(auth.rate_limit);
   const functions: ProjectConfig['functions'] = {};
   for (const [name, settings] of Object.entries(table(doc.functions))) {
     functions[name] = { verifyJwt: table(settings).verify_jwt !== false };
@@ -55,6 +58,7 @@ export async function loadProjectConfig(projectRoot: string): Promise<ProjectCon
       enableSignup: auth.enable_signup !== false,
       minimumPasswordLength: num(auth.minimum_password_length, 6),
       refreshTokenReuseInterval: num(auth.refresh_token_reuse_interval, 10),
+      rateLimit: { signInSignUps: num(rateLimit.sign_in_sign_ups, 30), tokenRefresh: num(rateLimit.token_refresh, 150) },
     },
     functions,
   };

@@ -1,4 +1,8 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { createAuthApp } from '../src/auth/app.ts';
+import { defaultProjectRoot } from '../src/index.ts';
+import { loadProjectConfig } from '../src/project-config.ts';
 import { anonClient, serviceClient, signedInClient, stackInfo, unique } from './harness.ts';
 
 describe('auth API through supabase-js', () => {
@@ -102,5 +106,73 @@ describe('auth API through supabase-js', () => {
     const { data, error } = await client.auth.signUp({ email, password: 'password-123' });
     expect(error).toBeNull();
     expect(data.user?.email).toBe(email);
+  });
+});
+
+describe('sign-up validation and rate limits', () => {
+  it.each(['not-an-email', 'ada@localhost', 'a..b@example.test', '<img src=x>@example.test'])('refuses to sign up %s', async (email) => {
+    const { data, error } = await anonClient().auth.signUp({ email, password: 'password-123' });
+    expect(data.user).toBeNull();
+    expect(error?.status).toBe(400);
+    expect(error?.code).toBe('email_address_invalid');
+    const { data: listed } = await serviceClient().auth.admin.listUsers({ perPage: 1000 });
+    expect(listed.users.some((u) => u.email === email)).toBe(false);
+  });
+
+  /** The real auth app on the test database, with config.toml's limits made small, called as if from `ip`. */
+  async function limitedApp(limits: { signInSignUps: number; tokenRefresh: number }) {
+    const config = await loadProjectConfig(defaultProjectRoot());
+    expect(config.auth.rateLimit).toEqual({ signInSignUps: 30, tokenRefresh: 150 });
+    const pool = new pg.Pool({ connectionString: stackInfo().dbUrl, max: 2 });
+    const app = createAuthApp({
+      pool,
+      jwtSecret: stackInfo().jwtSecret,
+      issuer: stackInfo().authUrl,
+      config: { ...config.auth, rateLimit: limits },
+    });
+    const call = (ip: string, path: string, body: Record<string, unknown>) =>
+      app.request(
+        path,
+        { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+        {
+          incoming: { socket: { remoteAddress: ip } },
+        },
+      );
+    return { call, close: () => pool.end() };
+  }
+
+  it('limits sign-ins per IP address and per email address, answering 429 with Retry-After', async () => {
+    const { email, password } = await signedInClient();
+    const { call, close } = await limitedApp({ signInSignUps: 2, tokenRefresh: 100 });
+    try {
+      const signIn = (ip: string, who = email) => call(ip, '/token?grant_type=password', { email: who, password });
+      expect((await signIn('10.0.0.1')).status).toBe(200);
+      expect((await signIn('10.0.0.1')).status).toBe(200);
+      const limited = await signIn('10.0.0.1');
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await limited.json()).toMatchObject({ error_code: 'over_request_rate_limit' });
+      // Same email from elsewhere: the per-email limit holds.
+      expect((await signIn('10.0.0.2')).status).toBe(429);
+      // Another email from a fresh address is fine; from the limited address it is not.
+      const other = `${unique('rl')}@example.test`.toLowerCase();
+      expect((await call('10.0.0.3', '/signup', { email: other, password: 'password-123' })).status).toBe(200);
+      expect((await call('10.0.0.1', '/signup', { email: `x${other}`, password: 'password-123' })).status).toBe(429);
+    } finally {
+      await close();
+    }
+  });
+
+  it('limits token refreshes per IP address', async () => {
+    const { call, close } = await limitedApp({ signInSignUps: 100, tokenRefresh: 1 });
+    try {
+      const refresh = () => call('10.0.1.1', '/token?grant_type=refresh_token', { refresh_token: 'not-a-token' });
+      expect((await refresh()).status).toBe(400);
+      const limited = await refresh();
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    } finally {
+      await close();
+    }
   });
 });

@@ -84,7 +84,9 @@ export function pushProblems(doc: StandardEvalResult, serialisedBytes: number): 
   name('hostname', doc.hostname);
   name('version', doc.version);
   name('prompt_sha', doc.prompt_sha);
-  doc.costs.forEach((c, i) => name(`costs[${i}].model`, c.model));
+  doc.costs.forEach((c, i) => {
+    name(`costs[${i}].model`, c.model);
+  });
   doc.all_results.forEach((r, i) => {
     name(`all_results[${i}].name`, r.name);
     name(`all_results[${i}].category`, r.category);

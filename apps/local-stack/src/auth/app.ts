@@ -6,11 +6,14 @@
  * `{code, error_code, msg}` shape.
  */
 import { createHash } from 'node:crypto';
-import { Hono } from 'hono';
+import { emailProblem } from '@gstack/core';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { type Context, Hono } from 'hono';
 import type pg from 'pg';
 import type { ProjectConfig } from '../project-config.ts';
 import { bearer, signAccessToken, verifyToken } from './jwt.ts';
 import { errorPage, signInPage } from './page.ts';
+import { RateLimiter } from './rate-limit.ts';
 import { resolveRedirect } from './redirect.ts';
 import { AuthStore, type UserRow, userJson } from './store.ts';
 
@@ -31,6 +34,8 @@ class AuthError extends Error {
     readonly status: number,
     readonly errorCode: string,
     message: string,
+    /** Seconds, for 429 answers. */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -40,10 +45,38 @@ export function createAuthApp(options: AuthOptions): Hono {
   const store = new AuthStore(options.pool);
   const { config } = options;
   const app = new Hono();
+  const limits = {
+    signInByIp: new RateLimiter(config.rateLimit.signInSignUps),
+    signInByEmail: new RateLimiter(config.rateLimit.signInSignUps),
+    refreshByIp: new RateLimiter(config.rateLimit.tokenRefresh),
+  };
+
+  /** The caller's address as the socket says (the gateway runs in-process, so no proxy header to trust). */
+  function clientIp(c: Context): string {
+    try {
+      return getConnInfo(c).remote.address ?? 'unknown';
+    } catch {
+      return 'unknown';
+    }
+  }
+
+  /** Throws 429 (GoTrue's over_request_rate_limit) when any of the keyed limiters is over its limit. */
+  function rateLimit(pairs: Array<[RateLimiter, string]>) {
+    const wait = Math.max(0, ...pairs.map(([limiter, key]) => limiter.hit(key)));
+    if (wait) throw new AuthError(429, 'over_request_rate_limit', 'Request rate limit reached', wait);
+  }
+
+  /** Sign-in and sign-up count per IP address and per email address. */
+  const limitSignIn = (c: Context, email: string) =>
+    rateLimit([
+      [limits.signInByIp, clientIp(c)],
+      [limits.signInByEmail, email.toLowerCase()],
+    ]);
 
   app.onError((error, c) => {
     c.header('x-supabase-api-version', API_VERSION);
     if (error instanceof AuthError) {
+      if (error.retryAfter) c.header('retry-after', String(error.retryAfter));
       return c.json({ code: error.status, error_code: error.errorCode, msg: error.message }, error.status as 400);
     }
     console.error('[auth] unexpected error', error);
@@ -92,6 +125,11 @@ export function createAuthApp(options: AuthOptions): Hono {
     return { email, password };
   }
 
+  /** GoTrue's answer to a malformed address (sign-up and admin user creation). */
+  function checkEmail(email: string) {
+    if (emailProblem(email)) throw new AuthError(400, 'email_address_invalid', 'Unable to validate email address: invalid format');
+  }
+
   function checkPasswordStrength(password: string) {
     if (password.length < config.minimumPasswordLength) {
       throw new AuthError(422, 'weak_password', `Password should be at least ${config.minimumPasswordLength} characters.`);
@@ -132,6 +170,8 @@ export function createAuthApp(options: AuthOptions): Hono {
     if (!config.enableSignup) throw new AuthError(422, 'signup_disabled', 'Signups not allowed for this instance');
     const input = await body(c);
     const { email, password } = credentials(input);
+    limitSignIn(c, email);
+    checkEmail(email);
     checkPasswordStrength(password);
     const data = input.data && typeof input.data === 'object' ? (input.data as Record<string, unknown>) : {};
     const user = await store.createUser({ email, password, userMetadata: data, confirmed: true });
@@ -144,11 +184,13 @@ export function createAuthApp(options: AuthOptions): Hono {
     const input = await body(c);
     if (grant === 'password') {
       const { email, password } = credentials(input);
+      limitSignIn(c, email);
       const user = await store.checkPassword(email, password);
       if (!user) throw new AuthError(400, 'invalid_credentials', 'Invalid login credentials');
       return c.json(await session(user, 'password'));
     }
     if (grant === 'refresh_token') {
+      rateLimit([[limits.refreshByIp, clientIp(c)]]);
       const token = typeof input.refresh_token === 'string' ? input.refresh_token : '';
       if (!token) throw new AuthError(400, 'validation_failed', 'refresh_token required');
       const rotated = await store.rotateRefreshToken(token, config.refreshTokenReuseInterval);
@@ -233,6 +275,13 @@ export function createAuthApp(options: AuthOptions): Hono {
       email: field('email'),
     };
     if (!params.codeChallenge) return c.html(errorPage('Missing code_challenge.').toString(), 400);
+    try {
+      limitSignIn(c, params.email);
+    } catch (error) {
+      if (!(error instanceof AuthError) || !error.retryAfter) throw error;
+      c.header('retry-after', String(error.retryAfter));
+      return c.html(signInPage({ ...params, error: 'Too many sign-in attempts: wait a few minutes and try again.' }).toString(), 429);
+    }
     const user = await store.checkPassword(params.email, field('password'));
     if (!user) return c.html(signInPage({ ...params, error: 'Invalid login credentials' }).toString(), 400);
     const code = await store.createFlowState({
@@ -253,6 +302,7 @@ export function createAuthApp(options: AuthOptions): Hono {
     const input = await body(c);
     const email = typeof input.email === 'string' ? input.email.trim() : '';
     if (!email) throw new AuthError(400, 'validation_failed', 'An email address is required');
+    checkEmail(email);
     const password = typeof input.password === 'string' ? input.password : undefined;
     if (password !== undefined) checkPasswordStrength(password);
     const meta = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined);

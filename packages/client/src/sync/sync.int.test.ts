@@ -173,6 +173,22 @@ describe('login', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).sessions[stackInfo().apiUrl]).toBeTruthy();
   });
 
+  it('takes the password from GSTACK_PASSWORD, and warns when it is given as --password', async () => {
+    const env = baseEnv(mkdtempSync(path.join(os.tmpdir(), 'gstack-pw-')), teamA);
+    const viaEnv = await run('gstack-sync', ['login', '--email', alice.email, '--json'], { ...env, GSTACK_PASSWORD: alice.password });
+    expect(viaEnv.code).toBe(0);
+    expect(viaEnv.stderr).toBe('');
+    const viaFlag = await run('gstack-sync', ['login', '--email', alice.email, '--password', alice.password], env);
+    expect(viaFlag.code).toBe(0);
+    expect(viaFlag.stderr).toContain('warning: --password puts the password in the process list');
+    const none = await run('gstack-sync', ['login', '--email', alice.email], env);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('--password-stdin');
+    const badEmail = await run('gstack-sync', ['login', '--email', 'alice', '--password-stdin'], env, undefined, 'x');
+    expect(badEmail.code).toBe(2);
+    expect(badEmail.stderr).toContain('--email: "alice" is not a valid email address');
+  });
+
   it('refreshes an expired session on its own', async () => {
     const file = path.join(carol.state, 'auth.json');
     const doc = JSON.parse(readFileSync(file, 'utf8'));

@@ -36,7 +36,7 @@ export async function person(team: string): Promise<Person> {
   if (created.error) throw new Error(created.error.message);
   const state = mkdtempSync(path.join(os.tmpdir(), 'gstack-sync-'));
   const env = baseEnv(state, team);
-  const login = await run('gstack-sync', ['login', '--email', email, '--password', password], env);
+  const login = await run('gstack-sync', ['login', '--email', email, '--password-stdin'], env, undefined, `${password}\n`);
   if (login.code !== 0) throw new Error(`login failed: ${login.stderr}`);
   return { email, password, state, env };
 }

@@ -1,13 +1,15 @@
 /**
- * `gstack-sync login`: email and password, or the browser PKCE flow with a
+ * `gstack-sync login`: email and password (from --password-stdin, GSTACK_PASSWORD
+ * or a hidden prompt; --password works but warns), or the browser PKCE flow with a
  * loopback callback on a free port (`--no-browser` only prints the URL).
  * The session lands in ~/.gstack/auth.json (0600), keyed by store URL.
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { escapeHtml } from '@gstack/core';
+import { emailProblem, escapeHtml } from '@gstack/core';
 import type { Command } from 'commander';
+import { resolvePassword } from '../../cli/password.ts';
 import { printJson } from '../../cli/run.ts';
 import { UserError } from '../../errors.ts';
 import { requireConfig, storeClient } from '../../sync/connection.ts';
@@ -16,6 +18,7 @@ import { RemoteError, remoteError } from '../../sync/remote-error.ts';
 interface LoginFlags {
   email?: string;
   password?: string;
+  passwordStdin?: boolean;
   browser: boolean;
   provider: string;
   timeout: string;
@@ -77,9 +80,13 @@ function awaitCallback(timeoutMs: number): Promise<{ server: http.Server; redire
 export function registerLogin(program: Command): void {
   program
     .command('login')
-    .description('Sign in to the team store (browser PKCE flow, or --email and --password)')
+    .description('Sign in to the team store (browser PKCE flow, or --email with a password from stdin, GSTACK_PASSWORD or a prompt)')
     .option('--email <email>', 'sign in with email and password')
-    .option('--password <password>', 'the password (or GSTACK_PASSWORD)')
+    .option(
+      '--password-stdin',
+      'read the password from stdin (for scripts: printf %s "$PW" | gstack-sync login --email … --password-stdin)',
+    )
+    .option('--password <password>', 'the password (visible in the process list: prefer --password-stdin, GSTACK_PASSWORD or the prompt)')
     .option('--no-browser', 'print the sign-in URL instead of opening a browser')
     .option('--provider <name>', 'the Supabase Auth provider for the browser flow', 'github')
     .option('--timeout <seconds>', 'how long to wait for the browser sign-in', '300')
@@ -89,8 +96,15 @@ export function registerLogin(program: Command): void {
       const { client } = storeClient(config, process.env, 15_000);
       let email: string | undefined;
       if (flags.email) {
-        const password = flags.password ?? process.env.GSTACK_PASSWORD;
-        if (!password) throw new UserError('--email needs --password (or GSTACK_PASSWORD)');
+        const problem = emailProblem(flags.email);
+        if (problem) throw new UserError(`--email: ${problem}`);
+        const password = await resolvePassword({
+          flag: flags.password,
+          fromStdin: flags.passwordStdin,
+          env: process.env,
+          stdin: process.stdin,
+          stderr: process.stderr,
+        });
         const { data, error } = await client.auth.signInWithPassword({ email: flags.email, password });
         if (error)
           throw error.status && error.status < 500
