@@ -8,12 +8,23 @@ import { sendHeartbeat } from '../../sync/heartbeat.ts';
 import { Pusher, type PushItem, type PushOutcome } from '../../sync/push.ts';
 import { SyncQueue } from '../../sync/queue.ts';
 import { RemoteError } from '../../sync/remote-error.ts';
-import { checkResultFile, loadResultFiles, localResultFiles } from '../../sync/results.ts';
+import { checkResultFile, erroredRunReason, type LoadedResult, loadResultFiles, localResultFiles } from '../../sync/results.ts';
 import { SyncedRuns, syncedKey } from '../../sync/synced.ts';
 
 interface PushFlags {
   json?: boolean;
   quiet?: boolean;
+  pushErrors?: boolean;
+}
+
+/** Drops errored runs (no model answered) unless --push-errors, saying so on stderr. */
+function withoutErroredRuns(results: LoadedResult[], flags: PushFlags): LoadedResult[] {
+  if (flags.pushErrors) return results;
+  return results.filter((r) => {
+    const reason = erroredRunReason(r.doc);
+    if (reason) process.stderr.write(`skipped: ${r.file}: ${reason}\n`);
+    return !reason;
+  });
 }
 
 export function syncState(env: NodeJS.ProcessEnv) {
@@ -96,23 +107,25 @@ export function registerPush(program: Command): void {
     .argument('[files...]', 'result files')
     .option('--json', 'print JSON')
     .option('--quiet', 'print only refusals')
+    .option('--push-errors', 'also push runs in which no model answered some test (skipped by default)')
     .addOption(new Option('--event <event>', 'what the heartbeat records').choices(['push', 'eval_run']).default('push').hideHelp())
     .action(async (files: string[], flags: PushFlags & { event: 'push' | 'eval_run' }) => {
       const config = requireConfig(process.cwd(), process.env);
       const { paths, synced } = syncState(process.env);
       let items: PushItem[];
-      if (files.length) items = loadResultFiles(files).map((r) => r.item);
+      if (files.length) items = withoutErroredRuns(loadResultFiles(files), flags).map((r) => r.item);
       else {
         const done = await synced.load();
-        items = [];
+        const loaded: LoadedResult[] = [];
         for (const file of localResultFiles(paths.root)) {
           const checked = checkResultFile(file);
           if (!checked.result) {
             process.stderr.write(`skipped: ${checked.problems.join('; ')}\n`);
             continue;
           }
-          if (!done.has(syncedKey(config.supabaseUrl.value, config.team.value, checked.result.item.key))) items.push(checked.result.item);
+          if (!done.has(syncedKey(config.supabaseUrl.value, config.team.value, checked.result.item.key))) loaded.push(checked.result);
         }
+        items = withoutErroredRuns(loaded, flags).map((r) => r.item);
       }
       await pushAndReport(items, flags, flags.event, (items[0]?.payload as RunPayload | undefined)?.run.repo_slug ?? '');
     });
