@@ -1,7 +1,7 @@
 /** `gstack eval run <suite.yaml>...`: run suites through the escalation ladder and write their results. */
 import os from 'node:os';
 import path from 'node:path';
-import type { StandardEvalResult, TestResult } from '@gstack/core';
+import type { StandardEvalResult } from '@gstack/core';
 import { type Command, Option } from 'commander';
 import { JudgeCache } from '../../cache/judge-cache.ts';
 import { printJson } from '../../cli/run.ts';
