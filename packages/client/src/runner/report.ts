@@ -29,6 +29,12 @@ export function summary(doc: StandardEvalResult, file: string | null, s: Style):
   lines.push(
     `${s.bold(doc.suite)}  ${s.green(`✓ ${t.passed} passed`)}  ${t.failed ? s.red(`✗ ${t.failed} failed`) : '✗ 0 failed'}  (${formatPercent(doc.pass_rate)})  ${formatUsd(doc.cost_usd)}${doc.judge_cost_usd ? ` (judge ${formatUsd(doc.judge_cost_usd)})` : ''}  ${formatDuration(doc.duration_ms)}${doc.interrupted ? s.yellow('  interrupted') : ''}`,
   );
+  if (doc.errored)
+    lines.push(
+      s.red(
+        `  errored        no model answered ${doc.totals.errors} of ${doc.totals.tests} test${doc.totals.tests === 1 ? '' : 's'} (see failed below); not pushed unless --push-errors`,
+      ),
+    );
   if (doc.costs.length) {
     const width = Math.max(...doc.costs.map((c) => c.model.length));
     doc.costs.forEach((c, i) => {

@@ -349,3 +349,26 @@ describe('the judge cache counts', () => {
     expect(again.all_results[0]?.judge[0]).toMatchObject({ pass: true, cached: false });
   });
 });
+
+describe('when no model answers', () => {
+  it('says "no model answered" and marks the run errored (server down)', async () => {
+    fx = await evalFixture(
+      () => ({ text: 'unused' }),
+      () => ({ text: 'unused' }),
+    );
+    fx.writeModels({
+      providers: {
+        local: { type: 'openai', base_url: 'http://127.0.0.1:9/v1', max_retries: 0 },
+        cloud: { type: 'anthropic', base_url: 'http://127.0.0.1:9', api_key_env: 'FAKE_CLOUD_KEY', max_retries: 0 },
+      },
+    });
+    const doc = await fx.run(fx.writeSuite(oneTest([{ contains: 'Paris' }])));
+    const result = doc.all_results[0];
+    expect(result?.output).toBeNull();
+    expect(result?.error).toMatch(/^no model answered: t1 local\/small: error: local\/small: network error: .+; t2 cloud/);
+    expect(doc).toMatchObject({ errored: true, totals: { tests: 1, failed: 1, errors: 1 } });
+    // A run where models answered is not errored.
+    fx.writeModels();
+    expect((await fx.run(fx.writeSuite(oneTest([{ contains: 'Paris' }])))).errored).toBe(false);
+  });
+});

@@ -13,8 +13,11 @@ import { isSyncConfigured, loadSyncConfig } from './config.ts';
 
 const SYNC_BIN = fileURLToPath(new URL('../../bin/gstack-sync.js', import.meta.url));
 
-/** Starts the background push; returns a line for the user, or undefined when sync is off. */
-export function pushInBackground(files: string[], cwd: string, env: Env): string | undefined {
+/**
+ * Starts the background push; returns a line for the user, or undefined when
+ * sync is off. `pushErrors` passes --push-errors on (errored runs are otherwise skipped by the push).
+ */
+export function pushInBackground(files: string[], cwd: string, env: Env, pushErrors = false): string | undefined {
   try {
     const config = loadSyncConfig(cwd, env);
     if (!isSyncConfigured(config) || !loadPreferences(env).sync_enabled || !files.length) return undefined;
@@ -22,12 +25,16 @@ export function pushInBackground(files: string[], cwd: string, env: Env): string
     mkdirSync(root, { recursive: true, mode: 0o700 });
     const log = path.join(root, 'sync.log');
     const fd = openSync(log, 'a', 0o600);
-    const child = spawn(process.execPath, [SYNC_BIN, 'push', ...files, '--quiet', '--event', 'eval_run'], {
-      cwd,
-      env: env as NodeJS.ProcessEnv,
-      detached: true,
-      stdio: ['ignore', fd, fd],
-    });
+    const child = spawn(
+      process.execPath,
+      [SYNC_BIN, 'push', ...files, '--quiet', '--event', 'eval_run', ...(pushErrors ? ['--push-errors'] : [])],
+      {
+        cwd,
+        env: env as NodeJS.ProcessEnv,
+        detached: true,
+        stdio: ['ignore', fd, fd],
+      },
+    );
     child.on('error', () => {});
     child.unref();
     closeSync(fd);

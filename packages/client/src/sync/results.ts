@@ -28,6 +28,16 @@ export function checkResultFile(file: string): { result?: LoadedResult; problems
   };
 }
 
+/**
+ * Why a run is not pushed unless asked (`--push-errors`): when no model
+ * answered some of its tests (server down, bad key), its pass rate says
+ * nothing about the system under test. Undefined when it can be pushed.
+ */
+export function erroredRunReason(doc: StandardEvalResult): string | undefined {
+  if (!doc.errored) return undefined;
+  return `no model answered ${doc.totals.errors} of ${doc.totals.tests} tests (the run errored); pass --push-errors to push it anyway`;
+}
+
 /** Loads files named by the user: any problem in any file is an error (exit 2) and nothing is sent. */
 export function loadResultFiles(files: string[]): LoadedResult[] {
   const checked = files.map((file) => checkResultFile(file));
@@ -63,6 +73,8 @@ export interface PendingResult {
   repoSlug: string;
   /** Made with --no-push: pushed only when named. */
   held: boolean;
+  /** The parsed run; absent when the file cannot be pushed (see problems). */
+  result?: LoadedResult;
   item?: PushItem;
   problems: string[];
 }
@@ -78,7 +90,7 @@ export function pendingResults(stateRoot: string, isSynced: (runId: string) => b
       continue;
     }
     if (isSynced(checked.result.item.key)) continue;
-    pending.push({ file, repoSlug: checked.result.doc.repo_slug, held, item: checked.result.item, problems: [] });
+    pending.push({ file, repoSlug: checked.result.doc.repo_slug, held, result: checked.result, item: checked.result.item, problems: [] });
   }
   return pending;
 }

@@ -307,6 +307,19 @@ describe('push', () => {
     expect((await countRows(held.runId)).eval_runs).toBe(1);
   });
 
+  it('skips a run in which no model answered, unless --push-errors', async () => {
+    const totals = { tests: 2, passed: 0, failed: 2, skipped: 0, errors: 2 };
+    const { file, runId } = resultFile(bob.state, 2, { errored: true, totals, pass_rate: 0 });
+    const skipped = await run('gstack-sync', ['push', file, '--json'], bob.env);
+    expect(skipped.code).toBe(0);
+    expect(skipped.stderr).toContain(`skipped: ${file}: no model answered 2 of 2 tests (the run errored); pass --push-errors`);
+    expect(JSON.parse(skipped.stdout).pushed).toEqual([]);
+    expect((await countRows(runId)).eval_runs).toBe(0);
+    const forced = await run('gstack-sync', ['push', file, '--push-errors', '--json'], bob.env);
+    expect(JSON.parse(forced.stdout).pushed).toHaveLength(1);
+    expect((await countRows(runId)).eval_runs).toBe(1);
+  });
+
   it('takes a CI token that can push but not read, and refuses it once revoked', async () => {
     const created = await run('gstack', ['team', 'token', 'create', 'ci', '--json'], alice.env);
     const token = JSON.parse(created.stdout).token as string;

@@ -147,6 +147,21 @@ describe('gstack eval run', () => {
     expect(run.stderr).toContain('model nowhere/model: no provider named "nowhere"');
   });
 
+  it('says "no model answered" and exits 1 when the model server is down', async () => {
+    const { dir, env } = workspace();
+    writeFileSync(path.join(dir, 'suite.yaml'), stringify({ suite: 's', tests: [{ name: 't', prompt: 'p' }] }));
+    writeFileSync(
+      path.join(dir, 'models.yaml'),
+      stringify({ providers: { local: { type: 'openai', base_url: 'http://127.0.0.1:9/v1', max_retries: 0 } } }),
+    );
+    const down = await run('gstack', ['eval', 'run', 'suite.yaml', '--model', 'local/m'], env, dir);
+    expect(down.code).toBe(1);
+    expect(down.stdout).toContain('errored        no model answered 1 of 1 test');
+    expect(down.stdout).toContain('✗ t: no model answered: t1 local/m: error:');
+    const [file] = evalFiles(dir, env.GSTACK_STATE_DIR ?? '');
+    expect(JSON.parse(readFileSync(file ?? '', 'utf8'))).toMatchObject({ errored: true, totals: { errors: 1 } });
+  });
+
   it('lets --model win over an exported EVAL_TIER', async () => {
     const server = await new FakeLlmServer('openai', () => ({ text: 'Paris' })).start();
     try {

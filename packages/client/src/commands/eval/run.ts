@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { StandardEvalResult, TestResult } from '@gstack/core';
+import type { StandardEvalResult } from '@gstack/core';
 import { type Command, Option } from 'commander';
 import { JudgeCache } from '../../cache/judge-cache.ts';
 import { printJson } from '../../cli/run.ts';
@@ -32,6 +32,7 @@ interface RunFlags {
   json?: boolean;
   failUnder?: number;
   push: boolean;
+  pushErrors?: boolean;
 }
 
 function positiveInt(name: string) {
@@ -67,6 +68,7 @@ export function registerEvalRun(evalCommand: Command): void {
     .option('--no-cache', 'do not read the judge cache (verdicts are still written); same as EVAL_CACHE=0')
     .option('--json', 'print the result document(s) on stdout and nothing else there')
     .option('--no-push', 'do not push the results to the team store (when sync is configured)')
+    .option('--push-errors', 'push runs in which no model answered some test too (by default they are not pushed)')
     .option('--fail-under <pct>', "exit 1 when a suite's pass rate is below this percentage (instead of on any failure)", percent)
     .addHelpText(
       'after',
@@ -158,7 +160,9 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
         process.off('SIGINT', onSigint);
       }
       await remote?.flush();
-      const pushNote = flags.push ? pushInBackground(written, process.cwd(), env) : undefined;
+      // A run where no model answered is an outage, not a 0 % pass rate: it stays local unless --push-errors.
+      const toPush = flags.pushErrors ? written : written.filter((_, i) => !docs[i]?.errored);
+      const pushNote = flags.push && toPush.length ? pushInBackground(toPush, process.cwd(), env, flags.pushErrors) : undefined;
       if (pushNote && !flags.json) process.stdout.write(`${pushNote}\n`);
       if (flags.json) printJson(docs.length === 1 ? docs[0] : docs);
       process.exitCode = failed ? 1 : 0;

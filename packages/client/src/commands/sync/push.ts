@@ -9,12 +9,23 @@ import { sendHeartbeat } from '../../sync/heartbeat.ts';
 import { Pusher, type PushItem, type PushOutcome } from '../../sync/push.ts';
 import { SyncQueue } from '../../sync/queue.ts';
 import { RemoteError } from '../../sync/remote-error.ts';
-import { loadResultFiles, pendingResults } from '../../sync/results.ts';
+import { erroredRunReason, type LoadedResult, loadResultFiles, pendingResults } from '../../sync/results.ts';
 import { SyncedRuns, syncedKey } from '../../sync/synced.ts';
 
 interface PushFlags {
   json?: boolean;
   quiet?: boolean;
+  pushErrors?: boolean;
+}
+
+/** Drops errored runs (no model answered) unless --push-errors, saying so on stderr. */
+function withoutErroredRuns(results: LoadedResult[], flags: PushFlags): LoadedResult[] {
+  if (flags.pushErrors) return results;
+  return results.filter((r) => {
+    const reason = erroredRunReason(r.doc);
+    if (reason) process.stderr.write(`skipped: ${r.file}: ${reason}\n`);
+    return !reason;
+  });
 }
 
 export function syncState(env: NodeJS.ProcessEnv) {
@@ -99,23 +110,25 @@ export function registerPush(program: Command): void {
     .argument('[files...]', 'result files')
     .option('--json', 'print JSON')
     .option('--quiet', 'print only refusals')
+    .option('--push-errors', 'also push runs in which no model answered some test (skipped by default)')
     .addOption(new Option('--event <event>', 'what the heartbeat records').choices(['push', 'eval_run']).default('push').hideHelp())
     .action(async (files: string[], flags: PushFlags & { event: 'push' | 'eval_run' }) => {
       const config = requireConfig(process.cwd(), process.env);
       const { paths, synced } = syncState(process.env);
       let items: PushItem[];
-      if (files.length) items = loadResultFiles(files).map((r) => r.item);
+      if (files.length) items = withoutErroredRuns(loadResultFiles(files), flags).map((r) => r.item);
       else {
         // Only this repository's runs go to this repository's team; runs made with --no-push
         // wait until named. Other repos' runs are pushed from their own checkout (see status).
         const done = await synced.load();
         const repo = gitInfo(process.cwd()).repoSlug;
-        items = [];
+        const loaded: LoadedResult[] = [];
         for (const p of pendingResults(paths.root, (runId) => done.has(syncedKey(config.supabaseUrl.value, config.team.value, runId)))) {
           if (p.repoSlug !== repo || p.held) continue;
-          if (p.item) items.push(p.item);
+          if (p.result) loaded.push(p.result);
           else process.stderr.write(`skipped: ${p.problems.join('; ')}\n`);
         }
+        items = withoutErroredRuns(loaded, flags).map((r) => r.item);
       }
       await pushAndReport(items, flags, flags.event, (items[0]?.payload as RunPayload | undefined)?.run.repo_slug ?? '');
     });
