@@ -1,14 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { clip, escapeSlack, SLACK_LIMITS } from './blocks.ts';
 import { retryAfterSeconds } from './deliver.ts';
-import { buildDigest, type DigestWeekData, digestMessage, digestText, escalationSavings, isWeekStart, previousWeekStart } from './digest.ts';
+import {
+  buildDigest,
+  type DigestWeekData,
+  digestMessage,
+  digestText,
+  escalationSavings,
+  isWeekStart,
+  previousWeekStart,
+} from './digest.ts';
 import { type AlertContext, decideRunAlert } from './regression.ts';
 import { recoveryMessage, regressionMessage, rollupMessage, runLink } from './regression-message.ts';
 import { isAllowedSlackWebhook } from './slack-url.ts';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 
-function ctx(over: Partial<AlertContext> & { pass_rate?: number | null; earlier?: AlertContext['earlier']; hoursAgo?: number } = {}): AlertContext {
+function ctx(
+  over: Partial<AlertContext> & { pass_rate?: number | null; earlier?: AlertContext['earlier']; hoursAgo?: number } = {},
+): AlertContext {
   return {
     run: {
       id: 'run-1',
@@ -45,8 +55,16 @@ describe('decideRunAlert', () => {
     ['drop of exactly the threshold', { pass_rate: 95, earlier: rates(100, 100) }, 'none'],
     ['drop just over the threshold', { pass_rate: 94.99, earlier: rates(100, 100) }, 'regression'],
     ['team threshold 60 pp', { settings: { slack_webhook_url: null, alert_threshold_pp: 60, dashboard_url: null } }, 'none'],
-    ['alerting and back at the mean', { pass_rate: 90, earlier: rates(50, 90), state: { alerting: true, alert_baseline: 90, last_alerted_at: '' } }, 'recovery'],
-    ['alerting, still below', { pass_rate: 89, earlier: rates(50, 90), state: { alerting: true, alert_baseline: 90, last_alerted_at: '' } }, 'none'],
+    [
+      'alerting and back at the mean',
+      { pass_rate: 90, earlier: rates(50, 90), state: { alerting: true, alert_baseline: 90, last_alerted_at: '' } },
+      'recovery',
+    ],
+    [
+      'alerting, still below',
+      { pass_rate: 89, earlier: rates(50, 90), state: { alerting: true, alert_baseline: 90, last_alerted_at: '' } },
+      'none',
+    ],
     ['not alerting, good run', { pass_rate: 100, earlier: rates(100, 100) }, 'none'],
   ] as const)('%s → %s', (_name, over, kind) => {
     expect(decideRunAlert(ctx(over as Parameters<typeof ctx>[0]), NOW).kind).toBe(kind);
@@ -73,7 +91,11 @@ describe('decideRunAlert', () => {
 
 describe('Slack messages stay within Slack limits', () => {
   const longName = `<b>${'n'.repeat(500)}&`;
-  const failing = Array.from({ length: 1000 }, (_, i) => ({ name: `${longName}${i}`, error: `reason <${i}> & ${'r'.repeat(200)}`, history: [true, true] }));
+  const failing = Array.from({ length: 1000 }, (_, i) => ({
+    name: `${longName}${i}`,
+    error: `reason <${i}> & ${'r'.repeat(200)}`,
+    history: [true, true],
+  }));
   const big = ctx({ failing });
   big.run.suite = `${'s'.repeat(500)} <suite> & co`;
   big.run.repo_slug = `<repo>${'r'.repeat(500)}`;
@@ -98,7 +120,8 @@ describe('Slack messages stay within Slack limits', () => {
     for (const block of msg.blocks) {
       if (block.type === 'header') expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.header);
       if (block.type === 'section') expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.section);
-      const text = block.type === 'header' || block.type === 'section' ? block.text.text : block.type === 'context' ? block.elements[0]?.text : '';
+      const text =
+        block.type === 'header' || block.type === 'section' ? block.text.text : block.type === 'context' ? block.elements[0]?.text : '';
       // Only Slack's own link syntax may use < and >.
       expect((text ?? '').replace(/<https:\/\/dash\.example[^>]*>/g, '')).not.toMatch(/[<>]|&(?!amp;|lt;|gt;)/);
     }

@@ -9,6 +9,7 @@ import { printJson } from '../../cli/run.ts';
 import { UserError } from '../../errors.ts';
 import { type Connection, connect, teamId } from '../../sync/connection.ts';
 import { remoteError } from '../../sync/remote-error.ts';
+import { registerAlertCommands } from './alerts.ts';
 
 const user = () => connect({ cwd: process.cwd(), env: process.env, requireUser: true });
 
@@ -219,4 +220,6 @@ export function registerTeam(program: Command): void {
       if (!revoked) throw new UserError(`no active token named ${name}`, 1);
       process.stdout.write(`revoked ${name}\n`);
     });
+
+  registerAlertCommands(team);
 }
