@@ -119,6 +119,7 @@ describe('regression alerts', () => {
     expect(body).toContain('Flaky, not counted as regressions (1)');
     expect(body).not.toContain('other team reason');
     expect(body).toMatch(/pushed by sync/);
+    expect(body).not.toContain('Open the run'); // no dashboard_url set yet
 
     await settled([otherBad]);
     const theirs = await sinkMessages(other.hook);
@@ -162,11 +163,14 @@ describe('regression alerts', () => {
     expect(await sinkMessages(acme.hook)).toHaveLength(1);
     // The cooldown ends (as five minutes would).
     await sql("update public.alert_cooldowns set last_alerted_at = now() - interval '6 minutes' where team_id = $1", [acme.id]);
+    const dash = await run('gstack', ['team', 'set', 'dashboard-url', 'https://dash.example/acme'], acme.admin.env);
+    expect(dash.code, dash.stderr).toBe(0);
     const next = await push(acme, 'smoke', 15, { ...good, a: false, b: false, c: false, d: false });
     expect((await settled([next]))[0]?.status).toBe('sent');
     const messages = await sinkMessages(acme.hook);
     expect(messages).toHaveLength(2);
     expect(text(messages[1])).toContain('Also regressed during the cooldown (1)');
+    expect(text(messages[1])).toContain(`<https://dash.example/acme/runs/${next}|Open the run in the dashboard>`);
     const { data } = await serviceClient().from('alert_deliveries').select('status, rolled_up_into').eq('run_id', held).single();
     expect(data).toEqual({ status: 'rolled_up', rolled_up_into: next });
   });

@@ -147,7 +147,7 @@ export function registerTeam(program: Command): void {
 
   team
     .command('set')
-    .argument('<setting>', 'slack-webhook | alert-threshold | digest-enabled')
+    .argument('<setting>', 'slack-webhook | alert-threshold | digest-enabled | dashboard-url')
     .argument('<value>', 'a URL, a percentage (points), or true|false')
     .option('--json', 'print JSON')
     .description('Change a team setting (admins)')
@@ -161,10 +161,14 @@ export function registerTeam(program: Command): void {
         if (!Number.isFinite(n) || n <= 0 || n > 100)
           throw new UserError('alert-threshold must be percentage points, more than 0 and at most 100');
         change = { alert_threshold_pp: n };
+      } else if (setting === 'dashboard-url') {
+        if (!/^https?:\/\/\S+$/.test(value)) throw new UserError('dashboard-url must be an http(s) URL (alerts link to <url>/runs/<id>)');
+        change = { dashboard_url: value };
       } else if (setting === 'digest-enabled') {
         if (value !== 'true' && value !== 'false') throw new UserError('digest-enabled must be true or false');
         change = { digest_enabled: value === 'true' };
-      } else throw new UserError(`unknown setting ${JSON.stringify(setting)}: slack-webhook, alert-threshold or digest-enabled`);
+      } else
+        throw new UserError(`unknown setting ${JSON.stringify(setting)}: slack-webhook, alert-threshold, digest-enabled or dashboard-url`);
       const connection = await user();
       const { error, status } = await connection.client
         .from('team_settings')
