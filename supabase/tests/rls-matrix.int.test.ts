@@ -17,7 +17,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DATABASE_TYPES_FILE, defaultProjectRoot } from '@gstack/local-stack';
-import { anonClient, serviceClient, signedInClient, unique } from '@gstack/local-stack/testing';
+import { anonClient, eventually, serviceClient, signedInClient, unique } from '@gstack/local-stack/testing';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -43,6 +43,8 @@ const EXPECTED = parseMatrix(`
   retro_snapshots      DDDD  0DD0      RID0    RIDX   RIUX
   greptile_triage      DDDD  0DD0      RID0    RIDX   RIUX
   alert_cooldowns      DDDD  DDDD      DDDD    DDDD   RIUX
+  alert_deliveries     DDDD  0DDD      RDDD    RDDD   RIUX
+  digest_deliveries    DDDD  0DDD      RDDD    RDDD   RIUX
 `);
 
 /** Reads the table above: one line per table, one four-letter cell per identity. */
@@ -94,6 +96,37 @@ function simple(table: string, key: string[], make: (ctx: Ctx, who: string) => R
     patch,
   };
 }
+
+/**
+ * A run of the matrix team with no alert delivery row yet. Inserting the run
+ * fires regression-alert, which records its own (stale) delivery: that row is
+ * awaited and removed, so the matrix can create and insert rows itself.
+ */
+async function runWithoutDelivery(ctx: Ctx): Promise<Row> {
+  const run = {
+    id: randomUUID(),
+    team_id: ctx.team,
+    run_key: unique('run'),
+    repo_slug: 'acme/app',
+    suite: 'smoke',
+    run_at: new Date(Date.now() - 30 * 3_600_000).toISOString(),
+    total_tests: 1,
+    passed: 1,
+    failed: 0,
+  };
+  await serviceInsert('eval_runs', run, ['id']);
+  await eventually('regression-alert to record the run', async () => {
+    const { data } = await service().from('alert_deliveries').select('status').eq('run_id', run.id);
+    return data?.[0] && data[0].status !== 'processing' ? true : undefined;
+  });
+  const removed = await service().from('alert_deliveries').delete().eq('run_id', run.id);
+  if (removed.error) throw new Error(removed.error.message);
+  return { run_id: run.id, team_id: ctx.team, repo_slug: run.repo_slug, suite: run.suite, run_at: run.run_at };
+}
+
+let weeks = 0;
+/** A Monday no other matrix row uses. */
+const nextMonday = () => new Date(Date.UTC(2000, 0, 3) + 7 * 86_400_000 * ++weeks).toISOString().slice(0, 10);
 
 const SPECS: Record<string, TableSpec> = {
   teams: {
@@ -234,6 +267,17 @@ const SPECS: Record<string, TableSpec> = {
     ['team_id', 'repo_slug', 'suite'],
     (ctx) => ({ team_id: ctx.team, repo_slug: unique('repo'), suite: 'smoke', last_alerted_at: new Date().toISOString() }),
     { last_run_id: randomUUID() },
+  ),
+  alert_deliveries: {
+    create: async (ctx) => serviceInsert('alert_deliveries', await runWithoutDelivery(ctx), ['run_id']),
+    row: (ctx) => runWithoutDelivery(ctx),
+    patch: { error: 'changed' },
+  },
+  digest_deliveries: simple(
+    'digest_deliveries',
+    ['team_id', 'week_start'],
+    (ctx) => ({ team_id: ctx.team, week_start: nextMonday() }),
+    { error: 'changed' },
   ),
 };
 

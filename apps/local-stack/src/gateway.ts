@@ -40,14 +40,47 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function proxy(req: http.IncomingMessage, res: http.ServerResponse, port: number, pathAndQuery: string): void {
-  const headers = { ...req.headers, host: `127.0.0.1:${port}` };
-  const upstream = http.request({ host: '127.0.0.1', port, method: req.method, path: pathAndQuery, headers }, (upstreamRes) => {
-    res.writeHead(upstreamRes.statusCode ?? 502, { ...upstreamRes.headers, ...CORS_HEADERS });
-    upstreamRes.pipe(res);
-  });
-  upstream.on('error', (error) => send(res, 502, { message: `Upstream error: ${error.message}` }));
-  req.pipe(upstream);
+/**
+ * The gateway's keep-alive pool to PostgREST and the functions. Its own idle
+ * timeout (2 s) is far below the upstreams' (PostgREST/Warp closes idle
+ * connections after 30 s; Deno's server can close any time), so a pooled
+ * socket is normally ours to close. The race remains — an upstream may close
+ * a socket just as a request is written to it — so `proxyRequest` retries
+ * such a request once on a fresh connection.
+ */
+export const upstreamAgent = new http.Agent({ keepAlive: true, timeout: 2000, scheduling: 'lifo' });
+
+/** A reused keep-alive socket the upstream had already closed: the request never reached it. */
+function staleSocketError(upstream: http.ClientRequest, error: NodeJS.ErrnoException): boolean {
+  return upstream.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+}
+
+/**
+ * Forwards the request to 127.0.0.1:`port`. The body is read first so the
+ * request can be sent again when a pooled socket turns out to be closed:
+ * a proxy must not fail a request because of its own connection pool.
+ */
+export function proxyRequest(req: http.IncomingMessage, res: http.ServerResponse, port: number, pathAndQuery: string): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('error', () => res.destroy());
+  req.on('end', () => forward(Buffer.concat(chunks), true));
+
+  function forward(body: Buffer, mayRetry: boolean): void {
+    const headers = { ...req.headers, host: `127.0.0.1:${port}` };
+    const upstream = http.request(
+      { host: '127.0.0.1', port, method: req.method, path: pathAndQuery, headers, agent: upstreamAgent },
+      (upstreamRes) => {
+        res.writeHead(upstreamRes.statusCode ?? 502, { ...upstreamRes.headers, ...CORS_HEADERS });
+        upstreamRes.pipe(res);
+      },
+    );
+    upstream.on('error', (error: NodeJS.ErrnoException) => {
+      if (mayRetry && !res.headersSent && staleSocketError(upstream, error)) return forward(body, false);
+      send(res, 502, { message: `Upstream error: ${error.message}` });
+    });
+    upstream.end(body);
+  }
 }
 
 /**
@@ -112,7 +145,7 @@ export function gatewayHandler(options: GatewayOptions): http.RequestListener {
     }
     const target = await options.functions.target(name);
     if (!target.ok) return send(res, target.status, { code: target.code, message: target.message });
-    proxy(req, res, target.port, `/${rest}${url.search}`);
+    proxyRequest(req, res, target.port, `/${rest}${url.search}`);
   }
 
   return (req, res) => {
@@ -131,7 +164,7 @@ export function gatewayHandler(options: GatewayOptions): http.RequestListener {
     const { pathname } = url;
     if (pathname === '/rest/v1' || pathname.startsWith('/rest/v1/')) {
       if (applyApiKey(req, res, url, true))
-        proxy(req, res, options.postgrestPort, `${pathname.slice('/rest/v1'.length) || '/'}${url.search}`);
+        proxyRequest(req, res, options.postgrestPort, `${pathname.slice('/rest/v1'.length) || '/'}${url.search}`);
       return;
     }
     if (pathname.startsWith('/auth/v1/')) {

@@ -215,6 +215,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: keys.publishableKey }),
         SUPABASE_SECRET_KEYS: JSON.stringify({ default: keys.secretKey }),
         SUPABASE_DB_URL: cluster.url,
+        // The alert functions may post to the stack's own Slack sink (and, besides Slack, only there).
+        SLACK_SINK_URL: `http://127.0.0.1:${ports.slackSink}`,
         ...options.functionEnv,
       },
       onSpawn: (name, pid) => {

@@ -3,11 +3,16 @@
  * `invalid_payload`, `no_text`), appends every accepted payload to
  * `<data dir>/slack-sink/messages.jsonl` and prints a one-line summary, so
  * demos and tests see exactly what Slack would get. Any path works as a
- * webhook URL; `GET /messages[?path=…]` lists what arrived.
+ * webhook URL; `GET /` shows what arrived as a readable page, `GET
+ * /messages[?path=…]` as JSON. For tests, `POST /_sink/fail` with
+ * `{"path", "status"?, "retry_after"?, "count"?}` makes the next `count`
+ * posts to `path` answer `status` (default 429 with `Retry-After`), and `GET
+ * /_sink/rejections[?path=…]` lists the posts answered that way.
  */
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
+import { renderSinkPage } from './slack-sink-page.ts';
 
 export interface SlackMessage {
   received_at: string;
@@ -44,8 +49,54 @@ export function createSlackSink(options: SlackSinkOptions): http.Server {
       .map((line) => JSON.parse(line) as SlackMessage);
   }
 
+  const failures = new Map<string, { status: number; retryAfter: number; left: number }>();
+  const rejections: Array<{ path: string; status: number; at: string }> = [];
+
+  function control(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
+    if (req.method === 'GET' && url.pathname === '/_sink/rejections') {
+      const only = url.searchParams.get('path');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(rejections.filter((r) => !only || r.path === only)));
+      return;
+    }
+    if (req.method !== 'POST' || url.pathname !== '/_sink/fail') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('unknown sink control path');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      try {
+        const rule = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+          path?: unknown;
+          status?: unknown;
+          retry_after?: unknown;
+          count?: unknown;
+        };
+        if (typeof rule.path !== 'string' || !rule.path.startsWith('/')) throw new Error('path: expected a webhook path starting with /');
+        const status = rule.status === undefined ? 429 : Number(rule.status);
+        const retryAfter = rule.retry_after === undefined ? 1 : Number(rule.retry_after);
+        const left = rule.count === undefined ? 1 : Number(rule.count);
+        if (![status, retryAfter, left].every((n) => Number.isInteger(n) && n >= 0))
+          throw new Error('status, retry_after, count: expected whole numbers');
+        failures.set(rule.path, { status, retryAfter, left });
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ path: rule.path, status, retry_after: retryAfter, count: left }));
+      } catch (error) {
+        res.writeHead(400, { 'content-type': 'text/plain' }).end((error as Error).message);
+      }
+    });
+  }
+
   return http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sink');
+    if (url.pathname.startsWith('/_sink/')) return control(req, res, url);
+    if (req.method === 'GET' && url.pathname === '/') {
+      void readAll().then((messages) => {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(renderSinkPage(messages));
+      });
+      return;
+    }
     if (req.method === 'GET' && url.pathname === '/messages') {
       const only = url.searchParams.get('path');
       void readAll().then((messages) => {
@@ -56,6 +107,16 @@ export function createSlackSink(options: SlackSinkOptions): http.Server {
     }
     if (req.method !== 'POST') {
       res.writeHead(405, { 'content-type': 'text/plain' }).end('method_not_allowed');
+      return;
+    }
+    const failure = failures.get(url.pathname);
+    if (failure && failure.left > 0) {
+      failure.left -= 1;
+      rejections.push({ path: url.pathname, status: failure.status, at: new Date().toISOString() });
+      req.resume();
+      const headers: Record<string, string> = { 'content-type': 'text/plain' };
+      if (failure.status === 429) headers['retry-after'] = String(failure.retryAfter);
+      res.writeHead(failure.status, headers).end(failure.status === 429 ? 'rate_limited' : 'failure');
       return;
     }
     const chunks: Buffer[] = [];

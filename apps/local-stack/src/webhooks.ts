@@ -4,6 +4,11 @@
  * Supabase database webhook sends (`{type, table, schema, record,
  * old_record}`) to `/functions/v1/<function>` through the gateway, with the
  * service-role JWT as bearer. A network error or 5xx is retried twice.
+ * Deliveries run at most `concurrency` at a time (a bulk insert of 50,000
+ * runs queues 50,000 notifications: they wait in order instead of opening
+ * 50,000 requests at once, so the gateway keeps serving everyone else).
+ * Notifications that arrive while the stack is down are not replayed here:
+ * regression-alert's 5-minute sweep picks up runs that have no delivery.
  */
 import {
   type DatabaseWebhookPayload,
@@ -18,10 +23,53 @@ export interface WebhookOptions {
   apiUrl: string;
   serviceRoleKey: string;
   log: (line: string) => void;
+  /** Deliveries in flight at most (default 8). */
+  concurrency?: number;
+}
+
+/** Runs queued tasks in arrival order, at most `limit` at a time. */
+export class BoundedQueue {
+  private readonly waiting: Array<() => Promise<void>> = [];
+  private active = 0;
+  private drained: Array<() => void> = [];
+  /** The most tasks that ran at once (for tests and diagnostics). */
+  peak = 0;
+
+  constructor(private readonly limit: number) {}
+
+  get size(): number {
+    return this.waiting.length + this.active;
+  }
+
+  push(task: () => Promise<void>): void {
+    this.waiting.push(task);
+    this.pump();
+  }
+
+  /** Resolves when nothing is queued or running. */
+  idle(): Promise<void> {
+    if (this.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drained.push(resolve));
+  }
+
+  private pump(): void {
+    while (this.active < this.limit && this.waiting.length) {
+      const task = this.waiting.shift() as () => Promise<void>;
+      this.active += 1;
+      this.peak = Math.max(this.peak, this.active);
+      void task()
+        .catch(() => {})
+        .finally(() => {
+          this.active -= 1;
+          this.pump();
+          if (this.size === 0) for (const resolve of this.drained.splice(0)) resolve();
+        });
+    }
+  }
 }
 
 export interface WebhookDispatcher {
-  /** Deliveries in flight; resolves when all have finished. */
+  /** Resolves when every queued delivery has finished. */
   idle(): Promise<void>;
   close(): Promise<void>;
 }
@@ -29,7 +77,7 @@ export interface WebhookDispatcher {
 export async function startWebhookDispatcher(options: WebhookOptions): Promise<WebhookDispatcher> {
   const listener = new pg.Client({ connectionString: options.dbUrl });
   const reader = new pg.Pool({ connectionString: options.dbUrl, max: 2 });
-  const inflight = new Set<Promise<void>>();
+  const queue = new BoundedQueue(options.concurrency ?? 8);
   let closing = false;
   listener.on('error', (error) => {
     if (!closing) options.log(`[webhooks] listener error: ${error.message}`);
@@ -87,18 +135,15 @@ export async function startWebhookDispatcher(options: WebhookOptions): Promise<W
 
   listener.on('notification', (message) => {
     if (message.channel !== LOCAL_WEBHOOK_CHANNEL || closing) return;
-    const delivery = deliver(message.payload ?? '').catch((error: Error) => options.log(`[webhooks] ${error.message}`));
-    inflight.add(delivery);
-    void delivery.finally(() => inflight.delete(delivery));
+    const raw = message.payload ?? '';
+    queue.push(() => deliver(raw).catch((error: Error) => options.log(`[webhooks] ${error.message}`)));
   });
 
   return {
-    async idle() {
-      await Promise.all([...inflight]);
-    },
+    idle: () => queue.idle(),
     async close() {
       closing = true;
-      await Promise.all([...inflight]);
+      await queue.idle();
       await listener.end().catch(() => {});
       await reader.end().catch(() => {});
     },

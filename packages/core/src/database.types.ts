@@ -7,6 +7,8 @@ export type Database = {
     Tables: {
       alert_cooldowns: {
         Row: {
+          alert_baseline: number | null;
+          alerting: boolean;
           last_alerted_at: string;
           last_run_id: string | null;
           repo_slug: string;
@@ -15,6 +17,8 @@ export type Database = {
         };
         ComputedFields: never;
         Insert: {
+          alert_baseline?: number | null;
+          alerting?: boolean;
           last_alerted_at: string;
           last_run_id?: string | null;
           repo_slug: string;
@@ -22,6 +26,8 @@ export type Database = {
           team_id: string;
         };
         Update: {
+          alert_baseline?: number | null;
+          alerting?: boolean;
           last_alerted_at?: string;
           last_run_id?: string | null;
           repo_slug?: string;
@@ -31,6 +37,130 @@ export type Database = {
         Relationships: [
           {
             foreignKeyName: 'alert_cooldowns_team_id_fkey';
+            columns: ['team_id'];
+            isOneToOne: false;
+            referencedRelation: 'teams';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      alert_deliveries: {
+        Row: {
+          attempts: number;
+          baseline: number | null;
+          created_at: string;
+          decision: string;
+          detail: NonNullable<Json>;
+          error: string | null;
+          pass_rate: number | null;
+          repo_slug: string;
+          rolled_up_into: string | null;
+          run_at: string;
+          run_id: string;
+          sent_at: string | null;
+          slack_status: number | null;
+          status: string;
+          suite: string;
+          team_id: string;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          attempts?: number;
+          baseline?: number | null;
+          created_at?: string;
+          decision?: string;
+          detail?: NonNullable<Json>;
+          error?: string | null;
+          pass_rate?: number | null;
+          repo_slug: string;
+          rolled_up_into?: string | null;
+          run_at: string;
+          run_id: string;
+          sent_at?: string | null;
+          slack_status?: number | null;
+          status?: string;
+          suite: string;
+          team_id: string;
+          updated_at?: string;
+        };
+        Update: {
+          attempts?: number;
+          baseline?: number | null;
+          created_at?: string;
+          decision?: string;
+          detail?: NonNullable<Json>;
+          error?: string | null;
+          pass_rate?: number | null;
+          repo_slug?: string;
+          rolled_up_into?: string | null;
+          run_at?: string;
+          run_id?: string;
+          sent_at?: string | null;
+          slack_status?: number | null;
+          status?: string;
+          suite?: string;
+          team_id?: string;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'alert_deliveries_run_id_team_id_fkey';
+            columns: ['run_id', 'team_id'];
+            isOneToOne: false;
+            referencedRelation: 'eval_runs';
+            referencedColumns: ['id', 'team_id'];
+          },
+          {
+            foreignKeyName: 'alert_deliveries_team_id_fkey';
+            columns: ['team_id'];
+            isOneToOne: false;
+            referencedRelation: 'teams';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      digest_deliveries: {
+        Row: {
+          attempts: number;
+          created_at: string;
+          digest: NonNullable<Json>;
+          error: string | null;
+          sent_at: string | null;
+          slack_status: number | null;
+          status: string;
+          team_id: string;
+          updated_at: string;
+          week_start: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          attempts?: number;
+          created_at?: string;
+          digest?: NonNullable<Json>;
+          error?: string | null;
+          sent_at?: string | null;
+          slack_status?: number | null;
+          status?: string;
+          team_id: string;
+          updated_at?: string;
+          week_start: string;
+        };
+        Update: {
+          attempts?: number;
+          created_at?: string;
+          digest?: NonNullable<Json>;
+          error?: string | null;
+          sent_at?: string | null;
+          slack_status?: number | null;
+          status?: string;
+          team_id?: string;
+          updated_at?: string;
+          week_start?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'digest_deliveries_team_id_fkey';
             columns: ['team_id'];
             isOneToOne: false;
             referencedRelation: 'teams';
@@ -783,6 +913,7 @@ export type Database = {
       team_settings: {
         Row: {
           alert_threshold_pp: number;
+          dashboard_url: string | null;
           digest_enabled: boolean;
           slack_webhook_url: string | null;
           team_id: string;
@@ -792,6 +923,7 @@ export type Database = {
         ComputedFields: never;
         Insert: {
           alert_threshold_pp?: number;
+          dashboard_url?: string | null;
           digest_enabled?: boolean;
           slack_webhook_url?: string | null;
           team_id: string;
@@ -800,6 +932,7 @@ export type Database = {
         };
         Update: {
           alert_threshold_pp?: number;
+          dashboard_url?: string | null;
           digest_enabled?: boolean;
           slack_webhook_url?: string | null;
           team_id?: string;
@@ -904,6 +1037,61 @@ export type Database = {
           version: string;
         }[];
       };
+      alert_claim: { Args: { p_run_id: string }; Returns: boolean };
+      alert_finish: {
+        Args: {
+          p_baseline: number;
+          p_decision: string;
+          p_detail: Json;
+          p_error?: string;
+          p_pass_rate: number;
+          p_run_id: string;
+          p_slack_status?: number;
+          p_status: string;
+        };
+        Returns: undefined;
+      };
+      alert_missing_runs: {
+        Args: { p_hours: number; p_limit?: number };
+        Returns: {
+          run_id: string;
+        }[];
+      };
+      alert_overdue_holds: {
+        Args: { p_seconds: number };
+        Returns: {
+          repo_slug: string;
+          suite: string;
+          team_id: string;
+        }[];
+      };
+      alert_run_context: { Args: { p_run_id: string }; Returns: Json };
+      alert_set_state: {
+        Args: { p_alerting: boolean; p_baseline: number; p_repo_slug: string; p_suite: string; p_team_id: string };
+        Returns: boolean;
+      };
+      alert_take_held: {
+        Args: { p_into: string; p_repo_slug: string; p_suite: string; p_team_id: string };
+        Returns: {
+          baseline: number;
+          detail: Json;
+          pass_rate: number;
+          run_at: string;
+          run_id: string;
+        }[];
+      };
+      alert_take_slot: {
+        Args: { p_repo_slug: string; p_run_id: string; p_seconds: number; p_suite: string; p_team_id: string };
+        Returns: boolean;
+      };
+      alert_team_webhook: {
+        Args: { p_team_id: string };
+        Returns: {
+          digest_enabled: boolean;
+          slack_webhook_url: string;
+          team_name: string;
+        }[];
+      };
       cost_per_model: {
         Args: { p_days?: number; p_team_id: string };
         Returns: {
@@ -959,6 +1147,18 @@ export type Database = {
         }[];
       };
       dashboard_overview: { Args: { p_active_minutes?: number; p_team_id: string }; Returns: Json };
+      digest_claim: { Args: { p_force?: boolean; p_team_id: string; p_week_start: string }; Returns: boolean };
+      digest_finish: {
+        Args: { p_digest: Json; p_error?: string; p_slack_status?: number; p_status: string; p_team_id: string; p_week_start: string };
+        Returns: undefined;
+      };
+      digest_teams: {
+        Args: Record<PropertyKey, never>;
+        Returns: {
+          team_id: string;
+        }[];
+      };
+      digest_week: { Args: { p_team_id: string; p_week_start: string }; Returns: Json };
       escalation_per_tier: {
         Args: { p_days?: number; p_team_id: string };
         Returns: {

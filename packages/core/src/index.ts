@@ -1,5 +1,6 @@
 /** @gstack/core: runtime-neutral code shared by the client (Node) and the functions (Deno). */
 export * from './activity.ts';
+export * from './alerts/index.ts';
 export * from './analytics/index.ts';
 export * from './api-keys.ts';
 export * from './canonical.ts';

@@ -9,6 +9,7 @@ import { printJson } from '../../cli/run.ts';
 import { UserError } from '../../errors.ts';
 import { type Connection, connect, teamId } from '../../sync/connection.ts';
 import { remoteError } from '../../sync/remote-error.ts';
+import { registerAlertCommands } from './alerts.ts';
 
 const user = () => connect({ cwd: process.cwd(), env: process.env, requireUser: true });
 
@@ -146,7 +147,7 @@ export function registerTeam(program: Command): void {
 
   team
     .command('set')
-    .argument('<setting>', 'slack-webhook | alert-threshold | digest-enabled')
+    .argument('<setting>', 'slack-webhook | alert-threshold | digest-enabled | dashboard-url')
     .argument('<value>', 'a URL, a percentage (points), or true|false')
     .option('--json', 'print JSON')
     .description('Change a team setting (admins)')
@@ -160,10 +161,14 @@ export function registerTeam(program: Command): void {
         if (!Number.isFinite(n) || n <= 0 || n > 100)
           throw new UserError('alert-threshold must be percentage points, more than 0 and at most 100');
         change = { alert_threshold_pp: n };
+      } else if (setting === 'dashboard-url') {
+        if (!/^https?:\/\/\S+$/.test(value)) throw new UserError('dashboard-url must be an http(s) URL (alerts link to <url>/runs/<id>)');
+        change = { dashboard_url: value };
       } else if (setting === 'digest-enabled') {
         if (value !== 'true' && value !== 'false') throw new UserError('digest-enabled must be true or false');
         change = { digest_enabled: value === 'true' };
-      } else throw new UserError(`unknown setting ${JSON.stringify(setting)}: slack-webhook, alert-threshold or digest-enabled`);
+      } else
+        throw new UserError(`unknown setting ${JSON.stringify(setting)}: slack-webhook, alert-threshold, digest-enabled or dashboard-url`);
       const connection = await user();
       const { error, status } = await connection.client
         .from('team_settings')
@@ -219,4 +224,6 @@ export function registerTeam(program: Command): void {
       if (!revoked) throw new UserError(`no active token named ${name}`, 1);
       process.stdout.write(`revoked ${name}\n`);
     });
+
+  registerAlertCommands(team);
 }

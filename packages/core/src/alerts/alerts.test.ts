@@ -1,0 +1,286 @@
+import { describe, expect, it } from 'vitest';
+import { clip, escapeSlack, SLACK_LIMITS } from './blocks.ts';
+import { retryAfterSeconds } from './deliver.ts';
+import {
+  buildDigest,
+  type DigestWeekData,
+  digestMessage,
+  digestText,
+  escalationSavings,
+  isWeekStart,
+  previousWeekStart,
+} from './digest.ts';
+import { type AlertContext, decideRunAlert } from './regression.ts';
+import { recoveryMessage, regressionMessage, rollupMessage, runLink } from './regression-message.ts';
+import { isAllowedSlackWebhook } from './slack-url.ts';
+
+const NOW = new Date('2026-11-22T12:00:00Z');
+
+function ctx(
+  over: Partial<AlertContext> & { pass_rate?: number | null; earlier?: AlertContext['earlier']; hoursAgo?: number } = {},
+): AlertContext {
+  return {
+    run: {
+      id: 'run-1',
+      team_id: 'team-1',
+      repo_slug: 'acme-app',
+      suite: 'smoke',
+      branch: 'main',
+      git_sha: 'abcdef1234567890',
+      run_at: new Date(NOW.getTime() - (over.hoursAgo ?? 0) * 3_600_000).toISOString(),
+      pass_rate: over.pass_rate === undefined ? 50 : over.pass_rate,
+      cost_usd: 0.2,
+      total_tests: 4,
+      passed: 2,
+      failed: 2,
+      pushed_by: 'Alice',
+    },
+    earlier: over.earlier ?? [
+      { id: 'e1', pass_rate: 100, cost_usd: 0.1 },
+      { id: 'e2', pass_rate: 100, cost_usd: 0.1 },
+    ],
+    failing: over.failing ?? [],
+    settings: over.settings ?? { slack_webhook_url: 'https://hooks.slack.com/services/T/B/x', alert_threshold_pp: 5, dashboard_url: null },
+    state: over.state ?? null,
+  };
+}
+
+describe('decideRunAlert', () => {
+  const rates = (...xs: number[]) => xs.map((p, i) => ({ id: `e${i}`, pass_rate: p, cost_usd: 0 }));
+  it.each([
+    ['stale run (25 h old)', { hoursAgo: 25 }, 'stale'],
+    ['run just under 24 h', { hoursAgo: 23.9 }, 'regression'],
+    ['no pass rate', { pass_rate: null }, 'none'],
+    ['one earlier run only', { earlier: rates(100) }, 'none'],
+    ['drop of exactly the threshold', { pass_rate: 95, earlier: rates(100, 100) }, 'none'],
+    ['drop just over the threshold', { pass_rate: 94.99, earlier: rates(100, 100) }, 'regression'],
+    ['team threshold 60 pp', { settings: { slack_webhook_url: null, alert_threshold_pp: 60, dashboard_url: null } }, 'none'],
+    [
+      'alerting and back at the mean',
+      { pass_rate: 90, earlier: rates(50, 90), state: { alerting: true, alert_baseline: 90, last_alerted_at: '' } },
+      'recovery',
+    ],
+    [
+      'alerting, still below',
+      { pass_rate: 89, earlier: rates(50, 90), state: { alerting: true, alert_baseline: 90, last_alerted_at: '' } },
+      'none',
+    ],
+    ['not alerting, good run', { pass_rate: 100, earlier: rates(100, 100) }, 'none'],
+  ] as const)('%s → %s', (_name, over, kind) => {
+    expect(decideRunAlert(ctx(over as Parameters<typeof ctx>[0]), NOW).kind).toBe(kind);
+  });
+
+  it('names newly failing tests and lists flaky ones apart', () => {
+    const decision = decideRunAlert(
+      ctx({
+        failing: [
+          { name: 'new', error: 'boom', history: [true, true] },
+          { name: 'flaky', error: null, history: [true, false, true] },
+          { name: 'always', error: null, history: [false, false] },
+          { name: 'brand-new', error: null, history: [] },
+        ],
+      }),
+      NOW,
+    );
+    if (decision.kind !== 'regression') throw new Error(decision.kind);
+    expect(decision.newlyFailing.map((t) => t.name)).toEqual(['new']);
+    expect(decision.flaky.map((t) => t.name)).toEqual(['flaky']);
+    expect(decision).toMatchObject({ baseline: 100, drop: 50, baselineRuns: 2, costBaseline: 0.1 });
+  });
+});
+
+describe('Slack messages stay within Slack limits', () => {
+  const longName = `<b>${'n'.repeat(500)}&`;
+  const failing = Array.from({ length: 1000 }, (_, i) => ({
+    name: `${longName}${i}`,
+    error: `reason <${i}> & ${'r'.repeat(200)}`,
+    history: [true, true],
+  }));
+  const big = ctx({ failing });
+  big.run.suite = `${'s'.repeat(500)} <suite> & co`;
+  big.run.repo_slug = `<repo>${'r'.repeat(500)}`;
+  big.run.pushed_by = '<@U123> & friends';
+  const decision = decideRunAlert(big, NOW);
+  if (decision.kind !== 'regression') throw new Error(decision.kind);
+  const held = Array.from({ length: 300 }, (_, i) => ({
+    run_id: `h${i}`,
+    run_at: NOW.toISOString(),
+    pass_rate: 10,
+    baseline: 90,
+    detail: { newly_failing: [longName, 'b'] },
+  }));
+  const messages = {
+    regression: regressionMessage(big.run, decision, { held, dashboardUrl: 'https://dash.example' }),
+    recovery: recoveryMessage(big.run, 90),
+    rollup: rollupMessage(big.run.repo_slug, big.run.suite, held),
+  };
+
+  it.each(Object.entries(messages))('%s: header ≤ 150, sections ≤ 3000, ≤ 50 blocks, no raw < > &', (_kind, msg) => {
+    expect(msg.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+    for (const block of msg.blocks) {
+      if (block.type === 'header') expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.header);
+      if (block.type === 'section') expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.section);
+      const text =
+        block.type === 'header' || block.type === 'section' ? block.text.text : block.type === 'context' ? block.elements[0]?.text : '';
+      // Only Slack's own link syntax may use < and >.
+      expect((text ?? '').replace(/<https:\/\/dash\.example[^>]*>/g, '')).not.toMatch(/[<>]|&(?!amp;|lt;|gt;)/);
+    }
+    expect(msg.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fallbackText);
+  });
+
+  it('shows 10 newly failing tests, "+990 more", reasons cut to 80 characters', () => {
+    const body = JSON.stringify(messages.regression.blocks);
+    expect(body).toContain('Newly failing (1000)');
+    expect(body).toContain('+990 more');
+    expect(body).toContain('<https://dash.example/runs/run-1|Open the run in the dashboard>');
+    const reason = /— (reason [^`"\\]*?…)/.exec(body)?.[1] ?? '';
+    expect(reason.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&').length).toBeLessThanOrEqual(80);
+  });
+
+  it('omits the dashboard link when no dashboard URL is set', () => {
+    expect(runLink(null, 'x')).toBeUndefined();
+    expect(runLink('https://d.example/', 'a b')).toBe('https://d.example/runs/a%20b');
+    expect(JSON.stringify(regressionMessage(big.run, decision))).not.toContain('Open the run');
+  });
+});
+
+describe('escaping and clipping', () => {
+  it.each([
+    ['a & b', 'a &amp; b'],
+    ['<!channel>', '&lt;!channel&gt;'],
+    ['plain', 'plain'],
+  ])('%s', (input, output) => expect(escapeSlack(input)).toBe(output));
+
+  it('never cuts inside an entity', () => {
+    expect(clip('ab&amp;cd', 5)).toBe('ab…');
+    expect(clip('abc', 5)).toBe('abc');
+  });
+});
+
+describe('isAllowedSlackWebhook', () => {
+  it.each([
+    ['https://hooks.slack.com/services/T0/B0/x', true],
+    ['https://hooks.slack-gov.com/services/T0/B0/x', true],
+    ['http://hooks.slack.com/services/T0/B0/x', false],
+    ['https://hooks.slack.com.evil.example/services/x', false],
+    ['https://evil.example/services/x', false],
+    ['https://user:pw@hooks.slack.com/services/x', false],
+    ['https://hooks.slack.com:8443/services/x', false],
+    ['https://hooks.slack.com/other', false],
+    ['http://127.0.0.1:54330/any', false],
+    ['not a url', false],
+  ])('%s → %s', (url, ok) => expect(isAllowedSlackWebhook(url)).toBe(ok));
+
+  it('allows the local sink only when its host is passed', () => {
+    expect(isAllowedSlackWebhook('http://127.0.0.1:54330/alerts', { allowHosts: ['127.0.0.1:54330'] })).toBe(true);
+    expect(isAllowedSlackWebhook('http://127.0.0.1:54331/alerts', { allowHosts: ['127.0.0.1:54330'] })).toBe(false);
+  });
+});
+
+describe('retryAfterSeconds', () => {
+  it.each([
+    ['3', 3],
+    [null, 1],
+    ['soon', 1],
+    ['Sun, 22 Nov 2026 12:00:05 GMT', 5],
+  ] as const)('%s → %s', (value, seconds) => expect(retryAfterSeconds(value, NOW.getTime())).toBe(seconds));
+});
+
+describe('digest rules', () => {
+  it.each([
+    ['2026-11-22T12:00:00Z', '2026-11-09'], // a Sunday: the last full week
+    ['2026-11-23T09:00:00Z', '2026-11-16'], // Monday 09:00: last week
+    ['2026-11-24T00:00:00Z', '2026-11-16'],
+  ])('previousWeekStart(%s) = %s', (now, week) => expect(previousWeekStart(new Date(now))).toBe(week));
+
+  it.each([
+    ['2026-11-16', true],
+    ['2026-11-17', false],
+    ['2026-02-30', false],
+    ['16/11/2026', false],
+  ])('isWeekStart(%s) = %s', (value, ok) => expect(isWeekStart(value)).toBe(ok));
+
+  it('escalation savings price every test at the top tier', () => {
+    expect(
+      escalationSavings([
+        { tier: 't1', tests: 8, costUsd: 0.08 },
+        { tier: 't2', tests: 2, costUsd: 0.2 },
+      ]),
+    ).toEqual({ topTier: 't2', savedUsd: 0.72 });
+    expect(escalationSavings([{ tier: 't1', tests: 3, costUsd: 0 }])).toEqual({ topTier: 't1', savedUsd: null });
+    expect(escalationSavings([])).toEqual({ topTier: null, savedUsd: null });
+  });
+
+  const week: DigestWeekData = {
+    week_start: '2026-11-16',
+    team: { slug: 'acme', name: 'Acme & <Co>' },
+    runs: 3,
+    passed: 25,
+    ran: 30,
+    cost_usd: '1.5',
+    judge_cost_usd: '0.5',
+    prev_runs: 2,
+    prev_passed: 18,
+    prev_ran: 20,
+    prev_cost_usd: '1',
+    cost_by_model: [{ model: 'anthropic/claude', purpose: 'system', calls: 10, cost_usd: '1' }],
+    tiers: [
+      { tier: 't1', tests: 24, passed: 22, cost_usd: '0.24' },
+      { tier: 't2', tests: 6, passed: 3, cost_usd: '0.6' },
+    ],
+    sessions: 4,
+    ships: [{ name: 'Alice', ships: 2 }],
+    suites: [
+      {
+        repo_slug: 'acme-app',
+        suite: 'smoke',
+        runs: [
+          { id: 'a', run_at: '2026-11-10T00:00:00Z', pass_rate: 100, in_week: false },
+          { id: 'b', run_at: '2026-11-11T00:00:00Z', pass_rate: 100, in_week: false },
+          { id: 'c', run_at: '2026-11-17T00:00:00Z', pass_rate: '60', in_week: true },
+          { id: 'd', run_at: '2026-11-18T00:00:00Z', pass_rate: 100, in_week: true },
+        ],
+        tests: [
+          { name: 'flips', before: [true, true], through: [true, true, false, true, false, true] },
+          { name: 'was-flaky', before: [true, false, true, false], through: [true, false, true, false, true, false] },
+          { name: 'sinking', before: [true, true], through: [true, true, true, false] },
+        ],
+      },
+    ],
+  };
+
+  it('computes the numbers with the shared rules', () => {
+    const d = buildDigest(week);
+    expect(d).toMatchObject({
+      quiet: false,
+      runs: 3,
+      prevRuns: 2,
+      passRate: 83.33,
+      prevPassRate: 90,
+      costUsd: 1.5,
+      prevCostUsd: 1,
+      judgeCostUsd: 0.5,
+      systemCostUsd: 1,
+      sessions: 4,
+      ships: [{ name: 'Alice', ships: 2 }],
+    });
+    expect(d.regressions).toEqual([
+      { repoSlug: 'acme-app', suite: 'smoke', runId: 'c', runAt: '2026-11-17T00:00:00Z', baseline: 100, passRate: 60, drop: 40 },
+    ]);
+    expect(d.becameFlaky.map((t) => t.test)).toEqual(['flips']);
+    expect(d.becameDegrading.map((t) => t.test)).toEqual(['sinking']);
+    expect(d.escalation.tiers.map((t) => t.share)).toEqual([80, 20]);
+    expect(d.escalation.savedUsd).toBe(2.16);
+    const text = digestText(d);
+    expect(text).toContain('Pass rate: 83.33% (−6.67 pp vs last week)');
+    expect(text).toContain('Cost: $1.50 (+$0.5000, +50% vs last week); system $1.00, judge $0.5000');
+    expect(JSON.stringify(digestMessage(d))).toContain('Acme &amp; &lt;Co&gt;');
+  });
+
+  it('says "quiet week" when nothing happened', () => {
+    const d = buildDigest({ ...week, runs: 0, passed: 0, ran: 0, sessions: 0, ships: [], suites: [], tiers: [], cost_by_model: [] });
+    expect(d.quiet).toBe(true);
+    expect(digestText(d)).toContain('Quiet week');
+    expect(digestMessage(d).blocks).toHaveLength(3);
+  });
+});
