@@ -6,11 +6,11 @@ import { readFileSync, statSync } from 'node:fs';
 
 const client = new URL('../', import.meta.url);
 
-/** True when dist/cli exists and none of its inputs is newer than its build. */
-function distIsFresh() {
+/** True when <root>/dist/cli exists and none of its inputs is newer than its build (root: a file: URL ending in /). */
+export function distIsFresh(root = client) {
   try {
-    const manifest = JSON.parse(readFileSync(new URL('dist/cli/inputs.json', client), 'utf8'));
-    return manifest.inputs.every((file) => statSync(new URL(file, client)).mtimeMs <= manifest.builtAt);
+    const manifest = JSON.parse(readFileSync(new URL('dist/cli/inputs.json', root), 'utf8'));
+    return manifest.inputs.every((file) => statSync(new URL(file, root)).mtimeMs <= manifest.builtAt);
   } catch {
     return false; // no build yet, or an input was deleted: run the sources
   }
