@@ -1,6 +1,7 @@
 /** The benchmark scenarios, in the order they run. */
 import type { BenchContext } from '../context.ts';
 import type { ScenarioResult } from '../report.ts';
+import { cliStartupScenario } from './cli-startup.ts';
 import { pushScenario } from './push.ts';
 import { rpcScenario } from './rpc.ts';
 
@@ -13,4 +14,4 @@ export interface Scenario {
   run(context: BenchContext): Promise<ScenarioOutput>;
 }
 
-export const SCENARIOS: Scenario[] = [pushScenario, rpcScenario];
+export const SCENARIOS: Scenario[] = [pushScenario, rpcScenario, cliStartupScenario];
