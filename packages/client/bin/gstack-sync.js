@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (tsx), so `npm install` is the only build step.
-import { register } from 'tsx/esm/api';
+// The compiled CLI when it is up to date with the sources, else the sources (see load.js).
+import { start } from './load.js';
 
-register();
-await import('../src/cli/gstack-sync.ts');
+await start('gstack-sync');

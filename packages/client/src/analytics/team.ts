@@ -5,7 +5,8 @@
  * local results and say so.
  */
 import { parseEvalResult, type StandardEvalResult } from '@gstack/core';
-import { type Connection, connect, teamId } from '../sync/connection.ts';
+// The connection (and supabase-js with it) loads only when a command reads the team store.
+import type { Connection } from '../sync/connection.ts';
 import { RemoteError, remoteError } from '../sync/remote-error.ts';
 import type { RunFilter } from './local.ts';
 
@@ -49,11 +50,12 @@ export class TeamSource {
   constructor(readonly connection: Connection) {}
 
   static async open(): Promise<TeamSource> {
+    const { connect } = await import('../sync/connection.ts');
     return new TeamSource(await connect({ cwd: process.cwd(), env: process.env, requireUser: true }));
   }
 
   teamId(): Promise<string> {
-    this.team ??= teamId(this.connection);
+    this.team ??= import('../sync/connection.ts').then(({ teamId }) => teamId(this.connection));
     return this.team;
   }
 

@@ -1,16 +1,11 @@
 /** `gstack-sync`: connect this machine to the team's Supabase store. */
 import { Command } from 'commander';
-import { registerActivity } from '../commands/sync/activity.ts';
-import { registerLogin } from '../commands/sync/login.ts';
-import { registerPreferences } from '../commands/sync/preferences.ts';
-import { registerPush } from '../commands/sync/push.ts';
-import { registerSetup } from '../commands/sync/setup.ts';
-import { registerShow } from '../commands/sync/show.ts';
-import { registerStatus } from '../commands/sync/status.ts';
+import { registerLazily } from './lazy.ts';
 import { runCli } from './run.ts';
 import { VERSION } from './version.ts';
 
-export function buildSyncProgram(): Command {
+/** The program, with the commands `args` (argv after the binary) needs; every command when `args` is omitted. */
+export async function buildSyncProgram(args: string[] = []): Promise<Command> {
   const program = new Command('gstack-sync')
     .description("Sync eval results and activity with your team's Supabase store.")
     .version(VERSION, '-v, --version')
@@ -22,14 +17,16 @@ Configuration (later layers win):
   GSTACK_SUPABASE_URL, GSTACK_SUPABASE_ANON_KEY, GSTACK_TEAM, GSTACK_SYNC_TOKEN (CI ingest token)
   GSTACK_STATE_DIR                           local state (default ~/.gstack)`,
     );
-  registerSetup(program);
-  registerLogin(program);
-  registerStatus(program);
-  registerPush(program);
-  registerShow(program);
-  registerPreferences(program);
-  registerActivity(program);
+  await registerLazily(program, args, [
+    { names: ['setup'], load: async () => (await import('../commands/sync/setup.ts')).registerSetup },
+    { names: ['login', 'logout'], load: async () => (await import('../commands/sync/login.ts')).registerLogin },
+    { names: ['status'], load: async () => (await import('../commands/sync/status.ts')).registerStatus },
+    { names: ['push', 'drain'], load: async () => (await import('../commands/sync/push.ts')).registerPush },
+    { names: ['show', 'pull'], load: async () => (await import('../commands/sync/show.ts')).registerShow },
+    { names: ['prefs'], load: async () => (await import('../commands/sync/preferences.ts')).registerPreferences },
+    { names: ['push-*'], load: async () => (await import('../commands/sync/activity.ts')).registerActivity },
+  ]);
   return program;
 }
 
-await runCli(buildSyncProgram());
+await runCli(await buildSyncProgram(process.argv.slice(2)));

@@ -1,11 +1,11 @@
 /** `gstack`: run LLM eval suites locally and read their results. */
 import { Command } from 'commander';
-import { registerEval } from '../commands/eval/index.ts';
-import { registerTeam } from '../commands/team/index.ts';
+import { registerLazily } from './lazy.ts';
 import { runCli } from './run.ts';
 import { VERSION } from './version.ts';
 
-export function buildGstackProgram(): Command {
+/** The program, with the commands `args` (argv after the binary) needs; every command when `args` is omitted. */
+export async function buildGstackProgram(args: string[] = []): Promise<Command> {
   const program = new Command('gstack')
     .description('Run LLM eval suites on your machine: model escalation ladder, cached judges, exact costs.')
     .version(VERSION, '-v, --version')
@@ -17,9 +17,11 @@ Environment:
 
 Team sync (push results, log in, manage the team) is the separate gstack-sync command.`,
     );
-  registerEval(program);
-  registerTeam(program);
+  await registerLazily(program, args, [
+    { names: ['eval'], load: async () => (await import('../commands/eval/index.ts')).registerEval },
+    { names: ['team'], load: async () => (await import('../commands/team/index.ts')).registerTeam },
+  ]);
   return program;
 }
 
-await runCli(buildGstackProgram());
+await runCli(await buildGstackProgram(process.argv.slice(2)));

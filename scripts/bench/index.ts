@@ -1,0 +1,98 @@
+/**
+ * `npm run bench`: every benchmark scenario on a private local stack, a table on
+ * stdout, bench/results/<date>.json and docs/benchmarks.md. `--quick` runs a smaller
+ * scale (CI runs it); `--only a,b` runs some scenarios. Exits 1 only when a scenario
+ * crashes, never on a missed target.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type BenchContext, startBenchStack } from './context.ts';
+import { type BenchReport, machine, type ScenarioResult, textTable, writeJson, writeMarkdown } from './report.ts';
+import { SCENARIOS } from './scenarios/index.ts';
+import { timed } from './stats.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const USAGE = `usage: npm run bench -- [--quick] [--only <ids>]
+
+  --quick        smaller scale, under 3 minutes (what CI runs)
+  --only <ids>   comma-separated scenario ids: ${SCENARIOS.map((s) => s.id).join(', ')}
+  --no-write     print the table only (no bench/results file, no docs/benchmarks.md)`;
+
+async function main(): Promise<number> {
+  let args: ReturnType<typeof parse>;
+  function parse() {
+    return parseArgs({
+      options: { quick: { type: 'boolean' }, only: { type: 'string' }, 'no-write': { type: 'boolean' }, help: { type: 'boolean' } },
+    }).values;
+  }
+  try {
+    args = parse();
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const only = args.only
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = only?.filter((id) => !SCENARIOS.some((s) => s.id === id)) ?? [];
+  if (unknown.length) {
+    console.error(`--only: unknown scenario ${unknown.join(', ')}; expected some of ${SCENARIOS.map((s) => s.id).join(', ')}`);
+    return 2;
+  }
+  const quick = Boolean(args.quick);
+  const selected = SCENARIOS.filter((s) => !only || only.includes(s.id));
+  const started = Date.now();
+  console.log(`gstack bench (${quick ? 'quick' : 'full'} scale): starting a private stack...`);
+  const { context, stop } = await startBenchStack(root, { quick, repeats: quick ? 15 : 50 });
+  const results: ScenarioResult[] = [];
+  let crashed = false;
+  try {
+    for (const scenario of selected) {
+      process.stdout.write(`- ${scenario.title}... `);
+      try {
+        const { ms, value } = await timed(() => scenario.run(context as BenchContext));
+        results.push({ ...value, id: scenario.id, title: scenario.title, seconds: ms / 1000 });
+        console.log(value.skipped ? `not measured: ${value.skipped}` : `${(ms / 1000).toFixed(1)} s`);
+      } catch (error) {
+        crashed = true;
+        const message = (error as Error).stack ?? String(error);
+        console.log('crashed');
+        console.error(message);
+        results.push({
+          id: scenario.id,
+          title: scenario.title,
+          metrics: [],
+          notes: [],
+          skipped: `crashed: ${(error as Error).message}`,
+          seconds: 0,
+        });
+      }
+    }
+  } finally {
+    await stop();
+  }
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    mode: quick ? 'quick' : 'full',
+    machine: machine(),
+    scenarios: results,
+    seconds: (Date.now() - started) / 1000,
+  };
+  console.log(`\n${textTable(report)}\n`);
+  for (const s of results) for (const n of s.notes) console.log(`${s.id}: ${n}`);
+  if (!args['no-write']) {
+    const json = writeJson(root, report);
+    const md = writeMarkdown(root, report, json);
+    console.log(`\nwrote ${path.relative(root, json)} and ${path.relative(root, md)}`);
+  }
+  return crashed ? 1 : 0;
+}
+
+process.exitCode = await main();

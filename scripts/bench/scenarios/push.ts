@@ -1,0 +1,126 @@
+/**
+ * Scenario 1, push: one run of 5,000 results (≈ 6,000 attempts) through the real
+ * `gstack-sync push`, with and without process start-up, against the seed's way
+ * (one REST insert per row) measured on a sample in the same run and extrapolated;
+ * and a re-push, which must write nothing.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { toRunPayload } from '@gstack/core';
+import { cliEnv, cliLogin, mustRun } from '../cli.ts';
+import type { BenchContext } from '../context.ts';
+import { resultDocument, rowsOf } from '../fixtures.ts';
+import { sample, summarize } from '../stats.ts';
+import type { Scenario, ScenarioOutput } from './index.ts';
+
+const TESTS = 5000;
+
+async function runRows(context: BenchContext, runKey: string): Promise<number> {
+  const { rows } = await context.owner.query<{ n: string }>(
+    `select (select count(*) from public.eval_results e where e.run_id = r.id)
+          + (select count(*) from public.eval_attempts a where a.run_id = r.id)
+          + (select count(*) from public.eval_costs c where c.run_id = r.id) + 1 as n
+     from public.eval_runs r where r.run_key = $1`,
+    [runKey],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+export const pushScenario: Scenario = {
+  id: 'push',
+  title: '1. Push',
+  async run(context): Promise<ScenarioOutput> {
+    const repeats = context.scale.quick ? 3 : 7;
+    const member = await context.member();
+    const env = cliEnv(context, member);
+    await cliLogin(env, member);
+    const rows = rowsOf(resultDocument(TESTS));
+
+    // Through the CLI: process start-up, reading and checking the file, one RPC.
+    const files: string[] = [];
+    const cli = await sample(repeats, async (i) => {
+      const doc = resultDocument(TESTS);
+      const file = path.join(env.GSTACK_STATE_DIR ?? '', `run-${i}.json`);
+      writeFileSync(file, JSON.stringify(doc));
+      files.push(file);
+      const out = JSON.parse(await mustRun('gstack-sync', ['push', file, '--json'], env)) as { pushed: Array<{ created: boolean }> };
+      if (!out.pushed[0]?.created) throw new Error(`push of ${file} did not create the run: ${JSON.stringify(out)}`);
+    });
+    // Start-up alone: the same binary doing nothing but printing its version.
+    const startup = await sample(repeats, () => mustRun('gstack-sync', ['--version'], env));
+    // Without start-up: the same RPC the CLI makes, from this process.
+    const rpc = await sample(repeats, async () => {
+      const response = await member.client.rpc('push_eval_run', {
+        p_team_id: member.teamId,
+        p_payload: toRunPayload(resultDocument(TESTS)),
+      });
+      if (response.error) throw new Error(`push_eval_run: ${response.error.message}`);
+    });
+
+    // Re-push: nothing new is written.
+    const firstFile = files[0] ?? '';
+    const firstKey = (JSON.parse(readFileSync(firstFile, 'utf8')) as { run_id: string }).run_id;
+    const before = await runRows(context, firstKey);
+    const again = JSON.parse(await mustRun('gstack-sync', ['push', firstFile, '--json'], env)) as { pushed: Array<{ created: boolean }> };
+    const after = await runRows(context, firstKey);
+    const rePushWroteNothing = again.pushed[0]?.created === false && before === after && before === rows;
+
+    // The seed's way: one REST insert per row, on a sample of result rows.
+    const base = resultDocument(1);
+    const created = await member.client.rpc('push_eval_run', {
+      p_team_id: member.teamId,
+      p_payload: { ...toRunPayload(base), results: [], attempts: [], costs: [] },
+    });
+    if (created.error) throw new Error(`push_eval_run: ${created.error.message}`);
+    const runId = (created.data as { run_id: string }).run_id;
+    const perRowSample = context.scale.quick ? 100 : 300;
+    const perRow = await sample(perRowSample, async (i) => {
+      const { error } = await member.client
+        .from('eval_results')
+        .insert({ run_id: runId, team_id: member.teamId, test_name: `row-${i}`, passed: true, resolved_tier: 'local', cost_usd: 0 });
+      if (error) throw new Error(`per-row insert: ${error.message}`);
+    });
+
+    const c = summarize(cli);
+    const s = summarize(startup);
+    const r = summarize(rpc);
+    const p = summarize(perRow);
+    const perRowTotalMs = p.p50 * rows;
+    const rowsPerSecond = (ms: number) => (rows * 1000) / ms;
+    return {
+      metrics: [
+        { name: `gstack-sync push, ${TESTS} results (${rows} rows), with start-up`, unit: 'ms', p50: c.p50, p95: c.p95 },
+        { name: 'rows/s with start-up (at p50)', unit: 'rows/s', value: rowsPerSecond(c.p50) },
+        { name: 'start-up alone (gstack-sync --version)', unit: 'ms', p50: s.p50, p95: s.p95 },
+        { name: 'the push RPC alone (no start-up)', unit: 'ms', p50: r.p50, p95: r.p95 },
+        {
+          name: 'rows/s excluding start-up (at p50)',
+          unit: 'rows/s',
+          value: rowsPerSecond(r.p50),
+          target: '≥ 10,000 rows/s',
+          met: rowsPerSecond(r.p50) >= 10_000,
+        },
+        { name: `one REST insert per row (sample of ${perRowSample})`, unit: 'ms/row', p50: p.p50, p95: p.p95 },
+        { name: 'per-row way, extrapolated to the run', unit: 'ms', value: perRowTotalMs },
+        {
+          name: 'push (with start-up) vs per-row way',
+          unit: '×',
+          value: perRowTotalMs / c.p50,
+          target: '≥ 50×',
+          met: perRowTotalMs / c.p50 >= 50,
+        },
+        {
+          name: 're-push writes nothing',
+          unit: 'bool',
+          value: rePushWroteNothing ? 1 : 0,
+          target: '1 (created: false, row count unchanged)',
+          met: rePushWroteNothing,
+        },
+      ],
+      notes: [
+        `${repeats} pushes per path, each a fresh run of ${TESTS} results, ${rows - 1 - TESTS - 2} attempts and 2 cost lines (${rows} rows).`,
+        `Re-push of the first run: ${before} rows before, ${after} after, created: ${String(again.pushed[0]?.created)}.`,
+      ],
+    };
+  },
+};

@@ -1,0 +1,78 @@
+/**
+ * Scenario 2, dashboard reads at scale: a team with 50,000 runs and 5,000,000 results
+ * (quick: 2,000 and 200,000), ten minutes apart, plus a second team a tenth its size. Every
+ * aggregate RPC (and every dashboard page in pageRequests) p50/p95 and bytes on the
+ * wire, against paging the raw rows through REST and aggregating in the client.
+ */
+import type { BenchContext } from '../context.ts';
+import type { Metric } from '../report.ts';
+import { aggregateRequests, type NamedRequest, pageRequests } from '../requests.ts';
+import { analyze, seedTeam } from '../seed.ts';
+import { sample, summarize, timed } from '../stats.ts';
+import type { Scenario, ScenarioOutput } from './index.ts';
+
+async function measure(request: NamedRequest, repeats: number, rawRepeats: number): Promise<Metric[]> {
+  await request.run(); // warm: connection, PostgREST schema cache, plan
+  let bytes = 0;
+  const s = summarize(
+    await sample(repeats, async () => {
+      bytes = await request.run();
+    }),
+  );
+  const limit = request.kind === 'aggregate' ? 100 : 300;
+  const metrics: Metric[] = [
+    { name: `${request.name}`, unit: 'ms', p50: s.p50, p95: s.p95, target: `p95 < ${limit} ms`, met: s.p95 < limit },
+    { name: `${request.name}: bytes`, unit: 'bytes', value: bytes },
+  ];
+  const raw = request.raw;
+  if (raw) {
+    let rawBytes = 0;
+    const r = summarize(
+      await sample(rawRepeats, async () => {
+        rawBytes = await raw();
+      }),
+    );
+    metrics.push(
+      { name: `${request.name}: raw rows through REST`, unit: 'ms', p50: r.p50, p95: r.p95 },
+      { name: `${request.name}: raw bytes`, unit: 'bytes', value: rawBytes },
+      { name: `${request.name}: raw / aggregate (p50)`, unit: '×', value: r.p50 / s.p50, target: '≥ 20×', met: r.p50 / s.p50 >= 20 },
+    );
+  }
+  return metrics;
+}
+
+export const rpcScenario: Scenario = {
+  id: 'rpc',
+  title: '2. Dashboard reads',
+  async run(context: BenchContext): Promise<ScenarioOutput> {
+    const runs = context.scale.quick ? 2000 : 50_000;
+    const resultsPerRun = 100;
+    const member = await context.member();
+    const other = await context.member();
+    const seeded = await timed(async () => {
+      // Ten minutes apart at both scales, so the windows the aggregates read (7, 14, 30 days) hold as
+      // many runs in a quick run as in a full one, up to the quick run's shorter history.
+      const shape = { resultsPerRun, bigSuiteEvery: 2, minutesApart: 10 };
+      await seedTeam(context, member.teamId, member.userId, { ...shape, runs }, 'bench-run-');
+      await seedTeam(context, other.teamId, other.userId, { ...shape, runs: runs / 10, bigSuiteEvery: 5 }, 'other-run-');
+      await analyze(context);
+    });
+    const target = { context, member, bigSuite: 'suite-big', smallSuite: 'suite-4' };
+    const requests = [...aggregateRequests(target), ...pageRequests(target)];
+    const repeats = context.scale.quick ? 20 : 60;
+    const rawRepeats = context.scale.quick ? 3 : 5;
+    const metrics: Metric[] = [];
+    for (const request of requests) metrics.push(...(await measure(request, repeats, rawRepeats)));
+    return {
+      metrics,
+      notes: [
+        `${runs.toLocaleString('en-US')} runs × ${resultsPerRun} results (${(runs * resultsPerRun).toLocaleString('en-US')}) ten minutes apart for the measured team, half of them in one suite (suite-big); a second team with a tenth of that. Seeded with set-based SQL in ${(seeded.ms / 1000).toFixed(0)} s.`,
+        `Each request: 1 warm-up, then ${repeats} calls (raw baselines: ${rawRepeats}), as a signed-in member through the gateway and PostgREST (RLS applies). Bytes are the response body.`,
+        'Raw baselines page the rows 1,000 at a time (PostgREST max_rows) and group them in the client; escalation_per_tier and active_now have none (the first would page every result of 30 days).',
+        pageRequests(target).length === 0
+          ? 'Dashboard pages: not measured in this tree (apps/dashboard is built in parallel); they plug in as named requests in scripts/bench/requests.ts pageRequests().'
+          : `Dashboard pages: ${pageRequests(target).length} measured.`,
+      ],
+    };
+  },
+};
