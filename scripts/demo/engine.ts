@@ -12,7 +12,7 @@ import path from 'node:path';
 import { type StandardEvalResult, standardEvalResultSchema } from '@gstack/core';
 import { stringify } from 'yaml';
 import { JudgeCache } from '../../packages/client/src/cache/judge-cache.ts';
-import { type LoadedModels, loadModelsConfig, loadSuite } from '../../packages/client/src/config/load.ts';
+import { type LoadedModels, type LoadedSuite, loadModelsConfig, loadSuite } from '../../packages/client/src/config/load.ts';
 import { runSuite } from '../../packages/client/src/runner/run-suite.ts';
 import { FakeLlmServer, type FakeRequest, lastUserText, type ScriptedReply } from '../../packages/client/src/testing/fake-llm.ts';
 import { DEMO_REPOS, type DemoTest } from './model.ts';
@@ -62,6 +62,8 @@ export class DemoEngine {
   private readonly local = new FakeLlmServer('openai', (req) => this.answerLocal(req));
   private readonly cloud = new FakeLlmServer('anthropic', (req, i) => this.answerCloud(req, i));
   private models?: LoadedModels;
+  /** Suite files parsed once (a day's runs reuse them). */
+  private readonly suites = new Map<string, Promise<LoadedSuite>>();
 
   constructor(private readonly seed: number) {
     for (const repo of DEMO_REPOS) for (const suite of repo.suites) for (const test of suite.tests) this.tests.set(test.prompt, test);
@@ -178,8 +180,10 @@ export class DemoEngine {
     this.local.loaded = ['qwen2.5:7b', 'qwen2.5-coder:7b', 'llama3.1:8b'].filter(() => rnd() < 0.6);
     return Promise.all(
       runs.map(async (run) => {
+        const file = path.join(this.dir, run.repo, `${run.suite.name}.yaml`);
+        if (!this.suites.has(file)) this.suites.set(file, loadSuite(file));
         const doc = await runSuite({
-          loaded: await loadSuite(path.join(this.dir, run.repo, `${run.suite.name}.yaml`)),
+          loaded: await (this.suites.get(file) as Promise<LoadedSuite>),
           models,
           override: {},
           cache: new JudgeCache(path.join(this.dir, 'eval-cache', run.repo)),

@@ -281,5 +281,10 @@ export const DEMO_REPOS: DemoRepo[] = [
 export const REGRESSION_SUITE = { repo: 'acme-search', suite: 'rag-answers' } as const;
 /** Runs at the end of a degrading test's history that fail. */
 export const DEGRADING_FAILURES = 4;
+/**
+ * Days (before today) of a bad model update: a third of the stable tests fail,
+ * a dip in every chart, long before the windows trends and alerts look at.
+ */
+export const INCIDENT_DAYS = [41, 40];
 /** A flaky test's outcomes repeat this pattern (each window of 10 runs: 60 % passed, many flips). */
 export const FLAKY_PATTERN = [true, false, true, true, false] as const;

@@ -10,8 +10,8 @@ import {
   DEMO_PEOPLE,
   DEMO_REPOS,
   type DemoSuite,
-  type DemoTest,
   FLAKY_PATTERN,
+  INCIDENT_DAYS,
   REGRESSION_SUITE,
 } from './model.ts';
 import { stableHex, stableUuid, streamFor } from './prng.ts';
@@ -75,7 +75,7 @@ function passes(behaviour: Behaviour, ordinal: number, total: number, today: boo
   }
 }
 
-function planTest(test: DemoTest, rnd: () => number, pass: boolean): TestPlan {
+function planTest(rnd: () => number, pass: boolean): TestPlan {
   const variant = Math.floor(rnd() * 3);
   if (!pass) return { local: 'wrong', cloud: 'wrong', variant };
   const p = rnd();
@@ -121,8 +121,13 @@ export function demoSchedule(seed: number, now: number): PlannedRun[] {
     seen.set(key, ordinal + 1);
     const total = totals.get(key) ?? 0;
     const rnd = streamFor(seed, 'plan', key, slot.day);
+    const incident = INCIDENT_DAYS.includes(slot.day);
     const plans = new Map(
-      slot.suite.tests.map((test) => [test.name, planTest(test, rnd, passes(test.behaviour ?? 'stable', ordinal, total, slot.day === 0))]),
+      slot.suite.tests.map((test, i) => {
+        const behaviour = test.behaviour ?? 'stable';
+        const hit = incident && i % 3 === 1 && (behaviour === 'stable' || behaviour === 'regression');
+        return [test.name, planTest(rnd, !hit && passes(behaviour, ordinal, total, slot.day === 0))];
+      }),
     );
     return { ...slot, ordinal, plans };
   });

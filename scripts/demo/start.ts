@@ -30,16 +30,24 @@ export interface DemoAtStart {
   seeded?: SeedResult;
 }
 
-/** Seeds on a new database unless skipped; reports the sign-in whenever the demo team exists. */
+/**
+ * Seeds on a new database unless skipped; reports the sign-in whenever the
+ * demo team exists. Never throws: a failed seed is reported in the lines.
+ */
 export async function demoAtStart(
   info: DemoStackInfo & { envFile: string },
   options: { created: boolean; skip: boolean; log?: (line: string) => void },
 ): Promise<DemoAtStart> {
   let seeded: SeedResult | undefined;
-  if (options.created && !options.skip) {
-    options.log?.('Seeding the demo team (60 days of runs through the real engine and push)…');
-    seeded = await seedDemo(info);
-  } else if (!(await demoTeamExists(info))) return { lines: [] };
+  try {
+    if (options.created && !options.skip) {
+      options.log?.('Seeding the demo team (60 days of runs through the real engine and push)…');
+      seeded = await seedDemo(info);
+    } else if (!(await demoTeamExists(info))) return { lines: [] };
+  } catch (error) {
+    // The stack itself is fine: say what failed and how to retry, and keep it running.
+    return { lines: [`Demo team: seeding failed (${(error as Error).message}); retry with: npm run demo:seed -- --data-dir <data dir>`] };
+  }
   await writeDemoEnv(info.envFile, DEMO_SIGN_IN);
   return {
     seeded,
