@@ -6,17 +6,33 @@
  * core's runRegression), costs with cache tokens, and idempotence: a second
  * seed changes no row, and another team is never touched.
  */
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { classifyTrend, newlyFailing, runRegression, toRunPayload } from '@gstack/core';
-import { signedInClient, sql, stackInfo, unique } from '@gstack/local-stack/testing';
+import { anonClient, signedInClient, sql, stackInfo, unique } from '@gstack/local-stack/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeRun } from '../../packages/client/src/testing/history.ts';
 import { demoActivity } from './activity.ts';
 import { DEMO_DAYS, DEMO_PEOPLE, DEMO_REPOS, DEMO_SEED, REGRESSION_SUITE } from './model.ts';
 import { demoSchedule } from './schedule.ts';
-import { type SeedResult, seedDemo } from './seed.ts';
+import { DEMO_SIGN_IN, type SeedResult, seedDemo } from './seed.ts';
+import { demoAtStart } from './start.ts';
 
 const NOW = Date.now();
-const TABLES = ['eval_runs', 'eval_results', 'eval_attempts', 'eval_costs', 'sync_heartbeats', 'ship_logs', 'qa_reports', 'session_transcripts', 'team_members', 'team_settings'];
+const TABLES = [
+  'eval_runs',
+  'eval_results',
+  'eval_attempts',
+  'eval_costs',
+  'sync_heartbeats',
+  'ship_logs',
+  'qa_reports',
+  'session_transcripts',
+  'team_members',
+  'team_settings',
+];
 
 async function rowCounts(team: string): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
@@ -30,6 +46,8 @@ async function rowCounts(team: string): Promise<Record<string, number>> {
 let first: SeedResult;
 let team: string;
 let other: { id: string; before: Record<string, number> };
+let skipped: Awaited<ReturnType<typeof demoAtStart>>;
+const envFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'gstack-demo-env-')), 'stack.env');
 
 beforeAll(async () => {
   // Another team with a run of its own, before the seed: the seed must leave it alone.
@@ -43,10 +61,14 @@ beforeAll(async () => {
   if (pushed.error) throw new Error(pushed.error.message);
   other = { id: created.data.id, before: await rowCounts(created.data.id) };
 
+  // npm start --no-demo on a new database: nothing is seeded, nothing printed.
+  writeFileSync(envFile, 'SUPABASE_URL=http://127.0.0.1:1\n', { mode: 0o644 });
+  skipped = await demoAtStart({ ...stackInfo(), envFile }, { created: true, skip: true });
+
   first = await seedDemo(stackInfo(), { now: NOW });
   team = first.team.id;
   console.log(`demo seed: ${first.runs} runs and ${first.activity} activity records in ${first.seconds.toFixed(1)} s`);
-}, 60_000);
+});
 
 describe('the demo team', () => {
   const schedule = demoSchedule(DEMO_SEED, NOW);
@@ -162,7 +184,10 @@ describe('the demo team', () => {
       [team, latest.repo_slug, latest.suite, latest.id],
     );
     const current = (latest.passed * 100) / latest.total_tests;
-    const verdict = runRegression(current, earlier.map((r) => Number(r.rate)));
+    const verdict = runRegression(
+      current,
+      earlier.map((r) => Number(r.rate)),
+    );
     expect(verdict.regressed).toBe(true);
     expect(verdict.drop).toBeGreaterThan(25);
     const results = await sql<{ test_name: string; passed: boolean; run_id: string }>(
@@ -171,7 +196,8 @@ describe('the demo team', () => {
     );
     const now = new Map(results.filter((r) => r.run_id === latest.id).map((r) => [r.test_name, r.passed]));
     const history = new Map<string, boolean[]>();
-    for (const r of results.filter((r) => r.run_id !== latest.id)) history.set(r.test_name, [...(history.get(r.test_name) ?? []), r.passed]);
+    for (const r of results.filter((r) => r.run_id !== latest.id))
+      history.set(r.test_name, [...(history.get(r.test_name) ?? []), r.passed]);
     expect(newlyFailing(now, history)).toEqual(['rag-dates', 'rag-multi-hop', 'rag-no-answer']);
   });
 
@@ -186,7 +212,29 @@ describe('the demo team', () => {
       'select slack_webhook_url, alert_threshold_pp, digest_enabled from public.team_settings where team_id = $1',
       [team],
     );
-    expect(settings).toEqual({ slack_webhook_url: `${stackInfo().slackSinkUrl}/services/demo`, alert_threshold_pp: '5.00', digest_enabled: true });
+    expect(settings).toEqual({
+      slack_webhook_url: `${stackInfo().slackSinkUrl}/services/demo`,
+      alert_threshold_pp: '5.00',
+      digest_enabled: true,
+    });
+  });
+
+  it('npm start: --no-demo seeds nothing; a restart prints the sign-in and writes it to stack.env (0600)', async () => {
+    expect(skipped).toEqual({ lines: [] });
+    const restart = await demoAtStart({ ...stackInfo(), envFile }, { created: false, skip: false });
+    expect(restart.seeded).toBeUndefined();
+    expect(restart.lines.join('\n')).toContain(`email     ${DEMO_SIGN_IN.email}`);
+    expect(restart.lines.join('\n')).toContain(`password  ${DEMO_SIGN_IN.password}`);
+    expect(await readFile(envFile, 'utf8')).toBe(
+      `SUPABASE_URL=http://127.0.0.1:1\nDEMO_EMAIL=${DEMO_SIGN_IN.email}\nDEMO_PASSWORD=${DEMO_SIGN_IN.password}\n`,
+    );
+    expect(statSync(envFile).mode & 0o777).toBe(0o600);
+    // The printed sign-in works and shows the demo team.
+    const client = anonClient(stackInfo().publishableKey);
+    const signIn = await client.auth.signInWithPassword(DEMO_SIGN_IN);
+    expect(signIn.error).toBeNull();
+    const { data } = await client.from('teams').select('slug');
+    expect(data).toEqual([{ slug: 'demo' }]);
   });
 
   it('seeding again changes nothing, and the other team is untouched', async () => {
