@@ -9,12 +9,13 @@ import { parseArgs } from 'node:util';
 import { seedDemo } from './seed.ts';
 import { writeDemoEnv } from './start.ts';
 
-const HELP = `Usage: npm run demo:seed -- [--data-dir DIR]
+const HELP = `Usage: npm run demo:seed -- [--data-dir DIR] [--json]
 
 Seeds the demo team (60 days of eval runs, people, CI runs, activity) on the
 running local stack whose stack.env is in DIR (default .gstack-local), and
 writes DEMO_EMAIL and DEMO_PASSWORD to that stack.env. Runs already there are
-kept; a second seed writes nothing new.
+kept; a second seed writes nothing new. --json prints the outcome as JSON.
+Exit codes: 0 seeded, 1 the seed failed, 2 usage or a missing/incomplete stack.env.
 `;
 
 function fail(message: string, code: number): never {
@@ -38,9 +39,12 @@ function readStackEnv(file: string): Record<string, string> {
 }
 
 async function main(): Promise<void> {
-  let values: { 'data-dir'?: string; help?: boolean };
+  let values: { 'data-dir'?: string; json?: boolean; help?: boolean };
   try {
-    ({ values } = parseArgs({ options: { 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+    ({ values } = parseArgs({
+      options: { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }));
   } catch (error) {
     fail(`${(error as Error).message}\n\n${HELP}`, 2);
   }
@@ -57,8 +61,9 @@ async function main(): Promise<void> {
     slackSinkUrl: env.SLACK_SINK_URL ?? '',
   };
   try {
-    const result = await seedDemo(info, { log: (line) => process.stdout.write(`${line}\n`) });
+    const result = await seedDemo(info, { log: values.json ? undefined : (line) => process.stdout.write(`${line}\n`) });
     await writeDemoEnv(envFile, result);
+    if (values.json) return void process.stdout.write(`${JSON.stringify(result)}\n`);
     process.stdout.write(
       `demo team "${result.team.slug}": ${result.runs} runs (${result.pushedRuns} pushed now), ${result.activity} activity records, in ${result.seconds.toFixed(1)} s\nsign in as ${result.email} / ${result.password}\n`,
     );

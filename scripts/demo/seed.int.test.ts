@@ -13,6 +13,7 @@ import path from 'node:path';
 import { classifyTrend, newlyFailing, runRegression, toRunPayload } from '@gstack/core';
 import { anonClient, signedInClient, sql, stackInfo, unique } from '@gstack/local-stack/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { stackEnv } from '../../apps/local-stack/src/index.ts';
 import { makeRun } from '../../packages/client/src/testing/history.ts';
 import { demoActivity } from './activity.ts';
 import { DEMO_DAYS, DEMO_PEOPLE, DEMO_REPOS, DEMO_SEED, REGRESSION_SUITE } from './model.ts';
@@ -106,11 +107,11 @@ describe('the demo team', () => {
     expect(people.map((p) => p.display_name)).toEqual(DEMO_PEOPLE.map((p) => p.name).sort());
     expect(people.filter((p) => p.role === 'admin').map((p) => p.display_name)).toEqual(['Maya Chen']);
     for (const p of people) expect(Number(p.runs), p.display_name).toBeGreaterThan(10);
-    const [active] = await sql<{ n: string }>(
-      `select count(distinct user_id) n from public.sync_heartbeats where team_id = $1 and last_seen_at > now() - interval '15 minutes'`,
+    const active = await sql<{ hostname: string }>(
+      `select distinct hostname from public.sync_heartbeats where team_id = $1 and last_seen_at > now() - interval '15 minutes' order by 1`,
       [team],
     );
-    expect(Number(active?.n)).toBe(3);
+    expect(active.map((a) => a.hostname)).toEqual(['maya-mbp', 'raj-xps', 'sofia-air']);
   });
 
   it('has ladder attempts warm and cold, escalations, judge verdicts (some cached) and costs with cache tokens', async () => {
@@ -247,5 +248,25 @@ describe('the demo team', () => {
     expect(before.eval_runs).toBe(first.runs);
     expect(await rowCounts(other.id)).toEqual(other.before);
     expect(other.before.eval_runs).toBe(1);
+  });
+
+  it('npm start on a new database seeds through `npm run demo:seed` in a child process (here: a no-op re-seed)', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gstack-demo-start-'));
+    const stackEnvFile = path.join(dataDir, 'stack.env');
+    writeFileSync(stackEnvFile, stackEnv(stackInfo()), { mode: 0o600 });
+    const before = await rowCounts(team);
+    const start = await demoAtStart({ ...stackInfo(), envFile: stackEnvFile }, { created: true, skip: false });
+    expect(start.lines[0]).toMatch(/^Demo team "demo" seeded in [\d.]+ s \(\d+ runs\); sign in as:$/);
+    expect(start.seeded).toMatchObject({ team: { id: team }, runs: first.runs, pushedRuns: 0 });
+    expect(await readFile(stackEnvFile, 'utf8')).toContain(`DEMO_EMAIL=${DEMO_SIGN_IN.email}\nDEMO_PASSWORD=${DEMO_SIGN_IN.password}\n`);
+    expect(await rowCounts(team)).toEqual(before);
+  });
+
+  it('npm run demo:seed without a stack.env is a usage error naming the file', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gstack-demo-empty-'));
+    const start = await demoAtStart({ ...stackInfo(), envFile: path.join(dataDir, 'stack.env') }, { created: true, skip: false });
+    expect(start.lines).toEqual([
+      `Demo team: seeding failed (${path.join(dataDir, 'stack.env')}: no stack.env here; start the stack first (npm start) or pass --data-dir); retry with: npm run demo:seed -- --data-dir <data dir>`,
+    ]);
   });
 });

@@ -119,11 +119,12 @@ export async function seedDemo(info: DemoStackInfo, options: SeedOptions = {}): 
         }),
       ),
     );
-    for (const key of ACTIVE_NOW) {
-      const by = people.get(key);
+    for (const person of DEMO_PEOPLE.filter((p) => ACTIVE_NOW.includes(p.key))) {
+      const by = people.get(person.key);
       if (!by) continue;
-      const problem = await sendHeartbeat(by.connection, 'push', schedule.find((r) => r.by === key)?.repo ?? '');
-      if (problem) throw new Error(`demo seed: heartbeat for ${key} failed: ${problem}`);
+      const repo = schedule.findLast((r) => r.by === person.key)?.repo ?? '';
+      const problem = await sendHeartbeat(by.connection, 'push', repo, person.hostname);
+      if (problem) throw new Error(`demo seed: heartbeat for ${person.key} failed: ${problem}`);
     }
     return {
       team: { id: team, slug: DEMO_TEAM.slug },

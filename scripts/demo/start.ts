@@ -3,10 +3,13 @@
  * `--no-demo`); on every start where it exists its sign-in goes to stack.env
  * (DEMO_EMAIL, DEMO_PASSWORD) and to the printed summary.
  */
+import { execFile } from 'node:child_process';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createSupabase } from '../../packages/client/src/sync/supabase.ts';
 import { DEMO_TEAM } from './model.ts';
-import { DEMO_SIGN_IN, type DemoStackInfo, type SeedResult, seedDemo } from './seed.ts';
+import { DEMO_SIGN_IN, type DemoStackInfo, type SeedResult } from './seed.ts';
 
 /** Replaces the DEMO_* lines of a stack.env (mode 0600) with this sign-in. */
 export async function writeDemoEnv(envFile: string, signIn: { email: string; password: string }): Promise<void> {
@@ -22,6 +25,29 @@ export async function demoTeamExists(info: DemoStackInfo): Promise<boolean> {
   const { data, error } = await service.from('teams').select('id').eq('slug', DEMO_TEAM.slug).maybeSingle();
   if (error) throw new Error(`reading the demo team failed: ${error.message}`);
   return Boolean(data);
+}
+
+/**
+ * Seeds through `npm run demo:seed` in a child process: the engine then has a
+ * core of its own instead of sharing the stack's event loop (gateway, auth).
+ */
+function seedInChild(envFile: string): Promise<SeedResult> {
+  const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cli.ts');
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', cli, '--data-dir', path.dirname(envFile), '--json'],
+      { maxBuffer: 1 << 20 },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(stderr.replace(/^error: /, '').trim() || error.message));
+        try {
+          resolve(JSON.parse(stdout) as SeedResult);
+        } catch {
+          reject(new Error(`unexpected output from the demo seed: ${stdout.slice(0, 200)}`));
+        }
+      },
+    );
+  });
 }
 
 export interface DemoAtStart {
@@ -42,7 +68,7 @@ export async function demoAtStart(
   try {
     if (options.created && !options.skip) {
       options.log?.('Seeding the demo team (60 days of runs through the real engine and push)…');
-      seeded = await seedDemo(info);
+      seeded = await seedInChild(info.envFile);
     } else if (!(await demoTeamExists(info))) return { lines: [] };
   } catch (error) {
     // The stack itself is fine: say what failed and how to retry, and keep it running.
