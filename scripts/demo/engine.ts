@@ -12,6 +12,7 @@ import path from 'node:path';
 import { type StandardEvalResult, standardEvalResultSchema } from '@gstack/core';
 import { stringify } from 'yaml';
 import { JudgeCache } from '../../packages/client/src/cache/judge-cache.ts';
+import { VERSION } from '../../packages/client/src/cli/version.ts';
 import { type LoadedModels, type LoadedSuite, loadModelsConfig, loadSuite } from '../../packages/client/src/config/load.ts';
 import { runSuite } from '../../packages/client/src/runner/run-suite.ts';
 import { FakeLlmServer, type FakeRequest, lastUserText, type ScriptedReply } from '../../packages/client/src/testing/fake-llm.ts';
@@ -190,7 +191,7 @@ export class DemoEngine {
           env: ENV,
           git: { repoSlug: run.repo, branch: run.branch, sha: run.sha },
           hostname: run.hostname,
-          version: '0.1.0',
+          version: VERSION,
           label: run.label,
         });
         // The run happened on its day: only its identity and time are rewritten.
