@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { demoAtStart } from '../../../scripts/demo/start.ts';
 import { DEFAULT_PORT_BASE, isStackError, type StackInfo, startStack } from './index.ts';
 
 const HELP = `Usage: npm run stack -- [options]
@@ -16,6 +17,8 @@ Options:
                    (default ${DEFAULT_PORT_BASE})
   --data-dir DIR   where the database, logs and stack.env live (default .gstack-local)
   --reset          delete the data dir (the whole database) before starting
+  --no-demo        do not seed the demo team on a new database (by default a
+                   new database gets one, and its sign-in is printed)
   -h, --help       show this help
 `;
 
@@ -55,13 +58,14 @@ export function describe(info: StackInfo, seconds: number, created: boolean): st
 }
 
 async function main(): Promise<void> {
-  let values: { 'port-base'?: string; 'data-dir'?: string; reset?: boolean; help?: boolean };
+  let values: { 'port-base'?: string; 'data-dir'?: string; reset?: boolean; 'no-demo'?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       options: {
         'port-base': { type: 'string' },
         'data-dir': { type: 'string' },
         reset: { type: 'boolean' },
+        'no-demo': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -107,7 +111,9 @@ async function main(): Promise<void> {
     await stack.stop();
     return;
   }
+  const demo = await demoAtStart(stack.info, { created: stack.created, skip: Boolean(values['no-demo']), log: console.log });
   console.log(describe(stack.info, (Date.now() - started) / 1000, stack.created));
+  if (demo.lines.length) console.log(`\n${demo.lines.join('\n')}`);
 }
 
 await main();

@@ -24,7 +24,8 @@ interface StackProcess {
 }
 
 function launch(args: string[]): StackProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // No demo team: these tests are about the processes (scripts/demo/seed.int.test.ts covers the seed).
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, '--no-demo', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => {

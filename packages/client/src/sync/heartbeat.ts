@@ -4,15 +4,23 @@ import { VERSION } from '../cli/version.ts';
 import { type Connection, teamId } from './connection.ts';
 import { remoteError } from './remote-error.ts';
 
-/** Records that this person is active on this machine; returns an error message instead of throwing. */
-export async function sendHeartbeat(connection: Connection, event: 'eval_run' | 'push', repoSlug = ''): Promise<string | undefined> {
+/**
+ * Records that this person is active on this machine (`hostname`, default this
+ * one); returns an error message instead of throwing.
+ */
+export async function sendHeartbeat(
+  connection: Connection,
+  event: 'eval_run' | 'push',
+  repoSlug = '',
+  hostname = os.hostname(),
+): Promise<string | undefined> {
   if (connection.mode !== 'user' || !connection.user) return undefined; // a CI token has no person to be active
   try {
     const { error, status } = await connection.client.from('sync_heartbeats').upsert(
       {
         team_id: await teamId(connection),
         user_id: connection.user.id,
-        hostname: os.hostname(),
+        hostname,
         repo_slug: repoSlug,
         version: VERSION,
         event,
