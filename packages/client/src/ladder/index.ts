@@ -32,8 +32,10 @@ export interface LadderContext {
 }
 
 export interface LadderOutcome {
-  /** The accepted attempt's answer, or the best answer when every tier was rejected. */
+  /** The accepted attempt's answer, or the best answer when every tier was rejected; null when no tier gave one. */
   output: string | null;
+  /** Some model was reached and replied (an empty reply counts): false means every call failed. */
+  reached: boolean;
   /** The attempt whose answer is `output`. */
   final: EvalAttempt | null;
   accepted: boolean;
@@ -75,6 +77,7 @@ export async function runLadder(
   let systemCostUsd = 0;
   let verifierCostUsd = 0;
   let latencyMs = 0;
+  let reached = false;
   const deterministic = assertions.filter(isDeterministic);
   const verifyTiers = chain.entries.length > 1;
 
@@ -121,6 +124,7 @@ export async function runLadder(
     attempts.push(attempt);
 
     // An empty answer is no answer: the call was made (and is paid for) but the ladder moves on.
+    if (!result.error) reached = true;
     const error = result.error ?? (result.output.trim() ? undefined : 'empty answer');
     if (error) {
       attempt.verdict = 'error';
@@ -132,7 +136,17 @@ export async function runLadder(
 
     if (!verifyTiers || entry.selfCertify) {
       attempt.self_certified = verifyTiers && entry.selfCertify;
-      return { output: result.output, final: attempt, accepted: true, attempts, reasons, systemCostUsd, verifierCostUsd, latencyMs };
+      return {
+        output: result.output,
+        reached,
+        final: attempt,
+        accepted: true,
+        attempts,
+        reasons,
+        systemCostUsd,
+        verifierCostUsd,
+        latencyMs,
+      };
     }
 
     // Free checks first: the test's own deterministic assertions.
@@ -167,7 +181,17 @@ export async function runLadder(
     }
 
     if (!rejection)
-      return { output: result.output, final: attempt, accepted: true, attempts, reasons, systemCostUsd, verifierCostUsd, latencyMs };
+      return {
+        output: result.output,
+        reached,
+        final: attempt,
+        accepted: true,
+        attempts,
+        reasons,
+        systemCostUsd,
+        verifierCostUsd,
+        latencyMs,
+      };
     attempt.verdict = 'escalate';
     attempt.feedback = rejection;
     attempt.answer = boundedAnswer(result.output);
@@ -180,6 +204,7 @@ export async function runLadder(
   const best = bestIndex === undefined ? null : (attempts[bestIndex] ?? null);
   return {
     output: bestIndex === undefined ? null : (outputs.get(bestIndex) ?? null),
+    reached,
     final: best,
     accepted: false,
     attempts,

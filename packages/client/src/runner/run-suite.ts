@@ -197,7 +197,9 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
         duration_ms: Math.round(performance.now() - jobStart),
         cost_usd: ladder.systemCostUsd + ladder.verifierCostUsd,
         judge_cost_usd: ladder.verifierCostUsd,
-        error: `no model answered: ${ladder.reasons.join('; ')}`,
+        // Only calls that all failed make a test an error (and the run errored); empty replies are the model's failure.
+        output: ladder.reached ? '' : null,
+        error: `${ladder.reached ? 'every tier failed' : 'no model answered'}: ${ladder.reasons.join('; ')}`,
         assertions: [],
         judge: [],
       };
