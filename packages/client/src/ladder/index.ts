@@ -80,6 +80,17 @@ export async function runLadder(
   let reached = false;
   const deterministic = assertions.filter(isDeterministic);
   const verifyTiers = chain.entries.length > 1;
+  const outcome = (output: string | null, final: EvalAttempt | null, accepted: boolean): LadderOutcome => ({
+    output,
+    reached,
+    final,
+    accepted,
+    attempts,
+    reasons,
+    systemCostUsd,
+    verifierCostUsd,
+    latencyMs,
+  });
 
   for (const [index, entry] of chain.entries.entries()) {
     const tier = `t${index + 1}`;
@@ -136,30 +147,20 @@ export async function runLadder(
 
     if (!verifyTiers || entry.selfCertify) {
       attempt.self_certified = verifyTiers && entry.selfCertify;
-      return {
-        output: result.output,
-        reached,
-        final: attempt,
-        accepted: true,
-        attempts,
-        reasons,
-        systemCostUsd,
-        verifierCostUsd,
-        latencyMs,
-      };
+      return outcome(result.output, attempt, true);
     }
 
     // Free checks first: the test's own deterministic assertions.
     const failed: string[] = [];
     for (const assertion of deterministic) {
-      const outcome = await runAssertion(assertion, {
+      const check = await runAssertion(assertion, {
         output: result.output,
         latencyMs: result.latencyMs,
         costUsd: attempt.cost_usd,
         prompt: messages,
         judge: async () => ({ error: 'not used' }),
       });
-      if (!outcome.passed) failed.push(outcome.message ?? assertion.type);
+      if (!check.passed) failed.push(check.message ?? assertion.type);
     }
     attempt.assertions_passed = deterministic.length ? failed.length === 0 : null;
     let rejection = failed.length ? failed.join('; ') : undefined;
@@ -180,18 +181,7 @@ export async function runLadder(
       else if (!verdict.value.accept) rejection = forNextTier = verdict.value.feedback || 'the verifier rejected the answer';
     }
 
-    if (!rejection)
-      return {
-        output: result.output,
-        reached,
-        final: attempt,
-        accepted: true,
-        attempts,
-        reasons,
-        systemCostUsd,
-        verifierCostUsd,
-        latencyMs,
-      };
+    if (!rejection) return outcome(result.output, attempt, true);
     attempt.verdict = 'escalate';
     attempt.feedback = rejection;
     attempt.answer = boundedAnswer(result.output);
@@ -202,15 +192,5 @@ export async function runLadder(
   // Exhausted: the best attempt is the strongest tier that produced an answer.
   const bestIndex = [...outputs.keys()].pop();
   const best = bestIndex === undefined ? null : (attempts[bestIndex] ?? null);
-  return {
-    output: bestIndex === undefined ? null : (outputs.get(bestIndex) ?? null),
-    reached,
-    final: best,
-    accepted: false,
-    attempts,
-    reasons,
-    systemCostUsd,
-    verifierCostUsd,
-    latencyMs,
-  };
+  return outcome(bestIndex === undefined ? null : (outputs.get(bestIndex) ?? null), best, false);
 }
