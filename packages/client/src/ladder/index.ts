@@ -32,8 +32,10 @@ export interface LadderContext {
 }
 
 export interface LadderOutcome {
-  /** The accepted attempt's answer, or the best answer when every tier was rejected. */
+  /** The accepted attempt's answer, or the best answer when every tier was rejected; null when no tier gave one. */
   output: string | null;
+  /** Some model was reached and replied (an empty reply counts): false means every call failed. */
+  reached: boolean;
   /** The attempt whose answer is `output`. */
   final: EvalAttempt | null;
   accepted: boolean;
@@ -75,8 +77,20 @@ export async function runLadder(
   let systemCostUsd = 0;
   let verifierCostUsd = 0;
   let latencyMs = 0;
+  let reached = false;
   const deterministic = assertions.filter(isDeterministic);
   const verifyTiers = chain.entries.length > 1;
+  const outcome = (output: string | null, final: EvalAttempt | null, accepted: boolean): LadderOutcome => ({
+    output,
+    reached,
+    final,
+    accepted,
+    attempts,
+    reasons,
+    systemCostUsd,
+    verifierCostUsd,
+    latencyMs,
+  });
 
   for (const [index, entry] of chain.entries.entries()) {
     const tier = `t${index + 1}`;
@@ -121,6 +135,7 @@ export async function runLadder(
     attempts.push(attempt);
 
     // An empty answer is no answer: the call was made (and is paid for) but the ladder moves on.
+    if (!result.error) reached = true;
     const error = result.error ?? (result.output.trim() ? undefined : 'empty answer');
     if (error) {
       attempt.verdict = 'error';
@@ -132,20 +147,20 @@ export async function runLadder(
 
     if (!verifyTiers || entry.selfCertify) {
       attempt.self_certified = verifyTiers && entry.selfCertify;
-      return { output: result.output, final: attempt, accepted: true, attempts, reasons, systemCostUsd, verifierCostUsd, latencyMs };
+      return outcome(result.output, attempt, true);
     }
 
     // Free checks first: the test's own deterministic assertions.
     const failed: string[] = [];
     for (const assertion of deterministic) {
-      const outcome = await runAssertion(assertion, {
+      const check = await runAssertion(assertion, {
         output: result.output,
         latencyMs: result.latencyMs,
         costUsd: attempt.cost_usd,
         prompt: messages,
         judge: async () => ({ error: 'not used' }),
       });
-      if (!outcome.passed) failed.push(outcome.message ?? assertion.type);
+      if (!check.passed) failed.push(check.message ?? assertion.type);
     }
     attempt.assertions_passed = deterministic.length ? failed.length === 0 : null;
     let rejection = failed.length ? failed.join('; ') : undefined;
@@ -166,8 +181,7 @@ export async function runLadder(
       else if (!verdict.value.accept) rejection = forNextTier = verdict.value.feedback || 'the verifier rejected the answer';
     }
 
-    if (!rejection)
-      return { output: result.output, final: attempt, accepted: true, attempts, reasons, systemCostUsd, verifierCostUsd, latencyMs };
+    if (!rejection) return outcome(result.output, attempt, true);
     attempt.verdict = 'escalate';
     attempt.feedback = rejection;
     attempt.answer = boundedAnswer(result.output);
@@ -178,14 +192,5 @@ export async function runLadder(
   // Exhausted: the best attempt is the strongest tier that produced an answer.
   const bestIndex = [...outputs.keys()].pop();
   const best = bestIndex === undefined ? null : (attempts[bestIndex] ?? null);
-  return {
-    output: bestIndex === undefined ? null : (outputs.get(bestIndex) ?? null),
-    final: best,
-    accepted: false,
-    attempts,
-    reasons,
-    systemCostUsd,
-    verifierCostUsd,
-    latencyMs,
-  };
+  return outcome(bestIndex === undefined ? null : (outputs.get(bestIndex) ?? null), best, false);
 }

@@ -371,4 +371,19 @@ describe('when no model answers', () => {
     fx.writeModels();
     expect((await fx.run(fx.writeSuite(oneTest([{ contains: 'Paris' }])))).errored).toBe(false);
   });
+
+  it('counts a model that replied with nothing as a failed test, not an errored run', async () => {
+    fx = await evalFixture(
+      () => ({ text: ' ' }),
+      () => ({ text: 'unused' }),
+    );
+    fx.writeModels();
+    const doc = await fx.run(fx.writeSuite(oneTest([{ contains: 'Paris' }])), { override: { model: 'local/small' } });
+    expect(doc.all_results[0]).toMatchObject({
+      passed: false,
+      output: '',
+      error: 'every tier failed: t1 local/small: error: empty answer',
+    });
+    expect(doc).toMatchObject({ errored: false, totals: { failed: 1, errors: 0 } });
+  });
 });

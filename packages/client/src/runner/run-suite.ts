@@ -1,8 +1,10 @@
 /**
  * Runs a suite: every test (× trials) through the ladder with bounded
  * concurrency, then grades the final answer with all of its assertions,
- * and assembles the StandardEvalResult. Progress and the partial document are
- * reported after every finished test; an abort keeps what finished.
+ * and assembles the StandardEvalResult. The configuration is checked first
+ * (planRun), before any call. Progress, and each finished test with the
+ * running costs (the partial sink), are reported as tests finish; an abort
+ * keeps what finished.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -197,7 +199,9 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
         duration_ms: Math.round(performance.now() - jobStart),
         cost_usd: ladder.systemCostUsd + ladder.verifierCostUsd,
         judge_cost_usd: ladder.verifierCostUsd,
-        error: `no model answered: ${ladder.reasons.join('; ')}`,
+        // Only calls that all failed make a test an error (and the run errored); empty replies are the model's failure.
+        output: ladder.reached ? '' : null,
+        error: `${ladder.reached ? 'every tier failed' : 'no model answered'}: ${ladder.reasons.join('; ')}`,
         assertions: [],
         judge: [],
       };
