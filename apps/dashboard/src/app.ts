@@ -23,7 +23,8 @@ export { parseDashboardConfig } from './config.ts';
 
 export function createDashboardApp(input: DashboardConfigInput & { realtimeTransport?: unknown }): Hono<DashboardEnv> {
   const config = parseDashboardConfig(input);
-  const app = new Hono<DashboardEnv>().basePath(config.basePath || '/');
+  // Not strict: /t/acme/ and /t/acme are the same page, and the edge function's root is /dashboard/.
+  const app = new Hono<DashboardEnv>({ strict: false }).basePath(config.basePath || '/');
 
   app.use('*', ...securityMiddleware(config));
   app.use('*', sessionMiddleware(config));

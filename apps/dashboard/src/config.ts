@@ -24,6 +24,14 @@ export const dashboardConfigSchema = z.object({
     .string()
     .regex(/^(\/[A-Za-z0-9_-]+)*$/)
     .default(''),
+  /**
+   * The path prefix browsers see, when a proxy adds one before basePath (hosted edge functions are
+   * at /functions/v1/dashboard but receive /dashboard). Defaults to basePath.
+   */
+  publicPath: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9_-]+)*$/)
+    .optional(),
 });
 
 export type DashboardConfigInput = z.input<typeof dashboardConfigSchema>;

@@ -1,6 +1,6 @@
 /** The per-request values the app's middlewares set for handlers (Hono `Env`). */
 import type { Database } from '@gstack/core';
-import type { SupabaseClient, User } from '@supabase/supabase-js';
+import type { createServerClient } from '@supabase/ssr';
 import type { DashboardConfig } from './config.ts';
 
 /** A team the signed-in user belongs to, resolved from the URL's slug. */
@@ -10,7 +10,12 @@ export interface Team {
   name: string;
 }
 
-export type DashboardClient = SupabaseClient<Database>;
+/**
+ * The typed client. Taken from @supabase/ssr's own return type so both runtimes agree on it
+ * (Deno may resolve a different supabase-js copy than the one the app imports for types).
+ */
+export type DashboardClient = ReturnType<typeof createServerClient<Database>>;
+export type DashboardUser = NonNullable<Awaited<ReturnType<DashboardClient['auth']['getUser']>>['data']['user']>;
 
 export interface DashboardEnv {
   Variables: {
@@ -18,7 +23,7 @@ export interface DashboardEnv {
     /** This request's supabase-js client: the user's session from cookies, so RLS applies. */
     supabase: DashboardClient;
     /** Set by requireUser: the user as Auth confirmed it (not just the cookie). */
-    user: User;
+    user: DashboardUser;
     /** Set on /t/:slug routes. */
     team: Team;
     secureHeadersNonce?: string;

@@ -12,6 +12,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import type { DashboardConfig } from '../config.ts';
 import type { DashboardClient, DashboardEnv } from '../env.ts';
 import { DashboardError } from '../errors.ts';
+import { publicPath } from '../ui/layout.ts';
 
 /** Attaches `supabase` (this request's client) to the context. */
 export function sessionMiddleware(config: DashboardConfig): MiddlewareHandler<DashboardEnv> {
@@ -25,7 +26,7 @@ export function sessionMiddleware(config: DashboardConfig): MiddlewareHandler<Da
 function serverClient(c: Context<DashboardEnv>, config: DashboardConfig): DashboardClient {
   const secure = config.cookieSecure ?? (config.siteOrigin ?? c.req.url).startsWith('https:');
   return createServerClient<Database>(config.supabaseUrl, config.supabaseKey, {
-    cookieOptions: { httpOnly: true, sameSite: 'lax', secure, path: config.basePath || '/' },
+    cookieOptions: { httpOnly: true, sameSite: 'lax', secure, path: publicPath(config) || '/' },
     cookies: {
       getAll: () => Object.entries(getCookie(c)).map(([name, value]) => ({ name, value })),
       setAll: (cookies, headers) => {
@@ -62,7 +63,7 @@ export const requireUser: MiddlewareHandler<DashboardEnv> = async (c, next) => {
     if (error && error.status !== undefined && error.status >= 500) throw new DashboardError(502, 'Sign-in service unavailable.');
     const url = new URL(c.req.url);
     const next = url.pathname.slice(c.var.config.basePath.length) + url.search;
-    return c.redirect(`${c.var.config.basePath}/login?next=${encodeURIComponent(next)}`, 303);
+    return c.redirect(`${publicPath(c.var.config)}/login?next=${encodeURIComponent(next)}`, 303);
   }
   c.set('user', data.user);
   await next();

@@ -5,6 +5,7 @@
  */
 import { html, SafeHtml } from '@gstack/core';
 import type { Context } from 'hono';
+import type { DashboardConfig } from '../config.ts';
 import type { DashboardEnv } from '../env.ts';
 import { STYLES } from './styles.ts';
 
@@ -30,7 +31,12 @@ export interface PageOptions {
 
 /** A URL inside the app, respecting the base path (the edge function lives under /dashboard). */
 export function href(c: Context<DashboardEnv>, path: string): string {
-  return `${c.var.config?.basePath ?? ''}${path}`;
+  return `${publicPath(c.var.config)}${path}`;
+}
+
+/** The prefix links carry: the public path when a proxy adds one, else the routing base path. */
+export function publicPath(config: DashboardConfig | undefined): string {
+  return config?.publicPath ?? config?.basePath ?? '';
 }
 
 export function teamHref(c: Context<DashboardEnv>, path: string): string {
