@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { startStackDashboard } from './dashboard.ts';
 import { DEFAULT_PORT_BASE, isStackError, type StackInfo, startStack } from './index.ts';
 
 const HELP = `Usage: npm run stack -- [options]
@@ -24,9 +25,10 @@ function usage(message: string): never {
   process.exit(2);
 }
 
-export function describe(info: StackInfo, seconds: number, created: boolean): string {
+export function describe(info: StackInfo, seconds: number, created: boolean, dashboardUrl?: string): string {
   const rel = path.relative(process.cwd(), info.dataDir) || '.';
   const rows: Array<[string, string]> = [
+    ...(dashboardUrl ? ([['Dashboard', dashboardUrl]] as Array<[string, string]>) : []),
     ['API URL', info.apiUrl],
     ['REST', info.restUrl],
     ['Auth', info.authUrl],
@@ -81,10 +83,12 @@ async function main(): Promise<void> {
   const started = Date.now();
   let stopping = false;
   let stack: Awaited<ReturnType<typeof startStack>> | undefined;
+  let dashboard: Awaited<ReturnType<typeof startStackDashboard>> | undefined;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the stack…`);
+    await dashboard?.close();
     await stack?.stop();
     console.log('Stopped.');
     process.exit(0);
@@ -95,6 +99,7 @@ async function main(): Promise<void> {
 
   try {
     stack = await startStack({ portBase, dataDir: values['data-dir'], reset: values.reset });
+    dashboard = await startStackDashboard(stack.info);
   } catch (error) {
     if (isStackError(error)) {
       process.stderr.write(`error: ${error.message}\nfix: ${error.fix}\n`);
@@ -106,7 +111,7 @@ async function main(): Promise<void> {
     await stack.stop();
     return;
   }
-  console.log(describe(stack.info, (Date.now() - started) / 1000, stack.created));
+  console.log(describe(stack.info, (Date.now() - started) / 1000, stack.created, dashboard?.url));
 }
 
 await main();

@@ -20,7 +20,10 @@ const app = createDashboardApp({
   // Supabase routes /functions/v1/dashboard/* here as /dashboard/*.
   basePath: '/dashboard',
   publicPath: env('DASHBOARD_PUBLIC_PATH') ?? '/functions/v1/dashboard',
-  providers: (env('DASHBOARD_OAUTH_PROVIDERS') ?? '').split(',').map((p) => p.trim()).filter(Boolean),
+  providers: (env('DASHBOARD_OAUTH_PROVIDERS') ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean),
 });
 
 Deno.serve(app.fetch);
