@@ -1,5 +1,6 @@
 /** `gstack`: run LLM eval suites locally and read their results. */
 import { Command } from 'commander';
+import { registerDashboard } from '../commands/dashboard/index.ts';
 import { registerEval } from '../commands/eval/index.ts';
 import { registerTeam } from '../commands/team/index.ts';
 import { runCli } from './run.ts';
@@ -19,6 +20,7 @@ Team sync (push results, log in, manage the team) is the separate gstack-sync co
     );
   registerEval(program);
   registerTeam(program);
+  registerDashboard(program);
   return program;
 }
 
