@@ -5,7 +5,6 @@
  * until Ctrl-C. Teammates sign in with their own accounts; every read uses
  * their session, so the store's row-level security decides what they see.
  */
-import { startDashboard } from '@gstack/dashboard/node';
 import type { Command } from 'commander';
 import { UserError } from '../../errors.ts';
 import { loadSyncConfig } from '../../sync/config.ts';
@@ -40,6 +39,8 @@ or GSTACK_SUPABASE_URL and GSTACK_SUPABASE_ANON_KEY. See docs/dashboard.md.`,
           'no Supabase project configured: run `gstack-sync setup` in your repository, or set GSTACK_SUPABASE_URL and GSTACK_SUPABASE_ANON_KEY',
         );
       }
+      // Loaded on use: the server's dependencies stay out of every other command's start-up.
+      const { startDashboard } = await import('@gstack/dashboard/node');
       let dashboard: Awaited<ReturnType<typeof startDashboard>>;
       try {
         dashboard = await startDashboard({
