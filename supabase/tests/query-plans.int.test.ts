@@ -88,6 +88,14 @@ const CALLS: Record<string, string> = {
   cost_per_model: 'select * from public.cost_per_model($1, 30)',
   escalation_per_tier: 'select * from public.escalation_per_tier($1, 30)',
   leaderboard: 'select * from public.leaderboard($1, 7)',
+  runs_page: 'select public.runs_page($1)',
+  runs_page_filtered: "select public.runs_page($1, p_suite => 'suite-3', p_offset => 100)",
+  runs_facets: 'select public.runs_facets($1)',
+  suite_sparklines: 'select * from public.suite_sparklines($1)',
+  run_detail: 'select public.run_detail($1, (select id from public.eval_runs where team_id = $1 order by run_at desc limit 1))',
+  compare_runs: `select public.compare_runs($1,
+    (select id from public.eval_runs where team_id = $1 order by run_at desc offset 1 limit 1),
+    (select id from public.eval_runs where team_id = $1 order by run_at desc limit 1))`,
 };
 
 describe('query plans at 50,000 runs', () => {

@@ -24,6 +24,9 @@ let carol: Person;
 let baseRunId: string;
 let headRunId: string;
 let xssRunId: string;
+/** Pushed by the XSS test itself, so the other pages' screenshots show ordinary data. */
+let xssDoc: ReturnType<typeof resultDoc>;
+const RUNS = 9;
 
 async function pushAs(who: Person, docs: ReturnType<typeof resultDoc>[]): Promise<void> {
   const pushed = await run('gstack-sync', ['push', ...writeDocs(docs)], who.env);
@@ -81,8 +84,19 @@ beforeAll(async () => {
       { name: HOSTILE.img, passed: false, output: HOSTILE.script, error: HOSTILE.slack },
     ],
   });
-  await pushAs(alice, [base, head, other, xss]);
-  [baseRunId, headRunId, xssRunId] = await Promise.all([runIdOf(base.run_id), runIdOf(head.run_id), runIdOf(xss.run_id)]);
+  // Earlier runs, so the sparklines have a history.
+  const failing = [2, 1, 0, 1, 1];
+  const history = [180, 150, 120, 90, 60].map((minutesAgo, i) =>
+    resultDoc({
+      suite: 'capitals',
+      minutesAgo,
+      tests: ['kenya', 'japan', 'peru', 'france'].map((name, k) => ({ name, passed: k >= (failing[i] ?? 0), escalated: k === 1 })),
+    }),
+  );
+  const olderSummaries = resultDoc({ suite: 'summaries', repo: 'acme-docs', minutesAgo: 100, tests: [{ name: 'short', passed: false }] });
+  await pushAs(alice, [...history, olderSummaries, base, head, other]);
+  [baseRunId, headRunId] = await Promise.all([runIdOf(base.run_id), runIdOf(head.run_id)]);
+  xssDoc = xss;
 
   dashboard = await startDashboard({ supabaseUrl: stackInfo().apiUrl, supabaseKey: stackInfo().publishableKey, providers: ['github'] });
   browser = await launchBrowser();
@@ -130,16 +144,20 @@ describe('dashboard in Chromium', () => {
        from public.eval_runs where team_id = $1`,
       [teamId],
     );
-    expect(Number(expected?.runs)).toBe(4);
+    expect(Number(expected?.runs)).toBe(RUNS);
     const cardValue = (label: string) => page.locator('.card', { hasText: label }).locator('.value').textContent();
     expect(await cardValue('Runs this week')).toBe(expected?.week);
     expect(await cardValue('Pass rate this week')).toBe(expected?.rate === null ? '—' : `${Number(expected?.rate).toFixed(1)}%`);
     const cost = Number(expected?.cost);
     expect(await cardValue('Cost this week')).toBe(cost < 1 ? `$${cost.toFixed(4)}` : `$${cost.toFixed(2)}`);
-    expect(await page.locator('.card', { hasText: 'Active now' }).textContent()).toContain('4 runs in all');
+    expect(await page.locator('.card', { hasText: 'Active now' }).textContent()).toContain(`${RUNS} runs in all`);
     // Each suite with its sparkline and latest result.
-    expect(await page.locator('main table').first().locator('tbody tr').count()).toBe(3);
-    expect(await page.locator('svg.spark[role=img]').count()).toBe(3);
+    expect(await page.locator('main table').first().locator('tbody tr').count()).toBe(2);
+    expect(await page.locator('svg.spark[role=img]').count()).toBe(2);
+    // The capitals sparkline has a point per run (7), oldest first.
+    expect(await page.locator('svg.spark[role=img]').first().getAttribute('aria-label')).toBe(
+      'capitals pass rate, last 7 runs: 50.0%, 75.0%, 100.0%, 75.0%, 75.0%, 75.0%, 75.0%',
+    );
     await screenshotBothThemes(page, 'overview');
     expect(problems).toEqual([]);
     await context.close();
@@ -149,12 +167,12 @@ describe('dashboard in Chromium', () => {
     const context = await browser.newContext();
     const page = await signIn(context, alice, `/t/${teamSlug}/runs`);
     const problems = watchForProblems(page);
-    expect(await page.locator('main table tbody tr').count()).toBe(4);
+    expect(await page.locator('main table tbody tr').count()).toBe(RUNS);
     await screenshotBothThemes(page, 'runs');
     await page.getByLabel('Suite').selectOption('capitals');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(/suite=capitals/);
-    expect(await page.locator('main table tbody tr').count()).toBe(2);
+    expect(await page.locator('main table tbody tr').count()).toBe(7);
 
     await page.locator(`a[href="/t/${teamSlug}/runs/${headRunId}"]`).click();
     await page.waitForURL(`**/runs/${headRunId}`);
@@ -211,7 +229,7 @@ describe('dashboard in Chromium', () => {
     await page.getByLabel(/password/i).fill(alice.password);
     await page.locator('form button, form input[type=submit]').first().click();
     await page.waitForURL(`${dashboard.url}/t/${teamSlug}/runs`);
-    expect(await page.locator('h1').textContent()).toContain('4 runs');
+    expect(await page.locator('h1').textContent()).toContain(`${RUNS} runs`);
     await context.close();
   });
 
@@ -255,6 +273,8 @@ describe('dashboard in Chromium', () => {
   });
 
   it('shows hostile strings verbatim and runs none of them (XSS probe)', async () => {
+    await pushAs(alice, [xssDoc]);
+    xssRunId = await runIdOf(xssDoc.run_id);
     const context = await browser.newContext();
     const page = await signIn(context, alice, `/t/${teamSlug}/runs/${xssRunId}`);
     const problems = watchForProblems(page);

@@ -19,7 +19,8 @@ const app = createDashboardApp({
   siteOrigin: env('DASHBOARD_SITE_ORIGIN') ?? (URL.canParse(supabaseUrl) ? new URL(supabaseUrl).origin : undefined),
   // Supabase routes /functions/v1/dashboard/* here as /dashboard/*.
   basePath: '/dashboard',
-  publicPath: env('DASHBOARD_PUBLIC_PATH') ?? '/functions/v1/dashboard',
+  // An empty value is meaningful: a proxy maps the domain's root to the function.
+  publicPath: Deno.env.get('DASHBOARD_PUBLIC_PATH')?.trim() ?? '/functions/v1/dashboard',
   providers: (env('DASHBOARD_OAUTH_PROVIDERS') ?? '')
     .split(',')
     .map((p) => p.trim())

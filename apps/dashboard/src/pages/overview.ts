@@ -28,9 +28,9 @@ export async function overviewPage(c: Context<DashboardEnv>): Promise<Response> 
   const thisRate = rate(o.pass_rate_this_week);
   const lastRate = rate(o.pass_rate_last_week);
   const cards = html`<section class="cards" aria-label="This week">
-    ${card('Runs this week', String(num(o.runs_this_week)), delta(num(o.runs_this_week), num(o.runs_last_week), { good: 'none', format: String, label: 'vs last week' }))}
-    ${card('Pass rate this week', formatPercent(thisRate), delta(thisRate, lastRate, { good: 'up', format: (d) => `${d.toFixed(1)} pp`, label: 'vs last week' }))}
-    ${card('Cost this week', formatUsd(num(o.cost_this_week)), delta(num(o.cost_this_week), num(o.cost_last_week), { good: 'down', format: formatUsd, label: 'vs last week' }))}
+    ${card('Runs this week', String(num(o.runs_this_week)), delta(num(o.runs_this_week), num(o.runs_last_week), { good: 'none', format: String, label: `from ${num(o.runs_last_week)} last week` }))}
+    ${card('Pass rate this week', formatPercent(thisRate), delta(thisRate, lastRate, { good: 'up', format: (d) => `${d.toFixed(1)} pp`, label: `from ${formatPercent(lastRate)} last week` }))}
+    ${card('Cost this week', formatUsd(num(o.cost_this_week)), delta(num(o.cost_this_week), num(o.cost_last_week), { good: 'down', format: formatUsd, label: `from ${formatUsd(num(o.cost_last_week))} last week` }))}
     ${card('Active now', String(num(o.active_now)), html`<span class="delta neutral">${num(o.runs_total)} runs in all · last ${o.last_run_at ? ago(o.last_run_at) : 'never'}</span>`)}
   </section>`;
 

@@ -7,7 +7,7 @@ import { html } from '@gstack/core';
 import type { Context } from 'hono';
 import { type RunsFacets, type RunsPage, rpc } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
-import { pager } from '../ui/components.ts';
+import { countLabel, pager } from '../ui/components.ts';
 import { renderPage, teamHref } from '../ui/layout.ts';
 import { runsTable } from '../ui/runs-table.ts';
 
@@ -45,7 +45,7 @@ export async function runsPage(c: Context<DashboardEnv>): Promise<Response> {
       ([value, text]) => html`<option value="${value}"${value === current ? html` selected` : ''}>${text}</option>`,
     )}</select></label>`;
   const pairs = (values: string[]) => values.map((v): [string, string] => [v, v]);
-  const body = html`<h1>Runs <span class="sub">${total} ${total === 1 ? 'run' : 'runs'}</span></h1>
+  const body = html`<h1>Runs <span class="sub">${countLabel(total)} ${total === 1 ? 'run' : 'runs'}</span></h1>
   <form class="filters" method="get" action="${teamHref(c, '/runs')}" role="search" aria-label="Filter runs">
     ${select('repo', 'Repo', pairs(f.repos), filters.repo)}
     ${select('suite', 'Suite', pairs(f.suites), filters.suite)}

@@ -48,6 +48,11 @@ export function emptyState(title: string, body: SafeHtml): SafeHtml {
   return html`<div class="panel empty"><p><strong>${title}</strong></p>${body}</div>`;
 }
 
+/** runs_page counts up to 10,001: more reads as "10,000+". */
+export function countLabel(total: number): string {
+  return total > 10_000 ? '10,000+' : String(total);
+}
+
 /** Previous/next links that keep every other query parameter. */
 export function pager(url: URL, offset: number, limit: number, total: number): SafeHtml {
   const link = (to: number) => {
@@ -58,7 +63,7 @@ export function pager(url: URL, offset: number, limit: number, total: number): S
   };
   const end = Math.min(offset + limit, total);
   return html`<nav class="pager" aria-label="Pages">
-    <span>${total ? `${offset + 1}–${end} of ${total}` : '0 runs'}</span>
+    <span>${total ? `${offset + 1}–${end} of ${countLabel(total)}` : '0 runs'}</span>
     ${offset > 0 ? html`<a class="button secondary" href="${link(Math.max(0, offset - limit))}">← Newer</a>` : ''}
     ${end < total ? html`<a class="button secondary" href="${link(offset + limit)}">Older →</a>` : ''}
   </nav>`;

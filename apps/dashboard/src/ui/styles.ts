@@ -33,8 +33,9 @@ td.wrap-sm{white-space:normal;word-break:break-word;max-width:240px}
 .pass{color:var(--good);font-weight:600}.fail{color:var(--bad);font-weight:600}
 .badge{display:inline-block;padding:1px 7px;border-radius:5px;font-size:12px;font-weight:600;border:1px solid currentColor}
 form.filters{display:flex;flex-wrap:wrap;gap:10px;align-items:end;margin-bottom:12px}
+select{max-width:220px}
 label{display:flex;flex-direction:column;gap:3px;font-size:12px;color:var(--muted)}
-input,select,button{font:inherit;color:var(--text);background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:6px 9px}
+input,select,button{height:34px;font:inherit;color:var(--text);background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:6px 9px}
 button,.button{cursor:pointer;background:var(--accent);border-color:var(--accent);color:#fff;font-weight:600;border-radius:6px;padding:6px 12px;display:inline-block}
 button.link{background:none;border:0;color:var(--accent);padding:0;font-weight:400}
 .button.secondary,button.secondary{background:var(--panel);color:var(--text);border-color:var(--line)}
