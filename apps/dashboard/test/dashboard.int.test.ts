@@ -42,10 +42,16 @@ beforeAll(async () => {
   teamSlug = slug('dash');
   const otherSlug = slug('other');
   [alice, carol] = await Promise.all([person(teamSlug), person(otherSlug)]);
-  expect((await run('gstack', ['team', 'create', teamSlug, '--name', 'Acme Evals'], alice.env)).code).toBe(0);
-  expect((await run('gstack', ['team', 'create', otherSlug], carol.env)).code).toBe(0);
+  const created = await Promise.all([
+    run('gstack', ['team', 'create', teamSlug, '--name', 'Acme Evals'], alice.env),
+    run('gstack', ['team', 'create', otherSlug], carol.env),
+  ]);
+  expect(created.map((c) => c.code)).toEqual([0, 0]);
   teamId = (await sql<{ id: string }>('select id from public.teams where slug = $1', [teamSlug]))[0]?.id ?? '';
+});
 
+// Separate hooks: each step spawns CLIs, which are slow on a busy machine.
+beforeAll(async () => {
   const base = resultDoc({
     suite: 'capitals',
     minutesAgo: 30,
@@ -97,7 +103,9 @@ beforeAll(async () => {
   await pushAs(alice, [...history, olderSummaries, base, head, other]);
   [baseRunId, headRunId] = await Promise.all([runIdOf(base.run_id), runIdOf(head.run_id)]);
   xssDoc = xss;
+});
 
+beforeAll(async () => {
   dashboard = await startDashboard({ supabaseUrl: stackInfo().apiUrl, supabaseKey: stackInfo().publishableKey, providers: ['github'] });
   browser = await launchBrowser();
 });
