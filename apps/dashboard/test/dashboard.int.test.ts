@@ -99,7 +99,13 @@ beforeAll(async () => {
       tests: ['kenya', 'japan', 'peru', 'france'].map((name, k) => ({ name, passed: k >= (failing[i] ?? 0), escalated: k === 1 })),
     }),
   );
-  const olderSummaries = resultDoc({ suite: 'summaries', repo: 'acme-docs', minutesAgo: 100, tests: [{ name: 'short', passed: false }] });
+  const olderSummaries = resultDoc({
+    suite: 'summaries',
+    repo: 'acme-docs',
+    minutesAgo: 100,
+    interrupted: true,
+    tests: [{ name: 'short', passed: false }],
+  });
   await pushAs(alice, [...history, olderSummaries, base, head, other]);
   [baseRunId, headRunId] = await Promise.all([runIdOf(base.run_id), runIdOf(head.run_id)]);
   xssDoc = xss;
@@ -176,7 +182,14 @@ describe('dashboard in Chromium', () => {
     const page = await signIn(context, alice, `/t/${teamSlug}/runs`);
     const problems = watchForProblems(page);
     expect(await page.locator('main table tbody tr').count()).toBe(RUNS);
+    expect(await page.locator('tbody tr', { has: page.locator('.badge', { hasText: 'interrupted' }) }).textContent()).toContain(
+      'summaries',
+    );
     await screenshotBothThemes(page, 'runs');
+    // Dates filter on the server; a range after today is empty and says so.
+    await page.goto(`${dashboard.url}/t/${teamSlug}/runs?from=2999-01-01`);
+    expect(await page.locator('.empty').textContent()).toContain('No runs match');
+    await page.goto(`${dashboard.url}/t/${teamSlug}/runs`);
     await page.getByLabel('Suite').selectOption('capitals');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(/suite=capitals/);
@@ -197,7 +210,11 @@ describe('dashboard in Chromium', () => {
     await screenshotBothThemes(page, 'run-detail');
 
     await page.getByRole('link', { name: 'failed 1' }).click();
-    expect(await page.locator('details.test').count()).toBe(1);
+    expect(await page.locator('details.test summary .name').allTextContents()).toEqual(['france']);
+    await page.getByRole('link', { name: 'all 4' }).click();
+    await page.getByLabel('Search tests').fill('jap');
+    await page.getByRole('button', { name: 'Search' }).click();
+    expect(await page.locator('details.test summary .name').allTextContents()).toEqual(['japan']);
 
     await page.getByRole('link', { name: 'Compare with the previous run' }).click();
     await page.waitForURL(`**/compare?base=${baseRunId}&head=${headRunId}`);

@@ -30,6 +30,8 @@ export interface RunOptions {
   label?: string | null;
   branch?: string;
   repo?: string;
+  /** Stopped with Ctrl-C before every test ran. */
+  interrupted?: boolean;
 }
 
 export function resultDoc(options: RunOptions): StandardEvalResultInput {
@@ -118,6 +120,7 @@ export function resultDoc(options: RunOptions): StandardEvalResultInput {
     cost_exact: false,
     costs: [{ model: 'anthropic/claude-sonnet-4-6', purpose: 'system', calls: results.length, cost_usd: cost, exact: false }],
     by_category: { basics: { tests: results.length, passed, failed: results.length - passed } },
+    interrupted: options.interrupted ?? false,
     all_results: results,
   };
   standardEvalResultSchema.parse(doc);
