@@ -32,7 +32,7 @@ export function createDashboardApp(input: DashboardConfigInput & { realtimeTrans
   app.route('/', authRoutes());
 
   app.get('/', requireUser, teamsPage);
-  app.use('/t/:slug', requireUser, loadTeam);
+  // '/t/:slug/*' also matches '/t/:slug' itself: one sign-in check and team lookup per request.
   app.use('/t/:slug/*', requireUser, loadTeam);
   for (const page of TEAM_PAGES) app.get(`/t/:slug${page.path}`, page.handler);
 
