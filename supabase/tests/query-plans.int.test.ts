@@ -41,6 +41,8 @@ const SHAPES: Shape[] = [
 ];
 
 const HISTORY_RUNS = 20;
+/** runs_page counts the filtered total up to this many runs. */
+const RUNS_TOTAL_CAP = 10_001;
 
 interface Db {
   shape: Shape;
@@ -188,6 +190,17 @@ async function rowsSince(db: Db, table: string, interval: string): Promise<numbe
   });
 }
 
+/** Distinct repo/suite pairs of the measured team. */
+async function suitesOf(db: Db): Promise<number> {
+  return withClient(db.url, async (client) => {
+    const { rows } = await client.query<{ n: string }>(
+      'select count(*) as n from (select distinct repo_slug, suite from public.eval_runs where team_id = $1) s',
+      [db.team],
+    );
+    return Number(rows[0]?.n);
+  });
+}
+
 type Table = 'eval_runs' | 'eval_results' | 'eval_costs';
 
 interface Case {
@@ -239,6 +252,43 @@ const CASES: Record<string, Case> = {
   leaderboard: {
     call: (db) => ({ sql: 'select * from public.leaderboard($1, 7)', params: [db.team] }),
     bounds: async (db) => ({ eval_runs: await rowsSince(db, 'eval_runs', '7 days') }),
+  },
+  // The dashboard's pages (apps/dashboard).
+  runs_page: {
+    call: (db) => ({ sql: 'select public.runs_page($1)', params: [db.team] }),
+    // The filtered total is counted up to 10,001 runs; the page itself is 50.
+    bounds: async () => ({ eval_runs: RUNS_TOTAL_CAP + 50 }),
+  },
+  runs_page_filtered: {
+    call: (db) => ({ sql: 'select public.runs_page($1, p_suite => $2, p_offset => 100)', params: [db.team, db.shape.historySuite] }),
+    bounds: async () => ({ eval_runs: RUNS_TOTAL_CAP + 150 }),
+  },
+  runs_facets: {
+    call: (db) => ({ sql: 'select public.runs_facets($1)', params: [db.team] }),
+    bounds: async (db) => ({ eval_runs: await rowsSince(db, 'eval_runs', '90 days') }),
+  },
+  suite_sparklines: {
+    call: (db) => ({ sql: 'select * from public.suite_sparklines($1)', params: [db.team] }),
+    // The suites of the last 90 days, then each suite's last 20 runs and its latest one.
+    bounds: async (db) => ({ eval_runs: (await rowsSince(db, 'eval_runs', '90 days')) + 21 * (await suitesOf(db)) }),
+  },
+  run_detail: {
+    call: (db) => ({
+      sql: 'select public.run_detail($1, (select id from public.eval_runs where team_id = $1 order by run_at desc limit 1))',
+      params: [db.team],
+    }),
+    // The run, its previous run, its results and its costs.
+    bounds: async (db) => ({ eval_runs: 2, eval_results: db.shape.resultsPerRun, eval_costs: 10 }),
+  },
+  compare_runs: {
+    call: (db) => ({
+      sql: `select public.compare_runs($1,
+        (select id from public.eval_runs where team_id = $1 order by run_at desc offset 1 limit 1),
+        (select id from public.eval_runs where team_id = $1 order by run_at desc limit 1))`,
+      params: [db.team],
+    }),
+    // Both runs (once each, and once per result for its document), and both runs' results.
+    bounds: async (db) => ({ eval_runs: 2 + 2 * db.shape.resultsPerRun, eval_results: 2 * db.shape.resultsPerRun }),
   },
 };
 

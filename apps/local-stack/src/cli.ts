@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { demoAtStart } from '../../../scripts/demo/start.ts';
+import { startStackDashboard } from './dashboard.ts';
 import { DEFAULT_PORT_BASE, isStackError, type StackInfo, startStack } from './index.ts';
 
 const HELP = `Usage: npm run stack -- [options]
@@ -27,9 +28,10 @@ function usage(message: string): never {
   process.exit(2);
 }
 
-export function describe(info: StackInfo, seconds: number, created: boolean): string {
+export function describe(info: StackInfo, seconds: number, created: boolean, dashboardUrl?: string): string {
   const rel = path.relative(process.cwd(), info.dataDir) || '.';
   const rows: Array<[string, string]> = [
+    ...(dashboardUrl ? ([['Dashboard', dashboardUrl]] as Array<[string, string]>) : []),
     ['API URL', info.apiUrl],
     ['REST', info.restUrl],
     ['Auth', info.authUrl],
@@ -86,10 +88,12 @@ async function main(): Promise<void> {
   const started = Date.now();
   let stopping = false;
   let stack: Awaited<ReturnType<typeof startStack>> | undefined;
+  let dashboard: Awaited<ReturnType<typeof startStackDashboard>> | undefined;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the stack…`);
+    await dashboard?.close();
     await stack?.stop();
     console.log('Stopped.');
     process.exit(0);
@@ -100,6 +104,7 @@ async function main(): Promise<void> {
 
   try {
     stack = await startStack({ portBase, dataDir: values['data-dir'], reset: values.reset });
+    dashboard = await startStackDashboard(stack.info);
   } catch (error) {
     if (isStackError(error)) {
       process.stderr.write(`error: ${error.message}\nfix: ${error.fix}\n`);
@@ -112,7 +117,7 @@ async function main(): Promise<void> {
     return;
   }
   const demo = await demoAtStart(stack.info, { created: stack.created, skip: Boolean(values['no-demo']), log: console.log });
-  console.log(describe(stack.info, (Date.now() - started) / 1000, stack.created));
+  console.log(describe(stack.info, (Date.now() - started) / 1000, stack.created, dashboard?.url));
   if (demo.lines.length) console.log(`\n${demo.lines.join('\n')}`);
 }
 

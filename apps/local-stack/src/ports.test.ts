@@ -8,7 +8,8 @@ describe('port layout', () => {
     const layout = portLayout(54321);
     expect(layout.api).toBe(54321);
     expect(layout.db).toBe(54322);
-    const all = [layout.api, layout.db, layout.postgrest, layout.postgrestAdmin, layout.slackSink, layout.functionsFirst];
+    const all = [layout.api, layout.db, layout.postgrest, layout.postgrestAdmin, layout.slackSink, layout.dashboard, layout.functionsFirst];
+    expect(layout.dashboard).toBe(54326);
     expect(new Set(all).size).toBe(all.length);
     expect(layout.functionsLast).toBeGreaterThan(layout.functionsFirst);
   });

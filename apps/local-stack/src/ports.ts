@@ -13,6 +13,8 @@ export interface PortLayout {
   postgrest: number;
   postgrestAdmin: number;
   slackSink: number;
+  /** The dashboard's Node server (started by `npm start`, not by test stacks). */
+  dashboard: number;
   /** First port handed to Deno function servers; each function takes the next one. */
   functionsFirst: number;
   functionsLast: number;
@@ -30,6 +32,7 @@ export function portLayout(base: number): PortLayout {
     postgrest: base + 2,
     postgrestAdmin: base + 3,
     slackSink: base + 4,
+    dashboard: base + 5,
     functionsFirst: base + 10,
     functionsLast: base + 10 + FUNCTION_PORT_SLOTS - 1,
   };
@@ -52,6 +55,7 @@ const SERVICE_NAMES: Record<keyof Omit<PortLayout, 'functionsLast'>, string> = {
   postgrest: 'PostgREST',
   postgrestAdmin: 'PostgREST admin',
   slackSink: 'Slack sink',
+  dashboard: 'dashboard',
   functionsFirst: 'edge functions',
 };
 
@@ -90,7 +94,7 @@ export async function findFreePortBase(from = 20000, to = Math.min(30000, epheme
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = from + Math.floor(Math.random() * ((to - from - PORT_SPAN) / 10)) * 10;
     const layout = portLayout(base);
-    const ports = [layout.api, layout.db, layout.postgrest, layout.postgrestAdmin, layout.slackSink];
+    const ports = [layout.api, layout.db, layout.postgrest, layout.postgrestAdmin, layout.slackSink, layout.dashboard];
     for (let p = layout.functionsFirst; p <= layout.functionsLast; p++) ports.push(p);
     const free = await Promise.all(ports.map(isPortFree));
     if (free.every(Boolean)) return base;

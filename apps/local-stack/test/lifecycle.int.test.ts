@@ -147,6 +147,11 @@ describe('the stack as a process', () => {
       headers: { apikey: envValue(dataDir, 'SUPABASE_ANON_KEY') },
     });
     expect(health.status).toBe(200);
+    // The dashboard runs beside the stack, on base + 5, and says where.
+    const dashboardUrl = envValue(dataDir, 'DASHBOARD_URL');
+    expect(dashboardUrl).toBe(`http://127.0.0.1:${portBase + 5}`);
+    expect(banner).toMatch(new RegExp(`Dashboard\\s+${dashboardUrl}`));
+    expect((await fetch(`${dashboardUrl}/login`)).status).toBe(200);
     await query(envValue(dataDir, 'SUPABASE_DB_URL'), "create table public.kept (v text); insert into public.kept values ('still here')");
 
     const children = descendants(stack.child.pid ?? -1);

@@ -7,6 +7,7 @@ export * from './canonical.ts';
 export type { Database, Json, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
 export * from './email.ts';
 export * from './eval-result.ts';
+export * from './format.ts';
 export * from './html.ts';
 export * from './models-config.ts';
 export * from './pricing.ts';

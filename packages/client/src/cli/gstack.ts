@@ -20,6 +20,7 @@ Team sync (push results, log in, manage the team) is the separate gstack-sync co
   await registerLazily(program, args, [
     { names: ['eval'], load: async () => (await import('../commands/eval/index.ts')).registerEval },
     { names: ['team'], load: async () => (await import('../commands/team/index.ts')).registerTeam },
+    { names: ['dashboard'], load: async () => (await import('../commands/dashboard/index.ts')).registerDashboard },
   ]);
   return program;
 }

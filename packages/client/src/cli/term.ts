@@ -20,21 +20,8 @@ export function style(enabled: boolean): Style {
   return { green: wrap(32, 39), red: wrap(31, 39), yellow: wrap(33, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
 }
 
-/** $0.0123 for small amounts, $12.35 for larger ones. */
-export function formatUsd(amount: number): string {
-  if (amount === 0) return '$0';
-  return amount < 1 ? `$${amount.toFixed(4)}` : `$${amount.toFixed(2)}`;
-}
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-
-export function formatPercent(value: number | null): string {
-  return value === null ? '—' : `${value.toFixed(1)}%`;
-}
+// The number formats live in core so the dashboard shows the same strings.
+export { formatDuration, formatPercent, formatUsd } from '@gstack/core';
 
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 

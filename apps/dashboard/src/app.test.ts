@@ -1,0 +1,59 @@
+/** The app's edges without a stack: sign-in redirects, base paths, CSRF refusals, the 404 page and its headers. */
+import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createDashboardApp } from './app.ts';
+
+// Nothing listens here: these requests never reach Supabase (no session cookie, refused posts).
+// Node 20 has no global WebSocket: supabase-js gets ws, as node.ts gives it.
+const config = { supabaseUrl: 'http://127.0.0.1:9', supabaseKey: 'sb_publishable_test', realtimeTransport: WebSocket };
+
+describe('dashboard app', () => {
+  it('sends signed-out visitors to /login with the page to come back to', async () => {
+    const app = createDashboardApp(config);
+    for (const [path, next] of [
+      ['/', '/'],
+      ['/t/acme', '/t/acme'],
+      ['/t/acme/runs?suite=a&offset=50', '/t/acme/runs?suite=a&offset=50'],
+    ] as const) {
+      const res = await app.request(path);
+      expect(res.status, path).toBe(303);
+      expect(res.headers.get('location')).toBe(`/login?next=${encodeURIComponent(next)}`);
+    }
+  });
+
+  it('routes under basePath and links under publicPath (the edge function)', async () => {
+    const app = createDashboardApp({ ...config, basePath: '/dashboard', publicPath: '/functions/v1/dashboard' });
+    const res = await app.request('/dashboard/t/acme/runs');
+    expect(res.headers.get('location')).toBe(`/functions/v1/dashboard/login?next=${encodeURIComponent('/t/acme/runs')}`);
+    const login = await (await app.request('/dashboard/login')).text();
+    expect(login).toContain('action="/functions/v1/dashboard/login"');
+  });
+
+  it('refuses form posts from another origin with 403', async () => {
+    const app = createDashboardApp(config);
+    for (const path of ['/login', '/logout']) {
+      const res = await app.request(`http://dash.test${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+        body: 'email=a%40b.c&password=x',
+      });
+      expect(res.status, path).toBe(403);
+      expect(await res.text()).toContain('sent from another site');
+    }
+  });
+
+  it('answers unknown paths with the 404 page and the security headers', async () => {
+    const res = await createDashboardApp(config).request('/nope/<script>');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    expect(await res.text()).toContain('<h1>Not found</h1>');
+  });
+
+  it('offers each configured provider on the sign-in page, and no others', async () => {
+    const app = createDashboardApp({ ...config, providers: ['github'] });
+    expect(await (await app.request('/login')).text()).toContain('Continue with GitHub');
+    expect((await app.request('/login/google')).status).toBe(404);
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * Typed access to the dashboard's SQL aggregates (supabase/migrations/*dashboard*.sql).
+ * Every call goes through the request's client, so it runs with the user's JWT and RLS.
+ * The jsonb answers are described here once; pages read these types.
+ */
+import type { Database } from '@gstack/core';
+import type { Context } from 'hono';
+import type { DashboardEnv } from './env.ts';
+import { DashboardError } from './errors.ts';
+
+type Functions = Database['public']['Functions'];
+
+/** Calls one RPC; a failure becomes a 502 page (and the message is not the user's fault). */
+export async function rpc<Name extends keyof Functions>(
+  c: Context<DashboardEnv>,
+  name: Name,
+  args: Functions[Name]['Args'],
+): Promise<Functions[Name]['Returns']> {
+  const { data, error } = await c.var.supabase.rpc(name, args as never);
+  if (error) throw new DashboardError(502, `Reading ${String(name)} failed: ${error.message}`);
+  return data as Functions[Name]['Returns'];
+}
+
+/** A run as lists show it (public.dashboard_run_row). */
+export interface RunRow {
+  id: string;
+  run_key: string;
+  repo_slug: string;
+  suite: string;
+  branch: string | null;
+  git_sha: string | null;
+  tier: string | null;
+  label: string | null;
+  hostname: string | null;
+  run_at: string;
+  total_tests: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+  pass_rate: number | null;
+  cost_usd: number;
+  judge_cost_usd: number;
+  duration_ms: number | null;
+  tier_stats: Record<string, { tests?: number; passed?: number; cost_usd?: number }>;
+  interrupted: boolean;
+  cost_exact: boolean;
+  user_id: string | null;
+  token_id: string | null;
+  who: string | null;
+}
+
+export interface RunsPage {
+  total: number;
+  rows: RunRow[];
+}
+
+export interface RunsFacets {
+  repos: string[];
+  suites: string[];
+  branches: string[];
+  people: Array<{ user_id: string; name: string | null }>;
+}
+
+export interface Attempt {
+  attempt: number;
+  model: string;
+  tier: string | null;
+  duration_ms: number | null;
+  warm: boolean | null;
+  verdict: 'accept' | 'escalate' | 'error';
+  feedback: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  cost_usd: number;
+  cost_exact: boolean;
+}
+
+export interface TestDetail {
+  test_name: string;
+  trial: number;
+  category: string | null;
+  passed: boolean;
+  skipped: boolean;
+  score: number | null;
+  duration_ms: number | null;
+  cost_usd: number;
+  resolved_tier: string | null;
+  resolved_model: string | null;
+  error: string | null;
+  attempts: Attempt[];
+  doc: {
+    output: string | null;
+    output_length: number | null;
+    judge: Array<{
+      rubric: string;
+      model: string;
+      pass: boolean;
+      score: number | null;
+      reason: string | null;
+      cached: boolean;
+      cost_usd: number;
+    }>;
+    assertions: Array<{ type: string; passed: boolean; message: string | null }>;
+  } | null;
+}
+
+export interface RunDetail {
+  run: RunRow;
+  prompt_sha: string | null;
+  version: string | null;
+  previous_run_id: string | null;
+  costs: Array<{ model: string; purpose: 'system' | 'judge'; calls: number; cost_usd: number; exact: boolean }>;
+  tests: TestDetail[];
+}
+
+export interface CompareSide {
+  passed: boolean;
+  skipped: boolean;
+  cost_usd: number;
+  duration_ms: number | null;
+  resolved_tier: string | null;
+  resolved_model: string | null;
+  error: string | null;
+  output: string | null;
+}
+
+export interface Comparison {
+  base: RunRow;
+  head: RunRow;
+  tests: Array<{ test_name: string; trial: number; base: CompareSide | null; head: CompareSide | null }>;
+}
+
+export interface Overview {
+  runs_total: number;
+  last_run_at: string | null;
+  runs_this_week: number;
+  runs_last_week: number;
+  pass_rate_this_week: number | null;
+  pass_rate_last_week: number | null;
+  cost_this_week: number;
+  cost_last_week: number;
+  active_now: number;
+}
+
+/** A UUID from the URL, or a 404 (PostgREST would answer a malformed one with an error). */
+export function uuidParam(value: string | undefined, what: string): string {
+  if (!value || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
+    throw new DashboardError(404, `${what} does not exist, or you are not a member of its team.`);
+  }
+  return value.toLowerCase();
+}

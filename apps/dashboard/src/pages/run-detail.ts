@@ -1,0 +1,139 @@
+/**
+ * `/t/:slug/runs/:runId`: one run. The header (suite, repo, branch, commit, who,
+ * when, tier, cost with the judge's share, exact or estimated), failures grouped
+ * by reason, and every test; a test expands (details/summary, no script) to its
+ * ladder attempts, judge verdicts, assertions and output. Filters: all / failed /
+ * escalated / errors, and a search, in the query string.
+ */
+import { html, type SafeHtml } from '@gstack/core';
+import type { Context } from 'hono';
+import { type Attempt, type RunDetail, rpc, type TestDetail, uuidParam } from '../data.ts';
+import type { DashboardEnv } from '../env.ts';
+import { notFound } from '../errors.ts';
+import { card, emptyState, passMark, rateCell } from '../ui/components.ts';
+import { groupFailures } from '../ui/failures.ts';
+import { formatDuration, formatUsd, num, rate, shortSha, tokens, utc } from '../ui/format.ts';
+import { renderPage, teamHref } from '../ui/layout.ts';
+
+const SHOWS = ['all', 'failed', 'escalated', 'errors'] as const;
+type Show = (typeof SHOWS)[number];
+
+const matches: Record<Show, (t: TestDetail) => boolean> = {
+  all: () => true,
+  failed: (t) => !t.passed && !t.skipped,
+  escalated: (t) => t.attempts.length > 1,
+  errors: (t) => Boolean(t.error) || t.attempts.some((a) => a.verdict === 'error'),
+};
+
+export async function runDetailPage(c: Context<DashboardEnv>): Promise<Response> {
+  const runId = uuidParam(c.req.param('runId'), 'This run');
+  const data = (await rpc(c, 'run_detail', { p_team_id: c.var.team.id, p_run_id: runId })) as unknown as RunDetail | null;
+  if (!data) throw notFound('This run');
+  const { run } = data;
+  const show = (SHOWS as readonly string[]).includes(c.req.query('show') ?? '') ? (c.req.query('show') as Show) : 'all';
+  const search = (c.req.query('q') ?? '').trim();
+  const visible = data.tests.filter((t) => matches[show](t) && (!search || t.test_name.toLowerCase().includes(search.toLowerCase())));
+  const cost = num(run.cost_usd);
+  const judge = num(run.judge_cost_usd);
+  const failures = groupFailures(data.tests);
+  const self = teamHref(c, `/runs/${run.id}`);
+  const tabLink = (s: Show) => `${self}?show=${s}${search ? `&q=${encodeURIComponent(search)}` : ''}`;
+
+  const body = html`<h1>${run.suite} <span class="sub">${run.repo_slug}</span>${run.interrupted ? html` <span class="badge warn">interrupted</span>` : ''}</h1>
+  <div class="meta">
+    <span>branch <b>${run.branch ?? '—'}</b></span>
+    <span>commit <b>${shortSha(run.git_sha)}</b></span>
+    <span>by <b>${run.who ?? '—'}</b>${run.hostname ? html` on <b>${run.hostname}</b>` : ''}</span>
+    <span>at <b>${utc(run.run_at)}</b></span>
+    <span>tier <b>${run.tier ?? '—'}</b></span>
+    ${run.label ? html`<span>label <b>${run.label}</b></span>` : ''}
+    ${data.version ? html`<span>gstack <b>${data.version}</b></span>` : ''}
+  </div>
+  <section class="cards" aria-label="Totals">
+    ${card('Pass rate', '', html`<div class="value">${rateCell(rate(run.pass_rate))}</div><span class="delta neutral">${run.passed} passed · ${run.failed} failed${run.skipped ? ` · ${run.skipped} skipped` : ''}</span>`)}
+    ${card('Cost', formatUsd(cost), html`<span class="delta neutral">judge ${formatUsd(judge)}${cost > 0 ? ` (${Math.round((100 * judge) / cost)}%)` : ''} · ${run.cost_exact ? 'exact' : 'estimated'}</span>`)}
+    ${card('Duration', run.duration_ms === null ? '—' : formatDuration(num(run.duration_ms)), html`<span class="delta neutral">${run.total_tests} tests</span>`)}
+    ${card(
+      'Compare',
+      '',
+      data.previous_run_id
+        ? html`<p><a class="button secondary" href="${teamHref(c, `/compare?base=${data.previous_run_id}&head=${run.id}`)}">Compare with the previous run</a></p>`
+        : html`<p class="sub">First run of this suite.</p>`,
+    )}
+  </section>
+  ${
+    failures.length
+      ? html`<h2>Failures by reason</h2><div class="panel"><ul class="reasons">${failures.map((f) => html`<li><b>${f.count}</b> · ${f.reason}</li>`)}</ul></div>`
+      : ''
+  }
+  <h2>Tests</h2>
+  <nav class="tabs" aria-label="Show">${SHOWS.map(
+    (s) => html`<a href="${tabLink(s)}"${s === show ? html` aria-current="true"` : ''}>${s} ${data.tests.filter(matches[s]).length}</a>`,
+  )}</nav>
+  <form class="filters" method="get" action="${self}" role="search">
+    <input type="hidden" name="show" value="${show}">
+    <label>Search tests <input type="search" name="q" value="${search}"></label>
+    <button type="submit">Search</button>
+  </form>
+  ${visible.length ? html`<div class="panel">${visible.map(testRow)}</div>` : emptyState('No test matches', html`<p>Try “all” or clear the search.</p>`)}`;
+  return renderPage(c, { title: `${run.suite} run`, nav: 'runs', body });
+}
+
+function testRow(t: TestDetail): SafeHtml {
+  return html`<details class="test">
+  <summary>
+    <span>${passMark(t.passed, t.skipped)}</span>
+    <span class="name">${t.test_name}${t.trial > 1 ? html` <span class="chip">trial ${t.trial}</span>` : ''}</span>
+    <span><span class="chip">${t.resolved_tier ?? '—'}</span></span>
+    <span class="hide-sm sub">${t.resolved_model ?? '—'}</span>
+    <span class="num">${formatUsd(num(t.cost_usd))}</span>
+    <span class="num hide-sm">${t.duration_ms === null ? '—' : formatDuration(num(t.duration_ms))}</span>
+  </summary>
+  <div class="test-body">
+    ${t.error ? html`<p class="error">${t.error}</p>` : ''}
+    ${attemptsTable(t.attempts)}
+    ${judgeAndAssertions(t)}
+    <div><h3 class="sub">Output${t.doc?.output_length && t.doc.output && t.doc.output_length > t.doc.output.length ? ` (first ${t.doc.output.length} of ${t.doc.output_length} characters)` : ''}</h3>
+    <pre>${t.doc?.output ?? '(no output recorded)'}</pre></div>
+  </div>
+</details>`;
+}
+
+function attemptsTable(attempts: Attempt[]): SafeHtml {
+  if (!attempts.length) return html`<p class="sub">No ladder attempts recorded.</p>`;
+  return html`<div class="panel"><table><caption class="sr-only">Ladder attempts</caption>
+  <thead><tr><th>#</th><th>Tier</th><th>Model</th><th>Warm</th><th>Verdict</th><th>Feedback</th><th class="num">In</th><th class="num">Out</th><th class="num">Cache r/w</th><th class="num">Cost</th><th class="num">Time</th></tr></thead>
+  <tbody>${attempts.map(
+    (a) => html`<tr>
+    <td>${a.attempt}</td><td><span class="chip">${a.tier ?? '—'}</span></td><td>${a.model}</td>
+    <td>${a.warm === null ? '—' : a.warm ? 'warm' : 'cold'}</td>
+    <td class="${a.verdict === 'accept' ? 'good' : a.verdict === 'error' ? 'bad' : 'warn'}">${a.verdict}</td>
+    <td class="wrap">${a.feedback ?? ''}</td>
+    <td class="num">${tokens(num(a.input_tokens))}</td><td class="num">${tokens(num(a.output_tokens))}</td>
+    <td class="num">${tokens(num(a.cache_read_tokens))}/${tokens(num(a.cache_write_tokens))}</td>
+    <td class="num">${formatUsd(num(a.cost_usd))}${a.cost_exact ? '' : html`<span class="sub" title="estimated from the pricing table">*</span>`}</td>
+    <td class="num">${a.duration_ms === null ? '—' : formatDuration(num(a.duration_ms))}</td>
+  </tr>`,
+  )}</tbody></table></div>`;
+}
+
+function judgeAndAssertions(t: TestDetail): SafeHtml {
+  const judge = t.doc?.judge ?? [];
+  const assertions = t.doc?.assertions ?? [];
+  if (!judge.length && !assertions.length) return html``;
+  return html`<div class="grid2">
+    <div><h3 class="sub">Assertions</h3>${
+      assertions.length
+        ? html`<ul>${assertions.map((a) => html`<li>${passMark(a.passed)} <code>${a.type}</code> ${a.message ?? ''}</li>`)}</ul>`
+        : html`<p class="sub">none</p>`
+    }</div>
+    <div><h3 class="sub">Judge verdicts</h3>${
+      judge.length
+        ? html`<ul>${judge.map(
+            (j) =>
+              html`<li>${passMark(j.pass)} ${j.model}${j.score === null ? '' : ` · score ${j.score}`}${j.cached ? html` <span class="chip">cached</span>` : ''}<br><span class="sub">${j.rubric}</span>${j.reason ? html`<br>${j.reason}` : ''}</li>`,
+          )}</ul>`
+        : html`<p class="sub">none</p>`
+    }</div>
+  </div>`;
+}

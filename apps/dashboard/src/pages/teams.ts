@@ -1,0 +1,23 @@
+/** `/`: the user's teams, or straight to the only one. */
+import { html } from '@gstack/core';
+import type { Context } from 'hono';
+import type { DashboardEnv } from '../env.ts';
+import { DashboardError } from '../errors.ts';
+import { emptyState } from '../ui/components.ts';
+import { href, renderPage } from '../ui/layout.ts';
+
+export async function teamsPage(c: Context<DashboardEnv>): Promise<Response> {
+  const { data, error } = await c.var.supabase.from('teams').select('slug, name').order('name');
+  if (error) throw new DashboardError(502, `Reading your teams failed: ${error.message}`);
+  const [only] = data;
+  if (data.length === 1 && only) return c.redirect(href(c, `/t/${only.slug}`), 303);
+  const body = data.length
+    ? html`<h1>Your teams</h1><div class="panel"><table><thead><tr><th>Team</th><th>Slug</th></tr></thead><tbody>
+        ${data.map((t) => html`<tr><td><a href="${href(c, `/t/${t.slug}`)}">${t.name}</a></td><td><code>${t.slug}</code></td></tr>`)}
+      </tbody></table></div>`
+    : emptyState(
+        'You are not in a team yet',
+        html`<p>Create one with <code>gstack team create &lt;slug&gt;</code>, or ask a teammate for an invite and run <code>gstack team join &lt;code&gt;</code>.</p>`,
+      );
+  return renderPage(c, { title: 'Teams', body });
+}

@@ -1,0 +1,90 @@
+/**
+ * The page frame every page renders into: head with the nonce'd stylesheet and
+ * auto-refresh script, the top bar (team navigation, who is signed in, sign out)
+ * and the main landmark. Pages pass their body as SafeHtml.
+ */
+import { html, SafeHtml } from '@gstack/core';
+import type { Context } from 'hono';
+import type { DashboardConfig } from '../config.ts';
+import type { DashboardEnv } from '../env.ts';
+import { STYLES } from './styles.ts';
+
+/** Reloads every 60 s while the tab is visible; a hidden tab reloads when it is shown again, if due. */
+const REFRESH_SCRIPT = `(()=>{let due=Date.now()+60000;const tick=()=>{if(!document.hidden&&Date.now()>=due)location.reload()};setInterval(tick,5000);document.addEventListener('visibilitychange',tick)})();`;
+
+/** Team pages in the navigation, in order. Part 2 pages add a line here. */
+export const TEAM_NAV: Array<{ key: string; label: string; path: string }> = [
+  { key: 'overview', label: 'Overview', path: '' },
+  { key: 'runs', label: 'Runs', path: '/runs' },
+  { key: 'compare', label: 'Compare', path: '/compare' },
+];
+
+export interface PageOptions {
+  title: string;
+  body: SafeHtml;
+  /** Which TEAM_NAV entry is current; omit outside team pages. */
+  nav?: string;
+  /** Auto-refresh (pages that show live numbers). */
+  refresh?: boolean;
+  status?: 200 | 400 | 403 | 404 | 500 | 502;
+}
+
+/** A URL inside the app, respecting the base path (the edge function lives under /dashboard). */
+export function href(c: Context<DashboardEnv>, path: string): string {
+  return `${publicPath(c.var.config)}${path}`;
+}
+
+/** The prefix links carry: the public path when a proxy adds one, else the routing base path. */
+export function publicPath(config: DashboardConfig | undefined): string {
+  return config?.publicPath ?? config?.basePath ?? '';
+}
+
+export function teamHref(c: Context<DashboardEnv>, path: string): string {
+  return href(c, `/t/${c.var.team.slug}${path}`);
+}
+
+export function renderPage(c: Context<DashboardEnv>, options: PageOptions): Response {
+  const nonce = c.get('secureHeadersNonce') ?? '';
+  const team = c.var.team as DashboardEnv['Variables']['team'] | undefined;
+  const user = c.var.user as DashboardEnv['Variables']['user'] | undefined;
+  const nav = team
+    ? html`<nav aria-label="Team">${TEAM_NAV.map(
+        (item) => html`<a href="${teamHref(c, item.path)}"${item.key === options.nav ? html` aria-current="page"` : ''}>${item.label}</a>`,
+      )}</nav>`
+    : html`<nav aria-label="Main"></nav>`;
+  const who = user
+    ? html`<div class="who"><span>${user.email ?? ''}</span>
+        <form method="post" action="${href(c, '/logout')}"><button type="submit" class="secondary">Sign out</button></form></div>`
+    : '';
+  const doc = html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<link rel="icon" href="data:,">
+<title>${options.title}${team ? ` · ${team.name}` : ''} · gstack</title>
+<style nonce="${nonce}">${rawCss()}</style>
+${options.refresh ? html`<script nonce="${nonce}">${rawScript()}</script>` : ''}
+</head>
+<body>
+<header class="top">
+  <a class="brand" href="${href(c, '/')}">gstack${team ? html` <span class="sub">/ ${team.name}</span>` : ''}</a>
+  ${nav}
+  ${who}
+</header>
+<main id="main">
+${options.body}
+</main>
+</body>
+</html>`;
+  return c.html(doc.value, options.status ?? 200);
+}
+
+// The stylesheet and the script are our own constants, not user input: inserted as is.
+function rawCss(): SafeHtml {
+  return new SafeHtml(STYLES);
+}
+function rawScript(): SafeHtml {
+  return new SafeHtml(REFRESH_SCRIPT);
+}

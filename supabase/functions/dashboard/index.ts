@@ -1,0 +1,30 @@
+/**
+ * dashboard: the team dashboard as an edge function, the same Hono app the
+ * Node server runs (apps/dashboard). Hosted Supabase serves text/html from the
+ * default functions domain as text/plain, so browsers need a custom domain in
+ * front of it (docs/dashboard.md). Configuration comes from the function's
+ * environment: SUPABASE_URL and SUPABASE_ANON_KEY (set by Supabase), and the
+ * optional DASHBOARD_SITE_ORIGIN (default: the origin of SUPABASE_URL), DASHBOARD_PUBLIC_PATH, DASHBOARD_OAUTH_PROVIDERS.
+ */
+import { createDashboardApp } from '@gstack/dashboard';
+
+const env = (name: string) => Deno.env.get(name)?.trim() || undefined;
+
+const supabaseUrl = env('SUPABASE_URL') ?? '';
+const app = createDashboardApp({
+  supabaseUrl,
+  supabaseKey: env('SUPABASE_ANON_KEY') ?? '',
+  // The function sees a proxied request URL, so the origin browsers use must be known: the custom
+  // domain in DASHBOARD_SITE_ORIGIN, else the project URL's origin (the CSRF check and OAuth callback use it).
+  siteOrigin: env('DASHBOARD_SITE_ORIGIN') ?? (URL.canParse(supabaseUrl) ? new URL(supabaseUrl).origin : undefined),
+  // Supabase routes /functions/v1/dashboard/* here as /dashboard/*.
+  basePath: '/dashboard',
+  // An empty value is meaningful: a proxy maps the domain's root to the function.
+  publicPath: Deno.env.get('DASHBOARD_PUBLIC_PATH')?.trim() ?? '/functions/v1/dashboard',
+  providers: (env('DASHBOARD_OAUTH_PROVIDERS') ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean),
+});
+
+Deno.serve(app.fetch);
