@@ -53,6 +53,8 @@ describe('gstack and gstack-sync entry points', () => {
       signed_in: false,
       queue: { entries: 0, oldest_queued_at: null, last_error: null },
       dead_letters: [],
+      current_repo: path.basename(root).toLowerCase(),
+      pending: [],
       state_dir: path.join(root, 'state'),
     });
   });

@@ -3,7 +3,7 @@
  * by gstack-sync, read back from the team store; and the local fallback when
  * the store cannot be reached.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { unique } from '@gstack/local-stack/testing';
@@ -29,7 +29,10 @@ beforeAll(async () => {
     { hoursAgo: 10, tests: { a: false, b: false } },
   ]);
   writeHistory(ben.state, [{ hoursAgo: 5, hostname: 'bens-box', tests: { a: true, b: true } }]);
-  for (const p of [ada, ben]) expect((await run('gstack-sync', ['push'], p.env)).code).toBe(0);
+  // A bare push sends the current repository's runs: push from a checkout of acme-app.
+  const checkout = path.join(mkdtempSync(path.join(os.tmpdir(), 'gstack-repo-')), 'acme-app');
+  mkdirSync(checkout);
+  for (const p of [ada, ben]) expect((await run('gstack-sync', ['push'], p.env, checkout)).code).toBe(0);
 });
 
 const evalCmd = (args: string[], env: Record<string, string>) => run('gstack', ['eval', ...args, '--json'], { ...env, NO_COLOR: '1' });
