@@ -58,7 +58,7 @@ function runner(seed: number, repo: string, suite: DemoSuite, day: number, date:
   if (day === 0) return isRegressionSuite(repo, suite) ? (suite.people[0] ?? null) : null;
   if (suite.nightly && (weekend || day % 2 === 0)) return 'ci';
   const p = rnd();
-  if (p > (weekend ? 0.1 : 0.8)) return null;
+  if (p > (weekend ? 0.1 : 0.65)) return null;
   return suite.people[Math.floor(rnd() * suite.people.length)] ?? null;
 }
 
@@ -76,7 +76,7 @@ function passes(behaviour: Behaviour, ordinal: number, total: number, today: boo
 }
 
 function planTest(rnd: () => number, pass: boolean): TestPlan {
-  const variant = Math.floor(rnd() * 3);
+  const variant = Math.floor(rnd() * 2);
   if (!pass) return { local: 'wrong', cloud: 'wrong', variant };
   const p = rnd();
   return { local: p < 0.7 ? 'good' : p < 0.8 ? 'vague' : 'wrong', cloud: 'good', variant };
