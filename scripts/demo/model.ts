@@ -33,6 +33,9 @@ export const DEMO_PEOPLE: DemoPerson[] = [
 /** Everyone's password on the local demo stack (printed by `npm start`; local only). */
 export const DEMO_PASSWORD = 'gstack-demo';
 
+/** The sign-in `npm start` prints: the team admin. */
+export const DEMO_SIGN_IN = { email: DEMO_PEOPLE[0]?.email ?? '', password: DEMO_PASSWORD };
+
 /**
  * How a test behaves run after run:
  * - stable: passes; the local tier answers most of the time, some runs escalate

@@ -15,7 +15,7 @@ import { Limiter } from '../../packages/client/src/providers/limiter.ts';
 import { sendHeartbeat } from '../../packages/client/src/sync/heartbeat.ts';
 import { demoActivity } from './activity.ts';
 import { DemoEngine } from './engine.ts';
-import { DEMO_PASSWORD, DEMO_PEOPLE, DEMO_SEED, DEMO_TEAM } from './model.ts';
+import { DEMO_PEOPLE, DEMO_SEED, DEMO_SIGN_IN, DEMO_TEAM } from './model.ts';
 import { demoSchedule, type PlannedRun } from './schedule.ts';
 import { type DemoStackInfo, DemoStore, type Pusher } from './store.ts';
 
@@ -42,8 +42,7 @@ export interface SeedResult {
   seconds: number;
 }
 
-/** The sign-in printed by `npm start` (the team admin). */
-export const DEMO_SIGN_IN = { email: DEMO_PEOPLE[0]?.email ?? '', password: DEMO_PASSWORD };
+export { DEMO_SIGN_IN } from './model.ts';
 
 /** People who sent a heartbeat a minute ago ("active now"). */
 const ACTIVE_NOW = ['maya', 'raj', 'sofia'];

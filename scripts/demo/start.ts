@@ -8,8 +8,8 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSupabase } from '../../packages/client/src/sync/supabase.ts';
-import { DEMO_TEAM } from './model.ts';
-import { DEMO_SIGN_IN, type DemoStackInfo, type SeedResult } from './seed.ts';
+import { DEMO_SIGN_IN, DEMO_TEAM } from './model.ts';
+import type { DemoStackInfo, SeedResult } from './seed.ts';
 
 /** Replaces the DEMO_* lines of a stack.env (mode 0600) with this sign-in. */
 export async function writeDemoEnv(envFile: string, signIn: { email: string; password: string }): Promise<void> {
@@ -34,11 +34,12 @@ export async function demoTeamExists(info: DemoStackInfo): Promise<boolean> {
 function seedInChild(envFile: string): Promise<SeedResult> {
   const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cli.ts');
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       ['--import', 'tsx', cli, '--data-dir', path.dirname(envFile), '--json'],
       { maxBuffer: 1 << 20 },
       (error, stdout, stderr) => {
+        process.off('exit', stop);
         if (error) return reject(new Error(stderr.replace(/^error: /, '').trim() || error.message));
         try {
           resolve(JSON.parse(stdout) as SeedResult);
@@ -47,6 +48,9 @@ function seedInChild(envFile: string): Promise<SeedResult> {
         }
       },
     );
+    // Ctrl-C while seeding stops the stack and exits: the seed goes with it.
+    const stop = () => child.kill();
+    process.once('exit', stop);
   });
 }
 
@@ -65,8 +69,9 @@ export async function demoAtStart(
   options: { created: boolean; skip: boolean; log?: (line: string) => void },
 ): Promise<DemoAtStart> {
   let seeded: SeedResult | undefined;
+  if (options.created && options.skip) return { lines: [] }; // a new database has no demo team
   try {
-    if (options.created && !options.skip) {
+    if (options.created) {
       options.log?.('Seeding the demo team (60 days of runs through the real engine and push)…');
       seeded = await seedInChild(info.envFile);
     } else if (!(await demoTeamExists(info))) return { lines: [] };

@@ -4,7 +4,6 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { demoAtStart } from '../../../scripts/demo/start.ts';
 import { startStackDashboard } from './dashboard.ts';
 import { DEFAULT_PORT_BASE, isStackError, type StackInfo, startStack } from './index.ts';
 
@@ -116,8 +115,10 @@ async function main(): Promise<void> {
     await stack.stop();
     return;
   }
-  const demo = await demoAtStart(stack.info, { created: stack.created, skip: Boolean(values['no-demo']), log: console.log });
   console.log(describe(stack.info, (Date.now() - started) / 1000, stack.created, dashboard?.url));
+  // Loaded only now: the demo brings the engine and supabase-js, which the stack itself does not need.
+  const { demoAtStart } = await import('../../../scripts/demo/start.ts');
+  const demo = await demoAtStart(stack.info, { created: stack.created, skip: Boolean(values['no-demo']), log: console.log });
   if (demo.lines.length) console.log(`\n${demo.lines.join('\n')}`);
 }
 
