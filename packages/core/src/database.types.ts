@@ -398,8 +398,9 @@ export type Database = {
           total_tests: number;
           user_id: string | null;
           version: string | null;
+          dashboard_run_row: Json | null;
         };
-        ComputedFields: never;
+        ComputedFields: 'dashboard_run_row';
         Insert: {
           branch?: string | null;
           by_category?: NonNullable<Json>;
@@ -1092,6 +1093,7 @@ export type Database = {
           team_name: string;
         }[];
       };
+      compare_runs: { Args: { p_base: string; p_head: string; p_output_chars?: number; p_team_id: string }; Returns: Json };
       cost_per_model: {
         Args: { p_days?: number; p_team_id: string };
         Returns: {
@@ -1147,6 +1149,11 @@ export type Database = {
         }[];
       };
       dashboard_overview: { Args: { p_active_minutes?: number; p_team_id: string }; Returns: Json };
+      dashboard_run_row: {
+        Args: { r: Omit<Database['public']['Tables']['eval_runs']['Row'], Database['public']['Tables']['eval_runs']['ComputedFields']> };
+        Returns: Json;
+      };
+      dashboard_test_doc: { Args: { p_max: number; p_name: string; p_result: Json; p_trial: number }; Returns: Json };
       digest_claim: { Args: { p_force?: boolean; p_team_id: string; p_week_start: string }; Returns: boolean };
       digest_finish: {
         Args: { p_digest: Json; p_error?: string; p_slack_status?: number; p_status: string; p_team_id: string; p_week_start: string };
@@ -1198,7 +1205,33 @@ export type Database = {
       push_eval_run: { Args: { p_payload: Json; p_team_id: string }; Returns: Json };
       remove_member: { Args: { p_team_id: string; p_user_id: string }; Returns: undefined };
       revoke_team_token: { Args: { p_name: string; p_team_id: string }; Returns: boolean };
+      run_detail: { Args: { p_output_chars?: number; p_run_id: string; p_team_id: string }; Returns: Json };
+      runs_facets: { Args: { p_team_id: string }; Returns: Json };
+      runs_page: {
+        Args: {
+          p_branch?: string;
+          p_ci?: boolean;
+          p_from?: string;
+          p_limit?: number;
+          p_offset?: number;
+          p_repo_slug?: string;
+          p_suite?: string;
+          p_team_id: string;
+          p_to?: string;
+          p_user_id?: string;
+        };
+        Returns: Json;
+      };
       set_member_role: { Args: { p_role: string; p_team_id: string; p_user_id: string }; Returns: undefined };
+      suite_sparklines: {
+        Args: { p_days?: number; p_runs?: number; p_team_id: string };
+        Returns: {
+          latest: Json;
+          pass_rates: number[];
+          repo_slug: string;
+          suite: string;
+        }[];
+      };
       test_history: {
         Args: { p_repo_slug: string; p_runs?: number; p_suite: string; p_team_id: string };
         Returns: {
