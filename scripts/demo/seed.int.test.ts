@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { classifyTrend, newlyFailing, runRegression, toRunPayload } from '@gstack/core';
-import { anonClient, signedInClient, sql, stackInfo, unique } from '@gstack/local-stack/testing';
+import { anonClient, eventually, signedInClient, sinkMessages, sql, stackInfo, unique } from '@gstack/local-stack/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stackEnv } from '../../apps/local-stack/src/index.ts';
 import { makeRun } from '../../packages/client/src/testing/history.ts';
@@ -200,6 +200,29 @@ describe('the demo team', () => {
     for (const r of results.filter((r) => r.run_id !== latest.id))
       history.set(r.test_name, [...(history.get(r.test_name) ?? []), r.passed]);
     expect(newlyFailing(now, history)).toEqual(['rag-dates', 'rag-multi-hop', 'rag-no-answer']);
+  });
+
+  it("sends today's regression to the team's Slack exactly once, naming the newly failing tests; older runs are stale", async () => {
+    const messages = await eventually('the demo alert in the sink', async () => {
+      const got = await sinkMessages('/services/demo');
+      return got.length ? got : undefined;
+    });
+    expect(messages).toHaveLength(1);
+    const text = JSON.stringify(messages[0]?.payload);
+    for (const name of [REGRESSION_SUITE.suite, 'rag-dates', 'rag-multi-hop', 'rag-no-answer']) expect(text).toContain(name);
+    const decisions = await eventually(
+      'every demo run decided',
+      async () => {
+        const rows = await sql<{ decision: string; status: string; n: string }>(
+          'select decision, status, count(*) as n from public.alert_deliveries where team_id = $1 group by 1, 2 order by 1, 2',
+          [team],
+        );
+        const total = rows.reduce((sum, r) => sum + Number(r.n), 0);
+        return total === first.runs && rows.every((r) => r.status !== 'processing') ? rows : undefined;
+      },
+      30_000,
+    );
+    expect(decisions.map((r) => `${r.decision}/${r.status}=${r.n}`)).toEqual([`regression/sent=1`, `stale/skipped=${first.runs - 1}`]);
   });
 
   it('has ships, QA reports and session transcripts, and the Slack settings on the stack sink', async () => {
