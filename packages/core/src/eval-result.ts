@@ -15,6 +15,8 @@ const usageFields = {
   output_tokens: count.default(0),
   cache_read_tokens: count.default(0),
   cache_write_tokens: count.default(0),
+  /** Of cache_write_tokens, those written to Anthropic's 1-hour cache (priced at their own rate). */
+  cache_write_1h_tokens: count.optional(),
 };
 
 export const attemptSchema = z.object({
@@ -35,6 +37,13 @@ export const attemptSchema = z.object({
   cost_exact: z.boolean().default(false),
   /** The verifier call that judged this attempt, if one was made. */
   verifier: z.object({ model: z.string(), cached: z.boolean(), cost_usd: usd, accept: z.boolean() }).nullable().default(null),
+  /** A rejected (`escalate`) attempt's answer, cut at 4,000 characters; null otherwise (the accepted answer is the test's `output`). */
+  answer: z.string().nullable().default(null),
+  /**
+   * Whether the answer passed the test's deterministic assertions (every type but `judge`), checked
+   * when the tier was verified; null when the test has none or the attempt was not checked.
+   */
+  assertions_passed: z.boolean().nullable().default(null),
 });
 export type EvalAttempt = z.infer<typeof attemptSchema>;
 
@@ -124,6 +133,11 @@ export const standardEvalResultSchema = z.object({
   costs: z.array(modelCostSchema),
   by_category: z.record(z.string(), z.object({ tests: count, passed: count, failed: count })),
   cache: z.object({ hits: count, misses: count }).default({ hits: 0, misses: 0 }),
+  /**
+   * true when some test got no answer from any model (every attempt failed: server down,
+   * bad key, timeouts); such runs are not pushed unless asked (`--push-errors`).
+   */
+  errored: z.boolean().default(false),
   /** true when the run was stopped (Ctrl-C) and holds only the tests that finished. */
   interrupted: z.boolean().default(false),
   /** How many tests (× trials) the run set out to do; with all_results it tells a partial file's progress. */
@@ -183,6 +197,20 @@ export function tallyByCategory(results: Array<{ category: string; passed: boole
     tally[r.category] = c;
   }
   return tally;
+}
+
+/** The parts of a run document that follow from its results alone (one rule for final and partial documents). */
+export function resultTotals(results: Array<{ category: string; passed: boolean; skipped?: boolean; output?: string | null }>) {
+  const passed = results.filter((r) => r.passed).length;
+  const skipped = results.filter((r) => r.skipped).length;
+  const ran = results.length - skipped;
+  const errors = results.filter((r) => !r.skipped && r.output === null).length;
+  return {
+    totals: { tests: results.length, passed, failed: ran - passed, skipped, errors },
+    pass_rate: passRatePercent(passed, ran),
+    by_category: tallyByCategory(results),
+    errored: errors > 0,
+  };
 }
 
 export function isLegacyEvalResult(doc: unknown): boolean {

@@ -24,6 +24,16 @@ const modelRef = z
   .string()
   .regex(/^[A-Za-z0-9_.-]+\/\S+$/, 'a model as provider/model, e.g. anthropic/claude-sonnet-4-6 or local/qwen3-coder-30b');
 
+/** Sampling options passed through to OpenAI-compatible and Anthropic APIs (Anthropic has no `seed`). */
+export const modelOptionsSchema = z.strictObject({
+  temperature: z.number().min(0).max(2).optional(),
+  max_tokens: z.int().min(1).optional(),
+  top_p: z.number().min(0).max(1).optional(),
+  stop: z.array(z.string().min(1)).min(1).max(16).optional(),
+  seed: z.int().optional(),
+});
+export type ModelOptions = z.infer<typeof modelOptionsSchema>;
+
 export const endpointSchema = z.strictObject({
   type: z.enum(PROVIDER_TYPES),
   base_url: z.url({ message: 'an http(s) URL, e.g. http://127.0.0.1:8080/v1' }).optional(),
@@ -40,6 +50,14 @@ export const endpointSchema = z.strictObject({
   concurrency: z.int().min(1).max(64).optional(),
   timeout_ms: z.int().min(100).optional(),
   max_retries: z.int().min(0).max(10).optional(),
+  /** The longest `Retry-After` (ms) a 429/5xx may ask for; beyond it the attempt fails with the reason. Default 120000. */
+  max_retry_after_ms: z.int().min(0).optional(),
+  /** Declares the provider local: its calls cost $0 whatever the model (ollama: true by default). */
+  local: z.boolean().optional(),
+  /** Default for this provider's chain entries: accepted without verification (frontier tiers). */
+  self_certify: z.boolean().optional(),
+  /** Model options sent with every call to this provider (a test's `options` win). */
+  options: modelOptionsSchema.optional(),
 });
 export type EndpointConfig = z.infer<typeof endpointSchema>;
 
@@ -54,13 +72,18 @@ export const priceSchema = z.strictObject({
   output: z.number().min(0),
   cache_read: z.number().min(0).optional(),
   cache_write: z.number().min(0).optional(),
+  /** Anthropic 1-hour cache writes; 2× input when not given. */
+  cache_write_1h: z.number().min(0).optional(),
 });
 export type Price = z.infer<typeof priceSchema>;
 
 export const modelsConfigSchema = z.strictObject({
   providers: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a provider name (letters, digits, . _ -)'), endpointSchema).default({}),
-  /** The LLM that judges a cheap tier's answer in the ladder ({accept, feedback}). */
-  verifier: modelRef.optional(),
+  /**
+   * The LLM that judges a cheap tier's answer in the ladder ({accept, feedback});
+   * `none` says on purpose that tiers are checked only by the tests' deterministic assertions.
+   */
+  verifier: z.union([z.literal('none'), modelRef]).optional(),
   /** Per provider: the server to ask whether a model is loaded before calling a local tier. */
   warm_probe: z.record(z.string(), z.url({ message: 'an http(s) URL of the model server' })).default({}),
   default_chain: chain.optional(),

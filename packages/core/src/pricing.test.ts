@@ -17,10 +17,25 @@ describe('pricing', () => {
     ['anthropic/claude-haiku-4-5', {}, 'table'],
     ['openrouter/anthropic/claude-haiku-4-5', {}, 'fallback'],
     ['local/qwen', { local: true }, 'local'],
+    // A known paid model behind a local URL (a LiteLLM proxy) is not free; on a provider declared local it is.
+    ['litellm/claude-haiku-4-5', { local: true }, 'table'],
+    ['box/claude-haiku-4-5', { free: true }, 'local'],
     ['local/qwen', { local: true, overrides: { 'local/qwen': { input: 0.1, output: 0.1 } } }, 'override'],
     ['cloud/mystery', {}, 'fallback'],
   ] as const)('%s is priced from the %s', (ref, options, source) => {
     expect(lookupPrice(ref, options).source).toBe(source);
+  });
+
+  it('prices 1-hour cache writes at cache_write_1h, else 2× input', () => {
+    const writes = {
+      input_tokens: 0,
+      output_tokens: 0,
+      cache_read_tokens: 0,
+      cache_write_tokens: 1_000_000,
+      cache_write_1h_tokens: 250_000,
+    };
+    expect(roundUsd(priceUsage(writes, { input: 3, output: 15, cache_write: 3.75 }))).toBe(0.75 * 3.75 + 0.25 * 6);
+    expect(roundUsd(priceUsage(writes, { input: 3, output: 15, cache_write: 3.75, cache_write_1h: 7 }))).toBe(0.75 * 3.75 + 0.25 * 7);
   });
 
   it('lets an exact reported cost win over the table', () => {

@@ -32,6 +32,8 @@ export interface TokenUsage {
   output_tokens: number;
   cache_read_tokens: number;
   cache_write_tokens: number;
+  /** Of cache_write_tokens, those written to Anthropic's 1-hour cache. */
+  cache_write_1h_tokens?: number;
 }
 
 export const ZERO_USAGE: TokenUsage = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 };
@@ -43,28 +45,45 @@ export interface PriceLookup {
   verified?: string;
 }
 
+/** Where a call went, as far as pricing cares. */
+export interface PriceOptions {
+  overrides?: Record<string, Price>;
+  /** The provider is declared local (ollama, or `local: true`): every model on it is $0. */
+  free?: boolean;
+  /** The provider's URL is on this machine or the LAN: $0 unless the table knows the model (a LiteLLM proxy to a paid API). */
+  local?: boolean;
+}
+
 /**
  * The price for `provider/model`: a models.yaml override (by full ref or model
- * name) first, then $0 for local models, then the table, then the fallback.
+ * name) first, then $0 on a provider declared local, then the table, then $0
+ * for an unknown model behind a local URL, then the fallback.
  */
-export function lookupPrice(ref: string, options: { overrides?: Record<string, Price>; local?: boolean } = {}): PriceLookup {
+export function lookupPrice(ref: string, options: PriceOptions = {}): PriceLookup {
   const model = ref.includes('/') ? ref.slice(ref.indexOf('/') + 1) : ref;
   const override = options.overrides?.[ref] ?? options.overrides?.[model];
   if (override) return { price: override, source: 'override' };
-  if (options.local) return { price: { input: 0, output: 0 }, source: 'local' };
+  const free = { price: { input: 0, output: 0 }, source: 'local' } as const;
+  if (options.free) return free;
   const entry = PRICES[model];
   if (entry) return { price: entry, source: 'table', verified: entry.verified };
+  if (options.local) return free;
   return { price: FALLBACK_PRICE, source: 'fallback', verified: FALLBACK_PRICE.verified };
 }
 
-/** USD for the usage at the price; cache reads and writes at their own rates (input rate when unknown). */
+/**
+ * USD for the usage at the price; cache reads and 5-minute writes at their own
+ * rates (input rate when unknown), 1-hour writes at `cache_write_1h` (2× input when unknown).
+ */
 export function priceUsage(usage: TokenUsage, price: Price): number {
   const perToken = (perMillion: number) => perMillion / 1_000_000;
+  const writes1h = Math.min(usage.cache_write_1h_tokens ?? 0, usage.cache_write_tokens);
   return (
     usage.input_tokens * perToken(price.input) +
     usage.output_tokens * perToken(price.output) +
     usage.cache_read_tokens * perToken(price.cache_read ?? price.input) +
-    usage.cache_write_tokens * perToken(price.cache_write ?? price.input)
+    (usage.cache_write_tokens - writes1h) * perToken(price.cache_write ?? price.input) +
+    writes1h * perToken(price.cache_write_1h ?? 2 * price.input)
   );
 }
 
@@ -77,12 +96,7 @@ export interface CallCost {
 }
 
 /** The cost of one call: the reported cost when there is one, else the table's. */
-export function callCost(
-  ref: string,
-  usage: TokenUsage,
-  reported: number | undefined,
-  options: { overrides?: Record<string, Price>; local?: boolean } = {},
-): CallCost {
+export function callCost(ref: string, usage: TokenUsage, reported: number | undefined, options: PriceOptions = {}): CallCost {
   if (reported !== undefined && Number.isFinite(reported) && reported >= 0)
     return { cost_usd: reported, exact: true, unknown_model: false };
   const lookup = lookupPrice(ref, options);
@@ -91,11 +105,14 @@ export function callCost(
 }
 
 export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  const writes1h = (a.cache_write_1h_tokens ?? 0) + (b.cache_write_1h_tokens ?? 0);
   return {
     input_tokens: a.input_tokens + b.input_tokens,
     output_tokens: a.output_tokens + b.output_tokens,
     cache_read_tokens: a.cache_read_tokens + b.cache_read_tokens,
     cache_write_tokens: a.cache_write_tokens + b.cache_write_tokens,
+    // Only present when there were any, so documents without 1-hour writes keep their shape.
+    ...(writes1h ? { cache_write_1h_tokens: writes1h } : {}),
   };
 }
 

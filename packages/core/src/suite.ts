@@ -1,9 +1,11 @@
 /**
  * Eval suites (YAML): a name, defaults, and tests with a prompt (or messages)
- * and `expect` assertions, one single-key map per assertion.
+ * and `expect` assertions, one single-key map per assertion. Parsing expands
+ * each test over its var sets (`vars`, `{{name}}` substitution) and applies
+ * `defaults.expect` and `defaults.options`, so the runner sees plain tests.
  */
 import { z } from 'zod';
-import { chainEntrySchema } from './models-config.ts';
+import { chainEntrySchema, modelOptionsSchema } from './models-config.ts';
 
 const modelRef = z.string().regex(/^[A-Za-z0-9_.-]+\/\S+$/, 'a model as provider/model');
 
@@ -64,6 +66,10 @@ export const assertionSchema = z.record(z.string(), z.unknown()).transform((entr
   return { type, value: parsed.data } as Assertion;
 });
 
+const varValue = z.union([z.string(), z.number(), z.boolean()]);
+const varSet = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name (letters, digits, _)'), varValue);
+export type VarSet = Record<string, string | number | boolean>;
+
 export const testSchema = z
   .strictObject({
     name: z.string().min(1),
@@ -71,12 +77,53 @@ export const testSchema = z
     prompt: z.string().optional(),
     messages: z.array(messageSchema).min(1).optional(),
     system: z.string().optional(),
+    /** Values for `{{name}}` placeholders; a list runs the test once per set. */
+    vars: z.union([varSet, z.array(varSet).min(1, 'at least one set of vars')]).optional(),
+    /** Model options for this test's ladder calls (over defaults.options and the provider's). */
+    options: modelOptionsSchema.optional(),
     repeat: z.int().min(1).max(100).optional(),
     timeout_ms: z.int().min(100).optional(),
     expect: z.array(assertionSchema).default([]),
   })
-  .refine((t) => (t.prompt === undefined) !== (t.messages === undefined), { message: 'give either `prompt` or `messages`, not both' });
-export type SuiteTest = z.infer<typeof testSchema>;
+  .superRefine((t, ctx) => {
+    if (t.prompt === undefined && t.messages === undefined) ctx.addIssue({ code: 'custom', message: 'give `prompt` or `messages`' });
+    if (t.prompt !== undefined && t.messages !== undefined)
+      ctx.addIssue({ code: 'custom', message: 'give either `prompt` or `messages`, not both' });
+  });
+/** A test as the runner sees it: expanded over its vars, with the suite's default assertions and options applied. */
+export type SuiteTest = Omit<z.infer<typeof testSchema>, 'vars'> & { vars?: VarSet };
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+
+/** Replaces `{{name}}` with the var's value; names without a value are collected in `missing`. */
+export function substituteVars(text: string, vars: VarSet, missing: Set<string>): string {
+  return text.replace(PLACEHOLDER, (whole, name: string) => {
+    const value = vars[name];
+    if (value === undefined) {
+      missing.add(name);
+      return whole;
+    }
+    return String(value);
+  });
+}
+
+/** The assertion with vars substituted in its text: judge rubrics and the expected strings. */
+function substituteAssertion(assertion: Assertion, sub: (text: string) => string): Assertion {
+  switch (assertion.type) {
+    case 'judge':
+      return {
+        type: 'judge',
+        value: typeof assertion.value === 'string' ? sub(assertion.value) : { ...assertion.value, rubric: sub(assertion.value.rubric) },
+      };
+    case 'contains':
+    case 'not_contains':
+    case 'icontains':
+    case 'equals':
+      return { type: assertion.type, value: sub(assertion.value) };
+    default:
+      return assertion;
+  }
+}
 
 export const suiteSchema = z
   .strictObject({
@@ -89,20 +136,76 @@ export const suiteSchema = z
         concurrency: z.int().min(1).max(64).default(4),
         judge: modelRef.optional(),
         repeat: z.int().min(1).max(100).default(1),
+        /** Vars every test sees (a test's own vars win). */
+        vars: varSet.optional(),
+        /** Model options for every test. */
+        options: modelOptionsSchema.optional(),
+        /** Assertions applied to every test, before its own. */
+        expect: z.array(assertionSchema).default([]),
       })
       .prefault({}),
     /** Files (relative to the suite) whose contents are part of the judge cache key. */
     sources: z.array(z.string()).default([]),
     tests: z.array(testSchema).min(1, 'at least one test'),
   })
-  .superRefine((suite, ctx) => {
+  .transform((suite, ctx) => {
+    const tests: SuiteTest[] = [];
     const seen = new Set<string>();
-    suite.tests.forEach((t, i) => {
-      if (seen.has(t.name)) ctx.addIssue({ code: 'custom', message: `duplicate test name "${t.name}"`, path: ['tests', i, 'name'] });
-      seen.add(t.name);
+    suite.tests.forEach((raw, i) => {
+      for (const test of expandTest(raw, suite.defaults, ['tests', i], ctx)) {
+        if (seen.has(test.name))
+          ctx.addIssue({ code: 'custom', message: `duplicate test name "${test.name}"`, path: ['tests', i, 'name'] });
+        seen.add(test.name);
+        tests.push(test);
+      }
     });
+    return { ...suite, tests };
   });
-export type Suite = z.infer<typeof suiteSchema>;
+export type Suite = z.output<typeof suiteSchema>;
+
+type RawTest = z.infer<typeof testSchema>;
+type Defaults = { vars?: VarSet; options?: z.infer<typeof modelOptionsSchema>; expect: Assertion[] };
+
+/**
+ * One test per var set (named `name[1]`, `name[2]`, … when there are several),
+ * placeholders filled in; a placeholder with no value is an error on the field.
+ */
+function expandTest(raw: RawTest, defaults: Defaults, path: Array<string | number>, ctx: z.RefinementCtx): SuiteTest[] {
+  const sets = raw.vars === undefined ? [undefined] : Array.isArray(raw.vars) ? raw.vars : [raw.vars];
+  const options = defaults.options || raw.options ? { ...defaults.options, ...raw.options } : undefined;
+  return sets.map((set, n) => {
+    const vars: VarSet = { ...defaults.vars, ...set };
+    const { vars: _declared, ...rest } = raw;
+    const name = sets.length > 1 ? `${raw.name}[${n + 1}]` : raw.name;
+    const at = (where: Array<string | number>, text: string) => {
+      const missing = new Set<string>();
+      const out = substituteVars(text, vars, missing);
+      for (const v of missing)
+        ctx.addIssue({
+          code: 'custom',
+          message: `{{${v}}} has no value in test "${name}"; add it to vars (or defaults.vars)`,
+          path: where,
+        });
+      return out;
+    };
+    const field = (where: Array<string | number>, text: string) => at([...path, ...where], text);
+    return {
+      ...rest,
+      name,
+      ...(rest.prompt !== undefined ? { prompt: field(['prompt'], rest.prompt) } : {}),
+      ...(rest.system !== undefined ? { system: field(['system'], rest.system) } : {}),
+      ...(rest.messages
+        ? { messages: rest.messages.map((m, j) => ({ ...m, content: field(['messages', j, 'content'], m.content) })) }
+        : {}),
+      ...(options ? { options } : {}),
+      ...(Object.keys(vars).length ? { vars } : {}),
+      expect: [
+        ...defaults.expect.map((a, j) => substituteAssertion(a, (t) => at(['defaults', 'expect', j], t))),
+        ...rest.expect.map((a, j) => substituteAssertion(a, (t) => field(['expect', j], t))),
+      ],
+    };
+  });
+}
 
 /** The conversation a test sends: system first, then the prompt or messages. */
 export function testMessages(test: SuiteTest): Message[] {

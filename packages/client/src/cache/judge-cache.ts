@@ -78,15 +78,23 @@ export class JudgeCache {
     return path.join(this.root, suite.replace(/[^A-Za-z0-9_.-]/g, '_'), `${key}.json`);
   }
 
-  /** The stored verdict, or undefined on a miss (absent, unreadable, wrong version, or reads disabled). */
-  async get(suite: string, key: string): Promise<CacheEntry | undefined> {
+  /**
+   * The stored verdict, or undefined on a miss (absent, unreadable, wrong
+   * version, reads disabled, or a verdict `usable` refuses: the caller then
+   * pays for a call, so it is not counted as a hit).
+   */
+  async get(
+    suite: string,
+    key: string,
+    usable: (verdict: Record<string, unknown>) => boolean = () => true,
+  ): Promise<CacheEntry | undefined> {
     if (!this.options.readEnabled) {
       this.misses += 1;
       return undefined;
     }
     try {
       const parsed = entrySchema.safeParse(JSON.parse(await readFile(this.file(suite, key), 'utf8')));
-      if (parsed.success && parsed.data.key === key) {
+      if (parsed.success && parsed.data.key === key && usable(parsed.data.verdict)) {
         this.hits += 1;
         return parsed.data;
       }
@@ -94,7 +102,7 @@ export class JudgeCache {
       // absent or corrupt: a miss
     }
     const shared = await this.options.remote?.get(key);
-    if (shared) {
+    if (shared && usable(shared.verdict)) {
       await this.writeLocal(suite, key, shared.judge_model, shared.verdict, shared.cost_usd);
       this.hits += 1;
       return {

@@ -1,11 +1,13 @@
 /**
  * Reading suite files and models.yaml: YAML syntax errors with their line,
  * schema errors with the path of the bad field, both naming the file, as
- * UserError (exit code 2).
+ * UserError (exit code 2). A `json_schema` assertion's schema is compiled
+ * here, so an invalid one is a config error rather than every tier rejected.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeProblems, type ModelsConfig, modelsConfigSchema, type Suite, sha256Hex, suiteSchema } from '@gstack/core';
+import { Ajv } from 'ajv';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.ts';
@@ -44,9 +46,36 @@ export interface LoadedSuite {
   sources: string[];
 }
 
+const ajv = new Ajv({ allErrors: true, strict: false });
+
+/** Every `json_schema` value in the raw suite that is not a valid JSON Schema, as `file: field: problem`. */
+function invalidJsonSchemas(raw: unknown, file: string): string[] {
+  const doc = raw as { tests?: Array<{ expect?: unknown[] }>; defaults?: { expect?: unknown[] } };
+  const lists: Array<[string, unknown[] | undefined]> = [
+    ['defaults.expect', doc?.defaults?.expect],
+    ...(doc?.tests ?? []).map((t, i): [string, unknown[] | undefined] => [`tests[${i}].expect`, t?.expect]),
+  ];
+  const problems: string[] = [];
+  for (const [field, list] of lists) {
+    (Array.isArray(list) ? list : []).forEach((entry, j) => {
+      const schema = (entry as { json_schema?: unknown } | null)?.json_schema;
+      if (!schema || typeof schema !== 'object') return;
+      try {
+        ajv.compile(schema as Record<string, unknown>);
+      } catch (error) {
+        problems.push(`${file}: ${field}[${j}].json_schema: not a valid JSON Schema (${(error as Error).message})`);
+      }
+    });
+  }
+  return problems;
+}
+
 export async function loadSuite(file: string): Promise<LoadedSuite> {
   const absolute = path.resolve(file);
-  const suite = parseWith(suiteSchema, readYaml(absolute, 'suite file', file), file);
+  const raw = readYaml(absolute, 'suite file', file);
+  const suite = parseWith(suiteSchema, raw, file);
+  const badSchemas = invalidJsonSchemas(raw, file);
+  if (badSchemas.length) throw new UserError(badSchemas.join('\n'));
   const dir = path.dirname(absolute);
   const sources = suite.sources.map((source, i) => {
     try {
@@ -87,4 +116,36 @@ export function loadModelsConfig(explicit: string | undefined, cwd: string, suit
     dir: path.dirname(absolute),
     config: parseWith(modelsConfigSchema, readYaml(absolute, 'models file') ?? {}, candidate),
   };
+}
+
+/** The `suite:` name a YAML file declares, if it looks like a suite file. */
+function declaredSuite(file: string): string | undefined {
+  try {
+    return /^suite:\s*["']?([A-Za-z0-9_.-]+)/m.exec(readFileSync(file, 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * models.yaml `suites:` entries must name a suite: one being run, or one in a
+ * suite file next to models.yaml or next to a suite being run. A misspelt
+ * entry would otherwise be ignored and the suite run on the wrong chain.
+ */
+export function checkSuiteEntries(models: LoadedModels, suites: LoadedSuite[]): void {
+  const names = Object.keys(models.config.suites);
+  if (!names.length || !models.file) return;
+  const known = new Set(suites.map((s) => s.suite.suite));
+  const dirs = new Set([models.dir, ...suites.map((s) => s.dir)]);
+  for (const dir of dirs) {
+    for (const name of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f))) {
+      const declared = declaredSuite(path.join(dir, name));
+      if (declared) known.add(declared);
+    }
+  }
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length)
+    throw new UserError(
+      unknown.map((n) => `${models.file}: suites.${n}: names no suite (known here: ${[...known].sort().join(', ') || 'none'})`).join('\n'),
+    );
 }

@@ -1,7 +1,8 @@
 /**
  * Which models a test climbs: a caller override (`--model`, `--tier`,
  * EVAL_TIER) collapses the chain to one model; otherwise the suite's chain in
- * models.yaml, the suite file's own, or `default_chain`.
+ * models.yaml, the suite file's own, or `default_chain`. Each entry knows the
+ * config field it came from, so configuration errors can name it.
  */
 import { type ChainEntryConfig, type ModelsConfig, splitModelRef, TIER_ALIASES, type TierName } from '@gstack/core';
 import { UserError } from '../errors.ts';
@@ -10,12 +11,16 @@ export interface ChainEntry {
   ref: string;
   /** Accepted without verification (frontier tiers). */
   selfCertify: boolean;
+  /** Where the entry is configured, e.g. `models.yaml: default_chain[1]` or `--model`. */
+  field: string;
 }
 
 export interface ResolvedChain {
   entries: ChainEntry[];
   /** ladder, model (--model), or the tier name. */
   mode: 'ladder' | 'model' | TierName;
+  /** Where the chain is configured, e.g. `models.yaml: default_chain`. */
+  field: string;
 }
 
 export function resolveTier(name: string, source: string): TierName {
@@ -24,27 +29,42 @@ export function resolveTier(name: string, source: string): TierName {
   return tier;
 }
 
-function entry(config: ModelsConfig, raw: ChainEntryConfig): ChainEntry {
+/**
+ * Self-certification follows the tier, not the wire protocol: the entry's own
+ * `self_certify`, else its provider's, else true for the chain's last tier
+ * (nothing stronger is left to verify it against).
+ */
+function entry(config: ModelsConfig, raw: ChainEntryConfig, isLast: boolean, field: string): ChainEntry {
   const ref = typeof raw === 'string' ? raw : raw.model;
   const explicit = typeof raw === 'string' ? undefined : raw.self_certify;
-  const { provider } = splitModelRef(ref);
-  const type = config.providers[provider]?.type ?? provider;
-  return { ref, selfCertify: explicit ?? type === 'anthropic' };
+  const providerDefault = config.providers[splitModelRef(ref).provider]?.self_certify;
+  return { ref, selfCertify: explicit ?? providerDefault ?? isLast, field };
 }
 
 export function resolveChain(
   config: ModelsConfig,
-  suite: { name: string; chain?: ChainEntryConfig[] },
+  suite: { name: string; chain?: ChainEntryConfig[]; file: string },
   override: { model?: string; tier?: string },
+  modelsFile = 'models.yaml',
 ): ResolvedChain {
-  if (override.model) return { entries: [{ ref: override.model, selfCertify: true }], mode: 'model' };
+  if (override.model) return { entries: [{ ref: override.model, selfCertify: true, field: '--model' }], mode: 'model', field: '--model' };
   if (override.tier) {
     const tier = resolveTier(override.tier, '--tier');
     const ref = config.tiers[tier];
     if (!ref) throw new UserError(`--tier ${override.tier}: models.yaml has no tiers.${tier}`);
-    return { entries: [{ ref, selfCertify: true }], mode: tier };
+    const field = `${modelsFile}: tiers.${tier}`;
+    return { entries: [{ ref, selfCertify: true, field }], mode: tier, field };
   }
-  const chain = config.suites[suite.name]?.chain ?? suite.chain ?? config.default_chain;
+  const fromModels = config.suites[suite.name]?.chain;
+  const [chain, field] = fromModels
+    ? [fromModels, `${modelsFile}: suites.${suite.name}.chain`]
+    : suite.chain
+      ? [suite.chain, `${suite.file}: defaults.chain`]
+      : [config.default_chain, `${modelsFile}: default_chain`];
   if (!chain) throw new UserError(`suite ${suite.name}: no model chain; set default_chain in models.yaml or pass --model provider/model`);
-  return { entries: chain.map((c) => entry(config, c)), mode: 'ladder' };
+  return {
+    entries: chain.map((c, i) => entry(config, c, i === chain.length - 1, `${field}[${i}]`)),
+    mode: 'ladder',
+    field,
+  };
 }

@@ -1,11 +1,14 @@
 /**
  * The model escalation ladder for one test: each tier generates; a cheap tier's
  * answer is verified (the test's deterministic assertions first, for free, then
- * the LLM verifier if one is configured); on acceptance the ladder stops, on
- * rejection or error the reason is fed to the next tier as "prior attempt
- * feedback". Frontier tiers may self-certify. Every attempt is recorded.
+ * the LLM verifier if one is configured); on acceptance the ladder stops. On a
+ * rejection the checks' and the verifier's feedback go to the next tier as
+ * "prior attempt feedback"; errors (transport, empty answers, verifier
+ * failures) are recorded on the attempt but are not the next model's business.
+ * Frontier tiers self-certify. Every attempt is recorded, a rejected one with
+ * its (bounded) answer so the verifier can be audited.
  */
-import { type Assertion, callCost, type EvalAttempt, type Message, type Price, splitModelRef } from '@gstack/core';
+import { type Assertion, callCost, type EvalAttempt, type Message, type ModelOptions, type Price, splitModelRef } from '@gstack/core';
 import { describeAssertion, isDeterministic, runAssertion } from '../assertions/index.ts';
 import type { ProviderSet } from '../providers/index.ts';
 import { type GraderContext, verify } from '../runner/grader.ts';
@@ -21,6 +24,8 @@ export interface LadderContext {
   warmProbes: Record<string, string>;
   pricing: Record<string, Price>;
   timeoutMs: number;
+  /** The test's model options (defaults.options under its own). */
+  options?: ModelOptions;
   signal?: AbortSignal;
   /** Called when a tier starts, for progress display. */
   onTier?: (tier: string, model: string) => void;
@@ -39,6 +44,14 @@ export interface LadderOutcome {
   systemCostUsd: number;
   verifierCostUsd: number;
   latencyMs: number;
+}
+
+/** A rejected attempt's answer is kept up to this many characters. */
+export const ANSWER_LIMIT = 4000;
+
+/** The answer as recorded on a rejected attempt: at most ANSWER_LIMIT characters, marked when cut. */
+export function boundedAnswer(text: string): string {
+  return text.length <= ANSWER_LIMIT ? text : `${text.slice(0, ANSWER_LIMIT)}… [${text.length - ANSWER_LIMIT} more characters]`;
 }
 
 /** The conversation with the prior tiers' feedback appended to the last user message. */
@@ -72,9 +85,19 @@ export async function runLadder(
     const provider = ctx.providers.provider(entry.ref);
     const probeUrl = ctx.warmProbes[providerName];
     const warm = provider.local && probeUrl ? await probeWarm(probeUrl, model) : null;
-    const result = await provider.call({ model, messages: withFeedback(messages, feedback), timeoutMs: ctx.timeoutMs, signal: ctx.signal });
+    const result = await provider.call({
+      model,
+      messages: withFeedback(messages, feedback),
+      timeoutMs: ctx.timeoutMs,
+      options: ctx.options,
+      signal: ctx.signal,
+    });
     latencyMs += result.latencyMs;
-    const cost = callCost(entry.ref, result.usage, result.reportedCostUsd, { overrides: ctx.pricing, local: provider.local });
+    const cost = callCost(entry.ref, result.usage, result.reportedCostUsd, {
+      overrides: ctx.pricing,
+      local: provider.local,
+      free: provider.free,
+    });
     if (!result.error) {
       ctx.grader.ledger.record(entry.ref, 'system', result.usage, cost);
       systemCostUsd += cost.cost_usd;
@@ -92,14 +115,17 @@ export async function runLadder(
       cost_usd: result.error ? 0 : cost.cost_usd,
       cost_exact: result.error ? true : cost.exact,
       verifier: null,
+      answer: null,
+      assertions_passed: null,
     };
     attempts.push(attempt);
 
-    if (result.error) {
+    // An empty answer is no answer: the call was made (and is paid for) but the ladder moves on.
+    const error = result.error ?? (result.output.trim() ? undefined : 'empty answer');
+    if (error) {
       attempt.verdict = 'error';
-      attempt.feedback = result.error;
-      feedback.push(`${entry.ref} failed: ${result.error}`);
-      reasons.push(`${tier} ${entry.ref}: error: ${result.error}`);
+      attempt.feedback = error;
+      reasons.push(`${tier} ${entry.ref}: error: ${error}`);
       continue;
     }
     outputs.set(index, result.output);
@@ -121,7 +147,10 @@ export async function runLadder(
       });
       if (!outcome.passed) failed.push(outcome.message ?? assertion.type);
     }
+    attempt.assertions_passed = deterministic.length ? failed.length === 0 : null;
     let rejection = failed.length ? failed.join('; ') : undefined;
+    // Only feedback about the answer is passed on, never the verifier's own failure.
+    let forNextTier = rejection;
 
     if (!rejection && ctx.verifier) {
       const requirements = assertions.length ? assertions.map(describeAssertion).join('\n') : '- a correct, complete answer to the task';
@@ -134,14 +163,15 @@ export async function runLadder(
         accept: verdict.value?.accept ?? false,
       };
       if (!verdict.value) rejection = `verifier error: ${verdict.error}`;
-      else if (!verdict.value.accept) rejection = verdict.value.feedback || 'the verifier rejected the answer';
+      else if (!verdict.value.accept) rejection = forNextTier = verdict.value.feedback || 'the verifier rejected the answer';
     }
 
     if (!rejection)
       return { output: result.output, final: attempt, accepted: true, attempts, reasons, systemCostUsd, verifierCostUsd, latencyMs };
     attempt.verdict = 'escalate';
     attempt.feedback = rejection;
-    feedback.push(`${entry.ref}: ${rejection}`);
+    attempt.answer = boundedAnswer(result.output);
+    if (forNextTier) feedback.push(`${entry.ref}: ${forNextTier}`);
     reasons.push(`${tier} ${entry.ref}: ${rejection}`);
   }
 

@@ -1,7 +1,8 @@
 /**
  * JSON over HTTP for providers: a per-attempt timeout, retries with exponential
- * backoff on 429, 5xx and network errors, honouring Retry-After (a timeout is
- * final: the call's budget is spent). Returns data,
+ * backoff on 429, 5xx and network errors, honouring Retry-After up to a
+ * maximum (beyond it the call fails with the reason rather than wait for
+ * hours or retry too early). A timeout is final: the call's budget is spent. Returns data,
  * never throws. Never logs request headers (they carry API keys).
  */
 
@@ -9,11 +10,14 @@ export interface RetryPolicy {
   maxRetries: number;
   /** First backoff in ms; doubled per retry, with jitter. */
   baseDelayMs: number;
-  /** Longest wait we accept, from backoff or Retry-After. */
+  /** Longest backoff between retries. */
   maxDelayMs: number;
+  /** Longest Retry-After we wait for; a server asking for more fails the call (default 120 s). */
+  maxRetryAfterMs?: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 500, maxDelayMs: 30_000 };
+const DEFAULT_RETRY_AFTER_MS = 120_000;
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: DEFAULT_RETRY_AFTER_MS };
 
 export interface HttpResult {
   ok: boolean;
@@ -85,6 +89,16 @@ export async function postJson(
       if (!retryable || attempt >= retry.maxRetries)
         return { ok: false, status: res.status, json, headers: res.headers, error: lastError, retries: attempt };
       wait = retryAfterMs(res.headers.get('retry-after'));
+      const maxRetryAfterMs = retry.maxRetryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
+      if (wait !== undefined && wait > maxRetryAfterMs)
+        return {
+          ok: false,
+          status: res.status,
+          json,
+          headers: res.headers,
+          error: `${lastError} (Retry-After asks for ${Math.ceil(wait / 1000)} s, more than the ${maxRetryAfterMs / 1000} s max_retry_after_ms allows)`,
+          retries: attempt,
+        };
     } catch (error) {
       if (options.signal?.aborted) return { ok: false, error: 'cancelled', retries: attempt };
       const name = (error as Error).name;
@@ -96,6 +110,6 @@ export async function postJson(
       if (attempt >= retry.maxRetries) return { ok: false, error: lastError, retries: attempt };
     }
     const backoff = retry.baseDelayMs * 2 ** attempt * (0.75 + Math.random() * 0.5);
-    await sleep(Math.min(wait ?? backoff, retry.maxDelayMs), options.signal);
+    await sleep(wait ?? Math.min(backoff, retry.maxDelayMs), options.signal);
   }
 }

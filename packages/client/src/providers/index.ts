@@ -63,13 +63,32 @@ export class ProviderSet {
     throw new UserError(`model ${ref}: no provider named "${name}" (known: ${known}); add it under providers: in models.yaml`);
   }
 
+  /**
+   * The environment variable `ref`'s provider needs for its API key when it is
+   * not set; undefined when the key is there or none is needed.
+   */
+  missingKey(ref: string): string | undefined {
+    const { provider: name } = splitModelRef(ref);
+    const endpoint = this.endpoint(name, ref);
+    const named = Boolean(this.config.providers[name]);
+    let variable = endpoint.api_key_env;
+    if (!variable && endpoint.type === 'anthropic') variable = 'ANTHROPIC_API_KEY';
+    // The built-in openai provider needs a key unless OPENAI_BASE_URL points at a local server.
+    if (!named && endpoint.type === 'openai' && isLocalUrl(endpoint.base_url ?? '')) variable = undefined;
+    return variable && !this.env[variable] ? variable : undefined;
+  }
+
   /** The provider serving `ref` (provider/model), created on first use. */
   provider(ref: string): Provider {
     const { provider: name } = splitModelRef(ref);
     const existing = this.providers.get(name);
     if (existing) return existing;
     const endpoint = this.endpoint(name, ref);
-    const retry = { ...DEFAULT_RETRY, maxRetries: endpoint.max_retries ?? DEFAULT_RETRY.maxRetries };
+    const retry = {
+      ...DEFAULT_RETRY,
+      maxRetries: endpoint.max_retries ?? DEFAULT_RETRY.maxRetries,
+      maxRetryAfterMs: endpoint.max_retry_after_ms ?? DEFAULT_RETRY.maxRetryAfterMs,
+    };
     const apiKey = endpoint.api_key_env ? this.env[endpoint.api_key_env] : undefined;
     let provider: Provider;
     switch (endpoint.type) {
@@ -98,10 +117,19 @@ export class ProviderSet {
     }
     const limiter = new Limiter(endpoint.concurrency ?? DEFAULT_CONCURRENCY);
     const timeoutMs = endpoint.timeout_ms;
+    const defaults = endpoint.options;
     const limited: Provider = {
       name: provider.name,
       local: provider.local,
-      call: (request: ProviderRequest) => limiter.run(() => provider.call(timeoutMs ? { ...request, timeoutMs } : request)),
+      free: endpoint.local ?? endpoint.type === 'ollama',
+      call: (request: ProviderRequest) =>
+        limiter.run(() =>
+          provider.call({
+            ...request,
+            ...(timeoutMs ? { timeoutMs } : {}),
+            ...(defaults || request.options ? { options: { ...defaults, ...request.options } } : {}),
+          }),
+        ),
     };
     this.providers.set(name, limited);
     return limited;

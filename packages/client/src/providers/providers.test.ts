@@ -151,4 +151,40 @@ describe('provider specifics', () => {
     expect(result?.error).toBe('local/tiny: HTTP 400: bad request: model not found');
     expect(result?.status).toBe(400);
   });
+
+  it('honours a Retry-After longer than the backoff cap, up to max_retry_after_ms', async () => {
+    const limited = await new FakeLlmServer('openai', (_req, i) =>
+      i === 0 ? { status: 429, error: 'slow down', headers: { 'retry-after': '1' } } : { text: 'hi' },
+    ).start();
+    try {
+      // The backoff cap (maxDelayMs) is 100 ms; Retry-After asks for 1 s and gets it (it used to be cut to the cap).
+      const retry = { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 100, maxRetryAfterMs: 2000 };
+      const result = await openAiProvider({ name: 'local', baseUrl: `${limited.url}/v1`, local: true, retry }).call({
+        model: 'tiny',
+        messages,
+        timeoutMs: 5000,
+      });
+      expect(result.output).toBe('hi');
+      const [first, second] = limited.requests;
+      expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(1000);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('fails with the reason, without waiting, when Retry-After exceeds max_retry_after_ms', async () => {
+    const limited = await new FakeLlmServer('openai', () => ({ status: 429, error: 'quota', headers: { 'retry-after': '300' } })).start();
+    try {
+      const retry = { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 100, maxRetryAfterMs: 120_000 };
+      const result = await openAiProvider({ name: 'local', baseUrl: `${limited.url}/v1`, local: true, retry }).call({
+        model: 'tiny',
+        messages,
+        timeoutMs: 5000,
+      });
+      expect(result.error).toBe('local/tiny: HTTP 429: quota (Retry-After asks for 300 s, more than the 120 s max_retry_after_ms allows)');
+      expect(limited.requests).toHaveLength(1);
+    } finally {
+      await limited.close();
+    }
+  });
 });

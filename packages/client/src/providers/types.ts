@@ -2,15 +2,15 @@
  * The provider interface: one call in, one result out. Failures are data
  * (`error`), never exceptions, so the ladder is a loop over results.
  */
-import type { Message, TokenUsage } from '@gstack/core';
+import type { Message, ModelOptions, TokenUsage } from '@gstack/core';
 
 export interface ProviderRequest {
   /** The model name within the provider (the part after `provider/`). */
   model: string;
   messages: Message[];
   timeoutMs: number;
-  maxTokens?: number;
-  temperature?: number;
+  /** Sampling options (temperature, max_tokens, top_p, stop, seed), passed through as the API names them. */
+  options?: ModelOptions;
   signal?: AbortSignal;
 }
 
@@ -33,6 +33,8 @@ export interface Provider {
   readonly name: string;
   /** True for models served from this machine or LAN (priced at $0, may be warm-probed). */
   readonly local: boolean;
+  /** Declared local (ollama, `local: true`): $0 whatever the model. Set by ProviderSet. */
+  readonly free?: boolean;
   call(request: ProviderRequest): Promise<ProviderResult>;
 }
 

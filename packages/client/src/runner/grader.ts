@@ -51,7 +51,7 @@ async function grade<T>(
   parse: (json: Record<string, unknown>) => T | undefined,
 ): Promise<Verdict<T>> {
   const key = await cacheKey({ judgeModel: model, rubric, input, sources: ctx.sources });
-  const hit = await ctx.cache.get(ctx.suite, key);
+  const hit = await ctx.cache.get(ctx.suite, key, (verdict) => parse(verdict) !== undefined);
   if (hit) {
     const value = parse(hit.verdict);
     if (value !== undefined) return { value, cached: true, cost_usd: 0, cost_exact: true };
@@ -61,10 +61,14 @@ async function grade<T>(
     model: splitModelRef(model).model,
     messages,
     timeoutMs: ctx.timeoutMs,
-    temperature: 0,
+    options: { temperature: 0 },
     signal: ctx.signal,
   });
-  const cost = callCost(model, result.usage, result.reportedCostUsd, { overrides: ctx.pricing, local: provider.local });
+  const cost = callCost(model, result.usage, result.reportedCostUsd, {
+    overrides: ctx.pricing,
+    local: provider.local,
+    free: provider.free,
+  });
   if (!result.error) ctx.ledger.record(model, 'judge', result.usage, cost);
   if (result.error) return { error: result.error, cached: false, cost_usd: 0, cost_exact: true };
   const json = extractJsonObject(result.output);

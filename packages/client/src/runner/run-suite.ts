@@ -9,15 +9,14 @@ import {
   type JudgeResult,
   lookupPrice,
   type ModelCost,
-  passRatePercent,
   priceUsage,
+  resultTotals,
   roundUsd,
   type StandardEvalResult,
   type StandardEvalResultInput,
   type SuiteTest,
   standardEvalResultSchema,
   type TestResult,
-  tallyByCategory,
   testMessages,
 } from '@gstack/core';
 import { runAssertion } from '../assertions/index.ts';
@@ -31,6 +30,8 @@ import type { Env } from '../state-dir.ts';
 import type { GitInfo } from './git.ts';
 import { type GraderContext, judge } from './grader.ts';
 import { CostLedger } from './ledger.ts';
+import type { PartialHeader, RunningCosts } from './partial.ts';
+import { type ModelUse, preflight } from './preflight.ts';
 
 export interface Progress {
   done: number;
@@ -58,29 +59,59 @@ export interface RunOptions {
   version: string;
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
-  onPartial?: (doc: StandardEvalResultInput) => Promise<void>;
+  /**
+   * Progress persistence, O(1) per test: `start` once with the document's
+   * fixed fields, then `append` for every finished test with the running
+   * costs. Calls are made one at a time, in order.
+   */
+  partial?: PartialSink;
 }
 
-function judgeModelFor(options: RunOptions): string | undefined {
+/** Where the run's progress goes (results-store's PartialWriter writes the _partial file). */
+export interface PartialSink {
+  start(header: PartialHeader): Promise<void>;
+  append(result: TestResult, running: RunningCosts): Promise<void>;
+}
+
+/** The default judge model and the field that chose it. */
+function judgeModelFor(options: PlanInput, modelsFile: string): ModelUse | undefined {
   const { config } = options.models;
   const suite = options.loaded.suite;
   if (options.judgeTier) {
     const tier = resolveTier(options.judgeTier, '--judge-tier');
     const ref = config.tiers[tier];
     if (!ref) throw new UserError(`--judge-tier ${options.judgeTier}: models.yaml has no tiers.${tier}`);
-    return ref;
+    return { ref, field: `--judge-tier (${modelsFile}: tiers.${tier})` };
   }
-  return suite.defaults.judge ?? config.suites[suite.suite]?.judge ?? config.judge ?? config.tiers.fast;
+  const candidates: Array<[string | undefined, string]> = [
+    [suite.defaults.judge, `${options.loaded.file}: defaults.judge`],
+    [config.suites[suite.suite]?.judge, `${modelsFile}: suites.${suite.suite}.judge`],
+    [config.judge, `${modelsFile}: judge`],
+    [config.tiers.fast, `${modelsFile}: tiers.fast`],
+  ];
+  const found = candidates.find(([ref]) => ref);
+  return found?.[0] ? { ref: found[0], field: found[1] } : undefined;
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-export async function runSuite(options: RunOptions): Promise<StandardEvalResult> {
+/** What a run's plan depends on: the suite, models.yaml, the caller's overrides and the environment. */
+export type PlanInput = Pick<RunOptions, 'loaded' | 'models' | 'override' | 'judgeTier' | 'env'>;
+
+/**
+ * Resolves the chain, the verifier and the judge and checks them all
+ * (providers, API keys, a ladder that can verify): a config error is thrown
+ * here, before any model call. `gstack eval run` plans every suite before
+ * running the first.
+ */
+export function planRun(options: PlanInput) {
   const { loaded, models } = options;
   const suite = loaded.suite;
   const config = models.config;
-  const chain = resolveChain(config, { name: suite.suite, chain: suite.defaults.chain }, options.override);
-  const judgeModel = judgeModelFor(options);
+  const modelsFile = options.models.file ?? 'models.yaml';
+  const chain = resolveChain(config, { name: suite.suite, chain: suite.defaults.chain, file: loaded.file }, options.override, modelsFile);
+  const judgeUse = judgeModelFor(options, modelsFile);
+  const judgeModel = judgeUse?.ref;
   const needsDefaultJudge = suite.tests.some((t) =>
     t.expect.some((a) => a.type === 'judge' && (typeof a.value === 'string' || !a.value.model)),
   );
@@ -89,11 +120,25 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
       `${loaded.file}: judge assertions need a judge model; set judge: in models.yaml (or defaults.judge in the suite), or pass --judge-tier`,
     );
   }
-  const verifier = chain.mode === 'ladder' ? config.verifier : undefined;
+  const verifier = chain.mode === 'ladder' && config.verifier !== 'none' ? config.verifier : undefined;
   const providers = new ProviderSet(config, models.dir, options.env);
-  // Unknown providers are configuration errors: report them before any call.
-  for (const ref of [...chain.entries.map((e) => e.ref), verifier, needsDefaultJudge ? judgeModel : undefined])
-    if (ref) providers.provider(ref);
+  preflight({
+    loaded,
+    modelsFile,
+    chain,
+    verifier,
+    verifierNone: config.verifier === 'none',
+    judge: needsDefaultJudge ? judgeUse : undefined,
+    providers,
+  });
+  return { chain, judgeModel, verifier, providers };
+}
+
+export async function runSuite(options: RunOptions): Promise<StandardEvalResult> {
+  const { loaded, models } = options;
+  const suite = loaded.suite;
+  const config = models.config;
+  const { chain, judgeModel, verifier, providers } = planRun(options);
 
   const ledger = new CostLedger();
   const grader: GraderContext = {
@@ -127,6 +172,7 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
       warmProbes: config.warm_probe,
       pricing: config.pricing,
       timeoutMs,
+      options: test.options,
       signal: options.signal,
       onTier: (tier, model) => {
         progress.tier = `${tier} ${model}`;
@@ -151,7 +197,7 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
         duration_ms: Math.round(performance.now() - jobStart),
         cost_usd: ladder.systemCostUsd + ladder.verifierCostUsd,
         judge_cost_usd: ladder.verifierCostUsd,
-        error: `every tier failed: ${ladder.reasons.join('; ')}`,
+        error: `no model answered: ${ladder.reasons.join('; ')}`,
         assertions: [],
         judge: [],
       };
@@ -209,14 +255,8 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
     };
   }
 
-  function buildDocument(interrupted: boolean): StandardEvalResultInput {
-    const ordered = [...results].sort(
-      (a, b) => suite.tests.findIndex((t) => t.name === a.name) - suite.tests.findIndex((t) => t.name === b.name) || a.trial - b.trial,
-    );
-    const passed = ordered.filter((r) => r.passed).length;
-    const skipped = ordered.filter((r) => r.skipped).length;
-    const ran = ordered.length - skipped;
-    const byCategory = tallyByCategory(ordered);
+  /** The costs so far: small (one row per model), so it goes with every partial line. */
+  function runningCosts(): RunningCosts {
     const costs: ModelCost[] = ledger.costs();
     const whatIf: Record<string, number> = {};
     for (const [tier, ref] of Object.entries(config.tiers)) {
@@ -224,6 +264,18 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
       const price = lookupPrice(ref, { overrides: config.pricing }).price;
       whatIf[tier] = roundUsd(costs.filter((c) => c.purpose === 'system').reduce((sum, c) => sum + priceUsage(c, price), 0));
     }
+    return {
+      duration_ms: Math.round(performance.now() - startedAt),
+      cost_usd: roundUsd(ledger.total()),
+      judge_cost_usd: roundUsd(ledger.total('judge')),
+      cost_exact: costs.every((c) => c.exact),
+      what_if: whatIf,
+      costs,
+      cache: { hits: options.cache.hits, misses: options.cache.misses },
+    };
+  }
+
+  function header(): PartialHeader {
     return {
       schema_version: 1,
       version: options.version,
@@ -236,29 +288,18 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
       hostname: options.hostname,
       timestamp: started.toISOString(),
       prompt_sha: loaded.sha,
-      duration_ms: Math.round(performance.now() - startedAt),
-      totals: {
-        tests: ordered.length,
-        passed,
-        failed: ran - passed,
-        skipped,
-        errors: ordered.filter((r) => r.output === null).length,
-      },
-      pass_rate: passRatePercent(passed, ran),
-      cost_usd: roundUsd(ledger.total()),
-      judge_cost_usd: roundUsd(ledger.total('judge')),
-      cost_exact: costs.every((c) => c.exact),
-      what_if: whatIf,
-      costs,
-      by_category: byCategory,
-      cache: { hits: options.cache.hits, misses: options.cache.misses },
-      interrupted,
       planned_tests: jobs.length,
-      all_results: ordered,
     };
   }
 
-  let partialWrites: Promise<void> = Promise.resolve();
+  function buildDocument(interrupted: boolean): StandardEvalResultInput {
+    // Suite order, then trial; positions looked up once (not per comparison).
+    const position = new Map(suite.tests.map((t, i) => [t.name, i]));
+    const ordered = [...results].sort((a, b) => (position.get(a.name) ?? 0) - (position.get(b.name) ?? 0) || a.trial - b.trial);
+    return { ...header(), ...runningCosts(), ...resultTotals(ordered), interrupted, all_results: ordered };
+  }
+
+  let partialWrites: Promise<void> = options.partial ? options.partial.start(header()) : Promise.resolve();
   let next = 0;
   const concurrency = Math.max(1, options.concurrency ?? suite.defaults.concurrency);
   async function worker(): Promise<void> {
@@ -274,9 +315,10 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
       else progress.failed += 1;
       progress.costUsd = ledger.total();
       options.onProgress?.({ ...progress, cacheHits: options.cache.hits });
-      if (options.onPartial) {
-        const doc = buildDocument(true);
-        partialWrites = partialWrites.then(() => options.onPartial?.(doc));
+      const sink = options.partial;
+      if (sink) {
+        const running = runningCosts();
+        partialWrites = partialWrites.then(() => sink.append(result, running));
       }
     }
   }

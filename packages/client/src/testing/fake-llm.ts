@@ -2,7 +2,7 @@
  * Real HTTP servers on loopback that speak the OpenAI chat-completions and the
  * Anthropic Messages protocols with scripted answers, for tests. They record
  * every request (path, headers, JSON body, arrival time) and can answer the
- * warm probes (`GET /api/ps`).
+ * warm probes (Ollama's `GET /api/ps`, or llama-swap's `GET /v1/models`).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +14,8 @@ export interface FakeRequest {
     model: string;
     messages: Array<{ role: string; content: string }>;
     system?: string;
+    /** Sampling options and anything else the client sent. */
+    [field: string]: unknown;
   };
   at: number;
 }
@@ -27,7 +29,8 @@ export interface ScriptedReply {
   headers?: Record<string, string>;
   /** Wait this long before answering (for timeouts). */
   delayMs?: number;
-  usage?: { input?: number; output?: number; cacheRead?: number; cacheWrite?: number };
+  /** cacheWrite1h: of cacheWrite, the tokens written to Anthropic's 1-hour cache. */
+  usage?: { input?: number; output?: number; cacheRead?: number; cacheWrite?: number; cacheWrite1h?: number };
   /** An API-reported cost (OpenAI-compatible `usage.cost`). */
   cost?: number;
 }
@@ -36,8 +39,10 @@ export type Script = (request: FakeRequest, index: number) => ScriptedReply;
 
 export class FakeLlmServer {
   readonly requests: FakeRequest[] = [];
-  /** Models `GET /api/ps` reports as loaded. */
+  /** Models the warm probe reports as loaded. */
   loaded: string[] = [];
+  /** Which warm probe the server answers: Ollama's /api/ps, or llama-swap's /v1/models (not /api/ps, not /running). */
+  probe: 'ollama' | 'llama-swap-models' = 'ollama';
   private server?: http.Server;
   private readonly sockets = new Set<import('node:net').Socket>();
 
@@ -73,9 +78,21 @@ export class FakeLlmServer {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string): Promise<void> {
-    if (req.method === 'GET' && req.url === '/api/ps') {
+    if (req.method === 'GET' && req.url === '/api/ps' && this.probe === 'ollama') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ models: this.loaded.map((name) => ({ name, model: name })) }));
+      return;
+    }
+    if (req.method === 'GET' && req.url === '/v1/models' && this.probe === 'llama-swap-models') {
+      // llama-swap lists every configured model; `state` says which are loaded.
+      const configured = [...this.loaded, 'configured-but-unloaded'];
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          object: 'list',
+          data: configured.map((id) => ({ id, object: 'model', state: this.loaded.includes(id) ? 'ready' : 'stopped' })),
+        }),
+      );
       return;
     }
     const expected = this.protocol === 'openai' ? '/v1/chat/completions' : '/v1/messages';
@@ -127,6 +144,11 @@ export class FakeLlmServer {
               output_tokens: u.output,
               cache_read_input_tokens: u.cacheRead,
               cache_creation_input_tokens: u.cacheWrite,
+              ...(u.cacheWrite1h !== undefined
+                ? {
+                    cache_creation: { ephemeral_5m_input_tokens: u.cacheWrite - u.cacheWrite1h, ephemeral_1h_input_tokens: u.cacheWrite1h },
+                  }
+                : {}),
             },
           };
     res.writeHead(200, { 'content-type': 'application/json', ...reply.headers });

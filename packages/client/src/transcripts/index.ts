@@ -69,12 +69,12 @@ export function modelSummarizer(model: string, config: ModelsConfig, configDir: 
       if (!excerpt) return fallbackSummary(stats);
       const rubric = 'session-summary:v1';
       const key = await cacheKey({ judgeModel: model, rubric, input: excerpt });
-      const hit = await cache.get('_sessions', key);
+      const hit = await cache.get('_sessions', key, (verdict) => typeof verdict.summary === 'string');
       if (typeof hit?.verdict.summary === 'string') return hit.verdict.summary;
       const result = await providers.provider(model).call({
         model: splitModelRef(model).model,
         timeoutMs: 30_000,
-        temperature: 0,
+        options: { temperature: 0 },
         messages: [
           {
             role: 'system',

@@ -99,7 +99,7 @@ describe('gstack eval run', () => {
       { suite: 's', tests: [{ name: 't', prompt: 'p', expect: [{ contain: 'x' }] }] },
       /suite\.yaml: tests\[0\]\.expect\[0\]: unknown assertion "contain"/,
     ],
-    ['a test without a prompt', { suite: 's', tests: [{ name: 't' }] }, /suite\.yaml: tests\[0\]: give either `prompt` or `messages`/],
+    ['a test without a prompt', { suite: 's', tests: [{ name: 't' }] }, /suite\.yaml: tests\[0\]: give `prompt` or `messages`/],
     [
       'a bad regex',
       { suite: 's', tests: [{ name: 't', prompt: 'p', expect: [{ regex: '([a-z' }] }] },
@@ -145,6 +145,29 @@ describe('gstack eval run', () => {
     const run = gstack(['eval', 'run', 'suite.yaml'], { cwd: dir, env });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('model nowhere/model: no provider named "nowhere"');
+  });
+
+  it('lets --model win over an exported EVAL_TIER', async () => {
+    const server = await new FakeLlmServer('openai', () => ({ text: 'Paris' })).start();
+    try {
+      const { dir, env } = workspace();
+      writeFileSync(
+        path.join(dir, 'suite.yaml'),
+        stringify({ suite: 's', tests: [{ name: 't', prompt: 'p', expect: [{ contains: 'Paris' }] }] }),
+      );
+      writeFileSync(path.join(dir, 'models.yaml'), stringify({ tiers: { fast: 'openai/tier-model' } }));
+      const withEnv = { ...env, EVAL_TIER: 'fast', OPENAI_BASE_URL: `${server.url}/v1` };
+      const flagged = await run('gstack', ['eval', 'run', 'suite.yaml', '--model', 'openai/flag-model', '--json'], withEnv, dir);
+      expect(flagged.stderr).toBe('');
+      expect(flagged.code).toBe(0);
+      expect(JSON.parse(flagged.stdout)).toMatchObject({ tier: 'model' });
+      expect(server.requests.map((r) => r.body.model)).toEqual(['flag-model']);
+      // Both as flags is still a usage error.
+      const both = await run('gstack', ['eval', 'run', 'suite.yaml', '--model', 'openai/x', '--tier', 'fast'], withEnv, dir);
+      expect(both.code).toBe(2);
+    } finally {
+      await server.close();
+    }
   });
 
   it('keeps what finished when interrupted with Ctrl-C', async () => {

@@ -7,11 +7,11 @@ import { JudgeCache } from '../../cache/judge-cache.ts';
 import { printJson } from '../../cli/run.ts';
 import { style, useColor } from '../../cli/term.ts';
 import { VERSION } from '../../cli/version.ts';
-import { loadModelsConfig, loadSuite } from '../../config/load.ts';
+import { checkSuiteEntries, loadModelsConfig, loadSuite } from '../../config/load.ts';
 import { UserError } from '../../errors.ts';
 import { gitInfo } from '../../runner/git.ts';
 import { progressLine, summary, testLine } from '../../runner/report.ts';
-import { partialPath, removePartial, resultFileName, resultsDir, writeJsonAtomic } from '../../runner/results-store.ts';
+import { PartialWriter, removePartial, resultFileName, resultsDir, writeJsonAtomic } from '../../runner/results-store.ts';
 import { runSuite } from '../../runner/run-suite.ts';
 import { statePaths } from '../../state-dir.ts';
 import { pushInBackground } from '../../sync/background.ts';
@@ -72,7 +72,9 @@ export function registerEvalRun(evalCommand: Command): void {
 Exit codes: 0 all passed (or --fail-under met), 1 a test failed or the threshold was missed, 2 usage or config error.
 Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provider keys (ANTHROPIC_API_KEY, OPENAI_API_KEY, OLLAMA_HOST, ...).`,
     )
-    .action(async (files: string[], flags: RunFlags) => {
+    .action(async (files: string[], flags: RunFlags, command: Command) => {
+      // An explicit flag wins over the environment: --model with EVAL_TIER exported runs that model.
+      if (flags.model && command.getOptionValueSource('tier') === 'env') flags.tier = undefined;
       if (flags.model && flags.tier) throw new UserError('--model and --tier both pick the model; give one');
       if (flags.model && !/^[A-Za-z0-9_.-]+\/\S+$/.test(flags.model))
         throw new UserError(`--model must be provider/model, not ${JSON.stringify(flags.model)}`);
@@ -86,6 +88,7 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
           'no models.yaml (here or next to the suite): pass --models FILE, or --model provider/model to run every test on one model',
         );
       }
+      checkSuiteEntries(models, suites);
       const readEnabled = flags.cache && env.EVAL_CACHE !== '0';
       const remote = readEnabled ? await teamVerdictsFor(process.cwd(), env) : undefined;
       const cache = new JudgeCache(paths.evalCache, { readEnabled, remote });
@@ -110,7 +113,7 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
           const timestamp = new Date().toISOString();
           const dir = flags.out ? path.resolve(flags.out) : resultsDir(paths.root, git.repoSlug);
           const file = path.join(dir, resultFileName(timestamp, loaded.suite.suite));
-          const printed = new Set<string>();
+          const writer = new PartialWriter(file);
           const doc = await runSuite({
             loaded,
             models,
@@ -128,16 +131,13 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
             onProgress: (p) => {
               if (tty) err.write(`\r\u001b[2K${progressLine(loaded.suite.suite, p, es, err.columns ?? 80)}`);
             },
-            onPartial: async (partial) => {
-              await writeJsonAtomic(partialPath(file), partial);
-              if (!tty && !flags.json) {
-                for (const r of partial.all_results ?? []) {
-                  const id = `${r.name}#${r.trial ?? 1}`;
-                  if (printed.has(id)) continue;
-                  printed.add(id);
-                  process.stdout.write(`${testLine(r as TestResult, s)}\n`);
-                }
-              }
+            partial: {
+              start: (header) => writer.start(header),
+              append: async (result, running) => {
+                await writer.append(result, running);
+                // In logs, each test's line appears once it is safely in the partial file.
+                if (!tty && !flags.json) process.stdout.write(`${testLine(result, s)}\n`);
+              },
             },
           });
           if (tty) err.write('\r\u001b[2K');

@@ -1,10 +1,10 @@
 /** `gstack eval watch`: a live view of a running eval, read from its _partial file. */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { StandardEvalResultInput } from '@gstack/core';
 import type { Command } from 'commander';
 import { formatUsd } from '../../cli/term.ts';
-import { resultsDir } from '../../runner/results-store.ts';
+import { readPartialFile, resultsDir } from '../../runner/results-store.ts';
 import { type AnalyticsFlags, analyticsContext, positiveInt } from './common.ts';
 
 /** The newest partial file of a repository, if a run is in progress. */
@@ -52,12 +52,8 @@ export function registerEvalWatch(evalCommand: Command): void {
       const tty = Boolean(process.stdout.isTTY) && !flags.once;
       let lastLines = 0;
       for (;;) {
-        let doc: StandardEvalResultInput | undefined;
-        try {
-          doc = JSON.parse(readFileSync(file, 'utf8')) as StandardEvalResultInput;
-        } catch {
-          doc = undefined; // between writes, or finished
-        }
+        // Undefined before the run's first line, or once it has finished.
+        const doc = readPartialFile(file);
         if (doc) {
           const text = frame(doc, process.stdout.columns ?? 80);
           if (tty && lastLines) process.stdout.write(`\u001b[${lastLines}A\u001b[0J`);

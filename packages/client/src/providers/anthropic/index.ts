@@ -1,7 +1,8 @@
 /**
  * The Anthropic Messages API. System messages go in `system`; prompt-cache
  * token fields (`cache_read_input_tokens`, `cache_creation_input_tokens`) are
- * reported apart so they are priced at their own rates.
+ * reported apart so they are priced at their own rates, 1-hour cache writes
+ * (`cache_creation.ephemeral_1h_input_tokens`) too.
  */
 import { DEFAULT_RETRY, postJson, type RetryPolicy } from '../http.ts';
 import { failure, type Provider, type ProviderRequest, type ProviderResult } from '../types.ts';
@@ -15,7 +16,24 @@ export interface AnthropicOptions {
 
 interface MessagesResponse {
   content?: Array<{ type: string; text?: string }>;
-  usage?: { input_tokens?: number; output_tokens?: number; cache_read_input_tokens?: number; cache_creation_input_tokens?: number };
+  usage?: {
+    input_tokens?: number;
+    output_tokens?: number;
+    cache_read_input_tokens?: number;
+    cache_creation_input_tokens?: number;
+    /** The split of cache_creation_input_tokens by lifetime (1-hour writes cost more). */
+    cache_creation?: { ephemeral_5m_input_tokens?: number; ephemeral_1h_input_tokens?: number };
+  };
+}
+
+/** The Messages API's names for the sampling options (no seed; `stop` is `stop_sequences`). */
+function samplingFields(options: ProviderRequest['options'] = {}): Record<string, unknown> {
+  const { temperature, top_p, stop } = options;
+  return {
+    ...(temperature !== undefined ? { temperature } : {}),
+    ...(top_p !== undefined ? { top_p } : {}),
+    ...(stop ? { stop_sequences: stop } : {}),
+  };
 }
 
 export const ANTHROPIC_VERSION = '2023-06-01';
@@ -36,10 +54,10 @@ export function anthropicProvider(options: AnthropicOptions): Provider {
         url,
         {
           model: request.model,
-          max_tokens: request.maxTokens ?? 4096,
+          max_tokens: request.options?.max_tokens ?? 4096,
           ...(system ? { system } : {}),
           messages: request.messages.filter((m) => m.role !== 'system'),
-          ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+          ...samplingFields(request.options),
         },
         {
           headers: { 'x-api-key': options.apiKey, 'anthropic-version': ANTHROPIC_VERSION },
@@ -63,6 +81,9 @@ export function anthropicProvider(options: AnthropicOptions): Provider {
           output_tokens: body.usage?.output_tokens ?? 0,
           cache_read_tokens: body.usage?.cache_read_input_tokens ?? 0,
           cache_write_tokens: body.usage?.cache_creation_input_tokens ?? 0,
+          ...(body.usage?.cache_creation?.ephemeral_1h_input_tokens
+            ? { cache_write_1h_tokens: body.usage.cache_creation.ephemeral_1h_input_tokens }
+            : {}),
         },
         latencyMs,
         status: res.status,

@@ -39,8 +39,7 @@ export function openAiProvider(options: OpenAiOptions): Provider {
         {
           model: request.model,
           messages: request.messages,
-          ...(request.maxTokens ? { max_tokens: request.maxTokens } : {}),
-          ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+          ...request.options,
         },
         { headers, timeoutMs: request.timeoutMs, retry: options.retry ?? DEFAULT_RETRY, signal: request.signal },
       );
