@@ -7,6 +7,7 @@ import { html, SafeHtml } from '@gstack/core';
 import type { Context } from 'hono';
 import type { DashboardConfig } from '../config.ts';
 import type { DashboardEnv } from '../env.ts';
+import { INSIGHTS_STYLES } from './insights-styles.ts';
 import { STYLES } from './styles.ts';
 
 /** Reloads every 60 s while the tab is visible; a hidden tab reloads when it is shown again, if due. */
@@ -17,6 +18,11 @@ export const TEAM_NAV: Array<{ key: string; label: string; path: string }> = [
   { key: 'overview', label: 'Overview', path: '' },
   { key: 'runs', label: 'Runs', path: '/runs' },
   { key: 'compare', label: 'Compare', path: '/compare' },
+  { key: 'trends', label: 'Trends', path: '/trends' },
+  { key: 'tests', label: 'Tests', path: '/tests' },
+  { key: 'costs', label: 'Costs', path: '/costs' },
+  { key: 'escalation', label: 'Escalation', path: '/escalation' },
+  { key: 'leaderboard', label: 'Leaderboard', path: '/leaderboard' },
 ];
 
 export interface PageOptions {
@@ -83,7 +89,7 @@ ${options.body}
 
 // The stylesheet and the script are our own constants, not user input: inserted as is.
 function rawCss(): SafeHtml {
-  return new SafeHtml(STYLES);
+  return new SafeHtml(STYLES + INSIGHTS_STYLES);
 }
 function rawScript(): SafeHtml {
   return new SafeHtml(REFRESH_SCRIPT);

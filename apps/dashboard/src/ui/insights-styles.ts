@@ -1,0 +1,17 @@
+/** Styles of the part 2 pages (charts, history strips, admin forms), appended to the one stylesheet. */
+export const INSIGHTS_STYLES = `
+td.strip{font-size:12px;letter-spacing:1px}
+.bars .bar-a{fill:var(--accent)}.bars .bar-b{fill:var(--warn)}
+.bars text,.trend text{fill:var(--muted);font-size:10px}
+.key{display:inline-block;width:10px;height:10px;border-radius:2px;vertical-align:middle;margin-left:8px}
+.key.bar-a{background:var(--accent)}.key.bar-b{background:var(--warn)}
+.panel.chart{padding:12px}
+.trend-panel{padding:10px 14px;margin-bottom:12px}.trend-panel h2{margin:4px 0 8px}
+.trend .grid{stroke:var(--line);stroke-width:1}.trend .runs{fill:var(--chip)}
+.trend .line{fill:none;stroke:var(--accent);stroke-width:2}.trend .dot{fill:var(--accent)}
+.trend .regression{fill:var(--panel);stroke:var(--bad);stroke-width:2.5}
+.admin form.inline{display:inline-flex;gap:6px;align-items:center;margin:0}
+.admin form.stack{display:flex;flex-wrap:wrap;gap:10px;align-items:end;padding:12px}
+.notice{background:color-mix(in srgb,var(--good) 12%,transparent);border-radius:6px;padding:8px 10px;margin-bottom:12px}
+.secret{font:13px ui-monospace,SFMono-Regular,Menlo,monospace;user-select:all;word-break:break-all}
+`;
