@@ -181,3 +181,11 @@ grant execute on function
   public.verifier_decisions(uuid, integer),
   public.leaderboard_runs(uuid, integer)
   to authenticated, service_role;
+
+-- =============================================================================
+-- Team settings: the dashboard's public URL (links in Slack messages and the digest)
+-- =============================================================================
+
+alter table public.team_settings
+  add column dashboard_url text constraint team_settings_dashboard_url check (dashboard_url ~ '^https?://[^[:space:]]+$');
+comment on column public.team_settings.dashboard_url is 'Where the team''s dashboard is served; Slack messages link to it.';

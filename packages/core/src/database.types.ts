@@ -784,6 +784,7 @@ export type Database = {
       team_settings: {
         Row: {
           alert_threshold_pp: number;
+          dashboard_url: string | null;
           digest_enabled: boolean;
           slack_webhook_url: string | null;
           team_id: string;
@@ -793,6 +794,7 @@ export type Database = {
         ComputedFields: never;
         Insert: {
           alert_threshold_pp?: number;
+          dashboard_url?: string | null;
           digest_enabled?: boolean;
           slack_webhook_url?: string | null;
           team_id: string;
@@ -801,6 +803,7 @@ export type Database = {
         };
         Update: {
           alert_threshold_pp?: number;
+          dashboard_url?: string | null;
           digest_enabled?: boolean;
           slack_webhook_url?: string | null;
           team_id?: string;

@@ -12,6 +12,7 @@ import { leaderboardPage } from './leaderboard.ts';
 import { overviewPage } from './overview.ts';
 import { runDetailPage } from './run-detail.ts';
 import { runsPage } from './runs.ts';
+import { TEAM_ACTIONS, teamAdminPage } from './team-admin.ts';
 import { testPage } from './test.ts';
 import { testsPage } from './tests.ts';
 import { trendsPage } from './trends.ts';
@@ -28,4 +29,8 @@ export const TEAM_PAGES: Array<{ path: string; handler: Handler<DashboardEnv> }>
   { path: '/costs', handler: costsPage },
   { path: '/escalation', handler: escalationPage },
   { path: '/leaderboard', handler: leaderboardPage },
+  { path: '/team', handler: teamAdminPage },
 ];
+
+/** Team admin form posts under /t/:slug (part 2); each refuses non-admins itself. */
+export { TEAM_ACTIONS };

@@ -13,5 +13,8 @@ td.strip{font-size:12px;letter-spacing:1px}
 .admin form.inline{display:inline-flex;gap:6px;align-items:center;margin:0}
 .admin form.stack{display:flex;flex-wrap:wrap;gap:10px;align-items:end;padding:12px}
 .notice{background:color-mix(in srgb,var(--good) 12%,transparent);border-radius:6px;padding:8px 10px;margin-bottom:12px}
+header.top{flex-wrap:wrap;row-gap:6px}header.top .brand,header.top .who,header.top .who button{white-space:nowrap}
+header.top nav{flex-wrap:wrap}
+@media (prefers-color-scheme:dark){button:not(.secondary):not(.link),.button:not(.secondary),.tabs a[aria-current=true]{color:#0f1115}}
 .secret{font:13px ui-monospace,SFMono-Regular,Menlo,monospace;user-select:all;word-break:break-all}
 `;

@@ -23,6 +23,7 @@ export const TEAM_NAV: Array<{ key: string; label: string; path: string }> = [
   { key: 'costs', label: 'Costs', path: '/costs' },
   { key: 'escalation', label: 'Escalation', path: '/escalation' },
   { key: 'leaderboard', label: 'Leaderboard', path: '/leaderboard' },
+  { key: 'team', label: 'Team', path: '/team' },
 ];
 
 export interface PageOptions {
