@@ -17,6 +17,7 @@ import { TEAM_ACTIONS, TEAM_PAGES } from './pages/index.ts';
 import { teamsPage } from './pages/teams.ts';
 import { securityMiddleware } from './security.ts';
 import { loadTeam } from './team.ts';
+import { loadTeams } from './ui/team-switcher.ts';
 
 export type { DashboardConfig, DashboardConfigInput } from './config.ts';
 export { parseDashboardConfig } from './config.ts';
@@ -34,6 +35,8 @@ export function createDashboardApp(input: DashboardConfigInput & { realtimeTrans
   app.get('/', requireUser, teamsPage);
   app.use('/t/:slug', requireUser, loadTeam);
   app.use('/t/:slug/*', requireUser, loadTeam);
+  app.use('/t/:slug', loadTeams);
+  app.use('/t/:slug/*', loadTeams);
   for (const page of TEAM_PAGES) app.get(`/t/:slug${page.path}`, page.handler);
   for (const action of TEAM_ACTIONS) app.post(`/t/:slug${action.path}`, action.handler);
 

@@ -4,7 +4,7 @@
  * the Node server in-process. Tests (classes, strip, sort, filter) and a test
  * page, Escalation and verifier quality against hand-computed numbers, Costs,
  * Trends with the regression marked, the Leaderboard with CI grouped; another
- * team's member gets 404. Screenshots of every page in both themes.
+ * team's member gets 404; Active now and the team switcher. Screenshots of every page in both themes.
  */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -25,6 +25,7 @@ let browser: Browser;
 let teamSlug: string;
 let alice: Person;
 let carol: Person;
+let secondSlug: string;
 
 beforeAll(async () => {
   teamSlug = slug('insights');
@@ -32,6 +33,9 @@ beforeAll(async () => {
   [alice, carol] = await Promise.all([person(teamSlug), person(otherSlug)]);
   expect((await run('gstack', ['team', 'create', teamSlug, '--name', 'Acme Insights'], alice.env)).code).toBe(0);
   expect((await run('gstack', ['team', 'create', otherSlug], carol.env)).code).toBe(0);
+  // A second team of alice's, for the switcher.
+  secondSlug = slug('second');
+  expect((await run('gstack', ['team', 'create', secondSlug, '--name', 'Beta Team'], alice.env)).code).toBe(0);
 
   const pushed = await run('gstack-sync', ['push', ...writeDocs(historyDocs())], alice.env);
   expect(pushed.code, pushed.stderr).toBe(0);
@@ -228,10 +232,43 @@ describe('dashboard part 2 in Chromium', () => {
     await context.close();
   });
 
+  it('shows who is active now and switches team from the header, keeping the section', async () => {
+    const context = await browser.newContext();
+    const page = await signIn(context, alice, `/t/${teamSlug}/active`);
+    const problems = watchForProblems(page);
+    // gstack-sync push sent alice's heartbeat.
+    const rows = page.locator('table.active tbody tr');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().locator('td').first().textContent()).toBe(alice.email.split('@')[0]);
+    expect(await page.locator('h1').textContent()).toContain('1 person in the last 15 minutes');
+    await screenshotBothThemes(page, 'active-now');
+
+    await page.goto(`${dashboard.url}/t/${teamSlug}/costs`);
+    await page.locator('details.switcher > summary').click();
+    const links = page.locator('details.switcher a');
+    expect(await links.allTextContents()).toEqual(['Acme Insights', 'Beta Team']);
+    expect(await page.locator('details.switcher a[aria-current=true]').textContent()).toBe('Acme Insights');
+    await screenshotBothThemes(page, 'team-switcher');
+    await page.getByRole('link', { name: 'Beta Team' }).click();
+    await page.waitForURL(`${dashboard.url}/t/${secondSlug}/costs`);
+    expect(await page.locator('.card', { hasText: 'Spend, last 30 days' }).locator('.value').textContent()).toBe('$0');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it("gives another team's member 404 for the part 2 pages", async () => {
     const context = await browser.newContext();
     const page = await signIn(context, carol, '/');
-    for (const to of ['/tests', '/test?repo=acme-app&suite=capitals&name=wobbly', '/costs', '/escalation', '/trends', '/leaderboard']) {
+    for (const to of [
+      '/tests',
+      '/test?repo=acme-app&suite=capitals&name=wobbly',
+      '/costs',
+      '/escalation',
+      '/trends',
+      '/leaderboard',
+      '/active',
+      '/team',
+    ]) {
       const response = await page.goto(`${dashboard.url}/t/${teamSlug}${to}`);
       expect(response?.status(), to).toBe(404);
     }

@@ -5,6 +5,7 @@
  */
 import type { Handler } from 'hono';
 import type { DashboardEnv } from '../env.ts';
+import { activePage } from './active.ts';
 import { comparePage } from './compare.ts';
 import { costsPage } from './costs.ts';
 import { escalationPage } from './escalation.ts';
@@ -30,6 +31,7 @@ export const TEAM_PAGES: Array<{ path: string; handler: Handler<DashboardEnv> }>
   { path: '/escalation', handler: escalationPage },
   { path: '/leaderboard', handler: leaderboardPage },
   { path: '/team', handler: teamAdminPage },
+  { path: '/active', handler: activePage },
 ];
 
 /** Team admin form posts under /t/:slug (part 2); each refuses non-admins itself. */

@@ -9,6 +9,7 @@ import type { DashboardConfig } from '../config.ts';
 import type { DashboardEnv } from '../env.ts';
 import { INSIGHTS_STYLES } from './insights-styles.ts';
 import { STYLES } from './styles.ts';
+import { teamSwitcher } from './team-switcher.ts';
 
 /** Reloads every 60 s while the tab is visible; a hidden tab reloads when it is shown again, if due. */
 const REFRESH_SCRIPT = `(()=>{let due=Date.now()+60000;const tick=()=>{if(!document.hidden&&Date.now()>=due)location.reload()};setInterval(tick,5000);document.addEventListener('visibilitychange',tick)})();`;
@@ -23,6 +24,7 @@ export const TEAM_NAV: Array<{ key: string; label: string; path: string }> = [
   { key: 'costs', label: 'Costs', path: '/costs' },
   { key: 'escalation', label: 'Escalation', path: '/escalation' },
   { key: 'leaderboard', label: 'Leaderboard', path: '/leaderboard' },
+  { key: 'active', label: 'Active now', path: '/active' },
   { key: 'team', label: 'Team', path: '/team' },
 ];
 
@@ -77,6 +79,7 @@ ${options.refresh ? html`<script nonce="${nonce}">${rawScript()}</script>` : ''}
 <body>
 <header class="top">
   <a class="brand" href="${href(c, '/')}">gstack${team ? html` <span class="sub">/ ${team.name}</span>` : ''}</a>
+  ${teamSwitcher(c, (path) => href(c, path))}
   ${nav}
   ${who}
 </header>
