@@ -88,6 +88,13 @@ const CALLS: Record<string, string> = {
   cost_per_model: 'select * from public.cost_per_model($1, 30)',
   escalation_per_tier: 'select * from public.escalation_per_tier($1, 30)',
   leaderboard: 'select * from public.leaderboard($1, 7)',
+  // Dashboard part 2 (20261122140000_dashboard_insights.sql).
+  suite_run_series: 'select * from public.suite_run_series($1, 30)',
+  test_runs: "select public.test_runs($1, 'acme/app', 'suite-3', 'test-2', 30)",
+  cost_leaders: 'select public.cost_leaders($1, 30, 10)',
+  ladder_spend: 'select * from public.ladder_spend($1, 30)',
+  verifier_decisions: 'select * from public.verifier_decisions($1, 30)',
+  leaderboard_runs: 'select * from public.leaderboard_runs($1, 7)',
 };
 
 describe('query plans at 50,000 runs', () => {

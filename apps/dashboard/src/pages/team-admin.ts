@@ -114,12 +114,11 @@ async function render(c: Context<DashboardEnv>, flash: Flash, status: 200 | 400 
     <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Joined</th>${admin ? html`<th>Actions</th>` : ''}</tr></thead>
     <tbody>${memberRows}</tbody></table></div>
   <p class="sub">A team always keeps at least one admin: the last admin cannot be made a member or removed until someone else is admin.</p>
-  ${admin ? adminSections(c, action, pending, tokens?.data ?? [], settings?.data ?? null) : ''}`;
+  ${admin ? adminSections(action, pending, tokens?.data ?? [], settings?.data ?? null) : ''}`;
   return renderPage(c, { title: 'Team', nav: 'team', body, status });
 }
 
 function adminSections(
-  c: Context<DashboardEnv>,
   action: (path: string) => string,
   pending: Array<{ id: string; role: string; email: string | null; expires_at: string; created_at: string }>,
   tokens: Array<{ name: string; token_prefix: string; created_at: string; last_used_at: string | null; revoked_at: string | null }>,

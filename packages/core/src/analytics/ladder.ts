@@ -1,7 +1,7 @@
 /**
  * The escalation ladder's economics and the verifier's quality, one definition
  * each for the dashboard (and anything else that reports them). The rules
- * (also in docs/dashboard.md):
+ * (also in docs/data-model.md, "Ladder savings and verifier quality"):
  *
  *  - A tier's cost per attempt is its spend divided by its attempts. "Everything
  *    on tier X" prices every test that ran at one attempt of X. The top tier is
