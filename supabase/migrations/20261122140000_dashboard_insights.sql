@@ -80,7 +80,10 @@ as $$
         from runs group by repo_slug, suite order by sum(cost_usd) desc limit p_limit) s), '[]'::jsonb),
     'tests', coalesce((select jsonb_agg(t order by t.cost_usd desc) from (
         select r.repo_slug, r.suite, e.test_name, count(*) as runs, sum(e.cost_usd) as cost_usd
-        from runs r join public.eval_results e on e.run_id = r.id
+        from runs r
+        -- Per run through the results' primary key (offset 0 keeps the planner from turning this
+        -- into a hash join over every result of every team).
+        cross join lateral (select x.test_name, x.cost_usd from public.eval_results x where x.run_id = r.id offset 0) e
         group by r.repo_slug, r.suite, e.test_name order by sum(e.cost_usd) desc limit p_limit) t), '[]'::jsonb)
   )
 $$;
@@ -96,18 +99,25 @@ as $$
     select r.id, r.repo_slug, r.suite from public.eval_runs r
     where r.team_id = p_team_id and r.run_at >= now() - make_interval(days => p_days)
   ),
+  -- Results and attempts per run through their primary keys (offset 0 keeps the planner from
+  -- turning these into hash joins over every team's rows).
+  results as (
+    select r.repo_slug, r.suite, e.resolved_tier
+    from runs r
+    cross join lateral (select x.resolved_tier from public.eval_results x where x.run_id = r.id and not x.skipped offset 0) e
+  ),
   tests as (
-    select r.repo_slug, r.suite, count(*) as n from runs r join public.eval_results e on e.run_id = r.id
-    where not e.skipped group by 1, 2
+    select repo_slug, suite, count(*) as n from results group by 1, 2
   ),
   attempts as (
     select r.repo_slug, r.suite, coalesce(a.tier, '?') as tier, count(*) as n, sum(a.cost_usd) as cost
-    from runs r join public.eval_attempts a on a.run_id = r.id group by 1, 2, 3
+    from runs r
+    cross join lateral (select x.tier, x.cost_usd from public.eval_attempts x where x.run_id = r.id offset 0) a
+    group by 1, 2, 3
   ),
   resolved as (
-    select r.repo_slug, r.suite, e.resolved_tier as tier, count(*) as n
-    from runs r join public.eval_results e on e.run_id = r.id
-    where not e.skipped and e.resolved_tier is not null group by 1, 2, 3
+    select repo_slug, suite, resolved_tier as tier, count(*) as n from results
+    where resolved_tier is not null group by 1, 2, 3
   )
   select a.repo_slug, a.suite, coalesce(t.n, 0), a.tier, a.n, a.cost, coalesce(v.n, 0)
   from attempts a
