@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { baseEnv, type Person, person, run } from '@gstack/client/testing/people';
-import { stackInfo, unique } from '@gstack/local-stack/testing';
+import { sql, stackInfo, unique } from '@gstack/local-stack/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDashboard, startDashboard } from '../src/node.ts';
@@ -212,6 +212,12 @@ describe('dashboard part 2 in Chromium', () => {
     await page.getByRole('link', { name: 'last 90 days' }).click();
     await page.waitForURL(/days=90/);
     expect(await page.locator('section[data-suite="acme-app/capitals"] circle.regression').count()).toBe(1);
+    // At the team's own threshold (alice is admin and can read it): a 16-point drop is under 20.
+    await sql(`insert into public.team_settings (team_id, alert_threshold_pp) select id, 20 from public.teams where slug = $1`, [teamSlug]);
+    await page.reload();
+    expect(await page.locator('section[data-suite="acme-app/capitals"] circle.regression').count()).toBe(0);
+    expect(await page.locator('main p.sub').first().textContent()).toContain('more than 20 points below');
+    await sql('delete from public.team_settings where team_id = (select id from public.teams where slug = $1)', [teamSlug]);
     expect(problems).toEqual([]);
     await context.close();
   });

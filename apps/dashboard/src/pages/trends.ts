@@ -1,8 +1,9 @@
 /**
  * `/t/:slug/trends`: pass rate per suite over 30 or 90 days: daily points, runs
  * per day as faint bars, and the days where a run regressed by core's
- * regression rule (the one the Slack alert uses, at the default threshold)
- * marked on the line.
+ * regression rule (the one the Slack alert uses) marked on the line, at the
+ * team's threshold when the reader is an admin (who can read the settings),
+ * else at the default.
  */
 import { html, REGRESSION_RULES, runRegression } from '@gstack/core';
 import type { Context } from 'hono';
@@ -17,10 +18,14 @@ import { periodTabs, readPeriod } from '../ui/period.ts';
 
 export async function trendsPage(c: Context<DashboardEnv>): Promise<Response> {
   const days = readPeriod(c, [30, 90], 30);
-  const [series, runs] = await Promise.all([
+  const [series, runs, settings] = await Promise.all([
     rpc(c, 'pass_rate_series', { p_team_id: c.var.team.id, p_days: days }),
     rpc(c, 'suite_run_series', { p_team_id: c.var.team.id, p_days: days }),
+    // Admins can read the team's alert threshold; for members RLS returns nothing and the default applies.
+    c.var.supabase.from('team_settings').select('alert_threshold_pp').eq('team_id', c.var.team.id).maybeSingle(),
   ]);
+  const threshold = settings.data ? num(settings.data.alert_threshold_pp) : REGRESSION_RULES.defaultThresholdPp;
+  const which = settings.data ? "at the team's threshold" : 'at its default threshold';
   const today = new Date().toISOString().slice(0, 10);
   const regressed = new Map<string, Set<string>>();
   for (const [key, rows] of groupBy(runs, (r) => `${r.repo_slug}\u0000${r.suite}`)) {
@@ -30,7 +35,7 @@ export async function trendsPage(c: Context<DashboardEnv>): Promise<Response> {
       const current = rate(r.pass_rate);
       if (current === null) continue;
       // Earlier runs newest first, as the rule expects.
-      if (runRegression(current, [...rates].reverse()).regressed) set.add(new Date(r.run_at).toISOString().slice(0, 10));
+      if (runRegression(current, [...rates].reverse(), threshold).regressed) set.add(new Date(r.run_at).toISOString().slice(0, 10));
       rates.push(current);
     }
     regressed.set(key, set);
@@ -50,7 +55,7 @@ export async function trendsPage(c: Context<DashboardEnv>): Promise<Response> {
   });
   const body = html`<h1>Trends</h1>
   ${periodTabs(c, '/trends', [30, 90], days)}
-  <p class="sub">Daily pass rate (line), runs per day (bars), and red rings where a run fell more than ${REGRESSION_RULES.defaultThresholdPp} points below the mean of the suite's earlier runs in the period (the alert rule at its default threshold).</p>
+  <p class="sub">Daily pass rate (line), runs per day (bars), and red rings where a run fell more than ${threshold} points below the mean of the suite's earlier runs in the period (the alert rule, ${which}).</p>
   ${charts.length ? charts : emptyState(`No runs in the last ${days} days`, html``)}`;
   return renderPage(c, { title: 'Trends', nav: 'trends', body });
 }
