@@ -41,6 +41,8 @@ const SHAPES: Shape[] = [
 ];
 
 const HISTORY_RUNS = 20;
+/** test_runs reads one test over this many runs of its suite. */
+const TEST_RUNS = 30;
 /** runs_page counts the filtered total up to this many runs. */
 const RUNS_TOTAL_CAP = 10_001;
 
@@ -252,6 +254,43 @@ const CASES: Record<string, Case> = {
   leaderboard: {
     call: (db) => ({ sql: 'select * from public.leaderboard($1, 7)', params: [db.team] }),
     bounds: async (db) => ({ eval_runs: await rowsSince(db, 'eval_runs', '7 days') }),
+  },
+  // Dashboard part 2 (20261122140000_dashboard_insights.sql).
+  suite_run_series: {
+    call: (db) => ({ sql: 'select * from public.suite_run_series($1, 30)', params: [db.team] }),
+    bounds: async (db) => ({ eval_runs: await rowsSince(db, 'eval_runs', '30 days') }),
+  },
+  test_runs: {
+    call: (db) => ({
+      sql: `select public.test_runs($1, 'acme/app', $2, 'test-2', ${TEST_RUNS})`,
+      params: [db.team, db.shape.historySuite],
+    }),
+    // The suite's last runs and that one test's result in each.
+    bounds: async () => ({ eval_runs: TEST_RUNS, eval_results: TEST_RUNS }),
+  },
+  cost_leaders: {
+    call: (db) => ({ sql: 'select public.cost_leaders($1, 30, 10)', params: [db.team] }),
+    // The month's runs, and their results for the most expensive tests.
+    bounds: async (db) => {
+      const runs = await rowsSince(db, 'eval_runs', '30 days');
+      return { eval_runs: runs, eval_results: runs * db.shape.resultsPerRun };
+    },
+  },
+  ladder_spend: {
+    call: (db) => ({ sql: 'select * from public.ladder_spend($1, 30)', params: [db.team] }),
+    bounds: async (db) => {
+      const runs = await rowsSince(db, 'eval_runs', '30 days');
+      return { eval_runs: runs, eval_results: runs * db.shape.resultsPerRun };
+    },
+  },
+  verifier_decisions: {
+    call: (db) => ({ sql: 'select * from public.verifier_decisions($1, 30)', params: [db.team] }),
+    bounds: async (db) => ({ eval_runs: await rowsSince(db, 'eval_runs', '30 days') }),
+  },
+  leaderboard_runs: {
+    call: (db) => ({ sql: 'select * from public.leaderboard_runs($1, 7)', params: [db.team] }),
+    // The week's runs, and the days with a run over the last 400 days (for the day streak).
+    bounds: async (db) => ({ eval_runs: (await rowsSince(db, 'eval_runs', '7 days')) + (await rowsSince(db, 'eval_runs', '400 days')) }),
   },
   // The dashboard's pages (apps/dashboard).
   runs_page: {

@@ -13,10 +13,11 @@ import { type DashboardConfigInput, parseDashboardConfig } from './config.ts';
 import type { DashboardEnv } from './env.ts';
 import { DashboardError, notFound } from './errors.ts';
 import { errorPage } from './pages/error.ts';
-import { TEAM_PAGES } from './pages/index.ts';
+import { TEAM_ACTIONS, TEAM_PAGES } from './pages/index.ts';
 import { teamsPage } from './pages/teams.ts';
 import { securityMiddleware } from './security.ts';
 import { loadTeam } from './team.ts';
+import { loadTeams } from './ui/team-switcher.ts';
 
 export type { DashboardConfig, DashboardConfigInput } from './config.ts';
 export { parseDashboardConfig } from './config.ts';
@@ -34,7 +35,10 @@ export function createDashboardApp(input: DashboardConfigInput & { realtimeTrans
   app.get('/', requireUser, teamsPage);
   // '/t/:slug/*' also matches '/t/:slug' itself: one sign-in check and team lookup per request.
   app.use('/t/:slug/*', requireUser, loadTeam);
+  app.use('/t/:slug', loadTeams);
+  app.use('/t/:slug/*', loadTeams);
   for (const page of TEAM_PAGES) app.get(`/t/:slug${page.path}`, page.handler);
+  for (const action of TEAM_ACTIONS) app.post(`/t/:slug${action.path}`, action.handler);
 
   app.notFound((c) => errorPage(c, 404, notFound().message));
   app.onError((error, c) => {

@@ -26,6 +26,8 @@ export interface DashboardEnv {
     user: DashboardUser;
     /** Set on /t/:slug routes. */
     team: Team;
+    /** Set on /t/:slug routes: every team the user belongs to (the header's switcher). */
+    teams?: Team[];
     secureHeadersNonce?: string;
   };
 }

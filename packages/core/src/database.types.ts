@@ -1094,6 +1094,7 @@ export type Database = {
         }[];
       };
       compare_runs: { Args: { p_base: string; p_head: string; p_output_chars?: number; p_team_id: string }; Returns: Json };
+      cost_leaders: { Args: { p_days?: number; p_limit?: number; p_team_id: string }; Returns: Json };
       cost_per_model: {
         Args: { p_days?: number; p_team_id: string };
         Returns: {
@@ -1177,6 +1178,18 @@ export type Database = {
         }[];
       };
       ingest_eval_run: { Args: { p_payload: Json; p_token: string }; Returns: Json };
+      ladder_spend: {
+        Args: { p_days?: number; p_team_id: string };
+        Returns: {
+          attempts: number;
+          cost_usd: number;
+          repo_slug: string;
+          resolved: number;
+          suite: string;
+          tests: number;
+          tier: string;
+        }[];
+      };
       leaderboard: {
         Args: { p_days?: number; p_team_id: string };
         Returns: {
@@ -1187,6 +1200,18 @@ export type Database = {
           runs: number;
           sessions: number;
           ships: number;
+          user_id: string;
+        }[];
+      };
+      leaderboard_runs: {
+        Args: { p_days?: number; p_team_id: string };
+        Returns: {
+          cost_usd: number;
+          days: string[];
+          name: string;
+          passed: number;
+          ran: number;
+          runs: number;
           user_id: string;
         }[];
       };
@@ -1223,6 +1248,16 @@ export type Database = {
         Returns: Json;
       };
       set_member_role: { Args: { p_role: string; p_team_id: string; p_user_id: string }; Returns: undefined };
+      suite_run_series: {
+        Args: { p_days?: number; p_team_id: string };
+        Returns: {
+          pass_rate: number;
+          repo_slug: string;
+          run_at: string;
+          run_id: string;
+          suite: string;
+        }[];
+      };
       suite_sparklines: {
         Args: { p_days?: number; p_runs?: number; p_team_id: string };
         Returns: {
@@ -1240,6 +1275,21 @@ export type Database = {
           outcomes: boolean[];
           run_ats: string[];
           test_name: string;
+        }[];
+      };
+      test_runs: {
+        Args: { p_output_chars?: number; p_repo_slug: string; p_runs?: number; p_suite: string; p_team_id: string; p_test_name: string };
+        Returns: Json;
+      };
+      verifier_decisions: {
+        Args: { p_days?: number; p_team_id: string };
+        Returns: {
+          accepted: boolean;
+          assertions_passed: boolean;
+          decisions: number;
+          repo_slug: string;
+          suite: string;
+          verifier_model: string;
         }[];
       };
     };

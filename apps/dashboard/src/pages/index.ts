@@ -5,14 +5,34 @@
  */
 import type { Handler } from 'hono';
 import type { DashboardEnv } from '../env.ts';
+import { activePage } from './active.ts';
 import { comparePage } from './compare.ts';
+import { costsPage } from './costs.ts';
+import { escalationPage } from './escalation.ts';
+import { leaderboardPage } from './leaderboard.ts';
 import { overviewPage } from './overview.ts';
 import { runDetailPage } from './run-detail.ts';
 import { runsPage } from './runs.ts';
+import { TEAM_ACTIONS, teamAdminPage } from './team-admin.ts';
+import { testPage } from './test.ts';
+import { testsPage } from './tests.ts';
+import { trendsPage } from './trends.ts';
 
 export const TEAM_PAGES: Array<{ path: string; handler: Handler<DashboardEnv> }> = [
   { path: '', handler: overviewPage },
   { path: '/runs', handler: runsPage },
   { path: '/runs/:runId', handler: runDetailPage },
   { path: '/compare', handler: comparePage },
+  // Part 2: insights.
+  { path: '/trends', handler: trendsPage },
+  { path: '/tests', handler: testsPage },
+  { path: '/test', handler: testPage },
+  { path: '/costs', handler: costsPage },
+  { path: '/escalation', handler: escalationPage },
+  { path: '/leaderboard', handler: leaderboardPage },
+  { path: '/team', handler: teamAdminPage },
+  { path: '/active', handler: activePage },
 ];
+
+/** Team admin form posts under /t/:slug (part 2); each refuses non-admins itself. */
+export { TEAM_ACTIONS };

@@ -7,7 +7,9 @@ import { html, SafeHtml } from '@gstack/core';
 import type { Context } from 'hono';
 import type { DashboardConfig } from '../config.ts';
 import type { DashboardEnv } from '../env.ts';
+import { INSIGHTS_STYLES } from './insights-styles.ts';
 import { STYLES } from './styles.ts';
+import { teamSwitcher } from './team-switcher.ts';
 
 /** Reloads every 60 s while the tab is visible; a hidden tab reloads when it is shown again, if due. */
 const REFRESH_SCRIPT = `(()=>{let due=Date.now()+60000;const tick=()=>{if(!document.hidden&&Date.now()>=due)location.reload()};setInterval(tick,5000);document.addEventListener('visibilitychange',tick)})();`;
@@ -17,6 +19,13 @@ export const TEAM_NAV: Array<{ key: string; label: string; path: string }> = [
   { key: 'overview', label: 'Overview', path: '' },
   { key: 'runs', label: 'Runs', path: '/runs' },
   { key: 'compare', label: 'Compare', path: '/compare' },
+  { key: 'trends', label: 'Trends', path: '/trends' },
+  { key: 'tests', label: 'Tests', path: '/tests' },
+  { key: 'costs', label: 'Costs', path: '/costs' },
+  { key: 'escalation', label: 'Escalation', path: '/escalation' },
+  { key: 'leaderboard', label: 'Leaderboard', path: '/leaderboard' },
+  { key: 'active', label: 'Active now', path: '/active' },
+  { key: 'team', label: 'Team', path: '/team' },
 ];
 
 export interface PageOptions {
@@ -70,6 +79,7 @@ ${options.refresh ? html`<script nonce="${nonce}">${rawScript()}</script>` : ''}
 <body>
 <header class="top">
   <a class="brand" href="${href(c, '/')}">gstack${team ? html` <span class="sub">/ ${team.name}</span>` : ''}</a>
+  ${teamSwitcher(c, (path) => href(c, path))}
   ${nav}
   ${who}
 </header>
@@ -83,7 +93,7 @@ ${options.body}
 
 // The stylesheet and the script are our own constants, not user input: inserted as is.
 function rawCss(): SafeHtml {
-  return new SafeHtml(STYLES);
+  return new SafeHtml(STYLES + INSIGHTS_STYLES);
 }
 function rawScript(): SafeHtml {
   return new SafeHtml(REFRESH_SCRIPT);

@@ -1,5 +1,6 @@
 /** Analytics rules shared by the CLI, the dashboard and the digest: one implementation each. */
 export * from './compare.ts';
+export * from './ladder.ts';
 export * from './leaderboard.ts';
 export * from './regression.ts';
 export * from './trend.ts';

@@ -1,0 +1,109 @@
+/**
+ * `/t/:slug/costs`: spend per week stacked system vs judge; per model with
+ * calls, input/output/cache read/cache write tokens and whether the cost is
+ * exact or estimated; the most expensive suites and tests; and what the same
+ * work would cost with everything on each ladder tier (core's ladderSavings).
+ */
+import { compareTiers, html, ladderSavings } from '@gstack/core';
+import type { Context } from 'hono';
+import { rpc } from '../data.ts';
+import type { DashboardEnv } from '../env.ts';
+import { stackedBars } from '../ui/bars.ts';
+import { card, emptyState } from '../ui/components.ts';
+import { formatUsd, num, tokens } from '../ui/format.ts';
+import { groupBy } from '../ui/group.ts';
+import { renderPage, teamHref } from '../ui/layout.ts';
+import { periodTabs, readPeriod } from '../ui/period.ts';
+
+interface Leaders {
+  suites: Array<{ repo_slug: string; suite: string; runs: number; cost_usd: number; judge_cost_usd: number }>;
+  tests: Array<{ repo_slug: string; suite: string; test_name: string; runs: number; cost_usd: number }>;
+}
+
+export async function costsPage(c: Context<DashboardEnv>): Promise<Response> {
+  const days = readPeriod(c, [7, 30, 90], 30);
+  const team = c.var.team.id;
+  const [weeks, models, leadersRaw, spend] = await Promise.all([
+    rpc(c, 'cost_per_week', { p_team_id: team, p_weeks: 12 }),
+    rpc(c, 'cost_per_model', { p_team_id: team, p_days: days }),
+    rpc(c, 'cost_leaders', { p_team_id: team, p_days: days, p_limit: 10 }),
+    rpc(c, 'ladder_spend', { p_team_id: team, p_days: days }),
+  ]);
+  const leaders = leadersRaw as unknown as Leaders;
+  const total = models.reduce((a, m) => a + num(m.cost_usd), 0);
+  const exactShare = total > 0 ? (100 * models.filter((m) => m.exact).reduce((a, m) => a + num(m.cost_usd), 0)) / total : null;
+  const judge = models.filter((m) => m.purpose === 'judge').reduce((a, m) => a + num(m.cost_usd), 0);
+
+  // Same work on each tier: every suite's tests once, summed over the suites, per tier.
+  const perSuite = groupBy(spend, (r) => `${r.repo_slug}\u0000${r.suite}`).map(([, rows]) =>
+    ladderSavings(
+      num(rows[0]?.tests),
+      rows.map((r) => ({ tier: r.tier, attempts: num(r.attempts), costUsd: num(r.cost_usd) })),
+    ),
+  );
+  const tiers = [...new Set(perSuite.flatMap((s) => s.everythingOn.map((e) => e.tier)))].sort(compareTiers);
+  const onTier = tiers.map((tier) => {
+    const covered = perSuite.filter((s) => s.everythingOn.some((e) => e.tier === tier));
+    return {
+      tier,
+      cost: covered.reduce((a, s) => a + (s.everythingOn.find((e) => e.tier === tier)?.costUsd ?? 0), 0),
+      suites: covered.length,
+    };
+  });
+  const ladderActual = perSuite.reduce((a, s) => a + s.actualUsd, 0);
+
+  const chart = weeks.length
+    ? stackedBars(
+        weeks.map((w) => ({
+          label: String(w.week).slice(5),
+          parts: [
+            { value: num(w.cost_usd) - num(w.judge_cost_usd), tone: 'bar-a', name: 'system' },
+            { value: num(w.judge_cost_usd), tone: 'bar-b', name: 'judge' },
+          ],
+        })),
+        { label: 'Cost per week, system and judge', format: formatUsd },
+      )
+    : emptyState('No spend in the last 12 weeks', html``);
+
+  const body = html`<h1>Costs</h1>
+  ${periodTabs(c, '/costs', [7, 30, 90], days)}
+  <section class="cards" aria-label="Totals">
+    ${card(`Spend, last ${days} days`, formatUsd(total))}
+    ${card('Judge and verifier', formatUsd(judge), html`<span class="delta neutral">${total > 0 ? `${((100 * judge) / total).toFixed(1)}% of spend` : ''}</span>`)}
+    ${card('Exact', exactShare === null ? '—' : `${exactShare.toFixed(1)}%`, html`<span class="delta neutral">reported by the APIs; the rest priced from the table</span>`)}
+  </section>
+  <h2>Per week <span class="sub"><span class="key bar-a"></span> system <span class="key bar-b"></span> judge</span></h2>
+  <div class="panel chart">${chart}</div>
+  <h2>Per model</h2>
+  ${
+    models.length
+      ? html`<div class="panel"><table class="models">
+    <thead><tr><th>Model</th><th>Purpose</th><th class="num">Calls</th><th class="num">Input</th><th class="num">Output</th><th class="num">Cache read</th><th class="num">Cache write</th><th class="num">Cost</th><th>Cost is</th></tr></thead>
+    <tbody>${models.map(
+      (m) =>
+        html`<tr><td>${m.model}</td><td>${m.purpose}</td><td class="num">${num(m.calls)}</td><td class="num">${tokens(num(m.input_tokens))}</td><td class="num">${tokens(num(m.output_tokens))}</td><td class="num">${tokens(num(m.cache_read_tokens))}</td><td class="num">${tokens(num(m.cache_write_tokens))}</td><td class="num">${formatUsd(num(m.cost_usd))}</td><td>${m.exact ? html`<span class="chip">exact</span>` : html`<span class="chip">estimated</span>`}</td></tr>`,
+    )}</tbody></table></div>`
+      : emptyState('No model calls in this period', html``)
+  }
+  <div class="grid2">
+    <section><h2>Most expensive suites</h2><div class="panel"><table class="cost-suites">
+      <thead><tr><th>Suite</th><th class="num">Runs</th><th class="num">Cost</th><th class="num">Judge</th></tr></thead>
+      <tbody>${leaders.suites.map((s) => html`<tr><td><code>${s.repo_slug}</code> ${s.suite}</td><td class="num">${num(s.runs)}</td><td class="num">${formatUsd(num(s.cost_usd))}</td><td class="num">${formatUsd(num(s.judge_cost_usd))}</td></tr>`)}</tbody>
+    </table></div></section>
+    <section><h2>Most expensive tests</h2><div class="panel"><table class="cost-tests">
+      <thead><tr><th>Test</th><th class="num">Runs</th><th class="num">Cost</th></tr></thead>
+      <tbody>${leaders.tests.map((t) => html`<tr><td class="wrap-sm"><a href="${teamHref(c, `/test?repo=${encodeURIComponent(t.repo_slug)}&suite=${encodeURIComponent(t.suite)}&name=${encodeURIComponent(t.test_name)}`)}">${t.test_name}</a> <span class="sub">${t.suite}</span></td><td class="num">${num(t.runs)}</td><td class="num">${formatUsd(num(t.cost_usd))}</td></tr>`)}</tbody>
+    </table></div></section>
+  </div>
+  <h2>The same work with everything on one tier</h2>
+  ${
+    onTier.length
+      ? html`<div class="panel"><table class="what-if">
+    <thead><tr><th>Everything on</th><th class="num">Cost</th><th class="num">vs the ladder's ${formatUsd(ladderActual)}</th><th class="num">Suites priced</th></tr></thead>
+    <tbody>${onTier.map((t) => html`<tr data-tier="${t.tier}"><td>${t.tier}</td><td class="num">${formatUsd(t.cost)}</td><td class="num">${t.cost - ladderActual >= 0 ? '+' : '−'}${formatUsd(Math.abs(t.cost - ladderActual))}</td><td class="num">${t.suites} of ${perSuite.length}</td></tr>`)}</tbody>
+  </table></div>
+  <p class="sub">Each suite's tests priced at one call of the tier, at that tier's average cost per attempt in the suite; a suite whose ladder never reached a tier cannot be priced on it.</p>`
+      : emptyState('No ladder attempts in this period', html``)
+  }`;
+  return renderPage(c, { title: 'Costs', nav: 'costs', body });
+}

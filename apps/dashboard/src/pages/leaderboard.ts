@@ -1,0 +1,43 @@
+/**
+ * `/t/:slug/leaderboard`: per person over 7 or 30 days: runs, pass rate, day
+ * streak (core's dayStreak) and cost; runs pushed with CI tokens are one "CI"
+ * row. Ordered by runs, then pass rate (core's rankLeaderboard).
+ */
+import { dayStreak, html, rankLeaderboard } from '@gstack/core';
+import type { Context } from 'hono';
+import { rpc } from '../data.ts';
+import type { DashboardEnv } from '../env.ts';
+import { emptyState, rateCell } from '../ui/components.ts';
+import { formatUsd, num } from '../ui/format.ts';
+import { renderPage } from '../ui/layout.ts';
+import { periodTabs, readPeriod } from '../ui/period.ts';
+
+export async function leaderboardPage(c: Context<DashboardEnv>): Promise<Response> {
+  const days = readPeriod(c, [7, 30], 7);
+  const rows = await rpc(c, 'leaderboard_runs', { p_team_id: c.var.team.id, p_days: days });
+  const ranked = rankLeaderboard(
+    rows.map((r) => ({
+      name: r.name,
+      runs: num(r.runs),
+      passRate: num(r.ran) > 0 ? Math.round((10_000 * num(r.passed)) / num(r.ran)) / 100 : null,
+      costUsd: num(r.cost_usd),
+      ships: 0,
+      sessions: 0,
+      streak: dayStreak(r.days ?? []),
+    })),
+  );
+  const body = html`<h1>Leaderboard</h1>
+  ${periodTabs(c, '/leaderboard', [7, 30], days)}
+  ${
+    ranked.length
+      ? html`<div class="panel"><table class="leaderboard">
+    <thead><tr><th class="num">#</th><th>Who</th><th class="num">Runs</th><th class="num">Pass rate</th><th class="num">Day streak</th><th class="num">Cost</th></tr></thead>
+    <tbody>${ranked.map(
+      (e, i) =>
+        html`<tr><td class="num">${i + 1}</td><td>${e.name === 'CI' ? html`<span class="chip">CI</span>` : e.name}</td><td class="num">${e.runs}</td><td class="num">${rateCell(e.passRate)}</td><td class="num">${e.streak} ${e.streak === 1 ? 'day' : 'days'}</td><td class="num">${formatUsd(e.costUsd)}</td></tr>`,
+    )}</tbody></table></div>
+  <p class="sub">Runs pushed with CI tokens are grouped as CI. A day streak counts consecutive UTC days with a run, up to today.</p>`
+      : emptyState(`No runs in the last ${days} days`, html``)
+  }`;
+  return renderPage(c, { title: 'Leaderboard', nav: 'leaderboard', body });
+}

@@ -1,0 +1,334 @@
+/**
+ * `/t/:slug/team`: members and roles, invites, CI tokens and settings. Every
+ * member reads it; only admins see the forms, and every action is a POST
+ * (same-origin CSRF check) that is refused with 403 for a member before it
+ * reaches the database, then goes through the existing RPCs (or RLS-guarded
+ * writes) so the database stays the authority: the last-admin rule, invite
+ * limits and token uniqueness are enforced there and their messages shown.
+ * Codes and tokens are shown once, on the page that created them.
+ */
+import { html, type SafeHtml } from '@gstack/core';
+import type { Context, Handler } from 'hono';
+import { z } from 'zod';
+import type { DashboardEnv } from '../env.ts';
+import { DashboardError } from '../errors.ts';
+import { ago, utc } from '../ui/format.ts';
+import { renderPage, teamHref } from '../ui/layout.ts';
+import { sendSlackTest } from './slack-test.ts';
+
+type Role = 'admin' | 'member';
+
+/** Fixed confirmations after a redirect (never user input reflected from the URL). */
+const DONE: Record<string, string> = {
+  role: 'Role changed.',
+  removed: 'Member removed.',
+  'invite-revoked': 'Invite revoked.',
+  'token-revoked': 'Token revoked.',
+  settings: 'Settings saved.',
+  'slack-test': 'Test message sent to Slack.',
+};
+
+interface Flash {
+  error?: string;
+  secret?: { label: string; value: string; hint: string };
+}
+
+async function myRole(c: Context<DashboardEnv>): Promise<Role | null> {
+  const { data, error } = await c.var.supabase
+    .from('team_members')
+    .select('role')
+    .eq('team_id', c.var.team.id)
+    .eq('user_id', c.var.user.id)
+    .maybeSingle();
+  if (error) throw new DashboardError(502, `Reading your role failed: ${error.message}`);
+  return (data?.role as Role | undefined) ?? null;
+}
+
+export const teamAdminPage: Handler<DashboardEnv> = (c) => render(c, {});
+
+async function render(c: Context<DashboardEnv>, flash: Flash, status: 200 | 400 = 200): Promise<Response> {
+  const team = c.var.team.id;
+  const role = await myRole(c);
+  const admin = role === 'admin';
+  const sb = c.var.supabase;
+  const [members, invites, tokens, settings] = await Promise.all([
+    sb.from('team_members').select('user_id, email, display_name, role, joined_at').eq('team_id', team).order('joined_at'),
+    admin
+      ? sb
+          .from('team_invites')
+          .select('id, role, email, expires_at, created_at, accepted_at, revoked_at')
+          .eq('team_id', team)
+          .order('created_at', { ascending: false })
+      : null,
+    admin
+      ? sb
+          .from('team_tokens')
+          .select('name, token_prefix, created_at, last_used_at, revoked_at')
+          .eq('team_id', team)
+          .order('created_at', { ascending: false })
+      : null,
+    admin
+      ? sb
+          .from('team_settings')
+          .select('slack_webhook_url, alert_threshold_pp, digest_enabled, dashboard_url')
+          .eq('team_id', team)
+          .maybeSingle()
+      : null,
+  ]);
+  for (const r of [members, invites, tokens, settings])
+    if (r?.error) throw new DashboardError(502, `Reading the team failed: ${r.error.message}`);
+  const admins = (members.data ?? []).filter((m) => m.role === 'admin').length;
+  const now = Date.now();
+  const pending = (invites?.data ?? []).filter((i) => !i.accepted_at && !i.revoked_at && Date.parse(i.expires_at) > now);
+  const action = (path: string) => teamHref(c, `/team/${path}`);
+  const done = DONE[c.req.query('done') ?? ''];
+
+  const memberRows = (members.data ?? []).map(
+    (m) => html`<tr data-member="${m.email ?? ''}">
+      <td>${m.display_name ?? '—'}</td><td>${m.email ?? '—'}</td><td><span class="chip">${m.role}</span></td><td>${ago(m.joined_at)}</td>
+      ${
+        admin
+          ? html`<td><form class="inline" method="post" action="${action('members/role')}">
+          <input type="hidden" name="user_id" value="${m.user_id}">
+          <input type="hidden" name="role" value="${m.role === 'admin' ? 'member' : 'admin'}">
+          <button type="submit" class="secondary">${m.role === 'admin' ? 'Make member' : 'Make admin'}</button></form>
+          <form class="inline" method="post" action="${action('members/remove')}">
+          <input type="hidden" name="user_id" value="${m.user_id}">
+          <button type="submit" class="secondary">Remove</button></form></td>`
+          : ''
+      }
+    </tr>`,
+  );
+
+  const body = html`<h1>Team</h1>
+  ${done ? html`<p class="notice" role="status">${done}</p>` : ''}
+  ${flash.error ? html`<p class="error" role="alert">${flash.error}</p>` : ''}
+  ${
+    flash.secret
+      ? html`<div class="notice" role="status"><p><b>${flash.secret.label}</b> (shown once: copy it now)</p><p class="secret" data-secret>${flash.secret.value}</p><p class="sub">${flash.secret.hint}</p></div>`
+      : ''
+  }
+  ${admin ? '' : html`<p class="sub">You are a member: you can see who is in the team. Admins manage members, invites, CI tokens and settings.</p>`}
+  <h2>Members <span class="sub">${(members.data ?? []).length} · ${admins} ${admins === 1 ? 'admin' : 'admins'}</span></h2>
+  <div class="panel admin"><table class="members">
+    <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Joined</th>${admin ? html`<th>Actions</th>` : ''}</tr></thead>
+    <tbody>${memberRows}</tbody></table></div>
+  <p class="sub">A team always keeps at least one admin: the last admin cannot be made a member or removed until someone else is admin.</p>
+  ${admin ? adminSections(action, pending, tokens?.data ?? [], settings?.data ?? null) : ''}`;
+  return renderPage(c, { title: 'Team', nav: 'team', body, status });
+}
+
+function adminSections(
+  action: (path: string) => string,
+  pending: Array<{ id: string; role: string; email: string | null; expires_at: string; created_at: string }>,
+  tokens: Array<{ name: string; token_prefix: string; created_at: string; last_used_at: string | null; revoked_at: string | null }>,
+  settings: { slack_webhook_url: string | null; alert_threshold_pp: number; digest_enabled: boolean; dashboard_url: string | null } | null,
+): SafeHtml {
+  const s = settings ?? { slack_webhook_url: null, alert_threshold_pp: 5, digest_enabled: true, dashboard_url: null };
+  return html`<h2>Invites</h2>
+  <div class="panel admin">
+    <form class="stack" method="post" action="${action('invites')}">
+      <label>Role<select name="role"><option value="member">member</option><option value="admin">admin</option></select></label>
+      <label>Expires in (days)<input type="number" name="expires_days" min="1" max="90" value="7" required></label>
+      <label>Only for email (optional)<input type="email" name="email" placeholder="anyone with the code"></label>
+      <button type="submit">Create invite</button>
+    </form>
+    <table class="invites"><thead><tr><th>Role</th><th>For</th><th>Created</th><th>Expires</th><th></th></tr></thead>
+    <tbody>${
+      pending.length
+        ? pending.map(
+            (
+              i,
+            ) => html`<tr><td>${i.role}</td><td>${i.email ?? 'anyone with the code'}</td><td>${ago(i.created_at)}</td><td>${utc(i.expires_at)}</td>
+        <td><form class="inline" method="post" action="${action('invites/revoke')}"><input type="hidden" name="id" value="${i.id}"><button type="submit" class="secondary">Revoke</button></form></td></tr>`,
+          )
+        : html`<tr><td colspan="5" class="sub">No pending invites.</td></tr>`
+    }</tbody></table>
+  </div>
+  <h2>CI tokens</h2>
+  <div class="panel admin">
+    <form class="stack" method="post" action="${action('tokens')}">
+      <label>Name<input name="name" required maxlength="60" pattern="[A-Za-z0-9._\\-]+" placeholder="github-actions"></label>
+      <button type="submit">Create token</button>
+    </form>
+    <table class="tokens"><thead><tr><th>Name</th><th>Prefix</th><th>Created</th><th>Last used</th><th>State</th><th></th></tr></thead>
+    <tbody>${
+      tokens.length
+        ? tokens.map(
+            (
+              t,
+            ) => html`<tr data-token="${t.name}"><td>${t.name}</td><td><code>${t.token_prefix}…</code></td><td>${ago(t.created_at)}</td><td>${t.last_used_at ? ago(t.last_used_at) : 'never'}</td>
+        <td>${t.revoked_at ? html`<span class="chip">revoked</span>` : html`<span class="chip">active</span>`}</td>
+        <td>${t.revoked_at ? '' : html`<form class="inline" method="post" action="${action('tokens/revoke')}"><input type="hidden" name="name" value="${t.name}"><button type="submit" class="secondary">Revoke</button></form>`}</td></tr>`,
+          )
+        : html`<tr><td colspan="6" class="sub">No CI tokens.</td></tr>`
+    }</tbody></table>
+  </div>
+  <h2>Settings</h2>
+  <div class="panel admin">
+    <form class="stack" method="post" action="${action('settings')}">
+      <label>Slack webhook URL<input type="url" name="slack_webhook_url" size="44" value="${s.slack_webhook_url ?? ''}" placeholder="https://hooks.slack.com/services/…"></label>
+      <label>Alert threshold (points)<input type="number" name="alert_threshold_pp" min="0.01" max="100" step="0.01" value="${String(s.alert_threshold_pp)}" required></label>
+      <label>Monday digest<select name="digest_enabled"><option value="true"${s.digest_enabled ? html` selected` : ''}>on</option><option value="false"${s.digest_enabled ? '' : html` selected`}>off</option></select></label>
+      <label>Dashboard URL<input type="url" name="dashboard_url" size="34" value="${s.dashboard_url ?? ''}" placeholder="https://dash.example.com"></label>
+      <button type="submit">Save settings</button>
+    </form>
+    ${
+      s.slack_webhook_url
+        ? html`<form class="stack" method="post" action="${action('settings/slack-test')}"><button type="submit" class="secondary">Send a test message to Slack</button></form>`
+        : ''
+    }
+  </div>`;
+}
+
+// ---------------------------------------------------------------------------
+// Actions
+// ---------------------------------------------------------------------------
+
+/** Runs an admin action: refuses members with 403, validates the form, shows database refusals on the page. */
+function adminAction<S extends z.ZodType>(
+  schema: S,
+  run: (c: Context<DashboardEnv>, input: z.output<S>) => Promise<{ done: string } | Flash>,
+): Handler<DashboardEnv> {
+  return async (c) => {
+    if ((await myRole(c)) !== 'admin') throw new DashboardError(403, 'Only a team admin can do this.');
+    const parsed = schema.safeParse(await c.req.parseBody());
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return render(c, { error: `${issue?.path.join('.') || 'form'}: ${issue?.message}` }, 400);
+    }
+    try {
+      const result = await run(c, parsed.data);
+      if ('done' in result) return c.redirect(teamHref(c, `/team?done=${result.done}`), 303);
+      return render(c, result);
+    } catch (error) {
+      if (error instanceof RefusedError) return render(c, { error: error.message }, 400);
+      throw error;
+    }
+  };
+}
+
+/** The database (or Slack) said no for a reason the admin can act on. */
+class RefusedError extends Error {}
+
+function refuse(error: { message: string } | null): void {
+  if (error) throw new RefusedError(error.message.replace(/^[a-z]/, (ch) => ch.toUpperCase()));
+}
+
+const uuid = z.uuid();
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => v || null)
+  .pipe(z.url({ protocol: /^https?$/ }).nullable());
+
+export const TEAM_ACTIONS: Array<{ path: string; handler: Handler<DashboardEnv> }> = [
+  {
+    path: '/team/members/role',
+    handler: adminAction(z.object({ user_id: uuid, role: z.enum(['admin', 'member']) }), async (c, f) => {
+      const { error } = await c.var.supabase.rpc('set_member_role', { p_team_id: c.var.team.id, p_user_id: f.user_id, p_role: f.role });
+      refuse(error);
+      return { done: 'role' };
+    }),
+  },
+  {
+    path: '/team/members/remove',
+    handler: adminAction(z.object({ user_id: uuid }), async (c, f) => {
+      const { error } = await c.var.supabase.rpc('remove_member', { p_team_id: c.var.team.id, p_user_id: f.user_id });
+      refuse(error);
+      return { done: 'removed' };
+    }),
+  },
+  {
+    path: '/team/invites',
+    handler: adminAction(
+      z.object({
+        role: z.enum(['admin', 'member']),
+        expires_days: z.coerce.number().int().min(1).max(90),
+        email: z.union([z.literal(''), z.email()]).optional(),
+      }),
+      async (c, f) => {
+        const { data, error } = await c.var.supabase.rpc('create_invite', {
+          p_team_id: c.var.team.id,
+          p_role: f.role,
+          p_expires_in: `${f.expires_days} days`,
+          p_email: f.email || undefined,
+        });
+        refuse(error);
+        const code = (data as Array<{ code: string }> | null)?.[0]?.code ?? '';
+        return {
+          secret: { label: `Invite code (${f.role})`, value: code, hint: `They join with: gstack team join ${code}` },
+        };
+      },
+    ),
+  },
+  {
+    path: '/team/invites/revoke',
+    handler: adminAction(z.object({ id: uuid }), async (c, f) => {
+      const { error } = await c.var.supabase.from('team_invites').delete().eq('team_id', c.var.team.id).eq('id', f.id);
+      refuse(error);
+      return { done: 'invite-revoked' };
+    }),
+  },
+  {
+    path: '/team/tokens',
+    handler: adminAction(
+      z.object({
+        name: z
+          .string()
+          .trim()
+          .regex(/^[A-Za-z0-9._-]{1,60}$/, 'letters, digits, dot, dash or underscore'),
+      }),
+      async (c, f) => {
+        const { data, error } = await c.var.supabase.rpc('create_team_token', { p_team_id: c.var.team.id, p_name: f.name });
+        refuse(error);
+        const token = (data as Array<{ token: string }> | null)?.[0]?.token ?? '';
+        return { secret: { label: `CI token ${f.name}`, value: token, hint: 'Store it as the CI secret GSTACK_SYNC_TOKEN.' } };
+      },
+    ),
+  },
+  {
+    path: '/team/tokens/revoke',
+    handler: adminAction(z.object({ name: z.string().min(1) }), async (c, f) => {
+      const { data, error } = await c.var.supabase.rpc('revoke_team_token', { p_team_id: c.var.team.id, p_name: f.name });
+      refuse(error);
+      if (!data) refuse({ message: `No active token is named ${f.name}.` });
+      return { done: 'token-revoked' };
+    }),
+  },
+  {
+    path: '/team/settings',
+    handler: adminAction(
+      z.object({
+        slack_webhook_url: optionalUrl,
+        alert_threshold_pp: z.coerce.number().gt(0).max(100),
+        digest_enabled: z.enum(['true', 'false']).transform((v) => v === 'true'),
+        dashboard_url: optionalUrl,
+      }),
+      async (c, f) => {
+        const { error } = await c.var.supabase
+          .from('team_settings')
+          .upsert(
+            { team_id: c.var.team.id, ...f, updated_by: c.var.user.id, updated_at: new Date().toISOString() },
+            { onConflict: 'team_id' },
+          );
+        refuse(error);
+        return { done: 'settings' };
+      },
+    ),
+  },
+  {
+    path: '/team/settings/slack-test',
+    handler: adminAction(z.object({}), async (c) => {
+      const { data, error } = await c.var.supabase
+        .from('team_settings')
+        .select('slack_webhook_url, dashboard_url')
+        .eq('team_id', c.var.team.id)
+        .maybeSingle();
+      refuse(error);
+      if (!data?.slack_webhook_url) refuse({ message: 'Set a Slack webhook URL first.' });
+      refuse(await sendSlackTest(c, data?.slack_webhook_url ?? '', data?.dashboard_url ?? null));
+      return { done: 'slack-test' };
+    }),
+  },
+];

@@ -1,0 +1,50 @@
+/**
+ * A daily pass-rate line over a period with runs per day as faint bars behind
+ * it and marked points where a run regressed (core's regression rule).
+ * Server-rendered SVG, no script.
+ */
+import { html, type SafeHtml } from '@gstack/core';
+
+export interface DayPoint {
+  /** YYYY-MM-DD */
+  day: string;
+  runs: number;
+  passRate: number | null;
+}
+
+export function trendChart(
+  points: DayPoint[],
+  regressions: Set<string>,
+  options: { days: number; label: string; endDay: string },
+): SafeHtml {
+  const width = 1200;
+  const height = 160;
+  const left = 30;
+  const bottom = 18;
+  const end = Date.parse(`${options.endDay}T00:00:00Z`);
+  const dayIndex = (day: string) => options.days - 1 - Math.round((end - Date.parse(`${day}T00:00:00Z`)) / 86_400_000);
+  const step = (width - left - 6) / Math.max(1, options.days - 1);
+  const x = (i: number) => left + i * step;
+  const plotH = height - bottom - 6;
+  const y = (v: number) => 6 + ((100 - v) * plotH) / 100;
+  const maxRuns = Math.max(1, ...points.map((p) => p.runs));
+  const rated = points.filter((p): p is DayPoint & { passRate: number } => p.passRate !== null);
+  const d = rated.map((p, k) => `${k ? 'L' : 'M'}${x(dayIndex(p.day)).toFixed(1)},${y(p.passRate).toFixed(1)}`).join(' ');
+  const summary = `${options.label}: ${rated.map((p) => `${p.day} ${p.passRate.toFixed(1)}% (${p.runs} runs)${regressions.has(p.day) ? ' regression' : ''}`).join('; ') || 'no runs'}`;
+  return html`<svg class="trend" width="100%" viewBox="0 0 ${width} ${height}" role="img" aria-label="${summary}">
+<title>${summary}</title>
+${[0, 50, 100].map((v) => html`<line class="grid" x1="${left}" x2="${width - 6}" y1="${y(v)}" y2="${y(v)}"/><text class="axis" x="${left - 4}" y="${y(v) + 4}" text-anchor="end">${v}</text>`)}
+${points.map((p) => {
+  const h = (p.runs / maxRuns) * (plotH * 0.35);
+  return html`<rect class="runs" x="${(x(dayIndex(p.day)) - Math.max(2, step * 0.35)).toFixed(1)}" y="${(height - bottom - h).toFixed(1)}" width="${Math.max(4, step * 0.7).toFixed(1)}" height="${h.toFixed(1)}"/>`;
+})}
+${d ? html`<path class="line" d="${d}"/>` : ''}
+${rated.map((p) =>
+  regressions.has(p.day)
+    ? html`<circle class="regression" cx="${x(dayIndex(p.day)).toFixed(1)}" cy="${y(p.passRate).toFixed(1)}" r="5"><title>${p.day}: a run regressed</title></circle>`
+    : html`<circle class="dot" cx="${x(dayIndex(p.day)).toFixed(1)}" cy="${y(p.passRate).toFixed(1)}" r="2.5"/>`,
+)}
+<text class="axis" x="${left}" y="${height - 4}">${new Date(end - (options.days - 1) * 86_400_000).toISOString().slice(0, 10)}</text>
+<text class="axis" x="${width - 6}" y="${height - 4}" text-anchor="end">${options.endDay}</text>
+</svg>`;
+}

@@ -1,0 +1,212 @@
+/**
+ * The Team page in real Chromium against the private local stack: an admin
+ * creates an invite (shown once) that a second person joins with the real CLI,
+ * revokes another, mints and revokes a CI token, changes a role, meets the
+ * last-admin rule, saves settings and sends a Slack test message to the stack's
+ * Slack sink; a member sees no forms and their POSTs are refused with 403; a
+ * cross-site POST is refused by the CSRF check. Screenshots in both themes.
+ */
+import { type Person, person, run } from '@gstack/client/testing/people';
+import { sinkMessages, sql, stackInfo, unique } from '@gstack/local-stack/testing';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningDashboard, startDashboard } from '../src/node.ts';
+import { launchBrowser, screenshotBothThemes, watchForProblems } from './browser.ts';
+
+const slug = (prefix: string) => unique(prefix).replace(/_/g, '-').toLowerCase().slice(0, 40);
+
+let dashboard: RunningDashboard;
+let browser: Browser;
+let teamSlug: string;
+let teamId: string;
+let alice: Person;
+let bob: Person;
+
+beforeAll(async () => {
+  teamSlug = slug('admin');
+  [alice, bob] = await Promise.all([person(teamSlug), person(teamSlug)]);
+  expect((await run('gstack', ['team', 'create', teamSlug, '--name', 'Acme Admin'], alice.env)).code).toBe(0);
+  teamId = (await sql<{ id: string }>('select id from public.teams where slug = $1', [teamSlug]))[0]?.id ?? '';
+  dashboard = await startDashboard({
+    supabaseUrl: stackInfo().apiUrl,
+    supabaseKey: stackInfo().publishableKey,
+    // The stack's Slack sink stands in for hooks.slack.com.
+    slackWebhookHosts: ['hooks.slack.com', new URL(stackInfo().slackSinkUrl).hostname],
+  });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await dashboard?.close();
+});
+
+async function signIn(context: BrowserContext, who: Person, to: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${dashboard.url}${to}`);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+  return page;
+}
+
+const roleOf = async (who: Person) =>
+  (await sql<{ role: string }>('select role from public.team_members where team_id = $1 and email = $2', [teamId, who.email]))[0]?.role ??
+  null;
+
+describe('team admin in Chromium', () => {
+  it('lets an admin manage invites, members, CI tokens and settings through the RPCs', async () => {
+    const context = await browser.newContext();
+    const page = await signIn(context, alice, `/t/${teamSlug}/team`);
+    const problems = watchForProblems(page);
+    // Alone: the last-admin rule refuses the demotion, with the database's reason.
+    await page.locator(`tr[data-member="${alice.email}"]`).getByRole('button', { name: 'Make member' }).click();
+    expect(await page.getByRole('alert').textContent()).toContain('A team needs at least one admin: make someone else admin first');
+    expect(await roleOf(alice)).toBe('admin');
+
+    // An invite, shown once, that bob accepts with the CLI.
+    await page.goto(`${dashboard.url}/t/${teamSlug}/team`);
+    await page.getByLabel('Role').selectOption('member');
+    await page.getByLabel('Expires in (days)').fill('3');
+    await page.getByRole('button', { name: 'Create invite' }).click();
+    const code = (await page.locator('[data-secret]').textContent()) ?? '';
+    expect(code).toMatch(/^gsi_/);
+    expect(await page.locator('table.invites tbody tr').count()).toBe(1);
+    const joined = await run('gstack', ['team', 'join', code], bob.env);
+    expect(joined.code, joined.stderr).toBe(0);
+    expect(await roleOf(bob)).toBe('member');
+
+    // A second invite for an email, then revoked.
+    await page.goto(`${dashboard.url}/t/${teamSlug}/team`);
+    await page.getByLabel('Only for email (optional)').fill('dana@example.test');
+    await page.getByRole('button', { name: 'Create invite' }).click();
+    await page.locator('table.invites tr', { hasText: 'dana@example.test' }).getByRole('button', { name: 'Revoke' }).click();
+    await page.waitForURL(/done=invite-revoked/);
+    expect(await page.getByRole('status').textContent()).toBe('Invite revoked.');
+    expect(await page.locator('table.invites').textContent()).toContain('No pending invites.');
+
+    // Roles: bob up to admin and back.
+    await page.locator(`tr[data-member="${bob.email}"]`).getByRole('button', { name: 'Make admin' }).click();
+    await page.waitForURL(/done=role/);
+    expect(await roleOf(bob)).toBe('admin');
+    await page.locator(`tr[data-member="${bob.email}"]`).getByRole('button', { name: 'Make member' }).click();
+    await page.waitForURL(/done=role/);
+    expect(await roleOf(bob)).toBe('member');
+
+    // A CI token: shown once, listed by prefix, then revoked.
+    await page.getByLabel('Name').fill('github-actions');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const token = (await page.locator('[data-secret]').textContent()) ?? '';
+    expect(token).toMatch(/^gst_/);
+    const row = page.locator('tr[data-token="github-actions"]');
+    expect(await row.locator('code').textContent()).toBe(`${token.slice(0, 10)}…`);
+    expect(await row.textContent()).toContain('never');
+    await page.goto(`${dashboard.url}/t/${teamSlug}/team`);
+    expect(await page.locator('[data-secret]').count()).toBe(0);
+    await page.locator('tr[data-token="github-actions"]').getByRole('button', { name: 'Revoke' }).click();
+    await page.waitForURL(/done=token-revoked/);
+    expect(await page.locator('tr[data-token="github-actions"]').textContent()).toContain('revoked');
+    const [stored] = await sql<{ revoked: boolean }>(
+      'select revoked_at is not null as revoked from public.team_tokens where team_id = $1',
+      [teamId],
+    );
+    expect(stored?.revoked).toBe(true);
+
+    // Settings, then a test message to the Slack sink.
+    const hookPath = `/services/${unique('hook')}`;
+    await page.getByLabel('Slack webhook URL').fill(`${stackInfo().slackSinkUrl}${hookPath}`);
+    await page.getByLabel('Alert threshold (points)').fill('7.5');
+    await page.getByLabel('Monday digest').selectOption('false');
+    await page.getByLabel('Dashboard URL').fill('https://dash.example.test');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.waitForURL(/done=settings/);
+    const [settings] = await sql<{ slack_webhook_url: string; alert_threshold_pp: string; digest_enabled: boolean; dashboard_url: string }>(
+      'select slack_webhook_url, alert_threshold_pp, digest_enabled, dashboard_url from public.team_settings where team_id = $1',
+      [teamId],
+    );
+    expect(settings).toEqual({
+      slack_webhook_url: `${stackInfo().slackSinkUrl}${hookPath}`,
+      alert_threshold_pp: '7.50',
+      digest_enabled: false,
+      dashboard_url: 'https://dash.example.test',
+    });
+    await page.getByRole('button', { name: 'Send a test message to Slack' }).click();
+    await page.waitForURL(/done=slack-test/);
+    const messages = await sinkMessages(hookPath);
+    expect(messages).toHaveLength(1);
+    expect(String(messages[0]?.payload.text)).toContain('Test message from the gstack dashboard for Acme Admin');
+    expect(JSON.stringify(messages[0]?.payload.blocks)).toContain('https://dash.example.test|Open the dashboard');
+    await screenshotBothThemes(page, 'team-admin');
+
+    // Invalid input is named, not stored.
+    await page.getByLabel('Alert threshold (points)').evaluate((el) => el.removeAttribute('min'));
+    await page.getByLabel('Alert threshold (points)').fill('0');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    expect(await page.getByRole('alert').textContent()).toContain('alert_threshold_pp');
+    expect((await sql<{ t: string }>('select alert_threshold_pp as t from public.team_settings where team_id = $1', [teamId]))[0]?.t).toBe(
+      '7.50',
+    );
+    expect(problems.filter((p) => !p.includes('400'))).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a member the team without any forms and refuses their posts', async () => {
+    const context = await browser.newContext();
+    const page = await signIn(context, bob, `/t/${teamSlug}/team`);
+    expect(await page.locator('main form').count()).toBe(0);
+    expect(await page.locator('main button').count()).toBe(0);
+    expect(await page.locator('table.members tbody tr').count()).toBe(2);
+    expect(await page.locator('main').textContent()).not.toContain('Slack');
+    await screenshotBothThemes(page, 'team-member');
+    const [aliceId] = await sql<{ user_id: string }>('select user_id from public.team_members where team_id = $1 and email = $2', [
+      teamId,
+      alice.email,
+    ]);
+    for (const [path, form] of [
+      ['members/role', { user_id: aliceId?.user_id ?? '', role: 'member' }],
+      ['members/remove', { user_id: aliceId?.user_id ?? '' }],
+      ['invites', { role: 'admin', expires_days: '7' }],
+      ['tokens', { name: 'sneaky' }],
+      ['settings', { alert_threshold_pp: '50', digest_enabled: 'true', slack_webhook_url: '', dashboard_url: '' }],
+      ['settings/slack-test', {}],
+    ] as const) {
+      const res = await page.request.post(`${dashboard.url}/t/${teamSlug}/team/${path}`, {
+        form: form as Record<string, string>,
+        headers: { origin: dashboard.url },
+        maxRedirects: 0,
+      });
+      expect(res.status(), path).toBe(403);
+      expect(await res.text(), path).toContain('Only a team admin can do this.');
+    }
+    expect(await roleOf(alice)).toBe('admin');
+    expect(
+      Number(
+        (await sql<{ n: string }>('select count(*) as n from public.team_tokens where team_id = $1 and name = $2', [teamId, 'sneaky']))[0]
+          ?.n,
+      ),
+    ).toBe(0);
+    expect((await sql<{ t: string }>('select alert_threshold_pp as t from public.team_settings where team_id = $1', [teamId]))[0]?.t).toBe(
+      '7.50',
+    );
+    await context.close();
+  });
+
+  it("refuses an admin's form post sent from another site (CSRF)", async () => {
+    const context = await browser.newContext();
+    const page = await signIn(context, alice, `/t/${teamSlug}/team`);
+    const res = await page.request.post(`${dashboard.url}/t/${teamSlug}/team/tokens`, {
+      form: { name: 'forged' },
+      headers: { origin: 'https://evil.example' },
+      maxRedirects: 0,
+    });
+    expect(res.status()).toBe(403);
+    expect(
+      Number(
+        (await sql<{ n: string }>('select count(*) as n from public.team_tokens where team_id = $1 and name = $2', [teamId, 'forged']))[0]
+          ?.n,
+      ),
+    ).toBe(0);
+    await context.close();
+  });
+});
