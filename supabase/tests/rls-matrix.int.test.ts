@@ -270,12 +270,9 @@ const SPECS: Record<string, TableSpec> = {
     row: (ctx) => runWithoutDelivery(ctx),
     patch: { error: 'changed' },
   },
-  digest_deliveries: simple(
-    'digest_deliveries',
-    ['team_id', 'week_start'],
-    (ctx) => ({ team_id: ctx.team, week_start: nextMonday() }),
-    { error: 'changed' },
-  ),
+  digest_deliveries: simple('digest_deliveries', ['team_id', 'week_start'], (ctx) => ({ team_id: ctx.team, week_start: nextMonday() }), {
+    error: 'changed',
+  }),
 };
 
 function isDenied(error: { code?: string; message?: string } | null, status: number): boolean {
