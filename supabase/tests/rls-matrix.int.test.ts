@@ -97,7 +97,9 @@ function simple(table: string, key: string[], make: (ctx: Ctx, who: string) => R
 /**
  * A run of the matrix team with no alert delivery row yet. Inserting the run
  * fires regression-alert, which records its own (stale) delivery: that row is
- * awaited and removed, so the matrix can create and insert rows itself.
+ * awaited and removed, so the matrix can create and insert rows itself. The
+ * run is dated two days back so the alert sweep (runs inserted in the last
+ * hours) never records it again meanwhile.
  */
 async function runWithoutDelivery(ctx: Ctx): Promise<Row> {
   const run = {
@@ -106,7 +108,8 @@ async function runWithoutDelivery(ctx: Ctx): Promise<Row> {
     run_key: unique('run'),
     repo_slug: 'acme/app',
     suite: 'smoke',
-    run_at: new Date(Date.now() - 30 * 3_600_000).toISOString(),
+    run_at: new Date(Date.now() - 48 * 3_600_000).toISOString(),
+    created_at: new Date(Date.now() - 48 * 3_600_000).toISOString(),
     total_tests: 1,
     passed: 1,
     failed: 0,
