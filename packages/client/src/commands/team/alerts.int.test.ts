@@ -257,4 +257,27 @@ describe('regression alerts', () => {
     expect(messages).toHaveLength(before + 1);
     expect(text(messages.at(-1))).toContain('Regression in lost: 100% → 0%');
   });
+
+  it('the sweep sends a roll-up of regressions held when no next message came', async () => {
+    await push(other, 'held', 40, { x: true, y: true });
+    await push(other, 'held', 35, { x: true, y: true });
+    const first = await push(other, 'held', 30, { x: false, y: true });
+    const held = await push(other, 'held', 25, { x: false, y: false });
+    expect((await settled([first, held])).map((r) => r.status)).toEqual(['sent', 'held']);
+    const before = (await sinkMessages(other.hook)).length;
+    await sql("update public.alert_cooldowns set last_alerted_at = now() - interval '6 minutes' where team_id = $1 and suite = 'held'", [
+      other.id,
+    ]);
+    const res = await fetch(`${stackInfo().functionsUrl}/regression-alert`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${stackInfo().serviceRoleKey}` },
+      body: JSON.stringify({ sweep: true }),
+    });
+    expect((await res.json()).rollups).toContainEqual({ repo_slug: 'acme-app', suite: 'held', held: 1, ok: true });
+    const messages = await sinkMessages(other.hook);
+    expect(messages).toHaveLength(before + 1);
+    expect(text(messages.at(-1))).toContain('1 more regression in held during the cooldown');
+    const { data } = await serviceClient().from('alert_deliveries').select('status').eq('run_id', held).single();
+    expect(data).toEqual({ status: 'rolled_up' });
+  });
 });
