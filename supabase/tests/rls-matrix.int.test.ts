@@ -100,7 +100,9 @@ function simple(table: string, key: string[], make: (ctx: Ctx, who: string) => R
 /**
  * A run of the matrix team with no alert delivery row yet. Inserting the run
  * fires regression-alert, which records its own (stale) delivery: that row is
- * awaited and removed, so the matrix can create and insert rows itself.
+ * awaited and removed, so the matrix can create and insert rows itself. The
+ * run is dated two days back so the alert sweep (runs inserted in the last
+ * hours) never records it again meanwhile.
  */
 async function runWithoutDelivery(ctx: Ctx): Promise<Row> {
   const run = {
@@ -109,7 +111,8 @@ async function runWithoutDelivery(ctx: Ctx): Promise<Row> {
     run_key: unique('run'),
     repo_slug: 'acme/app',
     suite: 'smoke',
-    run_at: new Date(Date.now() - 30 * 3_600_000).toISOString(),
+    run_at: new Date(Date.now() - 48 * 3_600_000).toISOString(),
+    created_at: new Date(Date.now() - 48 * 3_600_000).toISOString(),
     total_tests: 1,
     passed: 1,
     failed: 0,
@@ -273,12 +276,9 @@ const SPECS: Record<string, TableSpec> = {
     row: (ctx) => runWithoutDelivery(ctx),
     patch: { error: 'changed' },
   },
-  digest_deliveries: simple(
-    'digest_deliveries',
-    ['team_id', 'week_start'],
-    (ctx) => ({ team_id: ctx.team, week_start: nextMonday() }),
-    { error: 'changed' },
-  ),
+  digest_deliveries: simple('digest_deliveries', ['team_id', 'week_start'], (ctx) => ({ team_id: ctx.team, week_start: nextMonday() }), {
+    error: 'changed',
+  }),
 };
 
 function isDenied(error: { code?: string; message?: string } | null, status: number): boolean {

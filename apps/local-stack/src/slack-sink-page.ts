@@ -10,8 +10,8 @@ import type { SlackMessage } from './slack-sink.ts';
 /** Slack text (entities escaped, links as `<url|label>`) back to what Slack displays. */
 export function slackToPlain(text: string): string {
   return text
-    .replace(/<([^|<>]+)\|([^<>]+)>/g, '$2 ($1)')
-    .replace(/<([^|<>]+)>/g, '$1')
+    .replace(/<((?:https?|mailto):[^|<>]+)\|([^<>]+)>/g, '$2 ($1)')
+    .replace(/<((?:https?|mailto):[^|<>]+)>/g, '$1')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');

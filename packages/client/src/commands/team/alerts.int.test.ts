@@ -10,6 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eventually, serviceClient, sinkMessages, sql, stackInfo, unique } from '@gstack/local-stack/testing';
+import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeRun } from '../../testing/history.ts';
 import { type Person, person, run } from '../../testing/people.ts';
@@ -67,6 +68,23 @@ async function settled(
       ? runIds.map((id) => rows.find((r) => r.run_id === id) as (typeof rows)[number])
       : undefined;
   });
+}
+
+/** A failing run inserted in replica mode, so no trigger fires and no webhook call is made. */
+async function insertWithoutTriggers(teamId: string, suite: string): Promise<string> {
+  const client = new pg.Client({ connectionString: stackInfo().dbUrl });
+  await client.connect();
+  try {
+    await client.query('set session_replication_role = replica');
+    const { rows } = await client.query<{ id: string }>(
+      `insert into public.eval_runs (team_id, run_key, repo_slug, suite, run_at, total_tests, passed, failed)
+       values ($1, $2, 'acme-app', $3, now(), 2, 0, 2) returning id`,
+      [teamId, unique('lost'), suite],
+    );
+    return rows[0]?.id ?? '';
+  } finally {
+    await client.end();
+  }
 }
 
 const text = (m?: { payload: Record<string, unknown> }) => JSON.stringify(m?.payload ?? null);
@@ -219,5 +237,47 @@ describe('regression alerts', () => {
     expect(messages).toHaveLength(2);
     const accepted = messages[1] as unknown as { received_at: string };
     expect(Date.parse(accepted.received_at) - Date.parse(rejected[0]?.at ?? '')).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('the sweep sends the alert of a run whose webhook call was lost, once', async () => {
+    await push(other, 'lost', 40, { x: true, y: true });
+    await push(other, 'lost', 35, { x: true, y: true });
+    const before = (await sinkMessages(other.hook)).length;
+    // A run inserted with triggers off: as if pg_net or the dispatcher dropped its call.
+    const lost = await insertWithoutTriggers(other.id, 'lost');
+    const sweep = async () =>
+      fetch(`${stackInfo().functionsUrl}/regression-alert`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${stackInfo().serviceRoleKey}` },
+        body: JSON.stringify({ sweep: true }),
+      }).then((r) => r.json() as Promise<{ redispatched: Array<{ run_id: string; outcome: string }> }>);
+    expect((await sweep()).redispatched).toContainEqual({ run_id: lost, outcome: 'sent', decision: 'regression', slack_status: 200 });
+    expect((await sweep()).redispatched.map((r) => r.run_id)).not.toContain(lost);
+    const messages = await sinkMessages(other.hook);
+    expect(messages).toHaveLength(before + 1);
+    expect(text(messages.at(-1))).toContain('Regression in lost: 100% → 0%');
+  });
+
+  it('the sweep sends a roll-up of regressions held when no next message came', async () => {
+    await push(other, 'held', 40, { x: true, y: true });
+    await push(other, 'held', 35, { x: true, y: true });
+    const first = await push(other, 'held', 30, { x: false, y: true });
+    const held = await push(other, 'held', 25, { x: false, y: false });
+    expect((await settled([first, held])).map((r) => r.status)).toEqual(['sent', 'held']);
+    const before = (await sinkMessages(other.hook)).length;
+    await sql("update public.alert_cooldowns set last_alerted_at = now() - interval '6 minutes' where team_id = $1 and suite = 'held'", [
+      other.id,
+    ]);
+    const res = await fetch(`${stackInfo().functionsUrl}/regression-alert`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${stackInfo().serviceRoleKey}` },
+      body: JSON.stringify({ sweep: true }),
+    });
+    expect((await res.json()).rollups).toContainEqual({ repo_slug: 'acme-app', suite: 'held', held: 1, ok: true });
+    const messages = await sinkMessages(other.hook);
+    expect(messages).toHaveLength(before + 1);
+    expect(text(messages.at(-1))).toContain('1 more regression in held during the cooldown');
+    const { data } = await serviceClient().from('alert_deliveries').select('status').eq('run_id', held).single();
+    expect(data).toEqual({ status: 'rolled_up' });
   });
 });
