@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     publishableKey: env.SUPABASE_PUBLISHABLE_KEY ?? '',
     serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY ?? '',
     slackSinkUrl: env.SLACK_SINK_URL ?? '',
+    dashboardUrl: env.DASHBOARD_URL,
   };
   try {
     const result = await seedDemo(info, { log: values.json ? undefined : (line) => process.stdout.write(`${line}\n`) });

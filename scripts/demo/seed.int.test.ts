@@ -232,12 +232,15 @@ describe('the demo team', () => {
     expect(counts.qa_reports).toBe(activity.filter((a) => a.kind === 'qa').length);
     expect(counts.session_transcripts).toBe(activity.filter((a) => a.kind === 'transcript').length);
     expect(counts.ship_logs).toBeGreaterThan(20);
-    const [settings] = await sql<{ slack_webhook_url: string; alert_threshold_pp: string; digest_enabled: boolean }>(
-      'select slack_webhook_url, alert_threshold_pp, digest_enabled from public.team_settings where team_id = $1',
-      [team],
-    );
+    const [settings] = await sql<{
+      slack_webhook_url: string;
+      dashboard_url: string | null;
+      alert_threshold_pp: string;
+      digest_enabled: boolean;
+    }>('select slack_webhook_url, dashboard_url, alert_threshold_pp, digest_enabled from public.team_settings where team_id = $1', [team]);
     expect(settings).toEqual({
       slack_webhook_url: `${stackInfo().slackSinkUrl}/services/demo`,
+      dashboard_url: null,
       alert_threshold_pp: '5.00',
       digest_enabled: true,
     });

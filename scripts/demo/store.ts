@@ -22,6 +22,8 @@ export interface DemoStackInfo {
   publishableKey: string;
   serviceRoleKey: string;
   slackSinkUrl: string;
+  /** The dashboard `npm start` runs (DASHBOARD_URL): Slack alerts link to the demo team's runs there. */
+  dashboardUrl?: string;
 }
 
 /** A signed-in person (or the CI token) that can push, with its team id resolved once. */
@@ -116,15 +118,21 @@ export class DemoStore {
     return id;
   }
 
-  /** Slack webhook on the stack's sink, the default alert threshold, the digest on. */
+  /** Slack webhook on the stack's sink, the default alert threshold, the digest on, alert links to the stack's dashboard. */
   async configure(admin: Pusher, team: string): Promise<string> {
     const webhook = `${this.info.slackSinkUrl}/services/demo`;
-    const { error } = await admin.connection.client
-      .from('team_settings')
-      .upsert(
-        { team_id: team, slack_webhook_url: webhook, alert_threshold_pp: 5, digest_enabled: true, updated_by: admin.connection.user?.id },
-        { onConflict: 'team_id' },
-      );
+    const dashboard = this.info.dashboardUrl ? `${this.info.dashboardUrl}/t/${DEMO_TEAM.slug}` : null;
+    const { error } = await admin.connection.client.from('team_settings').upsert(
+      {
+        team_id: team,
+        slack_webhook_url: webhook,
+        dashboard_url: dashboard,
+        alert_threshold_pp: 5,
+        digest_enabled: true,
+        updated_by: admin.connection.user?.id,
+      },
+      { onConflict: 'team_id' },
+    );
     if (error) throw new Error(`demo seed: saving team settings failed: ${error.message}`);
     return webhook;
   }

@@ -170,7 +170,8 @@ function adminSections(
       <label>Slack webhook URL<input type="url" name="slack_webhook_url" size="44" value="${s.slack_webhook_url ?? ''}" placeholder="https://hooks.slack.com/services/…"></label>
       <label>Alert threshold (points)<input type="number" name="alert_threshold_pp" min="0.01" max="100" step="0.01" value="${String(s.alert_threshold_pp)}" required></label>
       <label>Monday digest<select name="digest_enabled"><option value="true"${s.digest_enabled ? html` selected` : ''}>on</option><option value="false"${s.digest_enabled ? '' : html` selected`}>off</option></select></label>
-      <label>Dashboard URL<input type="url" name="dashboard_url" size="34" value="${s.dashboard_url ?? ''}" placeholder="https://dash.example.com"></label>
+      <label>Dashboard URL<input type="url" name="dashboard_url" size="34" value="${s.dashboard_url ?? ''}" placeholder="https://dash.example.com/t/your-team"></label>
+      <p class="muted">Slack alerts link to runs under the dashboard URL: this team's address, ending in <code>/t/&lt;team&gt;</code>.</p>
       <button type="submit">Save settings</button>
     </form>
     ${
