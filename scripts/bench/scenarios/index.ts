@@ -2,6 +2,8 @@
 import type { BenchContext } from '../context.ts';
 import type { ScenarioResult } from '../report.ts';
 import { cliStartupScenario } from './cli-startup.ts';
+import { engineScenario } from './engine.ts';
+import { judgeCacheScenario } from './judge-cache.ts';
 import { pushScenario } from './push.ts';
 import { rpcScenario } from './rpc.ts';
 
@@ -14,4 +16,4 @@ export interface Scenario {
   run(context: BenchContext): Promise<ScenarioOutput>;
 }
 
-export const SCENARIOS: Scenario[] = [pushScenario, rpcScenario, cliStartupScenario];
+export const SCENARIOS: Scenario[] = [pushScenario, rpcScenario, engineScenario, judgeCacheScenario, cliStartupScenario];
