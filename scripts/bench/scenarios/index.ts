@@ -2,6 +2,7 @@
 import type { BenchContext } from '../context.ts';
 import type { ScenarioResult } from '../report.ts';
 import { cliStartupScenario } from './cli-startup.ts';
+import { economicsScenario } from './economics.ts';
 import { engineScenario } from './engine.ts';
 import { judgeCacheScenario } from './judge-cache.ts';
 import { pushScenario } from './push.ts';
@@ -16,4 +17,4 @@ export interface Scenario {
   run(context: BenchContext): Promise<ScenarioOutput>;
 }
 
-export const SCENARIOS: Scenario[] = [pushScenario, rpcScenario, engineScenario, judgeCacheScenario, cliStartupScenario];
+export const SCENARIOS: Scenario[] = [pushScenario, rpcScenario, engineScenario, judgeCacheScenario, cliStartupScenario, economicsScenario];
