@@ -1,6 +1,7 @@
 /** The benchmark scenarios, in the order they run. */
 import type { BenchContext } from '../context.ts';
 import type { ScenarioResult } from '../report.ts';
+import { alertsScenario } from './alerts.ts';
 import { cliStartupScenario } from './cli-startup.ts';
 import { economicsScenario } from './economics.ts';
 import { engineScenario } from './engine.ts';
@@ -17,4 +18,12 @@ export interface Scenario {
   run(context: BenchContext): Promise<ScenarioOutput>;
 }
 
-export const SCENARIOS: Scenario[] = [pushScenario, rpcScenario, engineScenario, judgeCacheScenario, cliStartupScenario, economicsScenario];
+export const SCENARIOS: Scenario[] = [
+  pushScenario,
+  rpcScenario,
+  alertsScenario,
+  engineScenario,
+  judgeCacheScenario,
+  cliStartupScenario,
+  economicsScenario,
+];
