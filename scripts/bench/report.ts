@@ -51,8 +51,8 @@ export function machine(): BenchReport['machine'] {
   };
 }
 
-function num(v: number | undefined): string {
-  if (v === undefined || Number.isNaN(v)) return '';
+function num(v: number | null | undefined): string {
+  if (v === undefined || v === null || Number.isNaN(v)) return ''; // NaN is null once saved as JSON
   if (Math.abs(v) >= 100) return Math.round(v).toLocaleString('en-US');
   if (Math.abs(v) >= 10) return v.toFixed(1);
   return v.toFixed(Math.abs(v) >= 1 ? 2 : 3);
