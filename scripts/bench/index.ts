@@ -4,6 +4,7 @@
  * scale (CI runs it); `--only a,b` runs some scenarios. Exits 1 only when a scenario
  * crashes, never on a missed target.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -18,13 +19,20 @@ const USAGE = `usage: npm run bench -- [--quick] [--only <ids>]
 
   --quick        smaller scale, under 3 minutes (what CI runs)
   --only <ids>   comma-separated scenario ids: ${SCENARIOS.map((s) => s.id).join(', ')}
-  --no-write     print the table only (no bench/results file, no docs/benchmarks.md)`;
+  --no-write     print the table only (no bench/results file, no docs/benchmarks.md)
+  --docs-from <bench/results/file.json>   rewrite docs/benchmarks.md from a saved run, measuring nothing`;
 
 async function main(): Promise<number> {
   let args: ReturnType<typeof parse>;
   function parse() {
     return parseArgs({
-      options: { quick: { type: 'boolean' }, only: { type: 'string' }, 'no-write': { type: 'boolean' }, help: { type: 'boolean' } },
+      options: {
+        quick: { type: 'boolean' },
+        only: { type: 'string' },
+        'no-write': { type: 'boolean' },
+        'docs-from': { type: 'string' },
+        help: { type: 'boolean' },
+      },
     }).values;
   }
   try {
@@ -35,6 +43,16 @@ async function main(): Promise<number> {
   }
   if (args.help) {
     console.log(USAGE);
+    return 0;
+  }
+  const docsFrom = args['docs-from'];
+  if (docsFrom) {
+    const file = path.resolve(docsFrom);
+    if (!existsSync(file)) {
+      console.error(`--docs-from: ${docsFrom} does not exist; expected a bench/results/<date>.json file`);
+      return 2;
+    }
+    console.log(`wrote ${path.relative(root, writeMarkdown(root, JSON.parse(readFileSync(file, 'utf8')) as BenchReport, file))}`);
     return 0;
   }
   const only = args.only

@@ -2,9 +2,10 @@
  * What a benchmark scenario reports, and how the report is printed and saved: a
  * table on stdout, bench/results/<date>.json, and docs/benchmarks.md.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** One figure: a median and p95 where it is a latency, or a single value (rows/s, ratio, count). */
 export interface Metric {
@@ -50,8 +51,8 @@ export function machine(): BenchReport['machine'] {
   };
 }
 
-function num(v: number | undefined): string {
-  if (v === undefined || Number.isNaN(v)) return '';
+function num(v: number | null | undefined): string {
+  if (v === undefined || v === null || Number.isNaN(v)) return ''; // NaN is null once saved as JSON
   if (Math.abs(v) >= 100) return Math.round(v).toLocaleString('en-US');
   if (Math.abs(v) >= 10) return v.toFixed(1);
   return v.toFixed(Math.abs(v) >= 1 ? 2 : 3);
@@ -67,7 +68,8 @@ function rows(report: BenchReport): string[][] {
   const out: string[][] = [];
   for (const s of report.scenarios) {
     if (s.skipped) {
-      out.push([s.title, `not measured: ${s.skipped}`, '', '', '', '', '']);
+      const reason = s.skipped.length > 90 ? `${s.skipped.slice(0, 87)}...` : s.skipped;
+      out.push([s.title, `not measured: ${reason}`, '', '', '', '', '']);
       continue;
     }
     for (const m of s.metrics) {
@@ -157,6 +159,8 @@ ${markdownTable(report)}
 ## Notes per scenario
 
 ${notes(report)}
+
+${readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'findings.md'), 'utf8').trim()}
 `;
   writeFileSync(file, text);
   return file;

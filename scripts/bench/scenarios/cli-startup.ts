@@ -27,7 +27,9 @@ function spawnTimed(args: string[], env: Record<string, string>, cwd: string): P
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
     });
-    child.on('close', (code) => (code === 0 ? resolve(performance.now() - started) : reject(new Error(`${args.join(' ')}: exit ${code}: ${stderr}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(performance.now() - started) : reject(new Error(`${args.join(' ')}: exit ${code}: ${stderr}`)),
+    );
   });
 }
 
@@ -79,7 +81,14 @@ export const cliStartupScenario: Scenario = {
       const compiled = s(`${c.name}|compiled`);
       metrics.push(
         { name: `${c.name}, TypeScript via tsx (before)`, unit: 'ms', p50: source.p50, p95: source.p95 },
-        { name: `${c.name}, compiled + lazy (after)`, unit: 'ms', p50: compiled.p50, p95: compiled.p95, target: `p50 ≤ ${c.target} ms`, met: compiled.p50 <= c.target },
+        {
+          name: `${c.name}, compiled + lazy (after)`,
+          unit: 'ms',
+          p50: compiled.p50,
+          p95: compiled.p95,
+          target: `p50 ≤ ${c.target} ms`,
+          met: compiled.p50 <= c.target,
+        },
         { name: `${c.name}: before / after (p50)`, unit: '×', value: source.p50 / compiled.p50 },
         { name: `${c.name}: after, over bare node (p50)`, unit: 'ms', value: compiled.p50 - node.p50 },
       );

@@ -1,7 +1,11 @@
 /** The benchmark scenarios, in the order they run. */
 import type { BenchContext } from '../context.ts';
 import type { ScenarioResult } from '../report.ts';
+import { alertsScenario } from './alerts.ts';
 import { cliStartupScenario } from './cli-startup.ts';
+import { economicsScenario } from './economics.ts';
+import { engineScenario } from './engine.ts';
+import { judgeCacheScenario } from './judge-cache.ts';
 import { pushScenario } from './push.ts';
 import { rpcScenario } from './rpc.ts';
 
@@ -14,4 +18,12 @@ export interface Scenario {
   run(context: BenchContext): Promise<ScenarioOutput>;
 }
 
-export const SCENARIOS: Scenario[] = [pushScenario, rpcScenario, cliStartupScenario];
+export const SCENARIOS: Scenario[] = [
+  pushScenario,
+  rpcScenario,
+  alertsScenario,
+  engineScenario,
+  judgeCacheScenario,
+  cliStartupScenario,
+  economicsScenario,
+];
