@@ -6,7 +6,8 @@
 -- Indexes
 -- =============================================================================
 
--- Runs list filtered by branch or token within a team, newest first.
+-- Runs list filtered by suite (any repo), branch or token within a team, newest first.
+create index eval_runs_team_suite_only_run_at_idx on public.eval_runs (team_id, suite, run_at desc);
 create index eval_runs_team_branch_run_at_idx on public.eval_runs (team_id, branch, run_at desc);
 create index eval_runs_team_token_run_at_idx on public.eval_runs (team_id, token_id, run_at desc);
 
@@ -114,15 +115,19 @@ as $$
     select distinct r.repo_slug, r.suite from public.eval_runs r
     where r.team_id = p_team_id and r.run_at >= now() - make_interval(days => p_days)
   )
-  select s.repo_slug, s.suite,
-         (select array_agg(x.pass_rate order by x.run_at) from (
-            select r.pass_rate, r.run_at from public.eval_runs r
-            where r.team_id = p_team_id and r.repo_slug = s.repo_slug and r.suite = s.suite
-            order by r.run_at desc limit p_runs) x),
-         (select public.dashboard_run_row(r) from public.eval_runs r
-            where r.team_id = p_team_id and r.repo_slug = s.repo_slug and r.suite = s.suite
-            order by r.run_at desc limit 1)
+  -- One probe of the suite's index per suite: its last p_runs runs give both the sparkline and
+  -- the latest run (a separate "latest" lookup may pick the team's run_at index and walk it).
+  select s.repo_slug, s.suite, l.pass_rates, public.dashboard_run_row(l.latest)
   from suites s
+  cross join lateral (
+    select array_agg((x.r).pass_rate order by (x.r).run_at) as pass_rates,
+           (array_agg(x.r order by (x.r).run_at desc))[1] as latest
+    from (
+      select r from public.eval_runs r
+      where r.team_id = p_team_id and r.repo_slug = s.repo_slug and r.suite = s.suite
+      order by r.run_at desc limit p_runs
+    ) x
+  ) l
   order by s.repo_slug, s.suite
 $$;
 comment on function public.suite_sparklines(uuid, integer, integer) is 'Per suite: pass rates of its recent runs (oldest first) and its latest run.';
