@@ -4,6 +4,7 @@ export * from './analytics/index.ts';
 export * from './api-keys.ts';
 export * from './canonical.ts';
 export type { Database, Json, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
+export * from './email.ts';
 export * from './eval-result.ts';
 export * from './html.ts';
 export * from './models-config.ts';

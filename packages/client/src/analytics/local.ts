@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { StandardEvalResult } from '@gstack/core';
-import { readResultFile } from '../runner/results-store.ts';
+import { readResultFile, recoverOrphanedPartials } from '../runner/results-store.ts';
 
 export interface LocalRun {
   file: string;
@@ -32,6 +32,8 @@ export function localRuns(stateRoot: string, repoSlug: string, warn: (message: s
   for (const slug of slugs) {
     const dir = path.join(projects, slug, 'evals');
     if (!existsSync(dir)) continue;
+    // A run that was killed left only its partial file: it becomes an interrupted run here.
+    recoverOrphanedPartials(dir, warn);
     for (const name of readdirSync(dir)) {
       if (!name.endsWith('.json') || name.endsWith('_partial.json')) continue;
       const file = path.join(dir, name);

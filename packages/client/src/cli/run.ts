@@ -18,7 +18,9 @@ export async function runCli(program: Command, argv: string[] = process.argv): P
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
-      const benign = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
+      // Help asked for (--help, `help CMD`) exits 0; help shown because no subcommand was given is a usage error.
+      const benign =
+        ['commander.helpDisplayed', 'commander.version'].includes(error.code) || (error.code === 'commander.help' && error.exitCode === 0);
       process.exitCode = benign ? 0 : 2;
       return;
     }

@@ -47,3 +47,22 @@ export function pad(text: string, width: number): string {
   const visible = stripAnsi(text).length;
   return text + ' '.repeat(Math.max(0, width - visible));
 }
+
+/** `1 call`, `3 calls`: a count with its noun (`plural` when adding "s" is wrong). */
+export function countOf(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
+/** A time as people say it: "just now", "3 h ago", "in 7 days" (tables only; `--json` keeps ISO). */
+export function formatRelative(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return 'never';
+  const ms = Date.parse(iso) - now;
+  if (!Number.isFinite(ms)) return String(iso);
+  const abs = Math.abs(ms);
+  let span: string;
+  if (abs < 60_000) return 'just now';
+  if (abs < 3_600_000) span = `${Math.round(abs / 60_000)} min`;
+  else if (abs < 48 * 3_600_000) span = `${Math.round(abs / 3_600_000)} h`;
+  else span = countOf(Math.round(abs / 86_400_000), 'day');
+  return ms < 0 ? `${span} ago` : `in ${span}`;
+}

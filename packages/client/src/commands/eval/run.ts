@@ -1,6 +1,7 @@
 /** `gstack eval run <suite.yaml>...`: run suites through the escalation ladder and write their results. */
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { StandardEvalResult, TestResult } from '@gstack/core';
 import { type Command, Option } from 'commander';
 import { JudgeCache } from '../../cache/judge-cache.ts';
@@ -11,10 +12,11 @@ import { loadModelsConfig, loadSuite } from '../../config/load.ts';
 import { UserError } from '../../errors.ts';
 import { gitInfo } from '../../runner/git.ts';
 import { progressLine, summary, testLine } from '../../runner/report.ts';
-import { partialPath, removePartial, resultFileName, resultsDir, writeJsonAtomic } from '../../runner/results-store.ts';
+import { claimPartial, partialPath, removePartial, resultFileName, resultsDir, writeJsonAtomic } from '../../runner/results-store.ts';
 import { runSuite } from '../../runner/run-suite.ts';
 import { statePaths } from '../../state-dir.ts';
-import { pushInBackground } from '../../sync/background.ts';
+import { backgroundPushEnabled, pushInBackground } from '../../sync/background.ts';
+import { checkConnection } from '../../sync/check.ts';
 import { teamVerdictsFor } from '../../sync/team-cache.ts';
 
 interface RunFlags {
@@ -95,12 +97,19 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
       const s = style(useColor(process.stdout));
       const es = style(useColor(err));
       const controller = new AbortController();
-      const onSigint = () => {
-        if (controller.signal.aborted) process.exit(130);
-        err.write('\nStopping: finished tests are kept (Ctrl-C again to quit at once)\n');
+      // Ctrl-C and SIGTERM (what CI sends on cancel) both stop the run and keep what finished.
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (controller.signal.aborted) process.exit(signal === 'SIGTERM' ? 143 : 130);
+        err.write(
+          `\nStopping (${signal}): finished tests are kept (${signal === 'SIGINT' ? 'Ctrl-C' : 'the same signal'} again to quit at once)\n`,
+        );
         controller.abort();
       };
-      process.on('SIGINT', onSigint);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      // Whether the background push can land is checked while the tests run, and told at the end.
+      const preflight =
+        flags.push && backgroundPushEnabled(process.cwd(), env) ? checkConnection(process.cwd(), env).catch(() => undefined) : undefined;
       const git = gitInfo(process.cwd());
       const docs: StandardEvalResult[] = [];
       const written: string[] = [];
@@ -111,6 +120,7 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
           const dir = flags.out ? path.resolve(flags.out) : resultsDir(paths.root, git.repoSlug);
           const file = path.join(dir, resultFileName(timestamp, loaded.suite.suite));
           const printed = new Set<string>();
+          await claimPartial(file);
           const doc = await runSuite({
             loaded,
             models,
@@ -151,11 +161,22 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
           if (controller.signal.aborted) break;
         }
       } finally {
-        process.off('SIGINT', onSigint);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
       await remote?.flush();
       const pushNote = flags.push ? pushInBackground(written, process.cwd(), env) : undefined;
       if (pushNote && !flags.json) process.stdout.write(`${pushNote}\n`);
+      // A slow store must not hold the run's exit for long: the check had the whole run to finish.
+      const settled = preflight && (await Promise.race([preflight, delay(2000, undefined, { ref: false })]));
+      const problem = settled ? settled.checks.find((c) => !c.ok) : undefined;
+      if (pushNote && problem) {
+        err.write(
+          problem.check === 'store'
+            ? `note: ${problem.detail}; the results are queued and go with the next push (gstack-sync drain)\n`
+            : `warning: the results will not reach the team store: ${problem.check}: ${problem.detail}\n`,
+        );
+      }
       if (flags.json) printJson(docs.length === 1 ? docs[0] : docs);
       process.exitCode = failed ? 1 : 0;
     });

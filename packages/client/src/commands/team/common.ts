@@ -1,7 +1,7 @@
 /** Shared by the `gstack team` subcommands: the signed-in connection, RPC calls, member and argument lookups. */
 import { UserError } from '../../errors.ts';
 import { type Connection, connect } from '../../sync/connection.ts';
-import { remoteError } from '../../sync/remote-error.ts';
+import { RemoteError, remoteError } from '../../sync/remote-error.ts';
 
 /** The connection of the signed-in user (team commands always act as a person). */
 export const user = () => connect({ cwd: process.cwd(), env: process.env, requireUser: true });
@@ -26,12 +26,37 @@ export async function memberId(connection: Connection, team: string, email: stri
   return data.user_id as string;
 }
 
-/** `7d`, `12h`, `30m` → a Postgres interval. */
+/**
+ * Refuses (exit 1) unless the signed-in user is an admin of the team, with a
+ * sentence saying so: the store's own refusal would be a row-level-security
+ * error, or for reads no rows at all, which reads as "there are none".
+ */
+export async function requireAdmin(connection: Connection, team: string, action: string): Promise<void> {
+  const { data, error, status } = await connection.client
+    .from('team_members')
+    .select('role')
+    .eq('team_id', team)
+    .eq('user_id', connection.user?.id ?? '')
+    .maybeSingle();
+  if (error) throw remoteError(error, status);
+  if (data?.role !== 'admin')
+    throw new RemoteError(
+      'refused',
+      `only an admin of ${connection.team} can ${action}; you are a ${data?.role ?? 'non-member'} (gstack team members lists the admins)`,
+    );
+}
+
+/** The longest an invite may live; the store refuses longer ones too. */
+const MAX_INVITE_MINUTES = 90 * 24 * 60;
+
+/** `7d`, `12h`, `30m` (at most 90 days) → a Postgres interval. */
 export function parseExpiry(value: string): string {
   const match = /^(\d+)\s*([dhm])$/.exec(value.trim());
   if (!match) throw new UserError(`--expires must look like 7d, 12h or 30m, not ${JSON.stringify(value)}`);
-  const unit = { d: 'days', h: 'hours', m: 'minutes' }[match[2] as 'd' | 'h' | 'm'];
-  return `${match[1]} ${unit}`;
+  const unit = match[2] as 'd' | 'h' | 'm';
+  const minutes = Number(match[1]) * { d: 1440, h: 60, m: 1 }[unit];
+  if (minutes <= 0 || minutes > MAX_INVITE_MINUTES) throw new UserError(`--expires must be more than 0 and at most 90d, not ${value}`);
+  return `${match[1]} ${{ d: 'days', h: 'hours', m: 'minutes' }[unit]}`;
 }
 
 /** `admin` or `member`, else a usage error. */

@@ -1,6 +1,8 @@
 /** `gstack team members`: list the team's members and their roles. */
 import type { Command } from 'commander';
 import { printJson } from '../../cli/run.ts';
+import { renderTable, terminalWidth } from '../../cli/table.ts';
+import { formatRelative } from '../../cli/term.ts';
 import { teamId } from '../../sync/connection.ts';
 import { remoteError } from '../../sync/remote-error.ts';
 import { user } from './common.ts';
@@ -19,7 +21,17 @@ export function registerTeamMembers(team: Command): void {
         .order('joined_at');
       if (error) throw remoteError(error, status);
       if (flags.json) return printJson(data);
-      for (const m of data ?? [])
-        process.stdout.write(`${String(m.email).padEnd(32)} ${String(m.display_name ?? '').padEnd(20)} ${m.role}\n`);
+      type Row = NonNullable<typeof data>[number];
+      const table = renderTable<Row>(
+        [
+          { header: 'email', value: (m) => String(m.email), flexible: true },
+          { header: 'name', value: (m) => String(m.display_name ?? ''), flexible: true },
+          { header: 'role', value: (m) => String(m.role) },
+          { header: 'joined', value: (m) => formatRelative(m.joined_at) },
+        ],
+        data ?? [],
+        terminalWidth(),
+      );
+      process.stdout.write(`${table}\n`);
     });
 }

@@ -4,7 +4,7 @@ import { printJson } from '../../cli/run.ts';
 import { UserError } from '../../errors.ts';
 import { teamId } from '../../sync/connection.ts';
 import { remoteError } from '../../sync/remote-error.ts';
-import { user } from './common.ts';
+import { requireAdmin, user } from './common.ts';
 
 export function registerTeamSet(team: Command): void {
   team
@@ -28,10 +28,12 @@ export function registerTeamSet(team: Command): void {
         change = { digest_enabled: value === 'true' };
       } else throw new UserError(`unknown setting ${JSON.stringify(setting)}: slack-webhook, alert-threshold or digest-enabled`);
       const connection = await user();
+      const id = await teamId(connection);
+      await requireAdmin(connection, id, 'change its settings');
       const { error, status } = await connection.client
         .from('team_settings')
         .upsert(
-          { team_id: await teamId(connection), ...change, updated_by: connection.user?.id, updated_at: new Date().toISOString() },
+          { team_id: id, ...change, updated_by: connection.user?.id, updated_at: new Date().toISOString() },
           { onConflict: 'team_id' },
         );
       if (error) throw remoteError(error, status);
