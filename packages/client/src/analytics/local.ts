@@ -13,13 +13,18 @@ export interface RunFilter {
   suite?: string;
   branch?: string;
   tier?: string;
+  /** Only runs at or after this ISO time. */
+  since?: string;
+  /** Only this repository (team reads; local reads pick the folder instead). */
+  repo?: string;
 }
 
 export function matches(doc: StandardEvalResult, filter: RunFilter): boolean {
   return (
     (!filter.suite || doc.suite === filter.suite) &&
     (!filter.branch || doc.git.branch === filter.branch) &&
-    (!filter.tier || doc.tier === filter.tier)
+    (!filter.tier || doc.tier === filter.tier) &&
+    (!filter.since || doc.timestamp >= filter.since)
   );
 }
 

@@ -6,6 +6,7 @@ import { registerPreferences } from '../commands/sync/preferences.ts';
 import { registerPush } from '../commands/sync/push.ts';
 import { registerSetup } from '../commands/sync/setup.ts';
 import { registerShow } from '../commands/sync/show.ts';
+import { registerSignup } from '../commands/sync/signup.ts';
 import { registerStatus } from '../commands/sync/status.ts';
 import { runCli } from './run.ts';
 import { VERSION } from './version.ts';
@@ -23,6 +24,7 @@ Configuration (later layers win):
   GSTACK_STATE_DIR                           local state (default ~/.gstack)`,
     );
   registerSetup(program);
+  registerSignup(program);
   registerLogin(program);
   registerStatus(program);
   registerPush(program);

@@ -45,3 +45,8 @@ export async function runCli(program: Command, argv: string[] = process.argv): P
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
+
+/** `runKey` → `run_key` for the keys of flat rows (never for maps keyed by names users chose): `--json` is snake_case everywhere. */
+export function snakeKeys<T extends object>(row: T): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+}

@@ -56,7 +56,7 @@ describe('gstack eval list', () => {
     expect(lines.at(-1)).toBe('7 runs, total spend $0.2420');
 
     const json = JSON.parse(gstack(['list', '--suite', 'smoke', '--limit', '2', '--json'], env).stdout);
-    expect(json.runs.map((r: { runKey: string }) => r.runKey)).toEqual([docs[5]?.run_id, docs[4]?.run_id]);
+    expect(json.runs.map((r: { run_key: string }) => r.run_key)).toEqual([docs[5]?.run_id, docs[4]?.run_id]);
     expect(json.total_cost_usd).toBeCloseTo(0.08);
     expect(JSON.parse(gstack(['list', '--branch', 'nope', '--json'], env).stdout).runs).toEqual([]);
   });
@@ -188,6 +188,6 @@ describe('gstack eval leaderboard', () => {
       ['laptop', 6],
       ['ci-box', 1],
     ]);
-    expect(json.entries[1]).toMatchObject({ passRate: 50, streak: 1 });
+    expect(json.entries[1]).toMatchObject({ pass_rate: 50, streak: 1 });
   });
 });
