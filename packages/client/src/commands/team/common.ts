@@ -60,7 +60,7 @@ export function parseExpiry(value: string): string {
 }
 
 /** `admin` or `member`, else a usage error. */
-export function role(value: string): 'admin' | 'member' {
-  if (value !== 'admin' && value !== 'member') throw new UserError(`role must be admin or member, not ${JSON.stringify(value)}`);
+export function role(value: string, label = 'role'): 'admin' | 'member' {
+  if (value !== 'admin' && value !== 'member') throw new UserError(`${label} must be admin or member, not ${JSON.stringify(value)}`);
   return value;
 }

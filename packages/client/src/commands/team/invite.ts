@@ -16,7 +16,7 @@ export function registerTeamInvite(team: Command): void {
     .description('Create a single-use invite code (admins)')
     .action(async (flags: { role: string; expires: string; email?: string; json?: boolean }) => {
       // Every flag is checked before the network: a typo is a usage error (exit 2), whoever runs it.
-      const args = { p_role: role(flags.role), p_expires_in: parseExpiry(flags.expires), p_email: inviteEmail(flags.email) };
+      const args = { p_role: role(flags.role, '--role'), p_expires_in: parseExpiry(flags.expires), p_email: inviteEmail(flags.email) };
       const connection = await user();
       const id = await teamId(connection);
       await requireAdmin(connection, id, 'invite people');
