@@ -27,6 +27,21 @@ describe('gstack and gstack-sync entry points', () => {
     expect(sync.stdout).toContain('status');
   });
 
+  it('exit 2 with the help on stderr when a command group is run without a subcommand', () => {
+    for (const [name, args] of [
+      ['gstack', []],
+      ['gstack', ['eval']],
+      ['gstack', ['team']],
+      ['gstack', ['team', 'token']],
+      ['gstack-sync', []],
+    ] as const) {
+      const result = run(name, [...args]);
+      expect([name, args, result.code, result.stdout]).toEqual([name, args, 2, '']);
+      expect(result.stderr).toContain('Usage:');
+    }
+    expect(run('gstack', ['help', 'team']).code).toBe(0);
+  });
+
   it('exit 2 on an unknown option, without a stack trace', () => {
     const result = run('gstack-sync', ['--no-such-flag']);
     expect(result.code).toBe(2);

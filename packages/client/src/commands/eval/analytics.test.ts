@@ -3,7 +3,7 @@
  * output of list, compare, summary, trend, cost, watch and leaderboard.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,14 +51,48 @@ describe('gstack eval list', () => {
     const all = gstack(['list'], env);
     expect(all.code).toBe(0);
     const lines = all.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^date\s+suite\s+branch\s+tier\s+passed\s+cost\s+version$/);
-    expect(lines[1]).toMatch(/deep\s+feature\s+ladder\s+1\/2\s+\$0\.0020\s+0\.1\.0$/);
+    expect(lines[0]).toMatch(/^run\s+date\s+suite\s+branch\s+tier\s+passed\s+cost\s+version\s+state$/);
+    expect(lines[1]).toMatch(
+      new RegExp(`^${docs[6]?.run_id.slice(0, 8)}\\s.*deep\\s+feature\\s+ladder\\s+1/2\\s+\\$0\\.0020\\s+0\\.1\\.0$`),
+    );
     expect(lines.at(-1)).toBe('7 runs, total spend $0.2420');
 
     const json = JSON.parse(gstack(['list', '--suite', 'smoke', '--limit', '2', '--json'], env).stdout);
     expect(json.runs.map((r: { run_key: string }) => r.run_key)).toEqual([docs[5]?.run_id, docs[4]?.run_id]);
     expect(json.total_cost_usd).toBeCloseTo(0.08);
     expect(JSON.parse(gstack(['list', '--branch', 'nope', '--json'], env).stdout).runs).toEqual([]);
+    // --since: the newest smoke run was 10 hours ago, the deep one 1 hour ago.
+    const recent = JSON.parse(gstack(['list', '--since', '11h', '--json'], env).stdout);
+    expect(recent.runs.map((r: { suite: string }) => r.suite)).toEqual(['deep', 'smoke']);
+    const bad = gstack(['list', '--since', 'yesterday'], env);
+    expect([bad.code, bad.stderr]).toEqual([
+      2,
+      'error: --since must be a span such as 7d, 12h or 30m, or a date such as 2026-11-01, not "yesterday"\n',
+    ]);
+  });
+
+  it("marks a killed run's partial file as an interrupted run, and watch no longer shows it as live", () => {
+    const { state, env } = workspace();
+    const [doc] = writeHistory(state, [{ hoursAgo: 0, tests: { a: true } }]);
+    const dir = path.join(state, 'projects', 'acme-app', 'evals');
+    // The run is still going: its partial file, written by a process that is alive (this one).
+    const partial = path.join(dir, 'killed_partial.json');
+    writeFileSync(partial, JSON.stringify({ ...doc, run_id: '00000000-0000-4000-8000-00000000dead', interrupted: true, planned_tests: 3 }));
+    writeFileSync(`${partial}.owner`, JSON.stringify({ pid: process.pid, hostname: os.hostname() }));
+    expect(gstack(['watch', '--once'], env).stdout).toContain('1/3 done');
+    expect(JSON.parse(gstack(['list', '--json'], env).stdout).runs).toHaveLength(1);
+    // Then it is SIGKILLed: its pid is gone.
+    const gone = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+    writeFileSync(`${partial}.owner`, JSON.stringify({ pid: gone, hostname: os.hostname() }));
+    expect(gstack(['watch', '--once'], env).stdout).toBe('no eval is running for acme-app; start one with gstack eval run\n');
+    const list = gstack(['list'], env);
+    const row = list.stdout.split('\n').find((l) => l.startsWith('00000000'));
+    expect(row).toMatch(/1\/1\s+\$0\.0010\s+0\.1\.0\s+interrupted$/);
+    expect(readdirSync(dir).sort()).toEqual(
+      [path.basename(partial).replace('_partial', ''), `${doc?.timestamp.replace(/[:.]/g, '-')}-smoke.json`].sort(),
+    );
+    const missing = gstack(['watch', '--file', path.join(dir, 'nope_partial.json')], env);
+    expect([missing.code, missing.stderr]).toEqual([2, `error: --file: ${path.join(dir, 'nope_partial.json')}: no such file\n`]);
   });
 
   it('says what to run when there is nothing', () => {
