@@ -1,6 +1,7 @@
 /** `gstack`: run LLM eval suites locally and read their results. */
 import { Command } from 'commander';
 import { registerEval } from '../commands/eval/index.ts';
+import { registerInit } from '../commands/init/index.ts';
 import { registerTeam } from '../commands/team/index.ts';
 import { runCli } from './run.ts';
 import { VERSION } from './version.ts';
@@ -17,6 +18,7 @@ Environment:
 
 Team sync (push results, log in, manage the team) is the separate gstack-sync command.`,
     );
+  registerInit(program);
   registerEval(program);
   registerTeam(program);
   return program;
