@@ -66,6 +66,7 @@ describe('gstack and gstack-sync entry points', () => {
       team: { value: 'acme', source: '.gstack-sync.json' },
       ci_token: null,
       signed_in: false,
+      signed_in_as: null,
       queue: { entries: 0, oldest_queued_at: null, last_error: null },
       dead_letters: [],
       state_dir: path.join(root, 'state'),

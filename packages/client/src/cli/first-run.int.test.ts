@@ -62,6 +62,9 @@ describe('gstack-sync signup', () => {
     expect(created.stdout).toContain(`created ${email} on ${stackInfo().apiUrl} and signed in`);
     const test = await run('gstack-sync', ['test'], env);
     expect(test.stdout).toContain(`✓ signed in: ${email}`);
+    const whoami = await run('gstack-sync', ['whoami'], env);
+    expect([whoami.code, whoami.stdout]).toEqual([0, `${email} on ${stackInfo().apiUrl} (team ${team})\n`]);
+    expect(JSON.parse((await run('gstack-sync', ['status', '--json'], env)).stdout).signed_in_as).toBe(email);
     // The piped password (newline stripped) is the one that was set.
     const login = await run('gstack-sync', ['login', '--email', email, '--password', 'password-123'], env);
     expect(login.code).toBe(0);
