@@ -6,9 +6,9 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { describeProblems, SYNC_CONFIG_FILE, syncConfigFileSchema } from '@gstack/core';
 import type { Command } from 'commander';
+import { ask } from '../../cli/prompt.ts';
 import { printJson } from '../../cli/run.ts';
 import { UserError } from '../../errors.ts';
 import { findRepoRoot } from '../../sync/config.ts';
@@ -22,24 +22,6 @@ interface InitFlags {
   team?: string;
   force?: boolean;
   json?: boolean;
-}
-
-/** Asks on the terminal; Ctrl-D or Ctrl-C end with a usage error instead of a stack trace. */
-async function ask(questions: Array<[string, string]>): Promise<Record<string, string>> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  const closed = new Promise<never>((_, reject) => rl.once('close', () => reject(new UserError('aborted: nothing was written'))));
-  rl.once('SIGINT', () => rl.close());
-  const answers: Record<string, string> = {};
-  try {
-    for (const [key, question] of questions) {
-      answers[key] = (await Promise.race([rl.question(question), closed])).trim();
-      if (key === 'url' && !answers[key]) break; // no store: the rest is not needed
-    }
-  } finally {
-    rl.removeAllListeners('close');
-    rl.close();
-  }
-  return answers;
 }
 
 export function registerInit(program: Command): void {
@@ -57,9 +39,9 @@ export function registerInit(program: Command): void {
       let { url, anonKey, team } = flags;
       if (!url && !anonKey && !team && process.stdin.isTTY && !flags.json) {
         const answers = await ask([
-          ['url', 'Team store URL (empty: local only, set it up later with gstack-sync setup): '],
-          ['anonKey', 'Publishable or anon key: '],
-          ['team', 'Team slug: '],
+          { key: 'url', text: 'Team store URL (empty: local only, set it up later with gstack-sync setup): ', stopIfEmpty: true },
+          { key: 'anonKey', text: 'Publishable or anon key: ' },
+          { key: 'team', text: 'Team slug: ' },
         ]);
         ({ url, anonKey, team } = { url: answers.url || undefined, anonKey: answers.anonKey, team: answers.team });
       }
