@@ -53,6 +53,22 @@ describe('gstack eval run', () => {
     expect(doc.judge_cost_usd).toBe(0);
   });
 
+  it('runs only the tests --filter names (name or category) and writes JUnit XML with --junit', () => {
+    const { dir, env } = workspace();
+    const suite = path.join(repoRoot, 'docs/examples/capitals.yaml');
+    const junit = path.join(dir, 'junit.xml');
+    const run = gstack(['eval', 'run', suite, '--filter', 'OCEANIA', '--junit', junit], { cwd: dir, env });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('capitals  ✓ 1 passed  ✗ 0 failed');
+    expect(run.stdout).toMatch(/cloud\/claude-sonnet-4-6\s+system\s+1 call\s/);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toMatch(/<testsuite name="capitals" tests="1" failures="0" errors="0" skipped="0" time="[\d.]+" timestamp="[^"]+">/);
+    expect(xml).toMatch(/<testcase classname="capitals.oceania" name="australia" time="[\d.]+"\/>/);
+    expect(xml.match(/<testcase/g)).toHaveLength(1);
+    const none = gstack(['eval', 'run', suite, '--filter', 'nothing-*'], { cwd: dir, env });
+    expect([none.code, none.stderr]).toEqual([2, `error: --filter "nothing-*" matches no test by name or category in ${suite}\n`]);
+  });
+
   it('prints only the result document on stdout with --json', () => {
     const { dir, env } = workspace();
     const run = gstack(['eval', 'run', path.join(repoRoot, 'docs/examples/capitals.yaml'), '--json', '--label', 'nightly'], {

@@ -1,4 +1,6 @@
 /** `gstack eval run <suite.yaml>...`: run suites through the escalation ladder and write their results. */
+
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -11,6 +13,7 @@ import { VERSION } from '../../cli/version.ts';
 import { loadModelsConfig, loadSuite } from '../../config/load.ts';
 import { UserError } from '../../errors.ts';
 import { gitInfo } from '../../runner/git.ts';
+import { junitXml } from '../../runner/junit.ts';
 import { progressLine, summary, testLine } from '../../runner/report.ts';
 import { claimPartial, partialPath, removePartial, resultFileName, resultsDir, writeJsonAtomic } from '../../runner/results-store.ts';
 import { runSuite } from '../../runner/run-suite.ts';
@@ -32,6 +35,15 @@ interface RunFlags {
   json?: boolean;
   failUnder?: number;
   push: boolean;
+  filter?: string;
+  junit?: string;
+}
+
+/** `--filter`: `*` is any run of characters; without `*` a substring. Case-insensitive, on the test's name or category. */
+export function testFilter(pattern: string): (test: { name: string; category: string }) => boolean {
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*');
+  const re = new RegExp(pattern.includes('*') ? `^${escaped}$` : escaped, 'i');
+  return (test) => re.test(test.name) || re.test(test.category);
 }
 
 function positiveInt(name: string) {
@@ -67,6 +79,8 @@ export function registerEvalRun(evalCommand: Command): void {
     .option('--no-cache', 'do not read the judge cache (verdicts are still written); same as EVAL_CACHE=0')
     .option('--json', 'print the result document(s) on stdout and nothing else there')
     .option('--no-push', 'do not push the results to the team store (when sync is configured)')
+    .option('--filter <pattern>', 'only tests whose name or category matches (substring, or a glob with *)')
+    .option('--junit <file>', 'also write JUnit XML there, for CI systems')
     .option('--fail-under <pct>', "exit 1 when a suite's pass rate is below this percentage (instead of on any failure)", percent)
     .addHelpText(
       'after',
@@ -82,6 +96,15 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
       const paths = statePaths(env);
       const suites = [];
       for (const file of files) suites.push(await loadSuite(file));
+      if (flags.filter) {
+        const keep = testFilter(flags.filter);
+        for (const [i, loaded] of suites.entries()) {
+          const tests = loaded.suite.tests.filter((t) => keep({ name: t.name, category: t.category ?? 'general' }));
+          suites[i] = { ...loaded, suite: { ...loaded.suite, tests } };
+        }
+        if (suites.every((l) => !l.suite.tests.length))
+          throw new UserError(`--filter ${JSON.stringify(flags.filter)} matches no test by name or category in ${files.join(', ')}`);
+      }
       const models = loadModelsConfig(flags.models, process.cwd(), suites[0]?.dir);
       if (!models.file && !flags.model) {
         throw new UserError(
@@ -116,6 +139,7 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
       let failed = false;
       try {
         for (const loaded of suites) {
+          if (!loaded.suite.tests.length) continue; // --filter left nothing of this suite
           const timestamp = new Date().toISOString();
           const dir = flags.out ? path.resolve(flags.out) : resultsDir(paths.root, git.repoSlug);
           const file = path.join(dir, resultFileName(timestamp, loaded.suite.suite));
@@ -177,6 +201,7 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
             : `warning: the results will not reach the team store: ${problem.check}: ${problem.detail}\n`,
         );
       }
+      if (flags.junit) await writeFile(path.resolve(flags.junit), junitXml(docs));
       if (flags.json) printJson(docs.length === 1 ? docs[0] : docs);
       process.exitCode = failed ? 1 : 0;
     });
