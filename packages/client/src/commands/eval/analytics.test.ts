@@ -130,7 +130,23 @@ describe('gstack eval compare', () => {
     writeHistory(lonely.state, [{ hoursAgo: 1, tests: { a: true } }]);
     const out = gstack(['compare'], lonely.env);
     expect(out.code).toBe(2);
-    expect(out.stderr).toContain('need two runs of the same suite and branch');
+    expect(out.stderr).toContain('need two runs of one suite to compare');
+  });
+
+  it('defaults to the two latest runs of the most recent suite that has two, or of --suite', () => {
+    const { state, env } = workspace();
+    const docs = history(state);
+    // deep (newest) has one run: smoke's two latest are compared.
+    const auto = JSON.parse(gstack(['compare', '--json'], env).stdout);
+    expect([auto.before.run_id, auto.after.run_id]).toEqual([docs[4]?.run_id, docs[5]?.run_id]);
+    const suite = gstack(['compare', '--suite', 'deep'], env);
+    expect([suite.code, suite.stderr]).toEqual([
+      2,
+      'error: need two runs of suite deep to compare (gstack eval list --suite deep shows its runs)\n',
+    ]);
+    // One run named: compared with the newest run of its suite.
+    const one = JSON.parse(gstack(['compare', docs[1]?.run_id.slice(0, 8) ?? '', '--json'], env).stdout);
+    expect([one.before.run_id, one.after.run_id]).toEqual([docs[1]?.run_id, docs[5]?.run_id]);
   });
 });
 
