@@ -150,6 +150,23 @@ describe('gstack eval compare', () => {
   });
 });
 
+describe('gstack eval show', () => {
+  it("prints one run's tests with their ladder attempts, found by a run id prefix", () => {
+    const { state, env } = workspace();
+    const docs = history(state);
+    const doc = docs[6];
+    const out = gstack(['show', doc?.run_id.slice(0, 8) ?? ''], env);
+    expect(out.code).toBe(0);
+    const lines = out.stdout.split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^deep  run ${doc?.run_id.slice(0, 8)}  .*  feature  ladder$`));
+    expect(lines[1]).toMatch(/^1\/2 passed \(50\.0%\)/);
+    expect(out.stdout).toContain('✓ x  general  t1 local/t1');
+    expect(out.stdout).toContain('✗ y  general  t1 local/t1');
+    const missing = gstack(['show', 'ffffffff'], env);
+    expect([missing.code, missing.stderr]).toEqual([2, 'error: ffffffff: no such file or run id\n']);
+  });
+});
+
 describe('gstack eval trend', () => {
   it('classifies each test, attention first, with sparkline and streak', () => {
     const { state, env } = workspace();

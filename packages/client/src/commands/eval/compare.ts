@@ -11,7 +11,7 @@ import { readResultFile } from '../../runner/results-store.ts';
 import { type AnalyticsFlags, analyticsContext, when } from './common.ts';
 
 /** A run named on the command line: a result file, or a (prefix of a) run id among `runs`. */
-function pick(ref: string, runs: StandardEvalResult[]): StandardEvalResult {
+export function pickRun(ref: string, runs: StandardEvalResult[]): StandardEvalResult {
   if (existsSync(ref)) {
     const read = readResultFile(ref);
     if (!read.ok) throw new UserError(read.problems.join('\n'));
@@ -57,9 +57,9 @@ export function registerEvalCompare(evalCommand: Command): void {
       const { value: runs } = flags.team ? await teamOrLocal((team) => team.documents({}, 200), local, ctx.warn) : { value: local() };
       let before: StandardEvalResult;
       let after: StandardEvalResult;
-      if (a && b) [before, after] = [pick(a, runs), pick(b, runs)];
+      if (a && b) [before, after] = [pickRun(a, runs), pickRun(b, runs)];
       else if (a) {
-        before = pick(a, runs);
+        before = pickRun(a, runs);
         const base = before;
         const newest = runs.find((r) => r.suite === base.suite && r.run_id !== base.run_id && r.timestamp >= base.timestamp);
         if (!newest) throw new UserError(`no later run of suite ${base.suite} than ${a} to compare it with`);

@@ -6,6 +6,7 @@ import { registerEvalCost } from './cost.ts';
 import { registerEvalLeaderboard } from './leaderboard.ts';
 import { registerEvalList } from './list.ts';
 import { registerEvalRun } from './run.ts';
+import { registerEvalShow } from './show.ts';
 import { registerEvalSummary } from './summary.ts';
 import { registerEvalTrend } from './trend.ts';
 import { registerEvalWatch } from './watch.ts';
@@ -14,6 +15,7 @@ export function registerEval(program: Command): void {
   const evalCommand = program.command('eval').description('Run eval suites and read their results');
   registerEvalRun(evalCommand);
   registerEvalList(evalCommand);
+  registerEvalShow(evalCommand);
   registerEvalCompare(evalCommand);
   registerEvalSummary(evalCommand);
   registerEvalTrend(evalCommand);
