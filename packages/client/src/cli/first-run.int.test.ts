@@ -246,7 +246,7 @@ describe("a killed run's partial file", () => {
     );
     expect(readdirSync(dir).filter((f) => f.includes('_partial'))).toEqual([]);
     const row = await serviceClient().from('eval_runs').select('result').eq('run_key', doc.run_id).single();
-    expect((row.data?.result as { interrupted?: boolean }).interrupted).toBe(true);
+    expect((row.data?.result as { interrupted?: boolean } | undefined)?.interrupted).toBe(true);
     const list = await run('gstack', ['eval', 'list', '--team', '--repo', 'acme-app', '--json'], env);
     expect(JSON.parse(list.stdout).runs.find((r: { run_key: string }) => r.run_key === doc.run_id)).toMatchObject({
       interrupted: true,

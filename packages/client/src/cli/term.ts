@@ -53,10 +53,11 @@ export function pad(text: string, width: number): string {
  * (SGR, as `style` writes them) are kept.
  */
 export function visible(text: string): string {
-  return text.replace(/\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) =>
-    c.length > 1 ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return text.replace(CONTROL, (c) => (c.length > 1 ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
+
+/** An SGR colour sequence (kept) or one C0/C1 control character other than tab and newline (escaped). */
+const CONTROL = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m|[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f]`, 'g');
 
 /** Columns a code point takes: 0 for combining marks and joiners, 2 for East Asian wide and emoji, else 1. */
 function columns(cp: number): number {

@@ -9,7 +9,8 @@ import { escapeHtml, type StandardEvalResult, type TestResult } from '@gstack/co
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
 /** XML 1.0 cannot carry most control characters, even escaped: they become U+FFFD. */
-const text = (value: unknown) => escapeHtml(value).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '\ufffd');
+const XML_INVALID = /[\x00-\x08\x0b\x0c\x0e-\x1f]/g;
+const text = (value: unknown) => escapeHtml(value).replace(XML_INVALID, '\ufffd');
 
 function failure(result: TestResult): string {
   const failed = result.assertions.filter((a) => !a.passed);
