@@ -9,8 +9,11 @@ import { escapeHtml, type StandardEvalResult, type TestResult } from '@gstack/co
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
 /** XML 1.0 cannot carry most control characters, even escaped: they become U+FFFD. */
-const XML_INVALID = /[\x00-\x08\x0b\x0c\x0e-\x1f]/g;
-const text = (value: unknown) => escapeHtml(value).replace(XML_INVALID, '\ufffd');
+const xmlChar = (ch: string) => {
+  const code = ch.charCodeAt(0);
+  return code < 32 && code !== 9 && code !== 10 && code !== 13 ? '\ufffd' : ch;
+};
+const text = (value: unknown) => Array.from(escapeHtml(value), xmlChar).join('');
 
 function failure(result: TestResult): string {
   const failed = result.assertions.filter((a) => !a.passed);
