@@ -48,7 +48,7 @@ function resultFile(dir: string): { file: string; runId: string } {
 }
 
 describe('gstack-sync signup', () => {
-  it('creates an account from a piped password and signs in; a second sign-up and a wrong login point the right way', async () => {
+  it('creates an account from a piped password and signs in', async () => {
     const email = `${unique('newbie')}@example.test`.toLowerCase();
     const env = baseEnv(mkdtempSync(path.join(os.tmpdir(), 'gstack-signup-')), team);
     const created = await run(
@@ -65,6 +65,13 @@ describe('gstack-sync signup', () => {
     const whoami = await run('gstack-sync', ['whoami'], env);
     expect([whoami.code, whoami.stdout]).toEqual([0, `${email} on ${stackInfo().apiUrl} (team ${team})\n`]);
     expect(JSON.parse((await run('gstack-sync', ['status', '--json'], env)).stdout).signed_in_as).toBe(email);
+  });
+
+  it('a second sign-up points to login, and a refused login points to signup', async () => {
+    const email = `${unique('again')}@example.test`.toLowerCase();
+    const env = baseEnv(mkdtempSync(path.join(os.tmpdir(), 'gstack-signup-')), team);
+    const created = await run('gstack-sync', ['signup', '--email', email, '--password-stdin'], env, undefined, 'password-123\n');
+    expect(created.code).toBe(0);
     // The piped password (newline stripped) is the one that was set.
     const login = await run('gstack-sync', ['login', '--email', email, '--password', 'password-123'], env);
     expect(login.code).toBe(0);
