@@ -27,19 +27,31 @@ describe('gstack and gstack-sync entry points', () => {
     expect(sync.stdout).toContain('status');
   });
 
-  it('exit 2 with the help on stderr when a command group is run without a subcommand', () => {
-    for (const [name, args] of [
-      ['gstack', []],
-      ['gstack', ['eval']],
-      ['gstack', ['team']],
-      ['gstack', ['team', 'token']],
-      ['gstack-sync', []],
-    ] as const) {
+  const bare = (groups: Array<readonly ['gstack' | 'gstack-sync', readonly string[]]>) => {
+    for (const [name, args] of groups) {
       const result = run(name, [...args]);
       expect([name, args, result.code, result.stdout]).toEqual([name, args, 2, '']);
       expect(result.stderr).toContain('Usage:');
     }
+  };
+
+  it('exit 2 with the help on stderr for a bare gstack or gstack eval', () => {
+    bare([
+      ['gstack', []],
+      ['gstack', ['eval']],
+    ]);
+  });
+
+  it('exit 2 for a bare gstack team or team token, but 0 for help team', () => {
+    bare([
+      ['gstack', ['team']],
+      ['gstack', ['team', 'token']],
+    ]);
     expect(run('gstack', ['help', 'team']).code).toBe(0);
+  });
+
+  it('exit 2 for a bare gstack-sync', () => {
+    bare([['gstack-sync', []]]);
   });
 
   it('exit 2 on an unknown option, without a stack trace', () => {

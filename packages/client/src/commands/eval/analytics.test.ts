@@ -61,6 +61,11 @@ describe('gstack eval list', () => {
     expect(json.runs.map((r: { run_key: string }) => r.run_key)).toEqual([docs[5]?.run_id, docs[4]?.run_id]);
     expect(json.total_cost_usd).toBeCloseTo(0.08);
     expect(JSON.parse(gstack(['list', '--branch', 'nope', '--json'], env).stdout).runs).toEqual([]);
+  });
+
+  it('filters by --since, refusing what is not a span or a date', () => {
+    const { state, env } = workspace();
+    history(state);
     // --since: the newest smoke run was 10 hours ago, the deep one 1 hour ago.
     const recent = JSON.parse(gstack(['list', '--since', '11h', '--json'], env).stdout);
     expect(recent.runs.map((r: { suite: string }) => r.suite)).toEqual(['deep', 'smoke']);
@@ -71,7 +76,7 @@ describe('gstack eval list', () => {
     ]);
   });
 
-  it("marks a killed run's partial file as an interrupted run, and watch no longer shows it as live", () => {
+  it('shows a running eval in watch and not yet in list', () => {
     const { state, env } = workspace();
     const [doc] = writeHistory(state, [{ hoursAgo: 0, tests: { a: true } }]);
     const dir = path.join(state, 'projects', 'acme-app', 'evals');
@@ -81,7 +86,15 @@ describe('gstack eval list', () => {
     writeFileSync(`${partial}.owner`, JSON.stringify({ pid: process.pid, hostname: os.hostname() }));
     expect(gstack(['watch', '--once'], env).stdout).toContain('1/3 done');
     expect(JSON.parse(gstack(['list', '--json'], env).stdout).runs).toHaveLength(1);
-    // Then it is SIGKILLed: its pid is gone.
+  });
+
+  it("turns a killed run's partial file into an interrupted run in list, and watch no longer shows it", () => {
+    const { state, env } = workspace();
+    const [doc] = writeHistory(state, [{ hoursAgo: 0, tests: { a: true } }]);
+    const dir = path.join(state, 'projects', 'acme-app', 'evals');
+    const partial = path.join(dir, 'killed_partial.json');
+    writeFileSync(partial, JSON.stringify({ ...doc, run_id: '00000000-0000-4000-8000-00000000dead', interrupted: true, planned_tests: 3 }));
+    // It was SIGKILLed: its pid is gone.
     const gone = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
     writeFileSync(`${partial}.owner`, JSON.stringify({ pid: gone, hostname: os.hostname() }));
     expect(gstack(['watch', '--once'], env).stdout).toBe('no eval is running for acme-app; start one with gstack eval run\n');
@@ -91,6 +104,11 @@ describe('gstack eval list', () => {
     expect(readdirSync(dir).sort()).toEqual(
       [path.basename(partial).replace('_partial', ''), `${doc?.timestamp.replace(/[:.]/g, '-')}-smoke.json`].sort(),
     );
+  });
+
+  it('watch --file exits 2 for a file that is not there', () => {
+    const { state, env } = workspace();
+    const dir = path.join(state, 'projects', 'acme-app', 'evals');
     const missing = gstack(['watch', '--file', path.join(dir, 'nope_partial.json')], env);
     expect([missing.code, missing.stderr]).toEqual([2, `error: --file: ${path.join(dir, 'nope_partial.json')}: no such file\n`]);
   });
