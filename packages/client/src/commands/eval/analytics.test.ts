@@ -162,6 +162,11 @@ describe('gstack eval compare', () => {
       2,
       'error: need two runs of suite deep to compare (gstack eval list --suite deep shows its runs)\n',
     ]);
+  });
+
+  it('compares one named run with the newest run of its suite', () => {
+    const { state, env } = workspace();
+    const docs = history(state);
     // One run named: compared with the newest run of its suite.
     const one = JSON.parse(gstack(['compare', docs[1]?.run_id.slice(0, 8) ?? '', '--json'], env).stdout);
     expect([one.before.run_id, one.after.run_id]).toEqual([docs[1]?.run_id, docs[5]?.run_id]);
