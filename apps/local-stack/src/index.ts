@@ -18,11 +18,11 @@ import { StackError } from './errors.ts';
 import { FunctionsRunner } from './functions/runner.ts';
 import { gatewayHandler, listen } from './gateway.ts';
 import { loadOrCreateKeys } from './keys.ts';
-import { assertPortsFree, DEFAULT_PORT_BASE, type PortLayout, portLayout } from './ports.ts';
+import { assertPortsFree, DEFAULT_PORT_BASE, type PortLayout, portBaseAdvice, portLayout } from './ports.ts';
 import { removeCluster, startCluster, stopLeftoverPostmaster } from './postgres/cluster.ts';
 import { allowWebhookOrigin, bootstrap, pushMigrations, reloadSchema } from './postgres/migrate.ts';
 import { startPostgrest } from './postgrest.ts';
-import { PidFile, type ServiceProcess } from './processes.ts';
+import { PidFile, type ServiceProcess, StackLock } from './processes.ts';
 import { loadProjectConfig, type ProjectConfig } from './project-config.ts';
 import { createSlackSink } from './slack-sink.ts';
 import { startWebhookDispatcher, type WebhookDispatcher } from './webhooks.ts';
@@ -126,6 +126,15 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const ports = portLayout(portBase);
   const logDir = path.join(dataDir, 'logs');
 
+  // A stack that is running on this data dir is not a leftover: refuse, and leave it alone.
+  const lock = new StackLock(path.join(dataDir, 'stack.lock.json'));
+  const holder = lock.holder();
+  if (holder) {
+    throw new StackError(
+      `A stack is already running on ${dataDir} (pid ${holder.pid}, API ${holder.apiUrl}).`,
+      `Use that one (its keys are in ${path.join(dataDir, 'stack.env')}), stop it (Ctrl-C in its terminal, or kill ${holder.pid}), or start a second one with --data-dir OTHER_DIR and ${await portBaseAdvice(holder.portBase)}.`,
+    );
+  }
   // Leftovers of a run that was killed go first: they hold the ports and the data dir.
   const pidFile = new PidFile(path.join(dataDir, 'pids.json'));
   const reaped = await pidFile.reapStale();
@@ -159,6 +168,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     stopped = true;
     for (const cleanup of cleanups.reverse()) await cleanup().catch((e: Error) => log(`[stack] while stopping: ${e.message}`));
     await pidFile.write({}).catch(() => {});
+    await lock.release().catch(() => {});
   };
 
   try {
@@ -169,6 +179,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     });
     await listen(gateway, ports.api);
     cleanups.push(() => closeServer(gateway));
+    await lock.take(portBase, apiUrl);
     const sink = createSlackSink({ dataDir, log });
     await listen(sink, ports.slackSink);
     cleanups.push(() => closeServer(sink));

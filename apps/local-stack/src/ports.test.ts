@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { isStackError } from './errors.ts';
-import { assertPortsFree, findFreePortBase, isPortFree, portLayout } from './ports.ts';
+import { assertPortsFree, findFreePortBase, isPortBaseFree, isPortFree, portLayout, suggestPortBase } from './ports.ts';
 
 describe('port layout', () => {
   it('puts the API on the base and the database right after it, like Supabase', () => {
@@ -27,9 +27,26 @@ describe('port layout', () => {
       );
       expect(isStackError(caught)).toBe(true);
       expect((caught as Error).message).toBe(`Port ${port} (Postgres) is already in use.`);
-      expect((caught as { fix: string }).fix).toContain(`--port-base ${base + 100}`);
+      const suggested = Number(/--port-base (\d+) \(free right now\)/.exec((caught as { fix: string }).fix)?.[1]);
+      expect(suggested).toBeGreaterThan(base);
+      expect(await isPortBaseFree(suggested)).toBe(true);
     } finally {
       server.close();
+    }
+  });
+
+  it('suggests a base whose ports are all free, skipping one that is taken', async () => {
+    const base = await findFreePortBase();
+    const blocker = net.createServer();
+    // The next base up has one port taken (a function port, not its first): it must be skipped.
+    await new Promise<void>((resolve) => blocker.listen(portLayout(base + 100).functionsFirst + 3, '127.0.0.1', resolve));
+    try {
+      const suggested = await suggestPortBase(base);
+      expect(suggested).toBeDefined();
+      expect(suggested).not.toBe(base + 100);
+      expect(await isPortBaseFree(suggested ?? 0)).toBe(true);
+    } finally {
+      blocker.close();
     }
   });
 });

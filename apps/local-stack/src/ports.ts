@@ -59,6 +59,36 @@ const SERVICE_NAMES: Record<keyof Omit<PortLayout, 'functionsLast'>, string> = {
   functionsFirst: 'edge functions',
 };
 
+/** Every port a stack on `base` would take. */
+function allPorts(base: number): number[] {
+  const layout = portLayout(base);
+  const ports = [layout.api, layout.db, layout.postgrest, layout.postgrestAdmin, layout.slackSink, layout.dashboard];
+  for (let p = layout.functionsFirst; p <= layout.functionsLast; p++) ports.push(p);
+  return ports;
+}
+
+/** True when every port of a stack on `base` is free right now. */
+export async function isPortBaseFree(base: number): Promise<boolean> {
+  return (await Promise.all(allPorts(base).map(isPortFree))).every(Boolean);
+}
+
+/**
+ * The first base above `base`, in steps of 100, whose ports are all free
+ * now: what the error messages suggest, so the suggestion works when tried.
+ */
+export async function suggestPortBase(base: number): Promise<number | undefined> {
+  for (let candidate = base + 100; candidate + PORT_SPAN <= 65535 && candidate <= base + 5000; candidate += 100) {
+    if (await isPortBaseFree(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** `--port-base N` with a free N, or advice to pick one. */
+export async function portBaseAdvice(base: number): Promise<string> {
+  const free = await suggestPortBase(base);
+  return free ? `--port-base ${free} (free right now)` : '--port-base with a free range of ports';
+}
+
 /** Throws a StackError naming the first taken port and how to get around it. */
 export async function assertPortsFree(layout: PortLayout, base: number): Promise<void> {
   for (const [key, name] of Object.entries(SERVICE_NAMES)) {
@@ -66,7 +96,7 @@ export async function assertPortsFree(layout: PortLayout, base: number): Promise
     if (!(await isPortFree(port))) {
       throw new StackError(
         `Port ${port} (${name}) is already in use.`,
-        `Stop whatever listens there (\`ss -ltnp 'sport = :${port}'\` shows it; maybe another stack is running) or start on other ports with --port-base ${base + 100}.`,
+        `Stop whatever listens there (\`ss -ltnp 'sport = :${port}'\` shows it; maybe another stack is running) or start on other ports with ${await portBaseAdvice(base)}.`,
       );
     }
   }
@@ -93,11 +123,7 @@ function ephemeralRange(): [number, number] {
 export async function findFreePortBase(from = 20000, to = Math.min(30000, ephemeralRange()[0] - PORT_SPAN)): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = from + Math.floor(Math.random() * ((to - from - PORT_SPAN) / 10)) * 10;
-    const layout = portLayout(base);
-    const ports = [layout.api, layout.db, layout.postgrest, layout.postgrestAdmin, layout.slackSink, layout.dashboard];
-    for (let p = layout.functionsFirst; p <= layout.functionsLast; p++) ports.push(p);
-    const free = await Promise.all(ports.map(isPortFree));
-    if (free.every(Boolean)) return base;
+    if (await isPortBaseFree(base)) return base;
   }
   throw new StackError('Could not find a free range of ports.', 'Free some ports or pass --port-base.');
 }

@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface ServiceProcess {
@@ -145,5 +145,48 @@ export class PidFile {
     }
     await writeFile(this.file, '{}\n');
     return reaped;
+  }
+}
+
+/** What `<data dir>/stack.lock.json` records about the stack that uses the data dir. */
+export interface StackLockRecord {
+  pid: number;
+  /** The supervisor's command line when it started ('' where /proc is missing). */
+  command: string;
+  portBase: number;
+  apiUrl: string;
+}
+
+/**
+ * One stack per data dir. The running stack records its own pid and ports;
+ * a second start finds it alive (same pid, same command line) and refuses
+ * instead of treating its Postgres and PostgREST as leftovers of a crash.
+ */
+export class StackLock {
+  constructor(readonly file: string) {}
+
+  /** The stack that holds the data dir now, if it is alive (and not this process). */
+  holder(): StackLockRecord | undefined {
+    let record: StackLockRecord;
+    try {
+      record = JSON.parse(readFileSync(this.file, 'utf8')) as StackLockRecord;
+    } catch {
+      return undefined;
+    }
+    if (typeof record?.pid !== 'number' || record.pid === process.pid || !isAlive(record.pid)) return undefined;
+    // A recycled pid runs something else: only the recorded command line counts.
+    const now = commandLine(record.pid);
+    if (record.command && now && now !== record.command) return undefined;
+    return record;
+  }
+
+  async take(portBase: number, apiUrl: string): Promise<void> {
+    const record: StackLockRecord = { pid: process.pid, command: commandLine(process.pid), portBase, apiUrl };
+    await mkdir(path.dirname(this.file), { recursive: true });
+    await writeFile(this.file, `${JSON.stringify(record, null, 2)}\n`);
+  }
+
+  async release(): Promise<void> {
+    await rm(this.file, { force: true });
   }
 }

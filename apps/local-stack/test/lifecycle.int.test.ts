@@ -186,6 +186,24 @@ describe('the stack as a process', () => {
     expect(await survivors(children)).toEqual([]);
   });
 
+  it('refuses a second start on the same data dir, leaving the running stack alone', async () => {
+    const stack = launch(['--port-base', String(portBase), '--data-dir', dataDir]);
+    await ready(stack);
+    // A second start on the same data dir: the running stack is found and left alone.
+    const twin = launch(['--port-base', String(portBase + 50), '--data-dir', dataDir]);
+    expect(await twin.exit).toBe(1);
+    expect(twin.stderr()).toContain(`A stack is already running on ${dataDir} (pid ${stack.child.pid}, API http://127.0.0.1:${portBase}).`);
+    expect(twin.stderr()).toMatch(/--port-base \d+ \(free right now\)/);
+    expect(twin.stdout()).not.toContain('Stopped processes left over');
+    expect((await query(envValue(dataDir, 'SUPABASE_DB_URL'), 'select v from public.kept')).rows).toEqual([{ v: 'still here' }]);
+    expect(
+      (await fetch(`http://127.0.0.1:${portBase}/rest/v1/`, { headers: { apikey: envValue(dataDir, 'SUPABASE_ANON_KEY') } })).status,
+    ).toBeLessThan(500);
+
+    stack.child.kill('SIGTERM');
+    expect(await stack.exit).toBe(0);
+  });
+
   it('starts from an empty database with --reset, and cleans up after a SIGKILLed run', async () => {
     const stack = launch(['--port-base', String(portBase), '--data-dir', dataDir, '--reset']);
     const banner = await ready(stack);

@@ -1,8 +1,9 @@
 /**
- * Email address validation, the same rule on both sides of sign-up: the local
- * auth refuses what GoTrue refuses (its format check, and a length limit), and
- * the CLI refuses it before sending anything.
+ * Email address validation, one rule for every side: the local auth refuses
+ * what GoTrue refuses (its format check, and a length limit), and the CLI
+ * (sign-up, login, invites) refuses it before sending anything.
  */
+import { z } from 'zod';
 
 /** GoTrue's format: a local part of the RFC 5322 "atext" characters and dots, `@`, DNS labels with at least one dot. */
 const EMAIL_PATTERN =
@@ -18,4 +19,16 @@ export function emailProblem(email: string): string | undefined {
   if (!EMAIL_PATTERN.test(email) || email.startsWith('.') || email.includes('..') || email.split('@')[0]?.endsWith('.'))
     return `${JSON.stringify(email)} is not a valid email address (expected name@example.com)`;
   return undefined;
+}
+
+/** An email address as the CLI takes it: trimmed, lower-cased, then checked by `emailProblem`. */
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((value) => emailProblem(value) === undefined, { message: 'an email address such as ada@example.com' });
+
+/** True when `value` is an email address. */
+export function isEmail(value: string): boolean {
+  return emailSchema.safeParse(value).success;
 }

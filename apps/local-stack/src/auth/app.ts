@@ -261,9 +261,22 @@ export function createAuthApp(options: AuthOptions): Hono {
         redirectTo: allowedRedirect(c.req.query('redirect_to')),
         codeChallenge,
         codeChallengeMethod: (c.req.query('code_challenge_method') ?? 's256').toLowerCase(),
+        mode: c.req.query('mode') === 'signup' ? 'signup' : 'signin',
       }).toString(),
     );
   });
+
+  /** The sign-up form's account, or why not (shown on the form). */
+  async function signUpFromForm(params: { email: string }, password: string) {
+    if (!config.enableSignup) return 'Signups are not allowed on this stack';
+    try {
+      const { email } = credentials({ email: params.email, password });
+      checkPasswordStrength(password);
+      return (await store.createUser({ email, password, userMetadata: {}, confirmed: true })) ?? 'User already registered';
+    } catch (error) {
+      return error instanceof AuthError ? error.message : 'Could not create the account';
+    }
+  }
 
   app.post('/authorize', async (c) => {
     const form = await c.req.parseBody();
@@ -282,7 +295,11 @@ export function createAuthApp(options: AuthOptions): Hono {
       c.header('retry-after', String(error.retryAfter));
       return c.html(signInPage({ ...params, error: 'Too many sign-in attempts: wait a few minutes and try again.' }).toString(), 429);
     }
-    const user = await store.checkPassword(params.email, field('password'));
+    const user =
+      field('mode') === 'signup'
+        ? await signUpFromForm(params, field('password'))
+        : await store.checkPassword(params.email, field('password'));
+    if (typeof user === 'string') return c.html(signInPage({ ...params, mode: 'signup', error: user }).toString(), 400);
     if (!user) return c.html(signInPage({ ...params, error: 'Invalid login credentials' }).toString(), 400);
     const code = await store.createFlowState({
       userId: user.id,

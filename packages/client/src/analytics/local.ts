@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { StandardEvalResult } from '@gstack/core';
-import { readResultFile } from '../runner/results-store.ts';
+import { readResultFile, recoverOrphanedPartials } from '../runner/results-store.ts';
 
 export interface LocalRun {
   file: string;
@@ -13,13 +13,18 @@ export interface RunFilter {
   suite?: string;
   branch?: string;
   tier?: string;
+  /** Only runs at or after this ISO time. */
+  since?: string;
+  /** Only this repository (team reads; local reads pick the folder instead). */
+  repo?: string;
 }
 
 export function matches(doc: StandardEvalResult, filter: RunFilter): boolean {
   return (
     (!filter.suite || doc.suite === filter.suite) &&
     (!filter.branch || doc.git.branch === filter.branch) &&
-    (!filter.tier || doc.tier === filter.tier)
+    (!filter.tier || doc.tier === filter.tier) &&
+    (!filter.since || doc.timestamp >= filter.since)
   );
 }
 
@@ -32,6 +37,8 @@ export function localRuns(stateRoot: string, repoSlug: string, warn: (message: s
   for (const slug of slugs) {
     const dir = path.join(projects, slug, 'evals');
     if (!existsSync(dir)) continue;
+    // A run that was killed left only its partial file: it becomes an interrupted run here.
+    recoverOrphanedPartials(dir, warn);
     for (const name of readdirSync(dir)) {
       if (!name.endsWith('.json') || name.endsWith('_partial.json')) continue;
       const file = path.join(dir, name);

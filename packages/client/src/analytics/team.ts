@@ -24,6 +24,10 @@ export interface RunRow {
   costUsd: number;
   version: string | null;
   who: string | null;
+  /** The person who pushed it (display name, else the email's local part), "CI" for an ingest token; null locally. */
+  person: string | null;
+  /** Stopped before every test ran (Ctrl-C, SIGTERM, a killed process). */
+  interrupted: boolean;
 }
 
 export function rowFromDoc(doc: StandardEvalResult): RunRow {
@@ -41,6 +45,8 @@ export function rowFromDoc(doc: StandardEvalResult): RunRow {
     costUsd: doc.cost_usd,
     version: doc.version,
     who: doc.hostname,
+    person: null,
+    interrupted: Boolean(doc.interrupted),
   };
 }
 
@@ -62,13 +68,18 @@ export class TeamSource {
   async runs(filter: RunFilter, limit: number): Promise<RunRow[]> {
     let query = this.connection.client
       .from('eval_runs')
-      .select('run_key, run_at, repo_slug, suite, branch, tier, passed, total_tests, skipped, pass_rate, cost_usd, version, hostname')
+      .select(
+        'run_key, run_at, repo_slug, suite, branch, tier, passed, total_tests, skipped, pass_rate, cost_usd, version, hostname, user_id, token_id, interrupted:result->interrupted',
+      )
       .eq('team_id', await this.teamId());
     if (filter.suite) query = query.eq('suite', filter.suite);
     if (filter.branch) query = query.eq('branch', filter.branch);
     if (filter.tier) query = query.eq('tier', filter.tier);
+    if (filter.repo) query = query.eq('repo_slug', filter.repo);
+    if (filter.since) query = query.gte('run_at', filter.since);
     const { data, error, status } = await query.order('run_at', { ascending: false }).limit(limit);
     if (error) throw remoteError(error, status);
+    const people = await this.people();
     return (data ?? []).map((r) => ({
       runKey: r.run_key,
       runAt: r.run_at,
@@ -83,7 +94,21 @@ export class TeamSource {
       costUsd: Number(r.cost_usd),
       version: r.version,
       who: r.hostname,
+      person: r.user_id ? (people.get(r.user_id) ?? null) : r.token_id ? 'CI' : null,
+      interrupted: r.interrupted === true,
     }));
+  }
+
+  /** user id → the name the team sees (display name, else the email's local part). */
+  async people(): Promise<Map<string, string>> {
+    const { data, error, status } = await this.connection.client
+      .from('team_members')
+      .select('user_id, email, display_name')
+      .eq('team_id', await this.teamId());
+    if (error) throw remoteError(error, status);
+    return new Map(
+      (data ?? []).map((m) => [m.user_id as string, (m.display_name as string | null) || String(m.email).split('@')[0] || '']),
+    );
   }
 
   /** Full result documents, newest first. */

@@ -27,6 +27,33 @@ describe('gstack and gstack-sync entry points', () => {
     expect(sync.stdout).toContain('status');
   });
 
+  const bare = (groups: Array<readonly ['gstack' | 'gstack-sync', readonly string[]]>) => {
+    for (const [name, args] of groups) {
+      const result = run(name, [...args]);
+      expect([name, args, result.code, result.stdout]).toEqual([name, args, 2, '']);
+      expect(result.stderr).toContain('Usage:');
+    }
+  };
+
+  it('exit 2 with the help on stderr for a bare gstack or gstack eval', () => {
+    bare([
+      ['gstack', []],
+      ['gstack', ['eval']],
+    ]);
+  });
+
+  it('exit 2 for a bare gstack team or team token, but 0 for help team', () => {
+    bare([
+      ['gstack', ['team']],
+      ['gstack', ['team', 'token']],
+    ]);
+    expect(run('gstack', ['help', 'team']).code).toBe(0);
+  });
+
+  it('exit 2 for a bare gstack-sync', () => {
+    bare([['gstack-sync', []]]);
+  });
+
   it('exit 2 on an unknown option, without a stack trace', () => {
     const result = run('gstack-sync', ['--no-such-flag']);
     expect(result.code).toBe(2);
@@ -51,6 +78,7 @@ describe('gstack and gstack-sync entry points', () => {
       team: { value: 'acme', source: '.gstack-sync.json' },
       ci_token: null,
       signed_in: false,
+      signed_in_as: null,
       queue: { entries: 0, oldest_queued_at: null, last_error: null },
       dead_letters: [],
       current_repo: path.basename(root).toLowerCase(),

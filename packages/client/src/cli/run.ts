@@ -18,7 +18,9 @@ export async function runCli(program: Command, argv: string[] = process.argv): P
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
-      const benign = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
+      // Help asked for (--help, `help CMD`) exits 0; help shown because no subcommand was given is a usage error.
+      const benign =
+        ['commander.helpDisplayed', 'commander.version'].includes(error.code) || (error.code === 'commander.help' && error.exitCode === 0);
       process.exitCode = benign ? 0 : 2;
       return;
     }
@@ -42,4 +44,9 @@ export async function runCli(program: Command, argv: string[] = process.argv): P
 /** Prints a value as JSON on stdout (the only thing `--json` commands print there). */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** `runKey` → `run_key` for the keys of flat rows (never for maps keyed by names users chose): `--json` is snake_case everywhere. */
+export function snakeKeys<T extends object>(row: T): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
 }

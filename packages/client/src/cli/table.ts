@@ -1,8 +1,9 @@
 /**
- * Aligned text tables for the terminal: columns left- or right-aligned, the
- * widest flexible column truncated (with …) to fit the terminal width.
+ * Aligned text tables for the terminal: columns left- or right-aligned by
+ * display width (CJK and emoji take two columns), control characters in
+ * values escaped, the widest flexible column truncated (with …) to fit.
  */
-import { stripAnsi } from './term.ts';
+import { displayWidth, sliceColumns, visible } from './term.ts';
 
 export interface Column<Row> {
   header: string;
@@ -12,16 +13,16 @@ export interface Column<Row> {
   flexible?: boolean;
 }
 
-const width = (text: string) => stripAnsi(text).length;
+const width = displayWidth;
 
 function truncate(text: string, max: number): string {
   if (width(text) <= max) return text;
-  const plain = stripAnsi(text);
-  return max <= 1 ? plain.slice(0, max) : `${plain.slice(0, max - 1)}…`;
+  return max <= 1 ? sliceColumns(text, max) : `${sliceColumns(text, max - 1)}…`;
 }
 
 export function renderTable<Row>(columns: Column<Row>[], rows: Row[], maxWidth = 120, footer?: string[]): string {
-  const cells = rows.map((row) => columns.map((c) => c.value(row)));
+  // Values come from files and the store: control characters are shown, never sent to the terminal.
+  const cells = rows.map((row) => columns.map((c) => visible(c.value(row))));
   const widths = columns.map((c, i) => Math.max(width(c.header), ...cells.map((r) => width(r[i] ?? ''))));
   const gap = 2;
   let total = widths.reduce((a, b) => a + b, 0) + gap * (columns.length - 1);

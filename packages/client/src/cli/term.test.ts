@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderTable } from './table.ts';
-import { formatDuration, formatUsd, pad, stripAnsi, style, useColor } from './term.ts';
+import { countOf, displayWidth, formatDuration, formatRelative, formatUsd, pad, stripAnsi, style, useColor, visible } from './term.ts';
 
 describe('colour', () => {
   const tty = { isTTY: true } as NodeJS.WriteStream;
@@ -66,5 +66,42 @@ describe('renderTable', () => {
     const lines = renderTable(columns, rows, 20).split('\n');
     expect(lines.every((l) => l.length <= 20)).toBe(true);
     expect(lines[1]).toBe('a-very-long-tes…   1');
+  });
+});
+
+describe('display width and escapes', () => {
+  it('counts CJK and emoji as two columns and combining marks as none', () => {
+    expect(displayWidth('abc')).toBe(3);
+    expect(displayWidth('日本語')).toBe(6);
+    expect(displayWidth('ok 🎉')).toBe(5);
+    expect(displayWidth('e\u0301')).toBe(1);
+    expect(displayWidth(style(true).green('日本'))).toBe(4);
+  });
+
+  it('aligns table columns by display width, escaping control characters', () => {
+    const rows = [
+      { name: '日本語テスト', n: '1' },
+      { name: 'plain', n: '2' },
+      { name: 'evil\u001b[2Jname', n: '3' },
+    ];
+    const out = renderTable(
+      [
+        { header: 'name', value: (r: (typeof rows)[number]) => r.name },
+        { header: 'n', value: (r) => r.n },
+      ],
+      rows,
+    ).split('\n');
+    expect(out.map((l) => displayWidth(l))).toEqual([20, 20, 20, 20]);
+    expect(out[3]).toBe('evil\\u001b[2Jname  3');
+    expect(visible(style(true).red('x'))).toBe(style(true).red('x'));
+  });
+
+  it('says times and counts as people do', () => {
+    const now = Date.parse('2026-11-22T12:00:00Z');
+    expect(formatRelative('2026-11-22T09:00:00Z', now)).toBe('3 h ago');
+    expect(formatRelative('2026-11-29T12:00:00Z', now)).toBe('in 7 days');
+    expect(formatRelative('2026-11-22T11:59:30Z', now)).toBe('just now');
+    expect(formatRelative(null, now)).toBe('never');
+    expect([countOf(1, 'call'), countOf(2, 'call')]).toEqual(['1 call', '2 calls']);
   });
 });

@@ -1,6 +1,6 @@
 /** The run's terminal output: a live progress line on a TTY, one line per test otherwise, and the summary. */
 import type { StandardEvalResult, TestResult } from '@gstack/core';
-import { formatDuration, formatPercent, formatUsd, pad, type Style } from '../cli/term.ts';
+import { countOf, formatDuration, formatPercent, formatUsd, pad, type Style } from '../cli/term.ts';
 import type { Progress } from './run-suite.ts';
 
 export function progressLine(suite: string, p: Progress, s: Style, width = 80): string {
@@ -40,7 +40,7 @@ export function summary(doc: StandardEvalResult, file: string | null, s: Style):
     doc.costs.forEach((c, i) => {
       const note = c.unknown_model ? s.yellow('estimated (unknown model, fallback price)') : c.exact ? 'exact' : 'estimated';
       lines.push(
-        `  ${i === 0 ? 'cost by model' : '             '}  ${pad(c.model, width)}  ${pad(c.purpose, 6)}  ${pad(`${c.calls} calls`, 9)}  ${pad(formatUsd(c.cost_usd), 9)}  ${s.dim(note)}`,
+        `  ${i === 0 ? 'cost by model' : '             '}  ${pad(c.model, width)}  ${pad(c.purpose, 6)}  ${pad(countOf(c.calls, 'call'), 9)}  ${pad(formatUsd(c.cost_usd), 9)}  ${s.dim(note)}`,
       );
     });
   }

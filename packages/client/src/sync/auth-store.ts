@@ -59,4 +59,16 @@ export class AuthStore {
   hasSession(url: string): boolean {
     return Object.keys(this.readSync().sessions[url] ?? {}).length > 0;
   }
+
+  /** The email of the saved session for `url`, read from the file alone (no network), or null. */
+  sessionEmail(url: string): string | null {
+    const slot = this.readSync().sessions[url] ?? {};
+    const key = Object.keys(slot).find((k) => k.endsWith('-auth-token'));
+    try {
+      const email = (JSON.parse(slot[key ?? ''] ?? 'null') as { user?: { email?: unknown } } | null)?.user?.email;
+      return typeof email === 'string' ? email : null;
+    } catch {
+      return null;
+    }
+  }
 }

@@ -13,6 +13,15 @@ import { isSyncConfigured, loadSyncConfig } from './config.ts';
 
 const SYNC_BIN = fileURLToPath(new URL('../../bin/gstack-sync.js', import.meta.url));
 
+/** True when sync is configured and switched on, so an eval run pushes its results. */
+export function backgroundPushEnabled(cwd: string, env: Env): boolean {
+  try {
+    return isSyncConfigured(loadSyncConfig(cwd, env)) && loadPreferences(env).sync_enabled;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Starts the background push; returns a line for the user, or undefined when
  * sync is off. `pushErrors` passes --push-errors on (errored runs are otherwise skipped by the push).
@@ -20,7 +29,7 @@ const SYNC_BIN = fileURLToPath(new URL('../../bin/gstack-sync.js', import.meta.u
 export function pushInBackground(files: string[], cwd: string, env: Env, pushErrors = false): string | undefined {
   try {
     const config = loadSyncConfig(cwd, env);
-    if (!isSyncConfigured(config) || !loadPreferences(env).sync_enabled || !files.length) return undefined;
+    if (!backgroundPushEnabled(cwd, env) || !files.length) return undefined;
     const root = statePaths(env).root;
     mkdirSync(root, { recursive: true, mode: 0o700 });
     const log = path.join(root, 'sync.log');

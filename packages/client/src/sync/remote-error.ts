@@ -32,12 +32,22 @@ const HINTS: Record<string, string> = {
   PGRST303: 'the session expired; run `gstack-sync login`',
 };
 
+/**
+ * SQLSTATE classes that mean the database could not do the work right now
+ * (connection, resources, operator intervention, system, internal) and
+ * PostgREST's own connection errors: worth retrying. Any other code on a 5xx
+ * is an exception a function raised on purpose (PostgREST answers 500 for
+ * `P0002`, for one): the store answered, and said no.
+ */
+const TRANSIENT_CODE = /^(08|53|57|58|XX|PGRST00)/;
+
 /** Classifies a supabase-js error (and the HTTP status, when known). */
 export function remoteError(error: PostgrestLikeError | Error, status?: number): RemoteError {
   const code = 'code' in error ? error.code : undefined;
   const message = error.message ?? String(error);
   const network = /fetch failed|network|ECONNREFUSED|ECONNRESET|ETIMEDOUT|timed? ?out|aborted|socket/i.test(message);
-  if (network || (status !== undefined && (status >= 500 || status === 0)) || (!code && status === undefined)) {
+  const serverFailed = status !== undefined && (status === 0 || (status >= 500 && (!code || TRANSIENT_CODE.test(code))));
+  if (network || serverFailed || (!code && status === undefined)) {
     return new RemoteError('unreachable', `the team store is unreachable: ${message}`, code);
   }
   const hint = code ? HINTS[code] : undefined;

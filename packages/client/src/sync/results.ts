@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pushProblems, type StandardEvalResult, toRunPayload } from '@gstack/core';
 import { UserError } from '../errors.ts';
-import { readResultFile } from '../runner/results-store.ts';
+import { readResultFile, recoverOrphanedPartials } from '../runner/results-store.ts';
 import type { PushItem } from './push.ts';
 
 export interface LoadedResult {
@@ -53,6 +53,8 @@ export function localResultFiles(stateRoot: string): string[] {
   return readdirSync(projects)
     .flatMap((slug) => {
       const dir = path.join(projects, slug, 'evals');
+      // A killed run's partial file is pushed as the interrupted run it is.
+      recoverOrphanedPartials(dir, (line) => process.stderr.write(`note: ${line}\n`));
       return existsSync(dir) ? readdirSync(dir).map((f) => path.join(dir, f)) : [];
     })
     .filter((f) => f.endsWith('.json') && !f.endsWith('_partial.json'))

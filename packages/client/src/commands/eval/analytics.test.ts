@@ -3,7 +3,7 @@
  * output of list, compare, summary, trend, cost, watch and leaderboard.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,14 +51,66 @@ describe('gstack eval list', () => {
     const all = gstack(['list'], env);
     expect(all.code).toBe(0);
     const lines = all.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^date\s+suite\s+branch\s+tier\s+passed\s+cost\s+version$/);
-    expect(lines[1]).toMatch(/deep\s+feature\s+ladder\s+1\/2\s+\$0\.0020\s+0\.1\.0$/);
+    expect(lines[0]).toMatch(/^run\s+date\s+suite\s+branch\s+tier\s+passed\s+cost\s+version\s+state$/);
+    expect(lines[1]).toMatch(
+      new RegExp(`^${docs[6]?.run_id.slice(0, 8)}\\s.*deep\\s+feature\\s+ladder\\s+1/2\\s+\\$0\\.0020\\s+0\\.1\\.0$`),
+    );
     expect(lines.at(-1)).toBe('7 runs, total spend $0.2420');
 
     const json = JSON.parse(gstack(['list', '--suite', 'smoke', '--limit', '2', '--json'], env).stdout);
-    expect(json.runs.map((r: { runKey: string }) => r.runKey)).toEqual([docs[5]?.run_id, docs[4]?.run_id]);
+    expect(json.runs.map((r: { run_key: string }) => r.run_key)).toEqual([docs[5]?.run_id, docs[4]?.run_id]);
     expect(json.total_cost_usd).toBeCloseTo(0.08);
     expect(JSON.parse(gstack(['list', '--branch', 'nope', '--json'], env).stdout).runs).toEqual([]);
+  });
+
+  it('filters by --since, refusing what is not a span or a date', () => {
+    const { state, env } = workspace();
+    history(state);
+    // --since: the newest smoke run was 10 hours ago, the deep one 1 hour ago.
+    const recent = JSON.parse(gstack(['list', '--since', '11h', '--json'], env).stdout);
+    expect(recent.runs.map((r: { suite: string }) => r.suite)).toEqual(['deep', 'smoke']);
+    const bad = gstack(['list', '--since', 'yesterday'], env);
+    expect([bad.code, bad.stderr]).toEqual([
+      2,
+      'error: --since must be a span such as 7d, 12h or 30m, or a date such as 2026-11-01, not "yesterday"\n',
+    ]);
+  });
+
+  it('shows a running eval in watch and not yet in list', () => {
+    const { state, env } = workspace();
+    const [doc] = writeHistory(state, [{ hoursAgo: 0, tests: { a: true } }]);
+    const dir = path.join(state, 'projects', 'acme-app', 'evals');
+    // The run is still going: its partial file, written by a process that is alive (this one).
+    const partial = path.join(dir, 'killed_partial.json');
+    writeFileSync(partial, JSON.stringify({ ...doc, run_id: '00000000-0000-4000-8000-00000000dead', interrupted: true, planned_tests: 3 }));
+    writeFileSync(`${partial}.owner`, JSON.stringify({ pid: process.pid, hostname: os.hostname() }));
+    expect(gstack(['watch', '--once'], env).stdout).toContain('1/3 done');
+    expect(JSON.parse(gstack(['list', '--json'], env).stdout).runs).toHaveLength(1);
+  });
+
+  it("turns a killed run's partial file into an interrupted run in list, and watch no longer shows it", () => {
+    const { state, env } = workspace();
+    const [doc] = writeHistory(state, [{ hoursAgo: 0, tests: { a: true } }]);
+    const dir = path.join(state, 'projects', 'acme-app', 'evals');
+    const partial = path.join(dir, 'killed_partial.json');
+    writeFileSync(partial, JSON.stringify({ ...doc, run_id: '00000000-0000-4000-8000-00000000dead', interrupted: true, planned_tests: 3 }));
+    // It was SIGKILLed: its pid is gone.
+    const gone = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+    writeFileSync(`${partial}.owner`, JSON.stringify({ pid: gone, hostname: os.hostname() }));
+    expect(gstack(['watch', '--once'], env).stdout).toBe('no eval is running for acme-app; start one with gstack eval run\n');
+    const list = gstack(['list'], env);
+    const row = list.stdout.split('\n').find((l) => l.startsWith('00000000'));
+    expect(row).toMatch(/1\/1\s+\$0\.0010\s+0\.1\.0\s+interrupted$/);
+    expect(readdirSync(dir).sort()).toEqual(
+      [path.basename(partial).replace('_partial', ''), `${doc?.timestamp.replace(/[:.]/g, '-')}-smoke.json`].sort(),
+    );
+  });
+
+  it('watch --file exits 2 for a file that is not there', () => {
+    const { state, env } = workspace();
+    const dir = path.join(state, 'projects', 'acme-app', 'evals');
+    const missing = gstack(['watch', '--file', path.join(dir, 'nope_partial.json')], env);
+    expect([missing.code, missing.stderr]).toEqual([2, `error: --file: ${path.join(dir, 'nope_partial.json')}: no such file\n`]);
   });
 
   it('says what to run when there is nothing', () => {
@@ -96,7 +148,45 @@ describe('gstack eval compare', () => {
     writeHistory(lonely.state, [{ hoursAgo: 1, tests: { a: true } }]);
     const out = gstack(['compare'], lonely.env);
     expect(out.code).toBe(2);
-    expect(out.stderr).toContain('need two runs of the same suite and branch');
+    expect(out.stderr).toContain('need two runs of one suite to compare');
+  });
+
+  it('defaults to the two latest runs of the most recent suite that has two, or of --suite', () => {
+    const { state, env } = workspace();
+    const docs = history(state);
+    // deep (newest) has one run: smoke's two latest are compared.
+    const auto = JSON.parse(gstack(['compare', '--json'], env).stdout);
+    expect([auto.before.run_id, auto.after.run_id]).toEqual([docs[4]?.run_id, docs[5]?.run_id]);
+    const suite = gstack(['compare', '--suite', 'deep'], env);
+    expect([suite.code, suite.stderr]).toEqual([
+      2,
+      'error: need two runs of suite deep to compare (gstack eval list --suite deep shows its runs)\n',
+    ]);
+  });
+
+  it('compares one named run with the newest run of its suite', () => {
+    const { state, env } = workspace();
+    const docs = history(state);
+    // One run named: compared with the newest run of its suite.
+    const one = JSON.parse(gstack(['compare', docs[1]?.run_id.slice(0, 8) ?? '', '--json'], env).stdout);
+    expect([one.before.run_id, one.after.run_id]).toEqual([docs[1]?.run_id, docs[5]?.run_id]);
+  });
+});
+
+describe('gstack eval show', () => {
+  it("prints one run's tests with their ladder attempts, found by a run id prefix", () => {
+    const { state, env } = workspace();
+    const docs = history(state);
+    const doc = docs[6];
+    const out = gstack(['show', doc?.run_id.slice(0, 8) ?? ''], env);
+    expect(out.code).toBe(0);
+    const lines = out.stdout.split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^deep  run ${doc?.run_id.slice(0, 8)}  .*  feature  ladder$`));
+    expect(lines[1]).toMatch(/^1\/2 passed \(50\.0%\)/);
+    expect(out.stdout).toContain('✓ x  general  t1 local/t1');
+    expect(out.stdout).toContain('✗ y  general  t1 local/t1');
+    const missing = gstack(['show', 'ffffffff'], env);
+    expect([missing.code, missing.stderr]).toEqual([2, 'error: ffffffff: no such file or run id\n']);
   });
 });
 
@@ -188,6 +278,6 @@ describe('gstack eval leaderboard', () => {
       ['laptop', 6],
       ['ci-box', 1],
     ]);
-    expect(json.entries[1]).toMatchObject({ passRate: 50, streak: 1 });
+    expect(json.entries[1]).toMatchObject({ pass_rate: 50, streak: 1 });
   });
 });

@@ -36,3 +36,18 @@ export function when(iso: string): string {
 export function day(iso: string): string {
   return format(new Date(iso), 'yyyy-MM-dd');
 }
+
+/** `--since`: a span back from now (`7d`, `12h`, `30m`) or a date (`2026-11-01`, any ISO time) → an ISO time. */
+export function parseSince(value: string, now = Date.now()): string {
+  const span = /^(\d+)\s*([dhm])$/.exec(value.trim());
+  if (span) return new Date(now - Number(span[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[span[2] as 'd' | 'h' | 'm']).toISOString();
+  const date = /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(date))
+    throw new UserError(`--since must be a span such as 7d, 12h or 30m, or a date such as 2026-11-01, not ${JSON.stringify(value)}`);
+  return new Date(date).toISOString();
+}
+
+/** The first 8 characters of a run id: enough to tell runs apart, and what `compare` and `show` accept as a prefix. */
+export function shortRunId(runId: string): string {
+  return runId.slice(0, 8);
+}

@@ -4,14 +4,14 @@ import { compareRuns, type StandardEvalResult } from '@gstack/core';
 import type { Command } from 'commander';
 import { localRuns } from '../../analytics/local.ts';
 import { teamOrLocal } from '../../analytics/team.ts';
-import { printJson } from '../../cli/run.ts';
+import { printJson, snakeKeys } from '../../cli/run.ts';
 import { formatPercent, formatUsd } from '../../cli/term.ts';
 import { UserError } from '../../errors.ts';
 import { readResultFile } from '../../runner/results-store.ts';
 import { type AnalyticsFlags, analyticsContext, when } from './common.ts';
 
 /** A run named on the command line: a result file, or a (prefix of a) run id among `runs`. */
-function pick(ref: string, runs: StandardEvalResult[]): StandardEvalResult {
+export function pickRun(ref: string, runs: StandardEvalResult[]): StandardEvalResult {
   if (existsSync(ref)) {
     const read = readResultFile(ref);
     if (!read.ok) throw new UserError(read.problems.join('\n'));
@@ -23,35 +23,54 @@ function pick(ref: string, runs: StandardEvalResult[]): StandardEvalResult {
   return found[0] as StandardEvalResult;
 }
 
-/** Default: the newest run, and the one before it of the same suite and branch. */
-function defaults(runs: StandardEvalResult[]): [StandardEvalResult, StandardEvalResult] {
-  const after = runs[0];
-  const before = after && runs.find((r) => r !== after && r.suite === after.suite && r.git.branch === after.git.branch);
-  if (!after || !before)
-    throw new UserError('need two runs of the same suite and branch to compare (or name them: gstack eval compare A B)');
-  return [before, after];
+/**
+ * Default: the two latest runs of the named suite, or of the most recent
+ * suite that has two; the earlier one from the same branch when there is one.
+ */
+function defaults(runs: StandardEvalResult[], suite?: string): [StandardEvalResult, StandardEvalResult] {
+  for (const after of runs) {
+    if (suite && after.suite !== suite) continue;
+    const same = runs.filter((r) => r !== after && r.suite === after.suite && r.timestamp <= after.timestamp);
+    const before = same.find((r) => r.git.branch === after.git.branch) ?? same[0];
+    if (before) return [before, after];
+  }
+  throw new UserError(
+    suite
+      ? `need two runs of suite ${suite} to compare (gstack eval list --suite ${suite} shows its runs)`
+      : 'need two runs of one suite to compare (or name them: gstack eval compare BASE HEAD)',
+  );
 }
 
 export function registerEvalCompare(evalCommand: Command): void {
   evalCommand
     .command('compare')
-    .description('Per-test diff of two runs (default: the latest and the previous run of its suite and branch)')
-    .argument('[a]', 'the earlier run: a result file or run id')
-    .argument('[b]', 'the later run: a result file or run id')
+    .description('Per-test diff of two runs (default: the two latest runs of --suite, or of the most recent suite with two)')
+    .argument('[base]', 'the earlier run: a result file or run id (prefix)')
+    .argument('[head]', 'the later run (default: the newest run of the same suite)')
+    .option('--suite <suite>', 'compare the two latest runs of this suite')
     .option('--repo <slug>', 'local results of this repository (default: the current one)')
     .option('--team', 'read the team store instead of local files')
     .option('--json', 'print JSON')
-    .action(async (a: string | undefined, b: string | undefined, flags: AnalyticsFlags) => {
+    .action(async (a: string | undefined, b: string | undefined, flags: AnalyticsFlags & { suite?: string }) => {
       const ctx = analyticsContext(flags);
       const local = () => localRuns(ctx.stateRoot, ctx.repoSlug, ctx.warn).map((r) => r.doc);
       const { value: runs } = flags.team ? await teamOrLocal((team) => team.documents({}, 200), local, ctx.warn) : { value: local() };
-      const [before, after] = a && b ? [pick(a, runs), pick(b, runs)] : a ? [pick(a, runs), defaults(runs)[1]] : defaults(runs);
+      let before: StandardEvalResult;
+      let after: StandardEvalResult;
+      if (a && b) [before, after] = [pickRun(a, runs), pickRun(b, runs)];
+      else if (a) {
+        before = pickRun(a, runs);
+        const base = before;
+        const newest = runs.find((r) => r.suite === base.suite && r.run_id !== base.run_id && r.timestamp >= base.timestamp);
+        if (!newest) throw new UserError(`no later run of suite ${base.suite} than ${a} to compare it with`);
+        after = newest;
+      } else [before, after] = defaults(runs, flags.suite);
       const diff = compareRuns(before, after);
       if (flags.json)
         return printJson({
           before: { run_id: before.run_id, timestamp: before.timestamp },
           after: { run_id: after.run_id, timestamp: after.timestamp },
-          ...diff,
+          ...snakeKeys(diff),
         });
       const s = ctx.s;
       for (const w of diff.warnings) process.stdout.write(`${s.yellow('warning:')} ${w}\n`);

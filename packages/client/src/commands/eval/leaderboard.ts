@@ -3,7 +3,7 @@ import { dayStreak, type LeaderboardEntry, passRatePercent, rankLeaderboard } fr
 import type { Command } from 'commander';
 import { localRuns } from '../../analytics/local.ts';
 import { teamOrLocal } from '../../analytics/team.ts';
-import { printJson } from '../../cli/run.ts';
+import { printJson, snakeKeys } from '../../cli/run.ts';
 import { renderTable, terminalWidth } from '../../cli/table.ts';
 import { formatPercent, formatUsd } from '../../cli/term.ts';
 import { type AnalyticsFlags, analyticsContext, positiveInt } from './common.ts';
@@ -62,7 +62,7 @@ export function registerEvalLeaderboard(evalCommand: Command): void {
           )
         : { value: local(), from: 'local' as const };
       const ranked = rankLeaderboard(entries);
-      if (flags.json) return printJson({ source: from, days: flags.days, entries: ranked });
+      if (flags.json) return printJson({ source: from, days: flags.days, entries: ranked.map(snakeKeys) });
       if (!ranked.length) {
         process.stdout.write(`no runs in the last ${flags.days} days\n`);
         return;

@@ -2,10 +2,10 @@
 import type { Command } from 'commander';
 import { localRuns, matches, type RunFilter } from '../../analytics/local.ts';
 import { type RunRow, rowFromDoc, teamOrLocal } from '../../analytics/team.ts';
-import { printJson } from '../../cli/run.ts';
-import { renderTable, terminalWidth } from '../../cli/table.ts';
-import { formatUsd } from '../../cli/term.ts';
-import { type AnalyticsFlags, analyticsContext, positiveInt, when } from './common.ts';
+import { printJson, snakeKeys } from '../../cli/run.ts';
+import { type Column, renderTable, terminalWidth } from '../../cli/table.ts';
+import { countOf, formatUsd } from '../../cli/term.ts';
+import { type AnalyticsFlags, analyticsContext, parseSince, positiveInt, shortRunId, when } from './common.ts';
 
 export function registerEvalList(evalCommand: Command): void {
   evalCommand
@@ -14,13 +14,15 @@ export function registerEvalList(evalCommand: Command): void {
     .option('--suite <suite>', 'only this suite')
     .option('--branch <branch>', 'only this branch')
     .option('--tier <tier>', 'only this tier (ladder, model, fast, ...)')
+    .option('--since <when>', 'only runs since a span (7d, 12h, 30m) or a date (2026-11-01)', (v) => parseSince(v))
     .option('--limit <n>', 'runs', positiveInt('--limit'), 20)
-    .option('--repo <slug>', 'local results of this repository (default: the current one; "all" for every one)')
+    .option('--repo <slug>', 'this repository (default: the current one locally, every one with --team; "all" for every one)')
     .option('--team', 'read the team store instead of local files')
     .option('--json', 'print JSON')
     .action(async (flags: AnalyticsFlags & RunFilter & { limit: number }) => {
       const ctx = analyticsContext(flags);
-      const filter: RunFilter = { suite: flags.suite, branch: flags.branch, tier: flags.tier };
+      const repo = flags.team && flags.repo && flags.repo !== 'all' ? flags.repo : undefined;
+      const filter: RunFilter = { suite: flags.suite, branch: flags.branch, tier: flags.tier, since: flags.since, repo };
       const local = () =>
         localRuns(ctx.stateRoot, ctx.repoSlug, ctx.warn)
           .filter((r) => matches(r.doc, filter))
@@ -30,30 +32,37 @@ export function registerEvalList(evalCommand: Command): void {
         ? await teamOrLocal((team) => team.runs(filter, flags.limit), local, ctx.warn)
         : { value: local(), from: 'local' as const };
       const total = rows.reduce((sum, r) => sum + r.costUsd, 0);
-      if (flags.json) return printJson({ source: from, runs: rows, total_cost_usd: total });
+      if (flags.json) return printJson({ source: from, runs: rows.map(snakeKeys), total_cost_usd: total });
       if (!rows.length) {
         process.stdout.write(
           `no runs yet${flags.team ? ' in the team store' : ` for ${ctx.repoSlug}`}: run \`gstack eval run <suite.yaml>\`\n`,
         );
         return;
       }
+      // Repository and person columns appear where rows can differ in them.
+      const manyRepos = flags.team ? !repo : flags.repo === 'all';
+      const columns: Array<Column<RunRow> | false> = [
+        { header: 'run', value: (r) => shortRunId(r.runKey) },
+        { header: 'date', value: (r) => when(r.runAt) },
+        manyRepos && { header: 'repo', value: (r) => r.repoSlug, flexible: true },
+        from === 'team' && { header: 'person', value: (r) => r.person ?? '-', flexible: true },
+        { header: 'suite', value: (r) => r.suite, flexible: true },
+        { header: 'branch', value: (r) => r.branch ?? '-', flexible: true },
+        { header: 'tier', value: (r) => r.tier ?? '-' },
+        {
+          header: 'passed',
+          value: (r) => (r.passed === r.total - r.skipped ? ctx.s.green : ctx.s.red)(`${r.passed}/${r.total - r.skipped}`),
+          align: 'right',
+        },
+        { header: 'cost', value: (r) => formatUsd(r.costUsd), align: 'right' },
+        { header: 'version', value: (r) => r.version ?? '-' },
+        { header: 'state', value: (r) => (r.interrupted ? ctx.s.yellow('interrupted') : '') },
+      ];
       const table = renderTable<RunRow>(
-        [
-          { header: 'date', value: (r) => when(r.runAt) },
-          { header: 'suite', value: (r) => r.suite, flexible: true },
-          { header: 'branch', value: (r) => r.branch ?? '-', flexible: true },
-          { header: 'tier', value: (r) => r.tier ?? '-' },
-          {
-            header: 'passed',
-            value: (r) => (r.passed === r.total - r.skipped ? ctx.s.green : ctx.s.red)(`${r.passed}/${r.total - r.skipped}`),
-            align: 'right',
-          },
-          { header: 'cost', value: (r) => formatUsd(r.costUsd), align: 'right' },
-          { header: 'version', value: (r) => r.version ?? '-' },
-        ],
+        columns.filter((c): c is Column<RunRow> => Boolean(c)),
         rows,
         terminalWidth(),
-        [`${rows.length} run${rows.length === 1 ? '' : 's'}, total spend ${formatUsd(total)}`],
+        [`${countOf(rows.length, 'run')}, total spend ${formatUsd(total)}`],
       );
       process.stdout.write(`${table}\n`);
     });

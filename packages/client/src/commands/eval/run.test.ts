@@ -53,6 +53,22 @@ describe('gstack eval run', () => {
     expect(doc.judge_cost_usd).toBe(0);
   });
 
+  it('runs only the tests --filter names (name or category) and writes JUnit XML with --junit', () => {
+    const { dir, env } = workspace();
+    const suite = path.join(repoRoot, 'docs/examples/capitals.yaml');
+    const junit = path.join(dir, 'junit.xml');
+    const run = gstack(['eval', 'run', suite, '--filter', 'OCEANIA', '--junit', junit], { cwd: dir, env });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('capitals  ✓ 1 passed  ✗ 0 failed');
+    expect(run.stdout).toMatch(/cloud\/claude-sonnet-4-6\s+system\s+1 call\s/);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toMatch(/<testsuite name="capitals" tests="1" failures="0" errors="0" skipped="0" time="[\d.]+" timestamp="[^"]+">/);
+    expect(xml).toMatch(/<testcase classname="capitals.oceania" name="australia" time="[\d.]+"\/>/);
+    expect(xml.match(/<testcase/g)).toHaveLength(1);
+    const none = gstack(['eval', 'run', suite, '--filter', 'nothing-*'], { cwd: dir, env });
+    expect([none.code, none.stderr]).toEqual([2, `error: --filter "nothing-*" matches no test by name or category in ${suite}\n`]);
+  });
+
   it('prints only the result document on stdout with --json', () => {
     const { dir, env } = workspace();
     const run = gstack(['eval', 'run', path.join(repoRoot, 'docs/examples/capitals.yaml'), '--json', '--label', 'nightly'], {
@@ -227,6 +243,54 @@ describe('gstack eval run', () => {
       expect(doc.interrupted).toBe(true);
       expect(doc.all_results.map((r) => r.name)).toEqual(['first']);
       expect(stdout).toContain('interrupted');
+    } finally {
+      child.kill('SIGKILL');
+      await server.close();
+    }
+  });
+  it('keeps what finished when stopped with SIGTERM, as CI cancels a job', async () => {
+    let calls = 0;
+    const server = await new FakeLlmServer('openai', () => {
+      calls += 1;
+      return calls === 1 ? { text: 'fast' } : { text: 'slow', delayMs: 20_000 };
+    }).start();
+    const { dir, env } = workspace();
+    writeFileSync(
+      path.join(dir, 'suite.yaml'),
+      stringify({
+        suite: 'long',
+        defaults: { concurrency: 1 },
+        tests: [
+          { name: 'first', prompt: 'a' },
+          { name: 'second', prompt: 'b' },
+          { name: 'third', prompt: 'c' },
+        ],
+      }),
+    );
+    const child: ChildProcess = spawn(process.execPath, [bin, 'eval', 'run', 'suite.yaml', '--model', 'openai/m'], {
+      cwd: dir,
+      env: { ...env, OPENAI_BASE_URL: `${server.url}/v1` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      // The first test's line appears once its result is in the partial file.
+      await new Promise<void>((resolve) => {
+        const check = () => (stdout.includes('first') ? resolve() : setTimeout(check, 20));
+        check();
+      });
+      child.kill('SIGTERM');
+      expect(await exited).toBe(1);
+      const [file] = evalFiles(dir, env.GSTACK_STATE_DIR ?? '');
+      const doc = standardEvalResultSchema.parse(JSON.parse(readFileSync(file ?? '', 'utf8')));
+      expect(doc.interrupted).toBe(true);
+      expect(doc.all_results.map((r) => r.name)).toEqual(['first']);
+      expect(stdout).toContain('interrupted');
+      expect(readdirSync(path.dirname(file ?? '')).filter((f) => f.includes('_partial'))).toEqual([]);
     } finally {
       child.kill('SIGKILL');
       await server.close();

@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { StandardEvalResult } from '@gstack/core';
 import { type Command, Option } from 'commander';
 import { JudgeCache } from '../../cache/judge-cache.ts';
@@ -11,11 +12,13 @@ import { VERSION } from '../../cli/version.ts';
 import { checkSuiteEntries, loadModelsConfig, loadSuite } from '../../config/load.ts';
 import { UserError } from '../../errors.ts';
 import { gitInfo } from '../../runner/git.ts';
+import { junitXml } from '../../runner/junit.ts';
 import { progressLine, summary, testLine } from '../../runner/report.ts';
-import { PartialWriter, removePartial, resultFileName, resultsDir, writeJsonAtomic } from '../../runner/results-store.ts';
+import { claimPartial, PartialWriter, removePartial, resultFileName, resultsDir, writeJsonAtomic } from '../../runner/results-store.ts';
 import { runSuite } from '../../runner/run-suite.ts';
 import { statePaths } from '../../state-dir.ts';
-import { pushInBackground } from '../../sync/background.ts';
+import { backgroundPushEnabled, pushInBackground } from '../../sync/background.ts';
+import { checkConnection } from '../../sync/check.ts';
 import { noPushMarker } from '../../sync/results.ts';
 import { teamVerdictsFor } from '../../sync/team-cache.ts';
 
@@ -33,6 +36,15 @@ interface RunFlags {
   failUnder?: number;
   push: boolean;
   pushErrors?: boolean;
+  filter?: string;
+  junit?: string;
+}
+
+/** `--filter`: `*` is any run of characters; without `*` a substring. Case-insensitive, on the test's name or category. */
+export function testFilter(pattern: string): (test: { name: string; category: string }) => boolean {
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*');
+  const re = new RegExp(pattern.includes('*') ? `^${escaped}$` : escaped, 'i');
+  return (test) => re.test(test.name) || re.test(test.category);
 }
 
 function positiveInt(name: string) {
@@ -69,6 +81,8 @@ export function registerEvalRun(evalCommand: Command): void {
     .option('--json', 'print the result document(s) on stdout and nothing else there')
     .option('--no-push', 'do not push the results to the team store (when sync is configured)')
     .option('--push-errors', 'push runs in which no model answered some test too (by default they are not pushed)')
+    .option('--filter <pattern>', 'only tests whose name or category matches (substring, or a glob with *)')
+    .option('--junit <file>', 'also write JUnit XML there, for CI systems')
     .option('--fail-under <pct>', "exit 1 when a suite's pass rate is below this percentage (instead of on any failure)", percent)
     .addHelpText(
       'after',
@@ -86,6 +100,15 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
       const paths = statePaths(env);
       const suites = [];
       for (const file of files) suites.push(await loadSuite(file));
+      if (flags.filter) {
+        const keep = testFilter(flags.filter);
+        for (const [i, loaded] of suites.entries()) {
+          const tests = loaded.suite.tests.filter((t) => keep({ name: t.name, category: t.category ?? 'general' }));
+          suites[i] = { ...loaded, suite: { ...loaded.suite, tests } };
+        }
+        if (suites.every((l) => !l.suite.tests.length))
+          throw new UserError(`--filter ${JSON.stringify(flags.filter)} matches no test by name or category in ${files.join(', ')}`);
+      }
       const models = loadModelsConfig(flags.models, process.cwd(), suites[0]?.dir);
       if (!models.file && !flags.model) {
         throw new UserError(
@@ -102,22 +125,31 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
       const s = style(useColor(process.stdout));
       const es = style(useColor(err));
       const controller = new AbortController();
-      const onSigint = () => {
-        if (controller.signal.aborted) process.exit(130);
-        err.write('\nStopping: finished tests are kept (Ctrl-C again to quit at once)\n');
+      // Ctrl-C and SIGTERM (what CI sends on cancel) both stop the run and keep what finished.
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (controller.signal.aborted) process.exit(signal === 'SIGTERM' ? 143 : 130);
+        err.write(
+          `\nStopping (${signal}): finished tests are kept (${signal === 'SIGINT' ? 'Ctrl-C' : 'the same signal'} again to quit at once)\n`,
+        );
         controller.abort();
       };
-      process.on('SIGINT', onSigint);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      // Whether the background push can land is checked while the tests run, and told at the end.
+      const preflight =
+        flags.push && backgroundPushEnabled(process.cwd(), env) ? checkConnection(process.cwd(), env).catch(() => undefined) : undefined;
       const git = gitInfo(process.cwd());
       const docs: StandardEvalResult[] = [];
       const written: string[] = [];
       let failed = false;
       try {
         for (const loaded of suites) {
+          if (!loaded.suite.tests.length) continue; // --filter left nothing of this suite
           const timestamp = new Date().toISOString();
           const dir = flags.out ? path.resolve(flags.out) : resultsDir(paths.root, git.repoSlug);
           const file = path.join(dir, resultFileName(timestamp, loaded.suite.suite));
           const writer = new PartialWriter(file);
+          await claimPartial(file);
           const doc = await runSuite({
             loaded,
             models,
@@ -157,13 +189,25 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
           if (controller.signal.aborted) break;
         }
       } finally {
-        process.off('SIGINT', onSigint);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
       await remote?.flush();
       // A run where no model answered is an outage, not a 0 % pass rate: it stays local unless --push-errors.
       const toPush = flags.pushErrors ? written : written.filter((_, i) => !docs[i]?.errored);
       const pushNote = flags.push && toPush.length ? pushInBackground(toPush, process.cwd(), env, flags.pushErrors) : undefined;
       if (pushNote && !flags.json) process.stdout.write(`${pushNote}\n`);
+      // A slow store must not hold the run's exit for long: the check had the whole run to finish.
+      const settled = preflight && (await Promise.race([preflight, delay(2000, undefined, { ref: false })]));
+      const problem = settled ? settled.checks.find((c) => !c.ok) : undefined;
+      if (pushNote && problem) {
+        err.write(
+          problem.check === 'store'
+            ? `note: ${problem.detail}; the results are queued and go with the next push (gstack-sync drain)\n`
+            : `warning: the results will not reach the team store: ${problem.check}: ${problem.detail}\n`,
+        );
+      }
+      if (flags.junit) await writeFile(path.resolve(flags.junit), junitXml(docs));
       if (flags.json) printJson(docs.length === 1 ? docs[0] : docs);
       process.exitCode = failed ? 1 : 0;
     });

@@ -106,10 +106,15 @@ export function registerLogin(program: Command): void {
           stderr: process.stderr,
         });
         const { data, error } = await client.auth.signInWithPassword({ email: flags.email, password });
-        if (error)
+        if (error) {
+          // The store does not say whether the account exists (that would leak who has one), so both causes are named.
+          const unknown = /invalid login credentials/i.test(error.message)
+            ? ` (wrong password, or no account for ${flags.email} yet: create one with gstack-sync signup --email ${flags.email})`
+            : '';
           throw error.status && error.status < 500
-            ? new RemoteError('refused', `sign-in refused: ${error.message}`)
+            ? new RemoteError('refused', `sign-in refused: ${error.message}${unknown}`)
             : remoteError(error, error.status);
+        }
         email = data.user?.email;
       } else {
         const timeoutMs = Number(flags.timeout) * 1000;

@@ -2,6 +2,7 @@
 import type { RunPayload } from '@gstack/core';
 import { type Command, Option } from 'commander';
 import { printJson } from '../../cli/run.ts';
+import { countOf } from '../../cli/term.ts';
 import { gitInfo } from '../../runner/git.ts';
 import { statePaths } from '../../state-dir.ts';
 import { type Connection, connect, requireConfig } from '../../sync/connection.ts';
@@ -43,8 +44,9 @@ function report(outcome: PushOutcome, flags: PushFlags, noun: string): void {
   const fresh = outcome.pushed.filter((p) => p.created).length;
   const already = outcome.pushed.length - fresh;
   const fromQueue = outcome.pushed.filter((p) => p.from_queue).length;
+  // "pushed 18 runs, 42 already there": the first number is what this push added.
   const parts = [
-    `pushed ${outcome.pushed.length} ${noun}${outcome.pushed.length === 1 ? '' : 's'}${already ? ` (${already} already there)` : ''}${fromQueue ? `, ${fromQueue} from the queue` : ''}`,
+    `pushed ${countOf(fresh, noun)}${already ? `, ${already} already there` : ''}${fromQueue ? ` (${fromQueue} from the queue)` : ''}`,
   ];
   if (outcome.queued.length)
     parts.push(`queued ${outcome.queued.length} for later: ${outcome.queued[0]?.reason}; \`gstack-sync drain\` retries`);
@@ -138,16 +140,21 @@ export function registerPush(program: Command): void {
     .description('Send everything in the offline queue now (oldest first)')
     .option('--json', 'print JSON')
     .action(async (flags: PushFlags) => {
+      const config = requireConfig(process.cwd(), process.env);
       const { queue, synced } = syncState(process.env);
-      const connection = await connect({ cwd: process.cwd(), env: process.env });
+      const connection = await connectOrUnreachable();
       const outcome: PushOutcome = { pushed: [], queued: [], refused: [], dead_lettered: [] };
-      const { reachable } = await new Pusher(connection, queue, synced).drain(outcome, true);
-      const left = (await queue.entries()).filter((e) => e.url === connection.url && e.team === connection.team).length;
+      // Like push: an unreachable store is not a failure, the queue simply waits (exit 0, and it says so).
+      const reachable =
+        connection instanceof RemoteError ? false : (await new Pusher(connection, queue, synced).drain(outcome, true)).reachable;
+      const url = config.supabaseUrl.value;
+      const left = (await queue.entries()).filter((e) => e.url === url && e.team === config.team.value).length;
+      process.exitCode = outcome.dead_lettered.length ? 1 : 0;
       if (flags.json) return printJson({ ...outcome, remaining: left, reachable });
+      const why = connection instanceof RemoteError ? connection.message : 'the team store is unreachable';
       process.stdout.write(
-        `sent ${outcome.pushed.length} queued run${outcome.pushed.length === 1 ? '' : 's'}; ${left} left in the queue${reachable ? '' : ' (the team store is unreachable)'}\n`,
+        `sent ${countOf(outcome.pushed.length, 'queued item')}; ${left} left in the queue${reachable ? '' : ` (${why}; they stay queued for the next push or drain)`}\n`,
       );
       for (const d of outcome.dead_lettered) process.stderr.write(`dead letter: ${d.label}: ${d.reason}\n`);
-      process.exitCode = reachable ? 0 : 1;
     });
 }

@@ -1,9 +1,9 @@
 /** `gstack-sync setup`: writes .gstack-sync.json at the repository root (safe to commit: no secrets). */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { describeProblems, SYNC_CONFIG_FILE, syncConfigFileSchema } from '@gstack/core';
 import type { Command } from 'commander';
+import { ask } from '../../cli/prompt.ts';
 import { printJson } from '../../cli/run.ts';
 import { UserError } from '../../errors.ts';
 import { findRepoRoot } from '../../sync/config.ts';
@@ -26,11 +26,14 @@ export function registerSetup(program: Command): void {
     .action(async (flags: SetupFlags) => {
       let { url, anonKey, team } = flags;
       if ((!url || !anonKey || !team) && process.stdin.isTTY) {
-        const rl = createInterface({ input: process.stdin, output: process.stderr });
-        url ??= (await rl.question('Supabase URL (https://<project>.supabase.co): ')).trim();
-        anonKey ??= (await rl.question('Publishable or anon key: ')).trim();
-        team ??= (await rl.question('Team slug: ')).trim();
-        rl.close();
+        const answers = await ask([
+          ...(url ? [] : [{ key: 'url', text: 'Supabase URL (https://<project>.supabase.co): ' }]),
+          ...(anonKey ? [] : [{ key: 'anonKey', text: 'Publishable or anon key: ' }]),
+          ...(team ? [] : [{ key: 'team', text: 'Team slug: ' }]),
+        ]);
+        url ??= answers.url;
+        anonKey ??= answers.anonKey;
+        team ??= answers.team;
       }
       const missing = [!url && '--url', !anonKey && '--anon-key', !team && '--team'].filter(Boolean);
       if (missing.length) throw new UserError(`setup needs ${missing.join(', ')} (or run it in a terminal to be asked)`);

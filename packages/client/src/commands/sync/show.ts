@@ -6,7 +6,8 @@ import { printJson } from '../../cli/run.ts';
 import { formatUsd } from '../../cli/term.ts';
 import { UserError } from '../../errors.ts';
 import { statePaths } from '../../state-dir.ts';
-import { connect, teamId } from '../../sync/connection.ts';
+import { checkConnection } from '../../sync/check.ts';
+import { connect, requireConfig, teamId } from '../../sync/connection.ts';
 import { sendHeartbeat } from '../../sync/heartbeat.ts';
 import { remoteError } from '../../sync/remote-error.ts';
 
@@ -92,33 +93,16 @@ export function registerShow(program: Command): void {
     .description('Check the connection: the store answers, you are signed in and a member of the team')
     .option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }) => {
+      requireConfig(process.cwd(), process.env);
       const started = performance.now();
-      const connection = await connect({ cwd: process.cwd(), env: process.env });
-      const checks: Array<{ check: string; ok: boolean; detail: string }> = [];
-      if (connection.mode === 'token') {
-        checks.push({ check: 'ci token', ok: true, detail: 'set; it can push, not read, so membership is not checked' });
-      } else {
-        checks.push({ check: 'signed in', ok: true, detail: connection.user?.email ?? '' });
-        try {
-          await teamId(connection);
-          const { data } = await connection.client
-            .from('team_members')
-            .select('role')
-            .eq('user_id', connection.user?.id ?? '')
-            .limit(1);
-          checks.push({ check: 'team', ok: true, detail: `${connection.team} (${data?.[0]?.role ?? 'member'})` });
-          const heartbeat = await sendHeartbeat(connection, 'push');
-          checks.push({ check: 'heartbeat', ok: !heartbeat, detail: heartbeat ?? 'recorded' });
-        } catch (error) {
-          checks.push({ check: 'team', ok: false, detail: (error as Error).message });
-        }
+      const { url, checks, connection } = await checkConnection(process.cwd(), process.env);
+      if (connection) {
+        const heartbeat = await sendHeartbeat(connection, 'push');
+        checks.push({ check: 'heartbeat', ok: !heartbeat, detail: heartbeat ?? 'recorded' });
       }
       const ms = Math.round(performance.now() - started);
-      if (flags.json) printJson({ url: connection.url, ms, checks });
-      else {
-        process.stdout.write(`store ${connection.url} answered in ${ms} ms\n`);
-        for (const c of checks) process.stdout.write(`${c.ok ? '✓' : '✗'} ${c.check}: ${c.detail}\n`);
-      }
+      if (flags.json) printJson({ url: url ?? null, ms, checks });
+      else for (const c of checks) process.stdout.write(`${c.ok ? '✓' : '✗'} ${c.check}: ${c.detail}\n`);
       process.exitCode = checks.every((c) => c.ok) ? 0 : 1;
     });
 }

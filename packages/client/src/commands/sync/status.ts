@@ -2,10 +2,11 @@
 import { classifyApiKey } from '@gstack/core';
 import type { Command } from 'commander';
 import { printJson } from '../../cli/run.ts';
+import { UserError } from '../../errors.ts';
 import { gitInfo } from '../../runner/git.ts';
 import { stateDir } from '../../state-dir.ts';
 import { isSyncConfigured, loadSyncConfig } from '../../sync/config.ts';
-import { authStore } from '../../sync/connection.ts';
+import { authStore, requireConfig } from '../../sync/connection.ts';
 import { pendingByRepo, pendingResults } from '../../sync/results.ts';
 import { syncedKey } from '../../sync/synced.ts';
 import { syncState } from './push.ts';
@@ -19,6 +20,21 @@ function age(iso: string | undefined): string | null {
 }
 
 export function registerStatus(program: Command): void {
+  program
+    .command('whoami')
+    .description('Who this machine is signed in as on the configured store (no network)')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const config = requireConfig(process.cwd(), process.env);
+      const url = config.supabaseUrl.value;
+      const email = authStore(process.env).sessionEmail(url);
+      const ci = Boolean(config.syncToken);
+      if (options.json) return printJson({ url, team: config.team.value, email, ci_token: ci });
+      if (email) process.stdout.write(`${email} on ${url} (team ${config.team.value})${ci ? '; pushes use the CI token' : ''}\n`);
+      else if (ci) process.stdout.write(`nobody signed in on ${url}; pushes use the CI token (team ${config.team.value})\n`);
+      else throw new UserError(`not signed in to ${url}: gstack-sync login, or gstack-sync signup for a new account`, 1);
+    });
+
   program
     .command('status')
     .description('Show the sync configuration, sign-in, offline queue and dead letters')
@@ -41,6 +57,7 @@ export function registerStatus(program: Command): void {
         team: config.team ?? null,
         ci_token: config.syncToken ? { source: config.syncToken.source } : null,
         signed_in: url ? authStore(process.env).hasSession(url) : false,
+        signed_in_as: url ? authStore(process.env).sessionEmail(url) : null,
         queue: { entries: entries.length, oldest_queued_at: entries[0]?.queued_at ?? null, last_error: entries.at(-1)?.last_error ?? null },
         dead_letters: dead.map((d) => ({ label: d.label, reason: d.reason, dead_at: d.dead_at })),
         current_repo: currentRepo,
@@ -57,7 +74,7 @@ export function registerStatus(program: Command): void {
       line('key', report.anon_key ? `${report.anon_key.kind}  (${report.anon_key.source})` : '-');
       line('team', report.team ? `${report.team.value}  (${report.team.source})` : '-');
       line('ci token', report.ci_token ? `set (${report.ci_token.source})` : '-');
-      line('signed in', report.signed_in ? 'yes' : 'no (gstack-sync login)');
+      line('signed in', report.signed_in ? `as ${report.signed_in_as ?? 'someone (no email in the session)'}` : 'no (gstack-sync login)');
       line(
         'queue',
         entries.length

@@ -1,0 +1,49 @@
+/** `gstack team settings`: the team's settings as they are now (admins; the Slack webhook URL is a secret, so it is masked). */
+import type { Command } from 'commander';
+import { printJson } from '../../cli/run.ts';
+import { formatRelative } from '../../cli/term.ts';
+import { teamId } from '../../sync/connection.ts';
+import { remoteError } from '../../sync/remote-error.ts';
+import { requireAdmin, user } from './common.ts';
+
+/** The defaults a team has until an admin changes something (no row yet). */
+const DEFAULTS = { slack_webhook_url: null, alert_threshold_pp: 5, digest_enabled: true, updated_at: null } as const;
+
+/** `https://hooks.slack.com/services/T0/B0/abcd…`: enough to recognise, not enough to post. */
+function maskWebhook(url: string | null): string | null {
+  if (!url) return null;
+  return url.length > 36 ? `${url.slice(0, 32)}…` : `${url.slice(0, Math.ceil(url.length / 2))}…`;
+}
+
+export function registerTeamSettings(team: Command): void {
+  team
+    .command('settings')
+    .option('--json', 'print JSON')
+    .description('Show the team settings: Slack webhook (masked), alert threshold, digest (admins)')
+    .action(async (flags: { json?: boolean }) => {
+      const connection = await user();
+      const id = await teamId(connection);
+      await requireAdmin(connection, id, 'read its settings');
+      const { data, error, status } = await connection.client
+        .from('team_settings')
+        .select('slack_webhook_url, alert_threshold_pp, digest_enabled, updated_at')
+        .eq('team_id', id)
+        .maybeSingle();
+      if (error) throw remoteError(error, status);
+      const settings = { ...DEFAULTS, ...data };
+      const shown = {
+        team: connection.team,
+        slack_webhook: maskWebhook(settings.slack_webhook_url),
+        alert_threshold_pp: Number(settings.alert_threshold_pp),
+        digest_enabled: settings.digest_enabled,
+        updated_at: settings.updated_at,
+      };
+      if (flags.json) return printJson(shown);
+      const line = (label: string, value: string) => process.stdout.write(`${label.padEnd(16)} ${value}\n`);
+      line('team', shown.team);
+      line('slack-webhook', shown.slack_webhook ?? 'not set (gstack team set slack-webhook URL)');
+      line('alert-threshold', `${shown.alert_threshold_pp} percentage points`);
+      line('digest-enabled', String(shown.digest_enabled));
+      line('updated', shown.updated_at ? formatRelative(shown.updated_at) : 'never (defaults)');
+    });
+}
