@@ -83,7 +83,7 @@ export async function resolvePassword(sources: PasswordSources): Promise<string>
       throw new UserError('the two passwords differ; nothing was changed');
     return password;
   }
-  throw new UserError('no password: pipe it with --password-stdin, set GSTACK_PASSWORD, or run on a terminal to be asked');
+  throw new UserError('no password: pipe it with --password-stdin, set GSTACK_PASSWORD, or run in a terminal to be asked');
 }
 
 /** The password from this process's stdin, environment or terminal (no --password flag: new commands never take one). */
