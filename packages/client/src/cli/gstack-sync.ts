@@ -19,8 +19,9 @@ Configuration (later layers win):
     );
   await registerLazily(program, args, [
     { names: ['setup'], load: async () => (await import('../commands/sync/setup.ts')).registerSetup },
+    { names: ['signup'], load: async () => (await import('../commands/sync/signup.ts')).registerSignup },
     { names: ['login', 'logout'], load: async () => (await import('../commands/sync/login.ts')).registerLogin },
-    { names: ['status'], load: async () => (await import('../commands/sync/status.ts')).registerStatus },
+    { names: ['status', 'whoami'], load: async () => (await import('../commands/sync/status.ts')).registerStatus },
     { names: ['push', 'drain'], load: async () => (await import('../commands/sync/push.ts')).registerPush },
     { names: ['show', 'pull'], load: async () => (await import('../commands/sync/show.ts')).registerShow },
     { names: ['prefs'], load: async () => (await import('../commands/sync/preferences.ts')).registerPreferences },

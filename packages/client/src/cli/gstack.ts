@@ -18,6 +18,7 @@ Environment:
 Team sync (push results, log in, manage the team) is the separate gstack-sync command.`,
     );
   await registerLazily(program, args, [
+    { names: ['init'], load: async () => (await import('../commands/init/index.ts')).registerInit },
     { names: ['eval'], load: async () => (await import('../commands/eval/index.ts')).registerEval },
     { names: ['team'], load: async () => (await import('../commands/team/index.ts')).registerTeam },
     { names: ['dashboard'], load: async () => (await import('../commands/dashboard/index.ts')).registerDashboard },

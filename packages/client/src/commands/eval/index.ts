@@ -8,6 +8,7 @@ export async function registerEval(program: Command, args: string[] = []): Promi
   await registerLazily(evalCommand, args, [
     { names: ['run'], load: async () => (await import('./run.ts')).registerEvalRun },
     { names: ['list'], load: async () => (await import('./list.ts')).registerEvalList },
+    { names: ['show'], load: async () => (await import('./show.ts')).registerEvalShow },
     { names: ['compare'], load: async () => (await import('./compare.ts')).registerEvalCompare },
     { names: ['summary'], load: async () => (await import('./summary.ts')).registerEvalSummary },
     { names: ['trend'], load: async () => (await import('./trend.ts')).registerEvalTrend },
