@@ -246,7 +246,10 @@ describe("a killed run's partial file", () => {
     // The process that wrote it is gone (a finished child's pid, on this machine).
     const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
     writeFileSync(`${partial}.owner`, JSON.stringify({ pid: Number(gone), hostname: os.hostname() }));
-    const push = await run('gstack-sync', ['push', '--json'], env);
+    // A bare push sends the current repository's runs: push from a checkout of acme-app.
+    const checkout = path.join(mkdtempSync(path.join(os.tmpdir(), 'gstack-repo-')), 'acme-app');
+    mkdirSync(checkout);
+    const push = await run('gstack-sync', ['push', '--json'], env, checkout);
     expect(push.code).toBe(0);
     expect(JSON.parse(push.stdout).pushed.map((p: { label: string }) => p.label)).toContain(
       path.basename(partial).replace(/_partial\.json$/, '.json'),
