@@ -18,7 +18,6 @@ const clientDir = path.resolve(here, '..');
 // dist/cli sits two levels below the package, like src/cli, so the sources' `new URL('../../…',
 // import.meta.url)` (package.json for the version, bin/ for the background push) still resolve.
 const outdir = path.join(clientDir, 'dist', 'cli');
-const pkg = (await import(path.join(clientDir, 'package.json'), { with: { type: 'json' } })).default;
 
 const builtAt = Date.now();
 await rm(outdir, { recursive: true, force: true });
@@ -33,8 +32,17 @@ const result = await build({
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',
-  // npm packages load from node_modules as usual; the workspace's TypeScript (@gstack/core) is compiled in.
-  external: Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@gstack/')),
+  // npm packages load from node_modules as usual, including those of the workspace packages the
+  // CLI imports (the dashboard's hono and @supabase/ssr); the workspace's TypeScript (@gstack/*) is
+  // compiled in. Bundling a CommonJS package would break its own require() of another package.
+  plugins: [
+    {
+      name: 'npm-packages-external',
+      setup(b) {
+        b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@gstack/') ? undefined : { path: args.path, external: true }));
+      },
+    },
+  ],
 });
 const inputs = Object.keys(result.metafile.inputs).map((file) => path.relative(clientDir, path.resolve(process.cwd(), file)));
 writeFileSync(path.join(outdir, 'inputs.json'), `${JSON.stringify({ builtAt, inputs }, null, 1)}\n`);
