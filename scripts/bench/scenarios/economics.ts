@@ -9,6 +9,7 @@
  * (the cheapest tier that answers correctly), and the ladder as the verifier's errors grow.
  */
 import { callCost } from '@gstack/core';
+import { prng } from '../../demo/prng.ts';
 import type { BenchContext } from '../context.ts';
 import type { Metric } from '../report.ts';
 import type { Scenario, ScenarioOutput } from './index.ts';
@@ -32,18 +33,6 @@ const ANSWER_TOKENS = { input: 800, output: 300 };
 const FEEDBACK_TOKENS = 120;
 const VERIFY_TOKENS = { input: 1200, output: 60 };
 
-/** A small seeded PRNG (mulberry32), so every run simulates the same questions. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const usage = (input: number, output: number) => ({
   input_tokens: input,
   output_tokens: output,
@@ -66,7 +55,7 @@ interface Outcome {
 
 /** Question q's difficulty in [0, 1): tier t is correct when difficulty < accuracy. */
 function difficulties(seed: number): number[] {
-  const r = rng(seed);
+  const r = prng(seed);
   return Array.from({ length: QUESTIONS }, () => r());
 }
 
@@ -83,7 +72,7 @@ function summarise(correct: number, cost: number, resolvedBy: number[], fa = 0, 
 
 /** runLadder's control flow: verify cheap tiers, escalate on rejection, the top tier self-certifies. */
 function ladder(qs: number[], verifier: { falseAccept: number; falseReject: number }, seed: number, verifierRef = VERIFIER): Outcome {
-  const r = rng(seed);
+  const r = prng(seed);
   const verifyCost = verifyCostOf(verifierRef);
   let correct = 0;
   let cost = 0;
