@@ -70,7 +70,7 @@ export const rpcScenario: Scenario = {
         `Each request: 1 warm-up, then ${repeats} calls (raw baselines: ${rawRepeats}), as a signed-in member through the gateway and PostgREST (RLS applies). Bytes are the response body.`,
         'Raw baselines page the rows 1,000 at a time (PostgREST max_rows) and group them in the client; escalation_per_tier and active_now have none (the first would page every result of 30 days).',
         pageRequests(target).length === 0
-          ? 'Dashboard pages: not measured in this tree (apps/dashboard is built in parallel); they plug in as named requests in scripts/bench/requests.ts pageRequests().'
+          ? 'Dashboard pages: not measured yet; they plug in as named requests in scripts/bench/requests.ts pageRequests().'
           : `Dashboard pages: ${pageRequests(target).length} measured.`,
       ],
     };
