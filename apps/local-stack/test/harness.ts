@@ -80,8 +80,10 @@ export async function exposeTable(table: string): Promise<void> {
   await sql("notify pgrst, 'reload schema'");
   const client = serviceClient();
   await eventually(`PostgREST to see ${table}`, async () => {
-    const { error } = await client.from(table).select('*', { head: true, count: 'exact' });
-    return error ? undefined : true;
+    // A GET, not a HEAD: postgrest-js reads a HEAD 404 (no body) as success, so a table missing
+    // from the schema cache looked visible and the test's first write raced the reload.
+    const { error, status } = await client.from(table).select('*').limit(1);
+    return error || status !== 200 ? undefined : true;
   });
 }
 
