@@ -6,6 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createSupabase } from '@gstack/client/supabase';
 import { toRunPayload } from '@gstack/core';
 import { cliEnv, cliLogin, mustRun } from '../cli.ts';
 import type { BenchContext } from '../context.ts';
@@ -73,7 +74,10 @@ export const pushScenario: Scenario = {
     const after = await runRows(context, firstKey);
     const rePushWroteNothing = again.pushed[0]?.created === false && before === after && before === rows;
 
-    // The seed's way: one REST insert per row, on a sample of result rows.
+    // The seed's way: one REST insert per row, on a sample of result rows. Since members may no longer
+    // write a run's rows directly (a run arrives whole through push_eval_run), the baseline inserts
+    // them with the service role: the same REST round trip per row.
+    const service = createSupabase({ url: context.stack.apiUrl, key: context.stack.serviceRoleKey });
     const base = resultDocument(1);
     const created = await member.client.rpc('push_eval_run', {
       p_team_id: member.teamId,
@@ -83,7 +87,7 @@ export const pushScenario: Scenario = {
     const runId = (created.data as { run_id: string }).run_id;
     const perRowSample = context.scale.quick ? 100 : 300;
     const perRow = await sample(perRowSample, async (i) => {
-      const { error } = await member.client
+      const { error } = await service
         .from('eval_results')
         .insert({ run_id: runId, team_id: member.teamId, test_name: `row-${i}`, passed: true, resolved_tier: 'local', cost_usd: 0 });
       if (error) throw new Error(`per-row insert: ${error.message}`);
