@@ -217,6 +217,20 @@ describe('dashboard part 2 in Chromium', () => {
     await page.reload();
     expect(await page.locator('section[data-suite="acme-app/capitals"] circle.regression').count()).toBe(0);
     expect(await page.locator('main p.sub').first().textContent()).toContain('more than 20 points below');
+    // A regression alert that reached Slack is marked whatever the rule says now.
+    await sql(
+      `insert into public.alert_deliveries (run_id, team_id, repo_slug, suite, run_at, decision, status)
+       select r.id, r.team_id, r.repo_slug, r.suite, r.run_at, 'regression', 'sent' from public.eval_runs r
+       join public.teams t on t.id = r.team_id
+       where t.slug = $1 and r.repo_slug = 'acme-app' and r.suite = 'capitals'
+       order by r.pass_rate, r.run_at desc limit 1
+       on conflict (run_id) do update set decision = 'regression', status = 'sent'`,
+      [teamSlug],
+    );
+    await page.reload();
+    expect(await capitals.locator('circle.regression').count()).toBe(1);
+    expect(await capitals.locator('h2').textContent()).toContain('1 alerted in Slack');
+    expect(await page.locator('section[data-suite="acme-app/ladder"] h2').textContent()).not.toContain('alerted');
     await sql('delete from public.team_settings where team_id = (select id from public.teams where slug = $1)', [teamSlug]);
     expect(problems).toEqual([]);
     await context.close();
