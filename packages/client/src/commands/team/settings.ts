@@ -9,7 +9,7 @@ import { requireAdmin, user } from './common.ts';
 /** The defaults a team has until an admin changes something (no row yet). */
 const DEFAULTS = { slack_webhook_url: null, alert_threshold_pp: 5, digest_enabled: true, updated_at: null } as const;
 
-/** `https://hooks.slack.com/services/T0/B0/abcd…`: enough to recognise, not enough to post. */
+/** The webhook's scheme, host and the start of its path, then `…`: enough to recognise, not enough to post. */
 function maskWebhook(url: string | null): string | null {
   if (!url) return null;
   return url.length > 36 ? `${url.slice(0, 32)}…` : `${url.slice(0, Math.ceil(url.length / 2))}…`;
