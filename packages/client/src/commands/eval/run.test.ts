@@ -201,7 +201,10 @@ describe('gstack eval run', () => {
     }
   });
 
-  it('keeps what finished when interrupted with Ctrl-C', async () => {
+  it.each([
+    ['SIGINT', 'interrupted with Ctrl-C'],
+    ['SIGTERM', 'stopped with SIGTERM, as CI cancels a job'],
+  ] as const)('keeps what finished when %s: %s', async (signal, _why) => {
     let calls = 0;
     const server = await new FakeLlmServer('openai', () => {
       calls += 1;
@@ -236,54 +239,7 @@ describe('gstack eval run', () => {
         const check = () => (stdout.includes('first') ? resolve() : setTimeout(check, 20));
         check();
       });
-      child.kill('SIGINT');
-      expect(await exited).toBe(1);
-      const [file] = evalFiles(dir, env.GSTACK_STATE_DIR ?? '');
-      const doc = standardEvalResultSchema.parse(JSON.parse(readFileSync(file ?? '', 'utf8')));
-      expect(doc.interrupted).toBe(true);
-      expect(doc.all_results.map((r) => r.name)).toEqual(['first']);
-      expect(stdout).toContain('interrupted');
-    } finally {
-      child.kill('SIGKILL');
-      await server.close();
-    }
-  });
-  it('keeps what finished when stopped with SIGTERM, as CI cancels a job', async () => {
-    let calls = 0;
-    const server = await new FakeLlmServer('openai', () => {
-      calls += 1;
-      return calls === 1 ? { text: 'fast' } : { text: 'slow', delayMs: 20_000 };
-    }).start();
-    const { dir, env } = workspace();
-    writeFileSync(
-      path.join(dir, 'suite.yaml'),
-      stringify({
-        suite: 'long',
-        defaults: { concurrency: 1 },
-        tests: [
-          { name: 'first', prompt: 'a' },
-          { name: 'second', prompt: 'b' },
-          { name: 'third', prompt: 'c' },
-        ],
-      }),
-    );
-    const child: ChildProcess = spawn(process.execPath, [bin, 'eval', 'run', 'suite.yaml', '--model', 'openai/m'], {
-      cwd: dir,
-      env: { ...env, OPENAI_BASE_URL: `${server.url}/v1` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    try {
-      // The first test's line appears once its result is in the partial file.
-      await new Promise<void>((resolve) => {
-        const check = () => (stdout.includes('first') ? resolve() : setTimeout(check, 20));
-        check();
-      });
-      child.kill('SIGTERM');
+      child.kill(signal);
       expect(await exited).toBe(1);
       const [file] = evalFiles(dir, env.GSTACK_STATE_DIR ?? '');
       const doc = standardEvalResultSchema.parse(JSON.parse(readFileSync(file ?? '', 'utf8')));
