@@ -7,10 +7,10 @@
  */
 import { type Person, person, run } from '@gstack/client/testing/people';
 import { sql, stackInfo, unique } from '@gstack/local-stack/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDashboard, startDashboard } from '../src/node.ts';
-import { launchBrowser, screenshotBothThemes, watchForProblems } from './browser.ts';
+import { launchBrowser, screenshotBothThemes, signInWithForm, watchForProblems } from './browser.ts';
 import { HOSTILE, resultDoc, writeDocs } from './fixtures.ts';
 
 const slug = (prefix: string) => unique(prefix).replace(/_/g, '-').toLowerCase().slice(0, 40);
@@ -121,15 +121,7 @@ afterAll(async () => {
   await dashboard?.close();
 });
 
-async function signIn(context: BrowserContext, who: Person, path = '/'): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${dashboard.url}${path}`);
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  return page;
-}
+const signIn = (context: BrowserContext, who: Person, to = '/') => signInWithForm(context, dashboard.url, who, to);
 
 describe('dashboard in Chromium', () => {
   it('signs in with the form and shows the overview numbers SQL computes', async () => {

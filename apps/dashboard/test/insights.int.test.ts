@@ -14,7 +14,7 @@ import { sql, stackInfo, unique } from '@gstack/local-stack/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDashboard, startDashboard } from '../src/node.ts';
-import { launchBrowser, screenshotBothThemes, watchForProblems } from './browser.ts';
+import { launchBrowser, screenshotBothThemes, signInWithForm, watchForProblems } from './browser.ts';
 import { writeDocs } from './fixtures.ts';
 import { HISTORY, historyDocs, LADDER_EXPECTED, ladderDocs } from './insights-fixtures.ts';
 
@@ -58,15 +58,7 @@ afterAll(async () => {
   await dashboard?.close();
 });
 
-async function signIn(context: BrowserContext, who: Person, to: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${dashboard.url}${to}`);
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  return page;
-}
+const signIn = (context: BrowserContext, who: Person, to = '/') => signInWithForm(context, dashboard.url, who, to);
 
 const cells = (page: Page, row: string) => page.locator(row).locator('td').allTextContents();
 const clean = (texts: string[]) => texts.map((t) => t.replace(/\s+/g, ' ').trim());

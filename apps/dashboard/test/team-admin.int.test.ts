@@ -8,10 +8,10 @@
  */
 import { type Person, person, run } from '@gstack/client/testing/people';
 import { sinkMessages, sql, stackInfo, unique } from '@gstack/local-stack/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDashboard, startDashboard } from '../src/node.ts';
-import { launchBrowser, screenshotBothThemes, watchForProblems } from './browser.ts';
+import { launchBrowser, screenshotBothThemes, signInWithForm, watchForProblems } from './browser.ts';
 
 const slug = (prefix: string) => unique(prefix).replace(/_/g, '-').toLowerCase().slice(0, 40);
 
@@ -41,15 +41,7 @@ afterAll(async () => {
   await dashboard?.close();
 });
 
-async function signIn(context: BrowserContext, who: Person, to: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${dashboard.url}${to}`);
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  return page;
-}
+const signIn = (context: BrowserContext, who: Person, to = '/') => signInWithForm(context, dashboard.url, who, to);
 
 const roleOf = async (who: Person) =>
   (await sql<{ role: string }>('select role from public.team_members where team_id = $1 and email = $2', [teamId, who.email]))[0]?.role ??
