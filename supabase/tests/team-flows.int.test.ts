@@ -324,13 +324,11 @@ describe('alerts and digest wiring', () => {
     const { admin, team } = await teamWithAdmin();
     const member = await signedInClient();
     await member.client.rpc('accept_invite', { p_code: (await invite(admin.client, team.id)).code });
-    const set = await admin.client
-      .from('team_settings')
-      .upsert({
-        team_id: team.id,
-        slack_webhook_url: ['https://hooks.slack.com', '/services/', 'T/B/X'].join(''),
-        alert_threshold_pp: 7.5,
-      });
+    const set = await admin.client.from('team_settings').upsert({
+      team_id: team.id,
+      slack_webhook_url: ['https://hooks.slack.com', '/services/', 'T/B/X'].join(''),
+      alert_threshold_pp: 7.5,
+    });
     expect(set.error).toBeNull();
     expect((await member.client.from('team_settings').select('*').eq('team_id', team.id)).data).toEqual([]);
     const bad = await admin.client.from('team_settings').upsert({ team_id: team.id, alert_threshold_pp: 0 });
