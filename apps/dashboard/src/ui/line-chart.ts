@@ -23,8 +23,10 @@ export function trendChart(
   const bottom = 18;
   const end = Date.parse(`${options.endDay}T00:00:00Z`);
   const dayIndex = (day: string) => options.days - 1 - Math.round((end - Date.parse(`${day}T00:00:00Z`)) / 86_400_000);
-  const step = (width - left - 6) / Math.max(1, options.days - 1);
-  const x = (i: number) => left + i * step;
+  // Each day is a slot and its point sits in the slot's middle, so the first and last day's
+  // bars stay inside the plot instead of crossing the axis labels or the right edge.
+  const step = (width - left - 6) / Math.max(1, options.days);
+  const x = (i: number) => left + (i + 0.5) * step;
   const plotH = height - bottom - 6;
   const y = (v: number) => 6 + ((100 - v) * plotH) / 100;
   const maxRuns = Math.max(1, ...points.map((p) => p.runs));
