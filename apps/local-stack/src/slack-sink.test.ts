@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summarize } from './slack-sink.ts';
-import { renderSinkPage } from './slack-sink-page.ts';
+import { mrkdwnToHtml, renderSinkPage } from './slack-sink-page.ts';
 
 describe('Slack sink summaries', () => {
   it('prefers the header block, then the fallback text', () => {
@@ -35,11 +35,34 @@ describe('Slack sink page', () => {
       },
     ]);
     expect(page).toContain('<h3>Regression in &lt;script&gt;alert(1)&lt;/script&gt;</h3>');
-    expect(page).toContain('a &amp; b &lt;i&gt; Open the run (https://d.example/runs/1)');
+    expect(page).toContain('a &amp; b &lt;i&gt; <a href="https://d.example/runs/1">Open the run</a>');
     expect(page).toContain('run &quot;1&quot;');
     expect(page).toContain('/alerts/&lt;team&gt;');
     expect(page).not.toContain('<script>');
     expect(page).toContain('1 message received');
+  });
+
+  it("renders mrkdwn's styles and links the way Slack shows them, never letting text become a tag", () => {
+    const cases: Array<[string, string]> = [
+      ['*capitals* fell to _62.5%_ (~was~ 100%)', '<b>capitals</b> fell to <i>62.5%</i> (<s>was</s> 100%)'],
+      ['run `a3282d6c` on main', 'run <code>a3282d6c</code> on main'],
+      [':white_check_mark: back :not_an_emoji:', '✅ back :not_an_emoji:'],
+      ['<https://d.example/t/acme?x=1&amp;y=2|Open *it*>', '<a href="https://d.example/t/acme?x=1&amp;y=2">Open *it*</a>'],
+      ['<https://d.example/plain>', '<a href="https://d.example/plain">https://d.example/plain</a>'],
+      ['*&lt;img src=x onerror=alert(1)&gt;*', '<b>&lt;img src=x onerror=alert(1)&gt;</b>'],
+      ['<javascript:alert(1)|click>', '&lt;javascript:alert(1)|click&gt;'],
+      ['<https://d.example/"onmouseover="x|hi>', '<a href="https://d.example/&quot;onmouseover=&quot;x">hi</a>'],
+      ['2*3*4 and snake_case_name stay as typed', '2*3*4 and snake_case_name stay as typed'],
+    ];
+    for (const [input, expected] of cases) expect([input, mrkdwnToHtml(input).toString()]).toEqual([input, expected]);
+    const page = renderSinkPage([
+      {
+        received_at: '2026-11-22T05:00:00.000Z',
+        path: '/x',
+        payload: { blocks: [{ type: 'header', text: { type: 'plain_text', text: ':rotating_light: *not bold* in a header' } }] },
+      },
+    ]);
+    expect(page).toContain('<h3>🚨 *not bold* in a header</h3>');
   });
 
   it('says when nothing arrived', () => {
