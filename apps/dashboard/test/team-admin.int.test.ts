@@ -3,7 +3,8 @@
  * creates an invite (shown once) that a second person joins with the real CLI,
  * revokes another, mints and revokes a CI token, changes a role, meets the
  * last-admin rule, saves settings and sends a Slack test message to the stack's
- * Slack sink; a member sees no forms and their POSTs are refused with 403; a
+ * Slack sink; a member sees no admin forms and their POSTs are refused with 403;
+ * a member leaves (the last admin cannot); a
  * cross-site POST is refused by the CSRF check. Screenshots in both themes.
  */
 import { type Person, person, run } from '@gstack/client/testing/people';
@@ -146,8 +147,9 @@ describe('team admin in Chromium', () => {
   it('shows a member the team without any forms and refuses their posts', async () => {
     const context = await browser.newContext();
     const page = await signIn(context, bob, `/t/${teamSlug}/team`);
-    expect(await page.locator('main form').count()).toBe(0);
-    expect(await page.locator('main button').count()).toBe(0);
+    // No admin forms: the one form a member has is leaving the team.
+    expect(await page.locator('main form').count()).toBe(1);
+    expect(await page.locator('main button').allTextContents()).toEqual(['Leave Acme Admin']);
     expect(await page.locator('table.members tbody tr').count()).toBe(2);
     expect(await page.locator('main').textContent()).not.toContain('Slack');
     await screenshotBothThemes(page, 'team-member');
@@ -182,6 +184,26 @@ describe('team admin in Chromium', () => {
       '7.50',
     );
     await context.close();
+  });
+
+  it('lets a member leave the team, and refuses the last admin with the reason', async () => {
+    const context = await browser.newContext();
+    const admin = await signIn(context, alice, `/t/${teamSlug}/team`);
+    await admin.getByRole('button', { name: 'Leave Acme Admin' }).click();
+    expect(await admin.getByRole('alert').textContent()).toContain('A team needs at least one admin');
+    expect(await roleOf(alice)).toBe('admin');
+    await context.close();
+
+    const other = await browser.newContext();
+    const page = await signIn(other, bob, `/t/${teamSlug}/team`);
+    await page.getByRole('button', { name: 'Leave Acme Admin' }).click();
+    await page.waitForURL(/\/\?done=left$/);
+    expect(await page.getByRole('status').textContent()).toBe('You left the team.');
+    expect(await page.locator('main').textContent()).toContain('You are not in a team yet');
+    expect(await roleOf(bob)).toBeNull();
+    // The team's pages are closed to bob now.
+    expect((await page.goto(`${dashboard.url}/t/${teamSlug}/team`))?.status()).toBe(404);
+    await other.close();
   });
 
   it("refuses an admin's form post sent from another site (CSRF)", async () => {

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { DashboardEnv } from '../env.ts';
 import { DashboardError } from '../errors.ts';
 import { ago, utc } from '../ui/format.ts';
-import { renderPage, teamHref } from '../ui/layout.ts';
+import { href, renderPage, teamHref } from '../ui/layout.ts';
 import { sendSlackTest } from './slack-test.ts';
 
 type Role = 'admin' | 'member';
@@ -114,8 +114,20 @@ async function render(c: Context<DashboardEnv>, flash: Flash, status: 200 | 400 
     <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Joined</th>${admin ? html`<th>Actions</th>` : ''}</tr></thead>
     <tbody>${memberRows}</tbody></table></div>
   <p class="sub">A team always keeps at least one admin: the last admin cannot be made a member or removed until someone else is admin.</p>
-  ${admin ? adminSections(action, pending, tokens?.data ?? [], settings?.data ?? null) : ''}`;
+  ${admin ? adminSections(action, pending, tokens?.data ?? [], settings?.data ?? null) : ''}
+  ${role ? leaveSection(action, c.var.team.name) : ''}`;
   return renderPage(c, { title: 'Team', nav: 'team', body, status });
+}
+
+/** Every member may leave; the database refuses the last admin, and its reason is shown. */
+function leaveSection(action: (path: string) => string, teamName: string): SafeHtml {
+  return html`<h2>Leave the team</h2>
+  <div class="panel admin">
+    <form class="stack" method="post" action="${action('leave')}">
+      <p class="muted">You lose access to ${teamName}'s runs here and in the CLI. Your pushed runs stay with the team.</p>
+      <button type="submit" class="secondary">Leave ${teamName}</button>
+    </form>
+  </div>`;
 }
 
 function adminSections(
@@ -223,7 +235,15 @@ const optionalUrl = z
   .transform((v) => v || null)
   .pipe(z.url({ protocol: /^https?$/ }).nullable());
 
+/** Leaving: any member, for themselves only; on success the team is gone from their view, so go to the team list. */
+const leaveTeam: Handler<DashboardEnv> = async (c) => {
+  const { error } = await c.var.supabase.rpc('remove_member', { p_team_id: c.var.team.id, p_user_id: c.var.user.id });
+  if (error) return render(c, { error: error.message.replace(/^[a-z]/, (ch) => ch.toUpperCase()) }, 400);
+  return c.redirect(href(c, '/?done=left'), 303);
+};
+
 export const TEAM_ACTIONS: Array<{ path: string; handler: Handler<DashboardEnv> }> = [
+  { path: '/team/leave', handler: leaveTeam },
   {
     path: '/team/members/role',
     handler: adminAction(z.object({ user_id: uuid, role: z.enum(['admin', 'member']) }), async (c, f) => {
