@@ -24,10 +24,9 @@ const app = new Hono().basePath('/regression-alert');
 
 app.post('/', async (c) => {
   if ((await callerOf(c.req.raw)).kind !== 'service') return fail(c, 401, 'service role or shared secret required');
-  const body = await c.req.raw
-    .clone()
-    .json()
-    .catch(() => null);
+  // Hono caches the body, so parseBody below reads it again without Request.clone()
+  // (cloning copies request.signal, which makes Deno print a legacy-abort warning).
+  const body = await c.req.json().catch(() => null);
   if (body && typeof body === 'object' && 'sweep' in body) {
     const sweep = await parseBody(c, alertSweepRequestSchema);
     if (!sweep.ok) return sweep.response;
