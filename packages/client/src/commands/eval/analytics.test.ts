@@ -51,14 +51,19 @@ describe('gstack eval list', () => {
     const all = gstack(['list'], env);
     expect(all.code).toBe(0);
     const lines = all.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^run\s+date\s+suite\s+branch\s+tier\s+passed\s+cost\s+version\s+state$/);
+    expect(lines[0]).toMatch(/^run\s+when\s+suite\s+branch\s+tier\s+passed\s+cost\s+version\s+state$/);
+    // Human output says when as people do; --json keeps the ISO time.
     expect(lines[1]).toMatch(
-      new RegExp(`^${docs[6]?.run_id.slice(0, 8)}\\s.*deep\\s+feature\\s+ladder\\s+1/2\\s+\\$0\\.0020\\s+0\\.1\\.0$`),
+      new RegExp(`^${docs[6]?.run_id.slice(0, 8)}\\s+1 h ago\\s+deep\\s+feature\\s+ladder\\s+1/2\\s+\\$0\\.0020\\s+0\\.1\\.0$`),
     );
+    expect(lines[2]).toMatch(/^\S{8}\s+10 h ago\s+smoke\s/);
     expect(lines.at(-1)).toBe('7 runs, total spend $0.2420');
 
     const json = JSON.parse(gstack(['list', '--suite', 'smoke', '--limit', '2', '--json'], env).stdout);
-    expect(json.runs.map((r: { run_key: string }) => r.run_key)).toEqual([docs[5]?.run_id, docs[4]?.run_id]);
+    expect(json.runs.map((r: { run_key: string; run_at: string }) => [r.run_key, r.run_at])).toEqual([
+      [docs[5]?.run_id, docs[5]?.timestamp],
+      [docs[4]?.run_id, docs[4]?.timestamp],
+    ]);
     expect(json.total_cost_usd).toBeCloseTo(0.08);
     expect(JSON.parse(gstack(['list', '--branch', 'nope', '--json'], env).stdout).runs).toEqual([]);
   });
@@ -231,8 +236,13 @@ describe('gstack eval summary', () => {
     });
     expect(json.spend_usd).toBeCloseTo(0.242);
     const text = gstack(['summary'], env).stdout;
-    expect(text).toContain('7 runs from');
-    expect(text).toContain('flaky tests\n  ✓✗✓✗✓✗  smoke › a');
+    expect(text).toMatch(/^7 runs from \S+ to \S+ \(last 1 h ago\), \$0\.2420 spent/);
+    // Every group is a table with a header row.
+    expect(text).toMatch(/\nsuite\s+runs\s+pass\ndeep\s+1\s+50\.0%\nsmoke\s+6\s+66\.7%\n/);
+    expect(text).toMatch(/\nbranch\s+runs\s+pass\nfeature\s+1\s+50\.0%\nmain\s+6\s+66\.7%\n/);
+    expect(text).toMatch(/\nflaky test\s+history\s+pass\nsmoke › a\s+✓✗✓✗✓✗\s+50%\n$/);
+    // One repository, read locally: no repo or person table.
+    expect(text).not.toMatch(/\n(repo|person)\s+runs/);
   });
 });
 

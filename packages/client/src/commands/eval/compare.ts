@@ -5,10 +5,10 @@ import type { Command } from 'commander';
 import { localRuns } from '../../analytics/local.ts';
 import { teamOrLocal } from '../../analytics/team.ts';
 import { printJson, snakeKeys } from '../../cli/run.ts';
-import { formatPercent, formatUsd } from '../../cli/term.ts';
+import { countOf, formatPercent, formatUsd } from '../../cli/term.ts';
 import { UserError } from '../../errors.ts';
 import { readResultFile } from '../../runner/results-store.ts';
-import { type AnalyticsFlags, analyticsContext, when } from './common.ts';
+import { type AnalyticsFlags, analyticsContext, REPO_HELP, teamRepo, when } from './common.ts';
 
 /** A run named on the command line: a result file, or a (prefix of a) run id among `runs`. */
 export function pickRun(ref: string, runs: StandardEvalResult[]): StandardEvalResult {
@@ -19,7 +19,9 @@ export function pickRun(ref: string, runs: StandardEvalResult[]): StandardEvalRe
   }
   const found = runs.filter((r) => r.run_id.startsWith(ref));
   if (found.length !== 1)
-    throw new UserError(found.length ? `${ref} matches ${found.length} runs; give more of the run id` : `${ref}: no such file or run id`);
+    throw new UserError(
+      found.length ? `${ref} matches ${countOf(found.length, 'run')}; give more of the run id` : `${ref}: no such file or run id`,
+    );
   return found[0] as StandardEvalResult;
 }
 
@@ -48,13 +50,15 @@ export function registerEvalCompare(evalCommand: Command): void {
     .argument('[base]', 'the earlier run: a result file or run id (prefix)')
     .argument('[head]', 'the later run (default: the newest run of the same suite)')
     .option('--suite <suite>', 'compare the two latest runs of this suite')
-    .option('--repo <slug>', 'local results of this repository (default: the current one)')
+    .option('--repo <slug>', REPO_HELP)
     .option('--team', 'read the team store instead of local files')
     .option('--json', 'print JSON')
     .action(async (a: string | undefined, b: string | undefined, flags: AnalyticsFlags & { suite?: string }) => {
       const ctx = analyticsContext(flags);
       const local = () => localRuns(ctx.stateRoot, ctx.repoSlug, ctx.warn).map((r) => r.doc);
-      const { value: runs } = flags.team ? await teamOrLocal((team) => team.documents({}, 200), local, ctx.warn) : { value: local() };
+      const { value: runs } = flags.team
+        ? await teamOrLocal((team) => team.documents({ repo: teamRepo(flags) }, 200), local, ctx.warn)
+        : { value: local() };
       let before: StandardEvalResult;
       let after: StandardEvalResult;
       if (a && b) [before, after] = [pickRun(a, runs), pickRun(b, runs)];

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { printJson } from '../../cli/run.ts';
-import { formatUsd } from '../../cli/term.ts';
+import { countOf, formatUsd } from '../../cli/term.ts';
 import { UserError } from '../../errors.ts';
 import { statePaths } from '../../state-dir.ts';
 import { checkConnection } from '../../sync/check.ts';
@@ -85,7 +85,7 @@ export function registerShow(program: Command): void {
         );
       }
       if (flags.json) return printJson({ dir, runs: data?.length ?? 0 });
-      process.stdout.write(`pulled ${data?.length ?? 0} runs to ${dir}\n`);
+      process.stdout.write(`pulled ${countOf(data?.length ?? 0, 'run')} to ${dir}\n`);
     });
 
   program
