@@ -75,6 +75,7 @@ export function registerEvalCompare(evalCommand: Command): void {
           before: { run_id: before.run_id, timestamp: before.timestamp },
           after: { run_id: after.run_id, timestamp: after.timestamp },
           ...snakeKeys(diff),
+          tests: diff.tests.map(snakeKeys),
         });
       const s = ctx.s;
       for (const w of diff.warnings) process.stdout.write(`${s.yellow('warning:')} ${w}\n`);

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { localHistories, type SuiteHistory, teamHistories } from '../../analytics/history.ts';
 import { localRuns } from '../../analytics/local.ts';
 import { teamOrLocal } from '../../analytics/team.ts';
-import { printJson } from '../../cli/run.ts';
+import { printJson, snakeKeys } from '../../cli/run.ts';
 import { type Column, renderTable, terminalWidth } from '../../cli/table.ts';
 import type { Style } from '../../cli/term.ts';
 import { type AnalyticsFlags, analyticsContext, positiveInt, REPO_HELP, teamRepo } from './common.ts';
@@ -59,7 +59,7 @@ export function registerEvalTrend(evalCommand: Command): void {
         ? await teamOrLocal((team) => teamHistories(team, { suite: flags.suite, repo: teamRepo(flags) }, flags.limit), local, ctx.warn)
         : { value: local(), from: 'local' as const };
       const rows = trendRows(histories, flags.test);
-      if (flags.json) return printJson({ source: from, tests: rows });
+      if (flags.json) return printJson({ source: from, tests: rows.map(snakeKeys) });
       if (!rows.length) {
         process.stdout.write('no history yet: run a suite a few times (gstack eval run) and come back\n');
         return;
