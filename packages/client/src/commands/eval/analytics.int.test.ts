@@ -70,6 +70,14 @@ describe('--team', () => {
     expect(one.stdout.split('\n')[0]).toMatch(/^run\s+when\s+person\s+suite\s/);
   });
 
+  it('gstack-sync show evals is a table with a header row and times said as people do', async () => {
+    const out = await run('gstack-sync', ['show', 'evals'], { ...ben.env, NO_COLOR: '1' });
+    const lines = out.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^when\s+repo\s+suite\s+branch\s+passed\s+cost\s+host$/);
+    expect(lines[1]).toMatch(/^2 h ago\s+acme-api\s+api\s+main\s+1\/2\s+\$0\.0020\s+runner-1$/);
+    expect(lines).toHaveLength(7);
+  });
+
   it('show and compare look runs up in --repo only', async () => {
     const shown = await evalCmd(['show', '--team', ciRun?.run_id.slice(0, 8) ?? ''], ben.env);
     expect(JSON.parse(shown.stdout)).toMatchObject({ run_id: ciRun?.run_id, repo_slug: 'acme-api' });

@@ -266,6 +266,16 @@ describe('gstack eval cost', () => {
   });
 });
 
+describe('gstack eval cache', () => {
+  it('stats is a table with a header row and a total; counts say their noun', () => {
+    const { env } = workspace();
+    const stats = spawnSync(process.execPath, [bin, 'eval', 'cache', 'stats'], { env, encoding: 'utf8' });
+    expect(stats.stdout.split('\n').map((l) => l.split(/\s+/))).toEqual([['suite', 'entries', 'size'], ['total', '0', '0', 'B'], ['']]);
+    const verify = spawnSync(process.execPath, [bin, 'eval', 'cache', 'verify'], { env, encoding: 'utf8' });
+    expect(verify.stdout).toBe('checked 0 entries, 0 bad\n');
+  });
+});
+
 describe('gstack eval watch', () => {
   it('renders a running eval from its partial file', () => {
     const { state, env } = workspace();
