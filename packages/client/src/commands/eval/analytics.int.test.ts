@@ -111,10 +111,18 @@ describe('--team', () => {
     expect(table.stdout).toMatch(/acme-api\s+api\s+y\s+stable-fail/);
   });
 
-  it("summary and compare use the team's documents", async () => {
+  it("summary --repo and compare use the team's documents", async () => {
     const summary = JSON.parse((await evalCmd(['summary', '--team', '--repo', 'acme-app'], ben.env)).stdout);
     expect(summary).toMatchObject({ source: 'team', runs: 5, by_suite: [{ key: 'smoke', runs: 5, pass_rate: 70 }] });
     expect(summary.flaky.map((f: { test: string }) => f.test)).toEqual(['a', 'b']);
+    const compare = JSON.parse((await evalCmd(['compare', '--team', docs[2]?.run_id ?? '', docs[3]?.run_id ?? ''], ben.env)).stdout);
+    expect(compare.tests.map((t: { name: string; change: string }) => [t.name, t.change])).toEqual([
+      ['a', 'newly-failing'],
+      ['b', 'newly-failing'],
+    ]);
+  });
+
+  it('summary of every repository: by repository and by person, as tables with header rows', async () => {
     const all = JSON.parse((await evalCmd(['summary', '--team'], ben.env)).stdout);
     expect(all).toMatchObject({
       runs: 6,
@@ -131,14 +139,9 @@ describe('--team', () => {
     const text = (await run('gstack', ['eval', 'summary', '--team'], { ...ben.env, NO_COLOR: '1' })).stdout;
     expect(text).toMatch(/\nrepo\s+runs\s+pass\nacme-api\s+1\s+50\.0%\nacme-app\s+5\s+70\.0%\n/);
     expect(text).toMatch(/\nperson\s+runs\s+pass\n/);
-    const compare = JSON.parse((await evalCmd(['compare', '--team', docs[2]?.run_id ?? '', docs[3]?.run_id ?? ''], ben.env)).stdout);
-    expect(compare.tests.map((t: { name: string; change: string }) => [t.name, t.change])).toEqual([
-      ['a', 'newly-failing'],
-      ['b', 'newly-failing'],
-    ]);
   });
 
-  it('leaderboard ranks people as the dashboard does, CI-token runs as "CI", and takes --repo', async () => {
+  it('leaderboard ranks people as the dashboard does, CI-token runs as "CI"', async () => {
     const json = JSON.parse((await evalCmd(['leaderboard', '--team'], ada.env)).stdout);
     // Ben and CI have one run each: Ben's passed 2 of 2, CI's 1 of 2.
     expect(json.entries.map((e: { name: string; runs: number; pass_rate: number }) => [e.name, e.runs, e.pass_rate])).toEqual([
@@ -147,13 +150,16 @@ describe('--team', () => {
       ['CI', 1, 50],
     ]);
     expect(json.entries[0].streak).toBeGreaterThanOrEqual(1);
+    const table = await run('gstack', ['eval', 'leaderboard', '--team'], { ...ada.env, NO_COLOR: '1' });
+    expect(table.stdout.split('\n')[0]).toMatch(/^#\s+person\s+runs\s+pass\s+cost\s+ships\s+sessions\s+streak$/);
+    expect(table.stdout).toMatch(/\n3\s+CI\s+1\s+50\.0%/);
+  });
+
+  it('leaderboard --team --repo counts that repository only', async () => {
     const app = JSON.parse((await evalCmd(['leaderboard', '--team', '--repo', 'acme-app'], ada.env)).stdout);
     expect(app.entries.map((e: { name: string }) => e.name)).toEqual([name(ada), name(ben)]);
     const api = JSON.parse((await evalCmd(['leaderboard', '--team', '--repo', 'acme-api'], ada.env)).stdout);
     expect(api).toMatchObject({ repo: 'acme-api', entries: [{ name: 'CI', runs: 1, pass_rate: 50, streak: 1 }] });
-    const table = await run('gstack', ['eval', 'leaderboard', '--team'], { ...ada.env, NO_COLOR: '1' });
-    expect(table.stdout.split('\n')[0]).toMatch(/^#\s+person\s+runs\s+pass\s+cost\s+ships\s+sessions\s+streak$/);
-    expect(table.stdout).toMatch(/\n3\s+CI\s+1\s+50\.0%/);
   });
 
   it('falls back to local results, with a notice, when the store is unreachable', async () => {

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { displayWidth } from '../../cli/term.ts';
 import { writeHistory } from '../../testing/history.ts';
 
 const bin = fileURLToPath(new URL('../../../bin/gstack.js', import.meta.url));
@@ -121,6 +122,28 @@ describe('gstack eval list', () => {
   it('says what to run when there is nothing', () => {
     const { env } = workspace();
     expect(gstack(['list'], env).stdout).toBe('no runs yet for acme-app: run `gstack eval run <suite.yaml>`\n');
+  });
+});
+
+describe('names from files', () => {
+  it('list aligns CJK and emoji by display width; compare shows control characters escaped', () => {
+    const { state, env } = workspace();
+    const clear = '\u001b[2J';
+    writeHistory(state, [
+      { hoursAgo: 2, suite: '日本語', branch: 'main', tests: { [`a${clear}`]: true } },
+      { hoursAgo: 1, suite: '日本語', branch: '🚀', tests: { [`a${clear}`]: false } },
+      { hoursAgo: 3, suite: 'smoke', tests: { a: true } },
+    ]);
+    const lines = gstack(['list'], env).stdout.split('\n');
+    // Each column starts at the same terminal column on every line: the header's "branch" over "🚀" and "main".
+    const column = (line: string, text: string) => displayWidth(line.slice(0, line.indexOf(text)));
+    expect([column(lines[1] ?? '', '🚀'), column(lines[2] ?? '', 'main'), column(lines[3] ?? '', 'main')]).toEqual(
+      Array(3).fill(column(lines[0] ?? '', 'branch')),
+    );
+    expect(column(lines[1] ?? '', 'ladder')).toBe(column(lines[0] ?? '', 'tier'));
+    const compare = gstack(['compare', '--suite', '日本語'], env);
+    expect(compare.stdout).toContain('newly failing\n  ✗ a\\u001b[2J  score -1\n');
+    expect(compare.stdout).not.toContain('\u001b');
   });
 });
 

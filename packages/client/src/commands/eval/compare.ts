@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { localRuns } from '../../analytics/local.ts';
 import { teamOrLocal } from '../../analytics/team.ts';
 import { printJson, snakeKeys } from '../../cli/run.ts';
-import { countOf, formatPercent, formatUsd } from '../../cli/term.ts';
+import { countOf, formatPercent, formatUsd, visible } from '../../cli/term.ts';
 import { UserError } from '../../errors.ts';
 import { readResultFile } from '../../runner/results-store.ts';
 import { type AnalyticsFlags, analyticsContext, REPO_HELP, teamRepo, when } from './common.ts';
@@ -80,14 +80,16 @@ export function registerEvalCompare(evalCommand: Command): void {
       const s = ctx.s;
       for (const w of diff.warnings) process.stdout.write(`${s.yellow('warning:')} ${w}\n`);
       process.stdout.write(
-        `${s.bold(after.suite)}  ${when(before.timestamp)} ${formatPercent(before.pass_rate)} → ${when(after.timestamp)} ${formatPercent(after.pass_rate)}  (${diff.passRateDelta === null ? '—' : `${diff.passRateDelta >= 0 ? '+' : ''}${diff.passRateDelta} pts`}, cost ${diff.costDelta >= 0 ? '+' : '-'}${formatUsd(Math.abs(diff.costDelta))})\n`,
+        `${s.bold(visible(after.suite))}  ${when(before.timestamp)} ${formatPercent(before.pass_rate)} → ${when(after.timestamp)} ${formatPercent(after.pass_rate)}  (${diff.passRateDelta === null ? '—' : `${diff.passRateDelta >= 0 ? '+' : ''}${diff.passRateDelta} pts`}, cost ${diff.costDelta >= 0 ? '+' : '-'}${formatUsd(Math.abs(diff.costDelta))})\n`,
       );
       const section = (title: string, change: string, mark: string) => {
         const tests = diff.tests.filter((t) => t.change === change);
         if (!tests.length) return;
         process.stdout.write(`${title}\n`);
         for (const t of tests)
-          process.stdout.write(`  ${mark} ${t.name}${t.scoreDelta ? `  score ${t.scoreDelta > 0 ? '+' : ''}${t.scoreDelta}` : ''}\n`);
+          process.stdout.write(
+            `  ${mark} ${visible(t.name)}${t.scoreDelta ? `  score ${t.scoreDelta > 0 ? '+' : ''}${t.scoreDelta}` : ''}\n`,
+          );
       };
       section('newly failing', 'newly-failing', s.red('✗'));
       section('newly passing', 'newly-passing', s.green('✓'));
@@ -97,13 +99,13 @@ export function registerEvalCompare(evalCommand: Command): void {
       if (tierChanges.length) {
         process.stdout.write('tier changes\n');
         for (const t of tierChanges)
-          process.stdout.write(`  ${t.name}: ${t.tierBefore ?? 'unresolved'} → ${t.tierAfter ?? 'unresolved'}\n`);
+          process.stdout.write(`  ${visible(t.name)}: ${t.tierBefore ?? 'unresolved'} → ${t.tierAfter ?? 'unresolved'}\n`);
       }
       const costChanges = diff.tests.filter((t) => t.costDelta);
       if (costChanges.length) {
         process.stdout.write('cost changes\n');
         for (const t of costChanges)
-          process.stdout.write(`  ${t.name}: ${(t.costDelta ?? 0) > 0 ? '+' : '-'}${formatUsd(Math.abs(t.costDelta ?? 0))}\n`);
+          process.stdout.write(`  ${visible(t.name)}: ${(t.costDelta ?? 0) > 0 ? '+' : '-'}${formatUsd(Math.abs(t.costDelta ?? 0))}\n`);
       }
       if (!diff.tests.some((t) => t.change !== 'still-passing' && t.change !== 'still-failing'))
         process.stdout.write('no test changed state\n');

@@ -11,7 +11,9 @@ import { type AnalyticsFlags, analyticsContext, positiveInt, REPO_HELP, teamRepo
 export function registerEvalLeaderboard(evalCommand: Command): void {
   evalCommand
     .command('leaderboard')
-    .description('Per person: runs, pass rate, cost, ships, sessions and streak (local: per machine)')
+    .description(
+      'Per person: runs, pass rate, cost, ships, sessions and streak (local: per machine; --team: runs pushed with CI tokens as "CI")',
+    )
     .option('--days <n>', 'the window', positiveInt('--days'), 7)
     .option('--repo <slug>', REPO_HELP)
     .option('--team', 'read the team store instead of local files')
