@@ -73,64 +73,80 @@ describe('--json keys are snake_case', () => {
     ]);
   });
 
-  it('gstack-sync: push, status, whoami, login, prefs, test, show, pull, drain, setup', async () => {
-    await expectSnake('gstack-sync', ['push'], ada.env);
-    await expectSnake('gstack-sync', ['status'], ada.env);
-    await expectSnake('gstack-sync', ['whoami'], ada.env);
-    await expectSnake('gstack-sync', ['login', '--email', ada.email, '--password-stdin'], ada.env, `${ada.password}\n`);
-    await expectSnake('gstack-sync', ['prefs'], ada.env);
-    await expectSnake('gstack-sync', ['test'], ada.env);
-    await expectSnake('gstack-sync', ['show', 'evals'], ada.env);
-    await expectSnake('gstack-sync', ['pull'], ada.env);
-    await expectSnake('gstack-sync', ['drain'], ada.env);
-    const newcomer = { ...ada.env, GSTACK_STATE_DIR: mkdtempSync(path.join(os.tmpdir(), 'gstack-new-')) };
-    await expectSnake(
-      'gstack-sync',
-      ['signup', '--email', `${unique('new')}@example.test`.toLowerCase(), '--password-stdin'],
-      newcomer,
-      'password-123\n',
-    );
-    await expectSnake('gstack-sync', ['logout'], newcomer);
-  }, 120_000);
-
-  it('setup and init write their files and say so in snake_case', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'gstack-setup-'));
-    const options = ['--url', 'https://acme.supabase.co', '--anon-key', 'sb_publishable_x', '--team', 'acme'];
-    await expectSnake('gstack-sync', ['setup', ...options], ada.env, undefined, dir);
-    await expectSnake('gstack', ['init', '--offline', '--force', ...options], ada.env, undefined, dir);
-    // The starter suite init wrote, run offline: the result document(s) on stdout.
-    await expectSnake('gstack', ['eval', 'run', path.join(dir, 'evals', 'starter.yaml'), '--no-push'], ada.env, undefined, dir);
-  }, 120_000);
-
-  it('gstack team: invite, join, members, role, set, settings, token create, list and revoke, digest, remove', async () => {
-    const invite = await run('gstack', ['team', 'invite', '--json'], ada.env);
-    const code = JSON.parse(invite.stdout).code as string;
-    await expectSnake('gstack', ['team', 'invite'], ada.env);
-    await expectSnake('gstack', ['team', 'join', code], ben.env);
-    await expectSnake('gstack', ['team', 'members'], ada.env);
-    await expectSnake('gstack', ['team', 'settings'], ada.env);
-    await expectSnake('gstack', ['team', 'token', 'create', 'ci'], ada.env);
-    await expectSnake('gstack', ['team', 'token', 'list'], ada.env);
-    await expectSnake('gstack', ['team', 'token', 'revoke', 'ci'], ada.env);
-    await expectSnake('gstack', ['team', 'role', ben.email, 'admin'], ada.env);
-    await expectSnake('gstack', ['team', 'set', 'alert-threshold', '7'], ada.env);
-    await expectSnake('gstack', ['team', 'digest'], ada.env);
-    await expectSnake('gstack', ['team', 'remove', ben.email], ada.env);
-  }, 180_000);
-
-  it('gstack eval, local and --team: list, show, compare, summary, trend, cost, leaderboard, watch, cache', async () => {
-    const [first, second] = runIds as [string, string];
-    for (const team of [[], ['--team']]) {
-      await expectSnake('gstack', ['eval', 'list', ...team], ada.env);
-      await expectSnake('gstack', ['eval', 'show', second.slice(0, 8), ...team], ada.env);
-      await expectSnake('gstack', ['eval', 'compare', first, second, ...team], ada.env);
-      await expectSnake('gstack', ['eval', 'summary', ...team], ada.env);
-      await expectSnake('gstack', ['eval', 'trend', ...team], ada.env);
-      await expectSnake('gstack', ['eval', 'leaderboard', ...team], ada.env);
-    }
-    await expectSnake('gstack', ['eval', 'cost', resultFile], ada.env);
-    await expectSnake('gstack', ['eval', 'watch', '--once'], ada.env);
-    await expectSnake('gstack', ['eval', 'cache', 'stats'], ada.env);
-    await expectSnake('gstack', ['eval', 'cache', 'verify'], ada.env);
-  }, 180_000);
+  // One test per command (each a child process), in order: later ones build on earlier ones (join uses the invite).
+  let code = '';
+  let setupDir = '';
+  let newcomer: Record<string, string> = {};
+  const options = ['--url', 'https://acme.supabase.co', '--anon-key', 'sb_publishable_x', '--team', 'acme'];
+  const cases: Array<[string, () => Promise<void>]> = [
+    ['gstack-sync push', () => expectSnake('gstack-sync', ['push'], ada.env)],
+    ['gstack-sync status', () => expectSnake('gstack-sync', ['status'], ada.env)],
+    ['gstack-sync whoami', () => expectSnake('gstack-sync', ['whoami'], ada.env)],
+    [
+      'gstack-sync login',
+      () => expectSnake('gstack-sync', ['login', '--email', ada.email, '--password-stdin'], ada.env, `${ada.password}\n`),
+    ],
+    ['gstack-sync prefs', () => expectSnake('gstack-sync', ['prefs'], ada.env)],
+    ['gstack-sync test', () => expectSnake('gstack-sync', ['test'], ada.env)],
+    ['gstack-sync show evals', () => expectSnake('gstack-sync', ['show', 'evals'], ada.env)],
+    ['gstack-sync pull', () => expectSnake('gstack-sync', ['pull'], ada.env)],
+    ['gstack-sync drain', () => expectSnake('gstack-sync', ['drain'], ada.env)],
+    [
+      'gstack-sync signup',
+      () => {
+        newcomer = { ...ada.env, GSTACK_STATE_DIR: mkdtempSync(path.join(os.tmpdir(), 'gstack-new-')) };
+        const email = `${unique('new')}@example.test`.toLowerCase();
+        return expectSnake('gstack-sync', ['signup', '--email', email, '--password-stdin'], newcomer, 'password-123\n');
+      },
+    ],
+    ['gstack-sync logout', () => expectSnake('gstack-sync', ['logout'], newcomer)],
+    [
+      'gstack-sync setup',
+      () => {
+        setupDir = mkdtempSync(path.join(os.tmpdir(), 'gstack-setup-'));
+        return expectSnake('gstack-sync', ['setup', ...options], ada.env, undefined, setupDir);
+      },
+    ],
+    ['gstack init', () => expectSnake('gstack', ['init', '--offline', '--force', ...options], ada.env, undefined, setupDir)],
+    // The starter suite init wrote, run offline: the result document on stdout.
+    [
+      'gstack eval run',
+      () => expectSnake('gstack', ['eval', 'run', path.join(setupDir, 'evals', 'starter.yaml'), '--no-push'], ada.env, undefined, setupDir),
+    ],
+    [
+      'gstack team invite',
+      async () => {
+        const invite = await run('gstack', ['team', 'invite', '--json'], ada.env);
+        code = JSON.parse(invite.stdout).code as string;
+        expect(badKeys(JSON.parse(invite.stdout))).toEqual([]);
+      },
+    ],
+    ['gstack team join', () => expectSnake('gstack', ['team', 'join', code], ben.env)],
+    ['gstack team members', () => expectSnake('gstack', ['team', 'members'], ada.env)],
+    ['gstack team settings', () => expectSnake('gstack', ['team', 'settings'], ada.env)],
+    ['gstack team token create', () => expectSnake('gstack', ['team', 'token', 'create', 'ci'], ada.env)],
+    ['gstack team token list', () => expectSnake('gstack', ['team', 'token', 'list'], ada.env)],
+    ['gstack team token revoke', () => expectSnake('gstack', ['team', 'token', 'revoke', 'ci'], ada.env)],
+    ['gstack team role', () => expectSnake('gstack', ['team', 'role', ben.email, 'admin'], ada.env)],
+    ['gstack team set', () => expectSnake('gstack', ['team', 'set', 'alert-threshold', '7'], ada.env)],
+    ['gstack team digest', () => expectSnake('gstack', ['team', 'digest'], ada.env)],
+    ['gstack team remove', () => expectSnake('gstack', ['team', 'remove', ben.email], ada.env)],
+    ...[[], ['--team']].flatMap(
+      (team): Array<[string, () => Promise<void>]> => [
+        [`gstack eval list ${team}`, () => expectSnake('gstack', ['eval', 'list', ...team], ada.env)],
+        [`gstack eval show ${team}`, () => expectSnake('gstack', ['eval', 'show', (runIds[1] ?? '').slice(0, 8), ...team], ada.env)],
+        [`gstack eval compare ${team}`, () => expectSnake('gstack', ['eval', 'compare', ...runIds, ...team], ada.env)],
+        [`gstack eval summary ${team}`, () => expectSnake('gstack', ['eval', 'summary', ...team], ada.env)],
+        [`gstack eval trend ${team}`, () => expectSnake('gstack', ['eval', 'trend', ...team], ada.env)],
+        [`gstack eval leaderboard ${team}`, () => expectSnake('gstack', ['eval', 'leaderboard', ...team], ada.env)],
+      ],
+    ),
+    ['gstack eval cost', () => expectSnake('gstack', ['eval', 'cost', resultFile], ada.env)],
+    ['gstack eval watch', () => expectSnake('gstack', ['eval', 'watch', '--once'], ada.env)],
+    ['gstack eval cache stats', () => expectSnake('gstack', ['eval', 'cache', 'stats'], ada.env)],
+    ['gstack eval cache verify', () => expectSnake('gstack', ['eval', 'cache', 'verify'], ada.env)],
+  ];
+  it.each(cases)('%s --json', async (_command, check) => {
+    await check();
+  });
 });

@@ -21,8 +21,12 @@ beforeAll(async () => {
   const team = unique('analytics').replace(/_/g, '-').toLowerCase();
   [ada, ben] = await Promise.all([person(team), person(team)]);
   expect((await run('gstack', ['team', 'create', team], ada.env)).code).toBe(0);
-  const code = JSON.parse((await run('gstack', ['team', 'invite', '--json'], ada.env)).stdout).code;
-  expect((await run('gstack', ['team', 'join', code], ben.env)).code).toBe(0);
+  // An invite for Ben and an ingest token for CI (independent: at once).
+  const [invite, minted] = await Promise.all([
+    run('gstack', ['team', 'invite', '--json'], ada.env),
+    run('gstack', ['team', 'token', 'create', 'ci', '--json'], ada.env),
+  ]);
+  expect((await run('gstack', ['team', 'join', JSON.parse(invite.stdout).code], ben.env)).code).toBe(0);
   // Ada's machine ran smoke four times; Ben's once.
   docs = writeHistory(ada.state, [
     { hoursAgo: 40, tests: { a: true, b: true } },
@@ -31,18 +35,19 @@ beforeAll(async () => {
     { hoursAgo: 10, tests: { a: false, b: false } },
   ]);
   writeHistory(ben.state, [{ hoursAgo: 5, hostname: 'bens-box', tests: { a: true, b: true } }]);
-  // A bare push sends the current repository's runs: push from a checkout of acme-app.
-  const checkout = path.join(mkdtempSync(path.join(os.tmpdir(), 'gstack-repo-')), 'acme-app');
-  mkdirSync(checkout);
-  for (const p of [ada, ben]) expect((await run('gstack-sync', ['push'], p.env, checkout)).code).toBe(0);
-  // CI pushed one run of another repository, acme-api, with an ingest token.
-  const token = JSON.parse((await run('gstack', ['team', 'token', 'create', 'ci', '--json'], ada.env)).stdout).token as string;
+  // CI pushed one run of another repository, acme-api, with the ingest token.
   const ciState = mkdtempSync(path.join(os.tmpdir(), 'gstack-ci-'));
   [ciRun] = writeHistory(ciState, [{ hoursAgo: 2, suite: 'api', hostname: 'runner-1', tests: { x: true, y: false } }], 'acme-api');
-  const apiCheckout = path.join(path.dirname(checkout), 'acme-api');
-  mkdirSync(apiCheckout);
-  const ci = await run('gstack-sync', ['push'], { ...baseEnv(ciState, team), GSTACK_SYNC_TOKEN: token }, apiCheckout);
-  expect([ci.code, ci.stderr]).toEqual([0, '']);
+  // A bare push sends the current repository's runs: push from checkouts named after them.
+  const parent = mkdtempSync(path.join(os.tmpdir(), 'gstack-repo-'));
+  for (const repo of ['acme-app', 'acme-api']) mkdirSync(path.join(parent, repo));
+  const ci = { ...baseEnv(ciState, team), GSTACK_SYNC_TOKEN: JSON.parse(minted.stdout).token as string };
+  const pushes = await Promise.all([
+    run('gstack-sync', ['push'], ada.env, path.join(parent, 'acme-app')),
+    run('gstack-sync', ['push'], ben.env, path.join(parent, 'acme-app')),
+    run('gstack-sync', ['push'], ci, path.join(parent, 'acme-api')),
+  ]);
+  expect(pushes.map((p) => p.code), pushes.map((p) => p.stderr).join('')).toEqual([0, 0, 0]);
 });
 
 /** The name the team sees (the display name joining sets: the email's local part). */
