@@ -47,7 +47,10 @@ beforeAll(async () => {
     run('gstack-sync', ['push'], ben.env, path.join(parent, 'acme-app')),
     run('gstack-sync', ['push'], ci, path.join(parent, 'acme-api')),
   ]);
-  expect(pushes.map((p) => p.code), pushes.map((p) => p.stderr).join('')).toEqual([0, 0, 0]);
+  expect(
+    pushes.map((p) => p.code),
+    pushes.map((p) => p.stderr).join(''),
+  ).toEqual([0, 0, 0]);
 });
 
 /** The name the team sees (the display name joining sets: the email's local part). */
