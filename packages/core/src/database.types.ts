@@ -1204,7 +1204,7 @@ export type Database = {
         }[];
       };
       leaderboard_runs: {
-        Args: { p_days?: number; p_team_id: string };
+        Args: { p_days?: number; p_repo_slug?: string; p_team_id: string };
         Returns: {
           cost_usd: number;
           days: string[];
@@ -1212,6 +1212,8 @@ export type Database = {
           passed: number;
           ran: number;
           runs: number;
+          sessions: number;
+          ships: number;
           user_id: string;
         }[];
       };

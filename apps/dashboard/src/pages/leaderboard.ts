@@ -3,29 +3,19 @@
  * streak (core's dayStreak) and cost; runs pushed with CI tokens are one "CI"
  * row. Ordered by runs, then pass rate (core's rankLeaderboard).
  */
-import { dayStreak, html, rankLeaderboard } from '@gstack/core';
+import { html, leaderboardEntry, rankLeaderboard } from '@gstack/core';
 import type { Context } from 'hono';
 import { rpc } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
 import { emptyState, rateCell } from '../ui/components.ts';
-import { formatUsd, num } from '../ui/format.ts';
+import { formatUsd } from '../ui/format.ts';
 import { renderPage } from '../ui/layout.ts';
 import { periodTabs, readPeriod } from '../ui/period.ts';
 
 export async function leaderboardPage(c: Context<DashboardEnv>): Promise<Response> {
   const days = readPeriod(c, [7, 30], 7);
   const rows = await rpc(c, 'leaderboard_runs', { p_team_id: c.var.team.id, p_days: days });
-  const ranked = rankLeaderboard(
-    rows.map((r) => ({
-      name: r.name,
-      runs: num(r.runs),
-      passRate: num(r.ran) > 0 ? Math.round((10_000 * num(r.passed)) / num(r.ran)) / 100 : null,
-      costUsd: num(r.cost_usd),
-      ships: 0,
-      sessions: 0,
-      streak: dayStreak(r.days ?? []),
-    })),
-  );
+  const ranked = rankLeaderboard(rows.map((r) => leaderboardEntry(r)));
   const body = html`<h1>Leaderboard</h1>
   ${periodTabs(c, '/leaderboard', [7, 30], days)}
   ${

@@ -1,5 +1,6 @@
 /** Per-suite, per-test outcome histories: the input of the trend rules in core. */
 import type { StandardEvalResult } from '@gstack/core';
+import type { RunFilter } from './local.ts';
 import type { TeamSource } from './team.ts';
 
 export interface SuiteHistory {
@@ -32,9 +33,9 @@ export function localHistories(runs: StandardEvalResult[], limit: number): Suite
   });
 }
 
-/** From the team store: every (repo, suite) seen in recent runs, through the test_history RPC. */
-export async function teamHistories(team: TeamSource, suite: string | undefined, limit: number): Promise<SuiteHistory[]> {
-  const recent = await team.runs({ suite }, 500);
+/** From the team store: every (repo, suite) seen in recent runs (only `filter`'s suite and repository when given), through the test_history RPC. */
+export async function teamHistories(team: TeamSource, filter: Pick<RunFilter, 'suite' | 'repo'>, limit: number): Promise<SuiteHistory[]> {
+  const recent = await team.runs(filter, 500);
   const pairs = [...new Map(recent.map((r) => [`${r.repoSlug}\u0000${r.suite}`, r])).values()];
   return Promise.all(
     pairs.map(async (r) => ({

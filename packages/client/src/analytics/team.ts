@@ -4,7 +4,7 @@
  * never whole tables. When the store is unreachable the commands fall back to
  * local results and say so.
  */
-import { parseEvalResult, type StandardEvalResult } from '@gstack/core';
+import { type LeaderboardRunsRow, parseEvalResult, type StandardEvalResult } from '@gstack/core';
 // The connection (and supabase-js with it) loads only when a command reads the team store.
 import type { Connection } from '../sync/connection.ts';
 import { RemoteError, remoteError } from '../sync/remote-error.ts';
@@ -119,6 +119,7 @@ export class TeamSource {
       .eq('team_id', await this.teamId());
     if (filter.suite) query = query.eq('suite', filter.suite);
     if (filter.branch) query = query.eq('branch', filter.branch);
+    if (filter.repo) query = query.eq('repo_slug', filter.repo);
     const { data, error, status } = await query.order('run_at', { ascending: false }).limit(limit);
     if (error) throw remoteError(error, status);
     return (data ?? []).flatMap((r) => {
@@ -139,37 +140,18 @@ export class TeamSource {
     return new Map(((data ?? []) as Array<{ test_name: string; outcomes: boolean[] }>).map((r) => [r.test_name, r.outcomes]));
   }
 
-  async leaderboard(days: number): Promise<
-    Array<{
-      user_id: string;
-      display_name: string | null;
-      runs: number;
-      pass_rate: number | null;
-      cost_usd: number;
-      ships: number;
-      sessions: number;
-      last_active_at: string | null;
-    }>
-  > {
-    const { data, error, status } = await this.connection.client.rpc('leaderboard', { p_team_id: await this.teamId(), p_days: days });
+  /**
+   * The dashboard's leaderboard RPC: per person (runs pushed with CI tokens as
+   * one "CI" row) runs, passed and run tests, cost, ships, sessions and active days.
+   */
+  async leaderboard(days: number, repo?: string): Promise<LeaderboardRunsRow[]> {
+    const { data, error, status } = await this.connection.client.rpc('leaderboard_runs', {
+      p_team_id: await this.teamId(),
+      p_days: days,
+      ...(repo ? { p_repo_slug: repo } : {}),
+    });
     if (error) throw remoteError(error, status);
-    return (data ?? []) as never;
-  }
-
-  /** Days (ISO dates) each member ran evals in the window, for streaks. */
-  async activeDays(days: number): Promise<Map<string, string[]>> {
-    const since = new Date(Date.now() - days * 86_400_000).toISOString();
-    const { data, error, status } = await this.connection.client
-      .from('eval_runs')
-      .select('user_id, run_at')
-      .eq('team_id', await this.teamId())
-      .gte('run_at', since)
-      .not('user_id', 'is', null)
-      .limit(10_000);
-    if (error) throw remoteError(error, status);
-    const out = new Map<string, string[]>();
-    for (const r of data ?? []) out.set(r.user_id as string, [...(out.get(r.user_id as string) ?? []), r.run_at as string]);
-    return out;
+    return (data ?? []) as LeaderboardRunsRow[];
   }
 }
 

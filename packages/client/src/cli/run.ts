@@ -46,7 +46,16 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
 /** `runKey` → `run_key` for the keys of flat rows (never for maps keyed by names users chose): `--json` is snake_case everywhere. */
 export function snakeKeys<T extends object>(row: T): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [snake(k), v]));
+}
+
+/** snakeKeys all the way down, for structures made only of records and arrays of them (no maps keyed by names users chose). */
+export function snakeKeysDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeKeysDeep);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [snake(k), snakeKeysDeep(v)]));
 }

@@ -32,7 +32,7 @@ export function summary(doc: StandardEvalResult, file: string | null, s: Style):
   if (doc.errored)
     lines.push(
       s.red(
-        `  errored        no model answered ${doc.totals.errors} of ${doc.totals.tests} test${doc.totals.tests === 1 ? '' : 's'} (see failed below); not pushed unless --push-errors`,
+        `  errored        no model answered ${doc.totals.errors} of ${countOf(doc.totals.tests, 'test')} (see failed below); not pushed unless --push-errors`,
       ),
     );
   if (doc.costs.length) {

@@ -19,7 +19,7 @@ export interface RunSpec {
   promptSha?: string;
 }
 
-export function makeRun(spec: RunSpec, now = Date.now()): StandardEvalResult {
+export function makeRun(spec: RunSpec, now = Date.now(), repo = 'acme-app'): StandardEvalResult {
   const results = Object.entries(spec.tests).map(([name, v]) => {
     const [passed, tier, cost] = Array.isArray(v) ? v : [v, 't1', 0.001];
     return {
@@ -40,7 +40,7 @@ export function makeRun(spec: RunSpec, now = Date.now()): StandardEvalResult {
     run_id: randomUUID(),
     suite: spec.suite ?? 'smoke',
     tier: spec.tier ?? 'ladder',
-    repo_slug: 'acme-app',
+    repo_slug: repo,
     git: { branch: spec.branch ?? 'main', sha: 'abc' },
     hostname: spec.hostname ?? 'laptop',
     timestamp: new Date(now - spec.hoursAgo * 3_600_000).toISOString(),
@@ -57,12 +57,12 @@ export function makeRun(spec: RunSpec, now = Date.now()): StandardEvalResult {
   });
 }
 
-/** Writes runs where `gstack eval` looks for them; returns the documents. */
+/** Writes runs of repository `repo` where `gstack eval` looks for them; returns the documents. */
 export function writeHistory(stateDir: string, specs: RunSpec[], repo = 'acme-app'): StandardEvalResult[] {
   const dir = path.join(stateDir, 'projects', repo, 'evals');
   mkdirSync(dir, { recursive: true });
   return specs.map((spec) => {
-    const doc = makeRun(spec);
+    const doc = makeRun(spec, Date.now(), repo);
     writeFileSync(path.join(dir, `${doc.timestamp.replace(/[:.]/g, '-')}-${doc.suite}.json`), JSON.stringify(doc));
     return doc;
   });

@@ -1,4 +1,5 @@
 /** Streaks and the leaderboard order, shared by the CLI, the dashboard and the digest. */
+import { passRatePercent } from '../eval-result.ts';
 
 /**
  * Consecutive UTC days with activity, ending today or yesterday (a streak is
@@ -31,4 +32,36 @@ export function rankLeaderboard(entries: LeaderboardEntry[]): LeaderboardEntry[]
   return [...entries].sort(
     (a, b) => b.runs + b.ships - (a.runs + a.ships) || (b.passRate ?? -1) - (a.passRate ?? -1) || a.name.localeCompare(b.name),
   );
+}
+
+/** One row of the leaderboard_runs RPC (bigint and numeric columns may arrive as strings). */
+export interface LeaderboardRunsRow {
+  user_id: string | null;
+  /** The member's display name or email; "CI" for runs pushed with CI tokens. */
+  name: string;
+  runs: number | string;
+  passed: number | string;
+  ran: number | string;
+  cost_usd: number | string;
+  days: string[] | null;
+  ships?: number | string | null;
+  sessions?: number | string | null;
+}
+
+const count = (value: number | string | null | undefined): number => {
+  const n = Number(value ?? 0);
+  return Number.isFinite(n) ? n : 0;
+};
+
+/** A leaderboard_runs row as an entry: the pass rate over the tests that ran, the streak from its active days. */
+export function leaderboardEntry(row: LeaderboardRunsRow, now: Date = new Date()): LeaderboardEntry {
+  return {
+    name: row.name,
+    runs: count(row.runs),
+    passRate: passRatePercent(count(row.passed), count(row.ran)),
+    costUsd: count(row.cost_usd),
+    ships: count(row.ships),
+    sessions: count(row.sessions),
+    streak: dayStreak(row.days ?? [], now),
+  };
 }

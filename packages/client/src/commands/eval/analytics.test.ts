@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { displayWidth } from '../../cli/term.ts';
 import { writeHistory } from '../../testing/history.ts';
 
 const bin = fileURLToPath(new URL('../../../bin/gstack.js', import.meta.url));
@@ -51,14 +52,19 @@ describe('gstack eval list', () => {
     const all = gstack(['list'], env);
     expect(all.code).toBe(0);
     const lines = all.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^run\s+date\s+suite\s+branch\s+tier\s+passed\s+cost\s+version\s+state$/);
+    expect(lines[0]).toMatch(/^run\s+when\s+suite\s+branch\s+tier\s+passed\s+cost\s+version\s+state$/);
+    // Human output says when as people do; --json keeps the ISO time.
     expect(lines[1]).toMatch(
-      new RegExp(`^${docs[6]?.run_id.slice(0, 8)}\\s.*deep\\s+feature\\s+ladder\\s+1/2\\s+\\$0\\.0020\\s+0\\.1\\.0$`),
+      new RegExp(`^${docs[6]?.run_id.slice(0, 8)}\\s+1 h ago\\s+deep\\s+feature\\s+ladder\\s+1/2\\s+\\$0\\.0020\\s+0\\.1\\.0$`),
     );
+    expect(lines[2]).toMatch(/^\S{8}\s+10 h ago\s+smoke\s/);
     expect(lines.at(-1)).toBe('7 runs, total spend $0.2420');
 
     const json = JSON.parse(gstack(['list', '--suite', 'smoke', '--limit', '2', '--json'], env).stdout);
-    expect(json.runs.map((r: { run_key: string }) => r.run_key)).toEqual([docs[5]?.run_id, docs[4]?.run_id]);
+    expect(json.runs.map((r: { run_key: string; run_at: string }) => [r.run_key, r.run_at])).toEqual([
+      [docs[5]?.run_id, docs[5]?.timestamp],
+      [docs[4]?.run_id, docs[4]?.timestamp],
+    ]);
     expect(json.total_cost_usd).toBeCloseTo(0.08);
     expect(JSON.parse(gstack(['list', '--branch', 'nope', '--json'], env).stdout).runs).toEqual([]);
   });
@@ -116,6 +122,28 @@ describe('gstack eval list', () => {
   it('says what to run when there is nothing', () => {
     const { env } = workspace();
     expect(gstack(['list'], env).stdout).toBe('no runs yet for acme-app: run `gstack eval run <suite.yaml>`\n');
+  });
+});
+
+describe('names from files', () => {
+  it('list aligns CJK and emoji by display width; compare shows control characters escaped', () => {
+    const { state, env } = workspace();
+    const clear = '\u001b[2J';
+    writeHistory(state, [
+      { hoursAgo: 2, suite: '日本語', branch: 'main', tests: { [`a${clear}`]: true } },
+      { hoursAgo: 1, suite: '日本語', branch: '🚀', tests: { [`a${clear}`]: false } },
+      { hoursAgo: 3, suite: 'smoke', tests: { a: true } },
+    ]);
+    const lines = gstack(['list'], env).stdout.split('\n');
+    // Each column starts at the same terminal column on every line: the header's "branch" over "🚀" and "main".
+    const column = (line: string, text: string) => displayWidth(line.slice(0, line.indexOf(text)));
+    expect([column(lines[1] ?? '', '🚀'), column(lines[2] ?? '', 'main'), column(lines[3] ?? '', 'main')]).toEqual(
+      Array(3).fill(column(lines[0] ?? '', 'branch')),
+    );
+    expect(column(lines[1] ?? '', 'ladder')).toBe(column(lines[0] ?? '', 'tier'));
+    const compare = gstack(['compare', '--suite', '日本語'], env);
+    expect(compare.stdout).toContain('newly failing\n  ✗ a\\u001b[2J  score -1\n');
+    expect(compare.stdout).not.toContain('\u001b');
   });
 });
 
@@ -231,8 +259,13 @@ describe('gstack eval summary', () => {
     });
     expect(json.spend_usd).toBeCloseTo(0.242);
     const text = gstack(['summary'], env).stdout;
-    expect(text).toContain('7 runs from');
-    expect(text).toContain('flaky tests\n  ✓✗✓✗✓✗  smoke › a');
+    expect(text).toMatch(/^7 runs from \S+ to \S+ \(last 1 h ago\), \$0\.2420 spent/);
+    // Every group is a table with a header row.
+    expect(text).toMatch(/\nsuite\s+runs\s+pass\ndeep\s+1\s+50\.0%\nsmoke\s+6\s+66\.7%\n/);
+    expect(text).toMatch(/\nbranch\s+runs\s+pass\nfeature\s+1\s+50\.0%\nmain\s+6\s+66\.7%\n/);
+    expect(text).toMatch(/\nflaky test\s+history\s+pass\nsmoke › a\s+✓✗✓✗✓✗\s+50%\n$/);
+    // One repository, read locally: no repo or person table.
+    expect(text).not.toMatch(/\n(repo|person)\s+runs/);
   });
 });
 
@@ -253,6 +286,16 @@ describe('gstack eval cost', () => {
     const huge = path.join(state, 'huge.json');
     writeFileSync(huge, JSON.stringify({ ...doc, all_results: doc?.all_results.map((r) => ({ ...r, output: 'x'.repeat(250_000) })) }));
     expect(gstack(['cost', huge], env).code).toBe(0);
+  });
+});
+
+describe('gstack eval cache', () => {
+  it('stats is a table with a header row and a total; counts say their noun', () => {
+    const { env } = workspace();
+    const stats = spawnSync(process.execPath, [bin, 'eval', 'cache', 'stats'], { env, encoding: 'utf8' });
+    expect(stats.stdout.split('\n').map((l) => l.split(/\s+/))).toEqual([['suite', 'entries', 'size'], ['total', '0', '0', 'B'], ['']]);
+    const verify = spawnSync(process.execPath, [bin, 'eval', 'cache', 'verify'], { env, encoding: 'utf8' });
+    expect(verify.stdout).toBe('checked 0 entries, 0 bad\n');
   });
 });
 

@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { JudgeCache } from '../../cache/judge-cache.ts';
 import { printJson } from '../../cli/run.ts';
+import { renderTable, terminalWidth } from '../../cli/table.ts';
+import { countOf } from '../../cli/term.ts';
 import { statePaths } from '../../state-dir.ts';
 
 function cache(): JudgeCache {
@@ -21,9 +23,17 @@ export function registerEvalCache(evalCommand: Command): void {
     .action(async (flags: { json?: boolean }) => {
       const stats = await cache().stats();
       if (flags.json) return printJson(stats);
-      for (const s of stats.suites)
-        process.stdout.write(`${s.suite.padEnd(30)} ${String(s.entries).padStart(6)} entries  ${kb(s.bytes)}\n`);
-      process.stdout.write(`${'total'.padEnd(30)} ${String(stats.entries).padStart(6)} entries  ${kb(stats.bytes)}\n`);
+      const rows = [...stats.suites, { suite: 'total', entries: stats.entries, bytes: stats.bytes }];
+      const table = renderTable<(typeof rows)[number]>(
+        [
+          { header: 'suite', value: (s) => s.suite, flexible: true },
+          { header: 'entries', value: (s) => String(s.entries), align: 'right' },
+          { header: 'size', value: (s) => kb(s.bytes), align: 'right' },
+        ],
+        rows,
+        terminalWidth(),
+      );
+      process.stdout.write(`${table}\n`);
     });
   group
     .command('clear')
@@ -33,7 +43,7 @@ export function registerEvalCache(evalCommand: Command): void {
     .action(async (flags: { suite?: string; json?: boolean }) => {
       const removed = await cache().clear(flags.suite);
       if (flags.json) return printJson({ removed });
-      process.stdout.write(`removed ${removed} cached verdict${removed === 1 ? '' : 's'}\n`);
+      process.stdout.write(`removed ${countOf(removed, 'cached verdict')}\n`);
     });
   group
     .command('verify')
@@ -45,7 +55,7 @@ export function registerEvalCache(evalCommand: Command): void {
       if (flags.json) printJson(result);
       else {
         process.stdout.write(
-          `checked ${result.checked} entries, ${result.bad.length} bad${flags.fix && result.bad.length ? ' (deleted)' : ''}\n`,
+          `checked ${countOf(result.checked, 'entry', 'entries')}, ${result.bad.length} bad${flags.fix && result.bad.length ? ' (deleted)' : ''}\n`,
         );
         for (const file of result.bad) process.stdout.write(`  ${file}\n`);
       }

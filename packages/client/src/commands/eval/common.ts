@@ -20,6 +20,18 @@ export function analyticsContext(flags: AnalyticsFlags) {
   };
 }
 
+/**
+ * The repository a `--team` read is limited to: `--repo SLUG`, or none (every
+ * repository of the team) without it or with `--repo all`. Local reads use the
+ * current repository by default instead (analyticsContext's repoSlug).
+ */
+export function teamRepo(flags: AnalyticsFlags): string | undefined {
+  return flags.repo && flags.repo !== 'all' ? flags.repo : undefined;
+}
+
+/** `--repo` help, one wording for every analytics command. */
+export const REPO_HELP = 'this repository (default: the current one locally, every one with --team; "all" for every one)';
+
 export function positiveInt(name: string) {
   return (value: string) => {
     const n = Number(value);

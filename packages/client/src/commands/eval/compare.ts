@@ -5,10 +5,10 @@ import type { Command } from 'commander';
 import { localRuns } from '../../analytics/local.ts';
 import { teamOrLocal } from '../../analytics/team.ts';
 import { printJson, snakeKeys } from '../../cli/run.ts';
-import { formatPercent, formatUsd } from '../../cli/term.ts';
+import { countOf, formatPercent, formatUsd, visible } from '../../cli/term.ts';
 import { UserError } from '../../errors.ts';
 import { readResultFile } from '../../runner/results-store.ts';
-import { type AnalyticsFlags, analyticsContext, when } from './common.ts';
+import { type AnalyticsFlags, analyticsContext, REPO_HELP, teamRepo, when } from './common.ts';
 
 /** A run named on the command line: a result file, or a (prefix of a) run id among `runs`. */
 export function pickRun(ref: string, runs: StandardEvalResult[]): StandardEvalResult {
@@ -19,7 +19,9 @@ export function pickRun(ref: string, runs: StandardEvalResult[]): StandardEvalRe
   }
   const found = runs.filter((r) => r.run_id.startsWith(ref));
   if (found.length !== 1)
-    throw new UserError(found.length ? `${ref} matches ${found.length} runs; give more of the run id` : `${ref}: no such file or run id`);
+    throw new UserError(
+      found.length ? `${ref} matches ${countOf(found.length, 'run')}; give more of the run id` : `${ref}: no such file or run id`,
+    );
   return found[0] as StandardEvalResult;
 }
 
@@ -48,13 +50,15 @@ export function registerEvalCompare(evalCommand: Command): void {
     .argument('[base]', 'the earlier run: a result file or run id (prefix)')
     .argument('[head]', 'the later run (default: the newest run of the same suite)')
     .option('--suite <suite>', 'compare the two latest runs of this suite')
-    .option('--repo <slug>', 'local results of this repository (default: the current one)')
+    .option('--repo <slug>', REPO_HELP)
     .option('--team', 'read the team store instead of local files')
     .option('--json', 'print JSON')
     .action(async (a: string | undefined, b: string | undefined, flags: AnalyticsFlags & { suite?: string }) => {
       const ctx = analyticsContext(flags);
       const local = () => localRuns(ctx.stateRoot, ctx.repoSlug, ctx.warn).map((r) => r.doc);
-      const { value: runs } = flags.team ? await teamOrLocal((team) => team.documents({}, 200), local, ctx.warn) : { value: local() };
+      const { value: runs } = flags.team
+        ? await teamOrLocal((team) => team.documents({ repo: teamRepo(flags) }, 200), local, ctx.warn)
+        : { value: local() };
       let before: StandardEvalResult;
       let after: StandardEvalResult;
       if (a && b) [before, after] = [pickRun(a, runs), pickRun(b, runs)];
@@ -71,18 +75,21 @@ export function registerEvalCompare(evalCommand: Command): void {
           before: { run_id: before.run_id, timestamp: before.timestamp },
           after: { run_id: after.run_id, timestamp: after.timestamp },
           ...snakeKeys(diff),
+          tests: diff.tests.map(snakeKeys),
         });
       const s = ctx.s;
       for (const w of diff.warnings) process.stdout.write(`${s.yellow('warning:')} ${w}\n`);
       process.stdout.write(
-        `${s.bold(after.suite)}  ${when(before.timestamp)} ${formatPercent(before.pass_rate)} → ${when(after.timestamp)} ${formatPercent(after.pass_rate)}  (${diff.passRateDelta === null ? '—' : `${diff.passRateDelta >= 0 ? '+' : ''}${diff.passRateDelta} pts`}, cost ${diff.costDelta >= 0 ? '+' : '-'}${formatUsd(Math.abs(diff.costDelta))})\n`,
+        `${s.bold(visible(after.suite))}  ${when(before.timestamp)} ${formatPercent(before.pass_rate)} → ${when(after.timestamp)} ${formatPercent(after.pass_rate)}  (${diff.passRateDelta === null ? '—' : `${diff.passRateDelta >= 0 ? '+' : ''}${diff.passRateDelta} pts`}, cost ${diff.costDelta >= 0 ? '+' : '-'}${formatUsd(Math.abs(diff.costDelta))})\n`,
       );
       const section = (title: string, change: string, mark: string) => {
         const tests = diff.tests.filter((t) => t.change === change);
         if (!tests.length) return;
         process.stdout.write(`${title}\n`);
         for (const t of tests)
-          process.stdout.write(`  ${mark} ${t.name}${t.scoreDelta ? `  score ${t.scoreDelta > 0 ? '+' : ''}${t.scoreDelta}` : ''}\n`);
+          process.stdout.write(
+            `  ${mark} ${visible(t.name)}${t.scoreDelta ? `  score ${t.scoreDelta > 0 ? '+' : ''}${t.scoreDelta}` : ''}\n`,
+          );
       };
       section('newly failing', 'newly-failing', s.red('✗'));
       section('newly passing', 'newly-passing', s.green('✓'));
@@ -92,13 +99,13 @@ export function registerEvalCompare(evalCommand: Command): void {
       if (tierChanges.length) {
         process.stdout.write('tier changes\n');
         for (const t of tierChanges)
-          process.stdout.write(`  ${t.name}: ${t.tierBefore ?? 'unresolved'} → ${t.tierAfter ?? 'unresolved'}\n`);
+          process.stdout.write(`  ${visible(t.name)}: ${t.tierBefore ?? 'unresolved'} → ${t.tierAfter ?? 'unresolved'}\n`);
       }
       const costChanges = diff.tests.filter((t) => t.costDelta);
       if (costChanges.length) {
         process.stdout.write('cost changes\n');
         for (const t of costChanges)
-          process.stdout.write(`  ${t.name}: ${(t.costDelta ?? 0) > 0 ? '+' : '-'}${formatUsd(Math.abs(t.costDelta ?? 0))}\n`);
+          process.stdout.write(`  ${visible(t.name)}: ${(t.costDelta ?? 0) > 0 ? '+' : '-'}${formatUsd(Math.abs(t.costDelta ?? 0))}\n`);
       }
       if (!diff.tests.some((t) => t.change !== 'still-passing' && t.change !== 'still-failing'))
         process.stdout.write('no test changed state\n');

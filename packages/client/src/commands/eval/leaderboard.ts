@@ -1,19 +1,21 @@
 /** `gstack eval leaderboard`: per person runs, pass rate, cost, ships, sessions and day streak. */
-import { dayStreak, type LeaderboardEntry, passRatePercent, rankLeaderboard } from '@gstack/core';
+import { dayStreak, type LeaderboardEntry, leaderboardEntry, passRatePercent, rankLeaderboard } from '@gstack/core';
 import type { Command } from 'commander';
 import { localRuns } from '../../analytics/local.ts';
 import { teamOrLocal } from '../../analytics/team.ts';
 import { printJson, snakeKeys } from '../../cli/run.ts';
 import { renderTable, terminalWidth } from '../../cli/table.ts';
-import { formatPercent, formatUsd } from '../../cli/term.ts';
-import { type AnalyticsFlags, analyticsContext, positiveInt } from './common.ts';
+import { countOf, formatPercent, formatUsd } from '../../cli/term.ts';
+import { type AnalyticsFlags, analyticsContext, positiveInt, REPO_HELP, teamRepo } from './common.ts';
 
 export function registerEvalLeaderboard(evalCommand: Command): void {
   evalCommand
     .command('leaderboard')
-    .description('Per person: runs, pass rate, cost, ships, sessions and streak (local: per machine)')
+    .description(
+      'Per person: runs, pass rate, cost, ships, sessions and streak (local: per machine; --team: runs pushed with CI tokens as "CI")',
+    )
     .option('--days <n>', 'the window', positiveInt('--days'), 7)
-    .option('--repo <slug>', 'local results of this repository (default: the current one; "all" for every one)')
+    .option('--repo <slug>', REPO_HELP)
     .option('--team', 'read the team store instead of local files')
     .option('--json', 'print JSON')
     .action(async (flags: AnalyticsFlags & { days: number }) => {
@@ -45,26 +47,22 @@ export function registerEvalLeaderboard(evalCommand: Command): void {
       };
       const { value: entries, from } = flags.team
         ? await teamOrLocal(
-            async (team) => {
-              const [rows, days] = await Promise.all([team.leaderboard(flags.days), team.activeDays(flags.days)]);
-              return rows.map((r) => ({
-                name: r.display_name ?? r.user_id.slice(0, 8),
-                runs: Number(r.runs),
-                passRate: r.pass_rate === null ? null : Number(r.pass_rate),
-                costUsd: Number(r.cost_usd),
-                ships: Number(r.ships),
-                sessions: Number(r.sessions),
-                streak: dayStreak(days.get(r.user_id) ?? []),
-              }));
-            },
+            // The dashboard's RPC and mapping: runs pushed with CI tokens are one "CI" row.
+            async (team) => (await team.leaderboard(flags.days, teamRepo(flags))).map((r) => leaderboardEntry(r)),
             local,
             ctx.warn,
           )
         : { value: local(), from: 'local' as const };
       const ranked = rankLeaderboard(entries);
-      if (flags.json) return printJson({ source: from, days: flags.days, entries: ranked.map(snakeKeys) });
+      if (flags.json)
+        return printJson({
+          source: from,
+          days: flags.days,
+          repo: from === 'team' ? (teamRepo(flags) ?? null) : ctx.repoSlug,
+          entries: ranked.map(snakeKeys),
+        });
       if (!ranked.length) {
-        process.stdout.write(`no runs in the last ${flags.days} days\n`);
+        process.stdout.write(`no runs in the last ${countOf(flags.days, 'day')}\n`);
         return;
       }
       const table = renderTable<LeaderboardEntry>(

@@ -4,8 +4,8 @@ import { localRuns, matches, type RunFilter } from '../../analytics/local.ts';
 import { type RunRow, rowFromDoc, teamOrLocal } from '../../analytics/team.ts';
 import { printJson, snakeKeys } from '../../cli/run.ts';
 import { type Column, renderTable, terminalWidth } from '../../cli/table.ts';
-import { countOf, formatUsd } from '../../cli/term.ts';
-import { type AnalyticsFlags, analyticsContext, parseSince, positiveInt, shortRunId, when } from './common.ts';
+import { countOf, formatRelative, formatUsd } from '../../cli/term.ts';
+import { type AnalyticsFlags, analyticsContext, parseSince, positiveInt, REPO_HELP, shortRunId, teamRepo } from './common.ts';
 
 export function registerEvalList(evalCommand: Command): void {
   evalCommand
@@ -16,12 +16,12 @@ export function registerEvalList(evalCommand: Command): void {
     .option('--tier <tier>', 'only this tier (ladder, model, fast, ...)')
     .option('--since <when>', 'only runs since a span (7d, 12h, 30m) or a date (2026-11-01)', (v) => parseSince(v))
     .option('--limit <n>', 'runs', positiveInt('--limit'), 20)
-    .option('--repo <slug>', 'this repository (default: the current one locally, every one with --team; "all" for every one)')
+    .option('--repo <slug>', REPO_HELP)
     .option('--team', 'read the team store instead of local files')
     .option('--json', 'print JSON')
     .action(async (flags: AnalyticsFlags & RunFilter & { limit: number }) => {
       const ctx = analyticsContext(flags);
-      const repo = flags.team && flags.repo && flags.repo !== 'all' ? flags.repo : undefined;
+      const repo = flags.team ? teamRepo(flags) : undefined;
       const filter: RunFilter = { suite: flags.suite, branch: flags.branch, tier: flags.tier, since: flags.since, repo };
       const local = () =>
         localRuns(ctx.stateRoot, ctx.repoSlug, ctx.warn)
@@ -43,7 +43,7 @@ export function registerEvalList(evalCommand: Command): void {
       const manyRepos = flags.team ? !repo : flags.repo === 'all';
       const columns: Array<Column<RunRow> | false> = [
         { header: 'run', value: (r) => shortRunId(r.runKey) },
-        { header: 'date', value: (r) => when(r.runAt) },
+        { header: 'when', value: (r) => formatRelative(r.runAt) },
         manyRepos && { header: 'repo', value: (r) => r.repoSlug, flexible: true },
         from === 'team' && { header: 'person', value: (r) => r.person ?? '-', flexible: true },
         { header: 'suite', value: (r) => r.suite, flexible: true },

@@ -4,13 +4,13 @@ import type { Command } from 'commander';
 import { localRuns } from '../../analytics/local.ts';
 import { teamOrLocal } from '../../analytics/team.ts';
 import { printJson } from '../../cli/run.ts';
-import { formatDuration, formatPercent, formatUsd, visible } from '../../cli/term.ts';
-import { type AnalyticsFlags, analyticsContext, shortRunId, when } from './common.ts';
+import { formatDuration, formatPercent, formatRelative, formatUsd, visible } from '../../cli/term.ts';
+import { type AnalyticsFlags, analyticsContext, REPO_HELP, shortRunId, teamRepo, when } from './common.ts';
 import { pickRun } from './compare.ts';
 
 function render(doc: StandardEvalResult, s: ReturnType<typeof analyticsContext>['s']): string {
   const lines = [
-    `${s.bold(visible(doc.suite))}  run ${shortRunId(doc.run_id)}  ${when(doc.timestamp)}  ${visible(doc.git.branch ?? '-')}  ${doc.tier ?? '-'}${doc.interrupted ? `  ${s.yellow('interrupted')}` : ''}`,
+    `${s.bold(visible(doc.suite))}  run ${shortRunId(doc.run_id)}  ${when(doc.timestamp)} (${formatRelative(doc.timestamp)})  ${visible(doc.git.branch ?? '-')}  ${doc.tier ?? '-'}${doc.interrupted ? `  ${s.yellow('interrupted')}` : ''}`,
     `${doc.totals.passed}/${doc.totals.tests - doc.totals.skipped} passed (${formatPercent(doc.pass_rate)})  ${formatUsd(doc.cost_usd)}  ${formatDuration(doc.duration_ms)}`,
     '',
   ];
@@ -38,13 +38,15 @@ export function registerEvalShow(evalCommand: Command): void {
     .command('show')
     .description("One run's tests and their ladder attempts")
     .argument('<run>', 'a result file or run id (prefix, as gstack eval list shows it)')
-    .option('--repo <slug>', 'local results of this repository (default: the current one; "all" for every one)')
+    .option('--repo <slug>', REPO_HELP)
     .option('--team', 'look the run up in the team store')
     .option('--json', 'print the result document')
     .action(async (ref: string, flags: AnalyticsFlags) => {
       const ctx = analyticsContext(flags);
       const local = () => localRuns(ctx.stateRoot, ctx.repoSlug, ctx.warn).map((r) => r.doc);
-      const { value: runs } = flags.team ? await teamOrLocal((team) => team.documents({}, 200), local, ctx.warn) : { value: local() };
+      const { value: runs } = flags.team
+        ? await teamOrLocal((team) => team.documents({ repo: teamRepo(flags) }, 200), local, ctx.warn)
+        : { value: local() };
       const doc = pickRun(ref, runs);
       if (flags.json) return printJson(doc);
       process.stdout.write(`${render(doc, ctx.s)}\n`);

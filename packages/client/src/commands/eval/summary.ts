@@ -5,8 +5,9 @@ import { localHistories, teamHistories } from '../../analytics/history.ts';
 import { localRuns } from '../../analytics/local.ts';
 import { type RunRow, rowFromDoc, type TeamSource, teamOrLocal } from '../../analytics/team.ts';
 import { printJson } from '../../cli/run.ts';
-import { formatPercent, formatUsd } from '../../cli/term.ts';
-import { type AnalyticsFlags, analyticsContext, day, positiveInt } from './common.ts';
+import { renderTable, terminalWidth } from '../../cli/table.ts';
+import { countOf, formatPercent, formatRelative, formatUsd } from '../../cli/term.ts';
+import { type AnalyticsFlags, analyticsContext, day, positiveInt, REPO_HELP, teamRepo } from './common.ts';
 import { trendRows } from './trend.ts';
 
 function passRates(rows: RunRow[], key: (r: RunRow) => string): Array<{ key: string; runs: number; pass_rate: number | null }> {
@@ -28,7 +29,7 @@ export function registerEvalSummary(evalCommand: Command): void {
     .command('summary')
     .description('Runs, spend, average cost per run, pass rate by suite and branch, flaky tests, date range')
     .option('--limit <n>', 'recent runs to summarise', positiveInt('--limit'), 50)
-    .option('--repo <slug>', 'local results of this repository (default: the current one; "all" for every one)')
+    .option('--repo <slug>', REPO_HELP)
     .option('--team', 'read the team store instead of local files')
     .option('--json', 'print JSON')
     .action(async (flags: AnalyticsFlags & { limit: number }) => {
@@ -44,8 +45,8 @@ export function registerEvalSummary(evalCommand: Command): void {
         };
       };
       const team = async (source: TeamSource) => ({
-        rows: await source.runs({}, flags.limit),
-        histories: await teamHistories(source, undefined, 10),
+        rows: await source.runs({ repo: teamRepo(flags) }, flags.limit),
+        histories: await teamHistories(source, { repo: teamRepo(flags) }, 10),
       });
       const {
         value: { rows, histories },
@@ -63,6 +64,9 @@ export function registerEvalSummary(evalCommand: Command): void {
         to: times.at(-1) ?? null,
         by_suite: passRates(rows, (r) => r.suite),
         by_branch: passRates(rows, (r) => r.branch ?? '(none)'),
+        by_repo: passRates(rows, (r) => r.repoSlug),
+        // Who pushed them: only the team store knows (local files know the machine, which list shows).
+        by_person: source === 'team' ? passRates(rows, (r) => r.person ?? '(unknown)') : [],
         flaky: flaky.map((t) => ({ suite: t.suite, test: t.test, sparkline: t.sparkline, pass_rate: t.passRate })),
       };
       if (flags.json) return printJson(report);
@@ -70,14 +74,37 @@ export function registerEvalSummary(evalCommand: Command): void {
         process.stdout.write('no runs yet: run `gstack eval run <suite.yaml>`\n');
         return;
       }
+      const group = (header: string, groups: typeof report.by_suite) =>
+        renderTable(
+          [
+            { header, value: (g) => g.key, flexible: true },
+            { header: 'runs', value: (g) => String(g.runs), align: 'right' },
+            { header: 'pass', value: (g) => formatPercent(g.pass_rate), align: 'right' },
+          ],
+          groups,
+          terminalWidth(),
+        );
       const out = [
-        `${report.runs} run${report.runs === 1 ? '' : 's'} from ${day(report.from ?? '')} to ${day(report.to ?? '')}, ${formatUsd(spend)} spent, ${formatUsd(report.average_cost_usd)} per run`,
-        'pass rate by suite',
-        ...report.by_suite.map((g) => `  ${g.key.padEnd(28)} ${formatPercent(g.pass_rate).padStart(7)}  (${g.runs} runs)`),
-        'pass rate by branch',
-        ...report.by_branch.map((g) => `  ${g.key.padEnd(28)} ${formatPercent(g.pass_rate).padStart(7)}  (${g.runs} runs)`),
-        flaky.length ? 'flaky tests' : 'flaky tests: none',
-        ...flaky.map((t) => `  ${ctx.s.yellow(t.sparkline)}  ${t.suite} › ${t.test}`),
+        `${countOf(report.runs, 'run')} from ${day(report.from ?? '')} to ${day(report.to ?? '')} (last ${formatRelative(report.to)}), ${formatUsd(spend)} spent, ${formatUsd(report.average_cost_usd)} per run`,
+        '',
+        group('suite', report.by_suite),
+        '',
+        group('branch', report.by_branch),
+        // Repository and person tables only where rows can differ in them.
+        ...(report.by_repo.length > 1 ? ['', group('repo', report.by_repo)] : []),
+        ...(report.by_person.length ? ['', group('person', report.by_person)] : []),
+        '',
+        flaky.length
+          ? renderTable(
+              [
+                { header: 'flaky test', value: (t) => `${t.suite} › ${t.test}`, flexible: true },
+                { header: 'history', value: (t) => ctx.s.yellow(t.sparkline) },
+                { header: 'pass', value: (t) => `${t.pass_rate.toFixed(0)}%`, align: 'right' },
+              ],
+              report.flaky,
+              terminalWidth(),
+            )
+          : 'flaky tests: none',
       ];
       process.stdout.write(`${out.join('\n')}\n`);
     });

@@ -4,10 +4,10 @@ import type { Command } from 'commander';
 import { localHistories, type SuiteHistory, teamHistories } from '../../analytics/history.ts';
 import { localRuns } from '../../analytics/local.ts';
 import { teamOrLocal } from '../../analytics/team.ts';
-import { printJson } from '../../cli/run.ts';
-import { renderTable, terminalWidth } from '../../cli/table.ts';
+import { printJson, snakeKeys } from '../../cli/run.ts';
+import { type Column, renderTable, terminalWidth } from '../../cli/table.ts';
 import type { Style } from '../../cli/term.ts';
-import { type AnalyticsFlags, analyticsContext, positiveInt } from './common.ts';
+import { type AnalyticsFlags, analyticsContext, positiveInt, REPO_HELP, teamRepo } from './common.ts';
 
 export interface TrendRow extends TestTrend {
   repo_slug: string;
@@ -43,7 +43,7 @@ export function registerEvalTrend(evalCommand: Command): void {
     .option('--limit <n>', 'runs per suite to look at', positiveInt('--limit'), 10)
     .option('--suite <suite>', 'only this suite')
     .option('--test <name>', 'only this test')
-    .option('--repo <slug>', 'local results of this repository (default: the current one; "all" for every one)')
+    .option('--repo <slug>', REPO_HELP)
     .option('--team', 'read the team store instead of local files')
     .option('--json', 'print JSON')
     .action(async (flags: AnalyticsFlags & { limit: number; suite?: string; test?: string }) => {
@@ -56,23 +56,27 @@ export function registerEvalTrend(evalCommand: Command): void {
           flags.limit,
         );
       const { value: histories, from } = flags.team
-        ? await teamOrLocal((team) => teamHistories(team, flags.suite, flags.limit), local, ctx.warn)
+        ? await teamOrLocal((team) => teamHistories(team, { suite: flags.suite, repo: teamRepo(flags) }, flags.limit), local, ctx.warn)
         : { value: local(), from: 'local' as const };
       const rows = trendRows(histories, flags.test);
-      if (flags.json) return printJson({ source: from, tests: rows });
+      if (flags.json) return printJson({ source: from, tests: rows.map(snakeKeys) });
       if (!rows.length) {
         process.stdout.write('no history yet: run a suite a few times (gstack eval run) and come back\n');
         return;
       }
+      // A repository column where rows can differ in it (a team read or --repo all).
+      const manyRepos = new Set(rows.map((r) => r.repo_slug)).size > 1;
+      const columns: Array<Column<TrendRow> | false> = [
+        manyRepos && { header: 'repo', value: (r) => r.repo_slug, flexible: true },
+        { header: 'suite', value: (r) => r.suite, flexible: true },
+        { header: 'test', value: (r) => r.test, flexible: true },
+        { header: 'trend', value: (r) => colourClass(ctx.s, r.classification) },
+        { header: 'history', value: (r) => r.sparkline },
+        { header: 'streak', value: (r) => `${r.streak.length}${r.streak.passing ? '✓' : '✗'}`, align: 'right' },
+        { header: 'pass', value: (r) => `${r.passRate.toFixed(0)}%`, align: 'right' },
+      ];
       const table = renderTable<TrendRow>(
-        [
-          { header: 'suite', value: (r) => r.suite, flexible: true },
-          { header: 'test', value: (r) => r.test, flexible: true },
-          { header: 'trend', value: (r) => colourClass(ctx.s, r.classification) },
-          { header: 'history', value: (r) => r.sparkline },
-          { header: 'streak', value: (r) => `${r.streak.length}${r.streak.passing ? '✓' : '✗'}`, align: 'right' },
-          { header: 'pass', value: (r) => `${r.passRate.toFixed(0)}%`, align: 'right' },
-        ],
+        columns.filter((c): c is Column<TrendRow> => Boolean(c)),
         rows,
         terminalWidth(),
       );

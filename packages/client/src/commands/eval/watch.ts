@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { StandardEvalResultInput } from '@gstack/core';
 import type { Command } from 'commander';
 import { printJson } from '../../cli/run.ts';
-import { formatUsd } from '../../cli/term.ts';
+import { formatUsd, sliceColumns, visible } from '../../cli/term.ts';
 import { UserError } from '../../errors.ts';
 import { isPartialLive, livePartials, readPartialFile, recoverOrphanedPartials, resultsDir } from '../../runner/results-store.ts';
 import { type AnalyticsFlags, analyticsContext, positiveInt } from './common.ts';
@@ -16,11 +16,14 @@ export function frame(doc: StandardEvalResultInput, width = 80): string {
     ? `${'█'.repeat(Math.round((20 * results.length) / planned))}${'░'.repeat(20 - Math.round((20 * results.length) / planned))} `
     : '';
   const lines = [
-    `${doc.suite}  ${bar}${results.length}${planned ? `/${planned}` : ''} done  ✓${passed} ✗${results.length - passed}  ${formatUsd(doc.cost_usd ?? 0)}`,
+    `${visible(doc.suite)}  ${bar}${results.length}${planned ? `/${planned}` : ''} done  ✓${passed} ✗${results.length - passed}  ${formatUsd(doc.cost_usd ?? 0)}`,
     ...results
       .slice(-5)
       .map((r) =>
-        `  ${r.passed ? '✓' : '✗'} ${r.name}${r.resolved_tier ? `  ${r.resolved_tier} ${r.resolved_model}` : ''}`.slice(0, width),
+        sliceColumns(
+          `  ${r.passed ? '✓' : '✗'} ${visible(r.name)}${r.resolved_tier ? `  ${r.resolved_tier} ${visible(r.resolved_model ?? '')}` : ''}`,
+          width,
+        ),
       ),
   ];
   return lines.join('\n');

@@ -3,7 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { printJson } from '../../cli/run.ts';
-import { formatUsd } from '../../cli/term.ts';
+import { type Column, renderTable, terminalWidth } from '../../cli/table.ts';
+import { countOf, formatRelative, formatUsd } from '../../cli/term.ts';
 import { UserError } from '../../errors.ts';
 import { statePaths } from '../../state-dir.ts';
 import { checkConnection } from '../../sync/check.ts';
@@ -48,18 +49,26 @@ export function registerShow(program: Command): void {
       const rows = (data ?? []) as unknown as Array<Record<string, unknown>>;
       if (flags.json) return printJson(rows);
       if (!rows.length) return void process.stdout.write(`no ${what} yet for team ${connection.team}\n`);
-      for (const row of rows) {
-        if (what === 'evals') {
-          process.stdout.write(
-            `${String(row.run_at).slice(0, 16).replace('T', ' ')}  ${String(row.suite).padEnd(20)} ${String(row.branch ?? '-').padEnd(16)} ${row.passed}/${row.total_tests}  ${formatUsd(Number(row.cost_usd))}  ${row.hostname ?? ''}\n`,
-          );
-        } else
-          process.stdout.write(
-            `${Object.values(row)
-              .map((v) => (v === null ? '-' : String(v)))
-              .join('  ')}\n`,
-          );
-      }
+      type Row = Record<string, unknown>;
+      const text = (key: string) => (row: Row) => (row[key] === null || row[key] === undefined ? '-' : String(row[key]));
+      // The first column is the row's time: said as people do ("3 h ago"); --json keeps ISO.
+      const columns: Column<Row>[] =
+        what === 'evals'
+          ? [
+              { header: 'when', value: (r) => formatRelative(String(r.run_at)) },
+              { header: 'repo', value: text('repo_slug'), flexible: true },
+              { header: 'suite', value: text('suite'), flexible: true },
+              { header: 'branch', value: text('branch'), flexible: true },
+              { header: 'passed', value: (r) => `${r.passed}/${r.total_tests}`, align: 'right' },
+              { header: 'cost', value: (r) => formatUsd(Number(r.cost_usd)), align: 'right' },
+              { header: 'host', value: text('hostname'), flexible: true },
+            ]
+          : view.columns.split(', ').map((key, i) => ({
+              header: key.replaceAll('_', ' '),
+              value: i === 0 ? (r: Row) => formatRelative(r[key] as string | null) : text(key),
+              flexible: i > 0,
+            }));
+      process.stdout.write(`${renderTable(columns, rows, terminalWidth())}\n`);
     });
 
   program
@@ -85,7 +94,7 @@ export function registerShow(program: Command): void {
         );
       }
       if (flags.json) return printJson({ dir, runs: data?.length ?? 0 });
-      process.stdout.write(`pulled ${data?.length ?? 0} runs to ${dir}\n`);
+      process.stdout.write(`pulled ${countOf(data?.length ?? 0, 'run')} to ${dir}\n`);
     });
 
   program

@@ -2,6 +2,7 @@
 import { classifyApiKey } from '@gstack/core';
 import type { Command } from 'commander';
 import { printJson } from '../../cli/run.ts';
+import { formatRelative } from '../../cli/term.ts';
 import { UserError } from '../../errors.ts';
 import { gitInfo } from '../../runner/git.ts';
 import { stateDir } from '../../state-dir.ts';
@@ -10,14 +11,6 @@ import { authStore, requireConfig } from '../../sync/connection.ts';
 import { pendingByRepo, pendingResults } from '../../sync/results.ts';
 import { syncedKey } from '../../sync/synced.ts';
 import { syncState } from './push.ts';
-
-function age(iso: string | undefined): string | null {
-  if (!iso) return null;
-  const minutes = Math.round((Date.now() - Date.parse(iso)) / 60_000);
-  if (minutes < 60) return `${minutes} min`;
-  if (minutes < 48 * 60) return `${Math.round(minutes / 60)} h`;
-  return `${Math.round(minutes / 1440)} days`;
-}
 
 export function registerStatus(program: Command): void {
   program
@@ -78,7 +71,7 @@ export function registerStatus(program: Command): void {
       line(
         'queue',
         entries.length
-          ? `${entries.length} waiting, oldest ${age(entries[0]?.queued_at)} ago; last error: ${report.queue.last_error}`
+          ? `${entries.length} waiting, oldest queued ${formatRelative(entries[0]?.queued_at)}; last error: ${report.queue.last_error}`
           : 'empty',
       );
       line('pending', pending.length ? '' : 'none');

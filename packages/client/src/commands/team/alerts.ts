@@ -6,7 +6,7 @@
  */
 import { type Digest, isWeekStart } from '@gstack/core';
 import type { Command } from 'commander';
-import { printJson } from '../../cli/run.ts';
+import { printJson, snakeKeysDeep } from '../../cli/run.ts';
 import { UserError } from '../../errors.ts';
 import { type Connection, connect, teamId } from '../../sync/connection.ts';
 
@@ -49,7 +49,8 @@ export function registerAlertCommands(team: Command): void {
         resend: Boolean(flags.resend),
       });
       const result = answer.results[0];
-      if (flags.json) return printJson({ week_start: answer.week_start, ...result });
+      // The digest is camelCase in core (the dashboard and Slack read it there); --json is snake_case.
+      if (flags.json) return printJson({ week_start: answer.week_start, ...result, digest: snakeKeysDeep(result?.digest) });
       if (!result) throw new UserError('weekly-digest answered without a result', 1);
       if (result.outcome === 'preview') return void process.stdout.write(result.text ?? '');
       if (result.outcome === 'sent') return void process.stdout.write(`digest for the week of ${answer.week_start} sent to Slack\n`);

@@ -58,29 +58,29 @@ describe('weekly digest', () => {
     expect(digest).toMatchObject({
       quiet: false,
       runs: 2, // two runs this week
-      prevRuns: 1,
-      passRate: 75, // (4 + 2) / 8
-      prevPassRate: 75, // 3 / 4
-      costUsd: 0.017, // 0.004 + 0.013
-      prevCostUsd: 0.004,
-      judgeCostUsd: 0,
-      systemCostUsd: 0.017,
-      costByModel: [{ model: 'local/t1', purpose: 'system', calls: 8, costUsd: 0.017 }],
+      prev_runs: 1,
+      pass_rate: 75, // (4 + 2) / 8
+      prev_pass_rate: 75, // 3 / 4
+      cost_usd: 0.017, // 0.004 + 0.013
+      prev_cost_usd: 0.004,
+      judge_cost_usd: 0,
+      system_cost_usd: 0.017,
+      cost_by_model: [{ model: 'local/t1', purpose: 'system', calls: 8, cost_usd: 0.017 }],
       sessions: 0,
       ships: [],
     });
     // 50% vs the mean of 100% and 75%: −37.5 points.
-    expect(digest.regressions).toMatchObject([{ suite: 'smoke', baseline: 87.5, passRate: 50, drop: 37.5 }]);
-    expect(digest.becameFlaky.map((t: { test: string }) => t.test)).toEqual(['d']); // ✗ ✓ ✗
-    expect(digest.becameDegrading.map((t: { test: string }) => t.test)).toEqual(['c']); // ✓ ✓ ✗
+    expect(digest.regressions).toMatchObject([{ suite: 'smoke', baseline: 87.5, pass_rate: 50, drop: 37.5 }]);
+    expect(digest.became_flaky.map((t: { test: string }) => t.test)).toEqual(['d']); // ✗ ✓ ✗
+    expect(digest.became_degrading.map((t: { test: string }) => t.test)).toEqual(['c']); // ✓ ✓ ✗
     // t1 resolved 7 of 8 tests for $0.007, t2 one for $0.01: everything on t2 would be 8 × $0.01.
     expect(digest.escalation).toEqual({
       tiers: [
-        { tier: 't1', tests: 7, passed: 5, share: 87.5, costUsd: 0.007 },
-        { tier: 't2', tests: 1, passed: 1, share: 12.5, costUsd: 0.01 },
+        { tier: 't1', tests: 7, passed: 5, share: 87.5, cost_usd: 0.007 },
+        { tier: 't2', tests: 1, passed: 1, share: 12.5, cost_usd: 0.01 },
       ],
-      topTier: 't2',
-      savedUsd: 0.063,
+      top_tier: 't2',
+      saved_usd: 0.063,
     });
     const text = await run('gstack', ['team', 'digest', '--week', '2026-10-05'], admin.env);
     expect(text.stdout).toContain('Weekly digest for Digest & Co: week of 2026-10-05');
