@@ -1,12 +1,14 @@
 /**
  * Scenario 2, dashboard reads at scale: a team with 50,000 runs and 5,000,000 results
  * (quick: 2,000 and 200,000), ten minutes apart, plus a second team a tenth its size. Every
- * aggregate RPC (and every dashboard page in pageRequests) p50/p95 and bytes on the
+ * aggregate RPC and every dashboard page (pageRequests) p50/p95 and bytes on the
  * wire, against paging the raw rows through REST and aggregating in the client.
  */
+
+import { startDashboard } from '@gstack/dashboard/node';
 import type { BenchContext } from '../context.ts';
 import type { Metric } from '../report.ts';
-import { aggregateRequests, type NamedRequest, pageRequests } from '../requests.ts';
+import { aggregateRequests, dashboardCookie, type NamedRequest, pageRequests } from '../requests.ts';
 import { analyze, seedTeam } from '../seed.ts';
 import { sample, summarize, timed } from '../stats.ts';
 import type { Scenario, ScenarioOutput } from './index.ts';
@@ -57,21 +59,36 @@ export const rpcScenario: Scenario = {
       await seedTeam(context, other.teamId, other.userId, { ...shape, runs: runs / 10, bigSuiteEvery: 5 }, 'other-run-');
       await analyze(context);
     });
-    const target = { context, member, bigSuite: 'suite-big', smallSuite: 'suite-4' };
+    // The dashboard's Node server in this process (as `npm start` and its tests run it), signed in
+    // through its login form; the run detail page shows the team's newest run.
+    const dashboard = await startDashboard({ supabaseUrl: context.stack.apiUrl, supabaseKey: context.stack.publishableKey });
+    const newest = await context.owner.query<{ id: string }>(
+      'select id from public.eval_runs where team_id = $1 order by run_at desc limit 1',
+      [member.teamId],
+    );
+    const target = {
+      context,
+      member,
+      bigSuite: 'suite-big',
+      smallSuite: 'suite-4',
+      dashboard: { url: dashboard.url, cookie: await dashboardCookie(dashboard.url, member), runId: newest.rows[0]?.id ?? '' },
+    };
     const requests = [...aggregateRequests(target), ...pageRequests(target)];
     const repeats = context.scale.quick ? 20 : 60;
     const rawRepeats = context.scale.quick ? 3 : 5;
     const metrics: Metric[] = [];
-    for (const request of requests) metrics.push(...(await measure(request, repeats, rawRepeats)));
+    try {
+      for (const request of requests) metrics.push(...(await measure(request, repeats, rawRepeats)));
+    } finally {
+      await dashboard.close();
+    }
     return {
       metrics,
       notes: [
         `${runs.toLocaleString('en-US')} runs × ${resultsPerRun} results (${(runs * resultsPerRun).toLocaleString('en-US')}) ten minutes apart for the measured team, half of them in one suite (suite-big); a second team with a tenth of that. Seeded with set-based SQL in ${(seeded.ms / 1000).toFixed(0)} s.`,
         `Each request: 1 warm-up, then ${repeats} calls (raw baselines: ${rawRepeats}), as a signed-in member through the gateway and PostgREST (RLS applies). Bytes are the response body.`,
         'Raw baselines page the rows 1,000 at a time (PostgREST max_rows) and group them in the client; escalation_per_tier and active_now have none (the first would page every result of 30 days).',
-        pageRequests(target).length === 0
-          ? 'Dashboard pages: not measured yet; they plug in as named requests in scripts/bench/requests.ts pageRequests().'
-          : `Dashboard pages: ${pageRequests(target).length} measured.`,
+        `Dashboard pages: ${pageRequests(target).length}, each a GET through the dashboard's Node server (started in the bench's process, as npm start runs it) with the member's session cookie from its login form; the time includes the server's session check, the page's RPCs and the HTML render. Bytes are the HTML.`,
       ],
     };
   },
