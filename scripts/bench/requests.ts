@@ -25,7 +25,11 @@ export interface RequestTarget {
   dashboard?: { url: string; cookie: string; runId: string };
 }
 
+/** HTTP requests made so far (every request goes through get): how many round trips a raw baseline takes. */
+export let requestsMade = 0;
+
 async function get(target: RequestTarget, pathAndQuery: string, init: RequestInit = {}): Promise<{ bytes: number; body: unknown }> {
+  requestsMade += 1;
   const response = await fetch(`${target.context.stack.apiUrl}${pathAndQuery}`, {
     ...init,
     headers: {
@@ -74,6 +78,15 @@ function groupSum(rows: Array<Record<string, unknown>>, key: (r: Record<string, 
     groups.set(k, g);
   }
   return groups.size;
+}
+
+/**
+ * The cheapest request through the same path (gateway, JWT check, PostgREST, RLS): one row of
+ * the member's own team. No request can be faster than this, so it bounds what ratio an
+ * aggregate can reach against a baseline of a few pages.
+ */
+export function floorRequest(target: RequestTarget): () => Promise<number> {
+  return async () => (await get(target, `/rest/v1/teams?select=id&id=eq.${target.member.teamId}`)).bytes;
 }
 
 /** The dashboard's aggregate RPCs, each with its raw baseline where one is practical. */
