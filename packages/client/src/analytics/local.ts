@@ -1,8 +1,7 @@
 /** Local eval history: the result files under $GSTACK_STATE_DIR/projects/<repo>/evals (layout: results/layout.ts). */
 import type { StandardEvalResult } from '@gstack/core';
-import { allResultsDirs, resultFilesIn, resultsDir } from '../results/layout.ts';
 import type { RunRow } from '../results/summary.ts';
-import { readResultFile, recoverOrphanedPartials, resultSummary } from '../runner/results-store.ts';
+import { localResultFiles, readResultFile, resultSummary } from '../runner/results-store.ts';
 
 export interface LocalRun {
   file: string;
@@ -26,15 +25,6 @@ export function matches(row: RunRow, filter: RunFilter): boolean {
     (!filter.tier || row.tier === filter.tier) &&
     (!filter.since || row.runAt >= filter.since)
   );
-}
-
-/** The result files of one repository, or of all when `repoSlug` is 'all', after turning killed runs' partials into interrupted runs. */
-function localResultFiles(stateRoot: string, repoSlug: string, warn: (message: string) => void): string[] {
-  const dirs = repoSlug === 'all' ? allResultsDirs(stateRoot) : [resultsDir(stateRoot, repoSlug)];
-  return dirs.flatMap((dir) => {
-    recoverOrphanedPartials(dir, warn);
-    return resultFilesIn(dir);
-  });
 }
 
 /** Finished runs (newest first) of one repository, or of all when `repoSlug` is 'all'. Unreadable files are reported, not fatal. */

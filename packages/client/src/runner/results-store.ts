@@ -9,7 +9,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { describeProblems, parseEvalResult, type StandardEvalResult, type StandardEvalResultInput, type TestResult } from '@gstack/core';
 import { readJsonSync, writeJsonAtomic, writeJsonAtomicSync, writeTextAtomic } from '../files/json.ts';
-import { isPartialFileName, ownerPath, partialOwnerPath, partialPath, resultOfPartial } from '../results/layout.ts';
+import {
+  allResultsDirs,
+  isPartialFileName,
+  ownerPath,
+  partialOwnerPath,
+  partialPath,
+  resultFilesIn,
+  resultOfPartial,
+  resultsDir,
+} from '../results/layout.ts';
 import { type ResultSummary, readSummary, writeSummary } from '../results/summary.ts';
 import { isPartialLines, type PartialHeader, partialDocument, partialHeaderLine, partialResultLine, type RunningCosts } from './partial.ts';
 
@@ -127,6 +136,18 @@ export function recoverOrphanedPartials(dir: string, warn: (message: string) => 
     recovered.push(file);
   }
   return recovered;
+}
+
+/**
+ * The finished result files of one repository, or of every one when `repoSlug` is 'all',
+ * after turning killed runs' partial files into interrupted runs (problems go to `warn`).
+ */
+export function localResultFiles(stateRoot: string, repoSlug: string, warn: (message: string) => void): string[] {
+  const dirs = repoSlug === 'all' ? allResultsDirs(stateRoot) : [resultsDir(stateRoot, repoSlug)];
+  return dirs.flatMap((dir) => {
+    recoverOrphanedPartials(dir, warn);
+    return resultFilesIn(dir);
+  });
 }
 
 /** The partial files in `dir` whose run is still going, newest first. */

@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type StandardEvalResult, toRunPayload } from '@gstack/core';
 import { UserError } from '../errors.ts';
-import { allResultsDirs, noPushMarker, repoSlugOfFile, resultFilesIn } from '../results/layout.ts';
+import { noPushMarker, repoSlugOfFile } from '../results/layout.ts';
 import { pushProblemLines } from '../results/summary.ts';
-import { readResultFile, recoverOrphanedPartials, resultSummary } from '../runner/results-store.ts';
+import { localResultFiles, readResultFile, resultSummary } from '../runner/results-store.ts';
 import type { PushItem } from './push.ts';
 
 export interface LoadedResult {
@@ -48,17 +48,6 @@ export function loadResultFiles(files: string[]): LoadedResult[] {
   return checked.map((c) => c.result as LoadedResult);
 }
 
-/** Every finished local result file under the state dir (partial files excluded). */
-export function localResultFiles(stateRoot: string): string[] {
-  return allResultsDirs(stateRoot)
-    .flatMap((dir) => {
-      // A killed run's partial file is pushed as the interrupted run it is.
-      recoverOrphanedPartials(dir, (line) => process.stderr.write(`note: ${line}\n`));
-      return resultFilesIn(dir);
-    })
-    .sort();
-}
-
 /** A local result not yet in this store and team. */
 export interface PendingResult {
   file: string;
@@ -80,7 +69,9 @@ export interface PendingResult {
  */
 export function pendingResults(stateRoot: string, isSynced: (runId: string) => boolean, options: { load?: boolean } = {}): PendingResult[] {
   const pending: PendingResult[] = [];
-  for (const file of localResultFiles(stateRoot)) {
+  // A killed run's partial file is pushed as the interrupted run it is.
+  const files = localResultFiles(stateRoot, 'all', (line) => process.stderr.write(`note: ${line}\n`)).sort();
+  for (const file of files) {
     const held = existsSync(noPushMarker(file));
     const { summary, problems } = resultSummary(file);
     if (!summary || summary.push_problems.length) {
