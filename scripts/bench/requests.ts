@@ -1,7 +1,8 @@
 /**
  * Named requests against the stack's gateway, as a signed-in member: the dashboard's
  * aggregate RPCs, and their raw baselines (paging the rows through REST and aggregating
- * in the client). Dashboard pages plug in as more named requests (PAGE_REQUESTS).
+ * in the client); and every dashboard page, through the dashboard's Node server with the
+ * member's session cookie.
  */
 import type { BenchContext, Member } from './context.ts';
 
@@ -20,9 +21,15 @@ export interface RequestTarget {
   /** The suite with the most runs and one ordinary suite, for test_history. */
   bigSuite: string;
   smallSuite: string;
+  /** The dashboard's Node server, the member's session cookie, and a run of the team (for its detail page). */
+  dashboard?: { url: string; cookie: string; runId: string };
 }
 
+/** HTTP requests made so far (every request goes through get): how many round trips a raw baseline takes. */
+export let requestsMade = 0;
+
 async function get(target: RequestTarget, pathAndQuery: string, init: RequestInit = {}): Promise<{ bytes: number; body: unknown }> {
+  requestsMade += 1;
   const response = await fetch(`${target.context.stack.apiUrl}${pathAndQuery}`, {
     ...init,
     headers: {
@@ -71,6 +78,15 @@ function groupSum(rows: Array<Record<string, unknown>>, key: (r: Record<string, 
     groups.set(k, g);
   }
   return groups.size;
+}
+
+/**
+ * The cheapest request through the same path (gateway, JWT check, PostgREST, RLS): one row of
+ * the member's own team. No request can be faster than this, so it bounds what ratio an
+ * aggregate can reach against a baseline of a few pages.
+ */
+export function floorRequest(target: RequestTarget): () => Promise<number> {
+  return async () => (await get(target, `/rest/v1/teams?select=id&id=eq.${target.member.teamId}`)).bytes;
 }
 
 /** The dashboard's aggregate RPCs, each with its raw baseline where one is practical. */
@@ -166,10 +182,48 @@ export function aggregateRequests(target: RequestTarget): NamedRequest[] {
 }
 
 /**
- * Dashboard pages, as named requests (GET <dashboard>/<path> with the member's session).
- * Empty until the dashboard app is in this tree: add `{ name, kind: 'page', run }` entries
- * here and scenario 2 measures them against the 300 ms p95 target.
+ * Signs `member` in through the dashboard's login form (the way a browser does) and
+ * returns the session cookie header its pages need.
  */
-export function pageRequests(_target: RequestTarget): NamedRequest[] {
-  return [];
+export async function dashboardCookie(dashboardUrl: string, member: Member): Promise<string> {
+  const login = await fetch(`${dashboardUrl}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(dashboardUrl).origin },
+    body: new URLSearchParams({ email: member.email, password: member.password, next: '/' }),
+    redirect: 'manual',
+  });
+  const cookies = login.headers.getSetCookie();
+  if (login.status !== 303 || !cookies.length) throw new Error(`dashboard sign-in: ${login.status} ${(await login.text()).slice(0, 300)}`);
+  return cookies.map((c) => c.split(';')[0]).join('; ');
+}
+
+/**
+ * Every dashboard page of the member's team, as named requests: GET through the
+ * dashboard's Node server with the session cookie (the page's own RPCs, the HTML render,
+ * the server's session check). Empty without a dashboard in the target.
+ */
+export function pageRequests(target: RequestTarget): NamedRequest[] {
+  const dashboard = target.dashboard;
+  if (!dashboard) return [];
+  const team = `${dashboard.url}/t/${target.member.teamSlug}`;
+  const page = (name: string, url: string): NamedRequest => ({
+    name: `page: ${name}`,
+    kind: 'page',
+    run: async () => {
+      const response = await fetch(url, { headers: { cookie: dashboard.cookie }, redirect: 'manual' });
+      const body = Buffer.from(await response.arrayBuffer());
+      if (response.status !== 200) throw new Error(`GET ${url}: ${response.status} ${body.toString().slice(0, 300)}`);
+      return body.length;
+    },
+  });
+  return [
+    page('overview', team),
+    page('runs', `${team}/runs`),
+    page('run detail (100 results)', `${team}/runs/${dashboard.runId}`),
+    page('trends', `${team}/trends`),
+    page('tests', `${team}/tests`),
+    page('costs', `${team}/costs`),
+    page('escalation', `${team}/escalation`),
+    page('leaderboard', `${team}/leaderboard`),
+  ];
 }

@@ -5,12 +5,9 @@
  *   share_judge_cache  reuse and share judge verdicts with the team (default true)
  * `GSTACK_SYNC=0` turns automatic pushes off for one command.
  */
-import { readFileSync } from 'node:fs';
-import { describeProblems } from '@gstack/core';
 import { z } from 'zod';
-import { UserError } from './errors.ts';
+import { loadJsonFile, writeJsonAtomic } from './files/json.ts';
 import { type Env, statePaths } from './state-dir.ts';
-import { writeJsonFile } from './sync/files.ts';
 
 export const preferencesSchema = z.strictObject({
   sync_enabled: z.boolean().default(true),
@@ -21,16 +18,7 @@ export type Preferences = z.infer<typeof preferencesSchema>;
 export const PREFERENCE_KEYS = Object.keys(preferencesSchema.shape) as Array<keyof Preferences>;
 
 export function loadPreferences(env: Env): Preferences {
-  const file = statePaths(env).preferences;
-  let json: unknown = {};
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserError(`${file}: not valid JSON (${(error as Error).message})`);
-  }
-  const parsed = preferencesSchema.safeParse(json);
-  if (!parsed.success) throw new UserError(describeProblems(file, parsed.error));
-  const prefs = parsed.data;
+  const prefs = loadJsonFile(statePaths(env).preferences, preferencesSchema, { whenMissing: {} });
   if (env.GSTACK_SYNC === '0') prefs.sync_enabled = false;
   return prefs;
 }
@@ -38,6 +26,6 @@ export function loadPreferences(env: Env): Preferences {
 export async function setPreference(env: Env, key: keyof Preferences, value: boolean): Promise<Preferences> {
   const current = loadPreferences({ ...env, GSTACK_SYNC: undefined });
   const next = { ...current, [key]: value };
-  await writeJsonFile(statePaths(env).preferences, next);
+  await writeJsonAtomic(statePaths(env).preferences, next, { dirMode: 0o700 });
   return next;
 }

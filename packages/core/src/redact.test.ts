@@ -187,4 +187,18 @@ describe('redaction rules', () => {
       ok: true,
     });
   });
+
+  it('keeps a `__proto__` key of parsed JSON as a redacted property, never as the prototype', () => {
+    const out = redactDeep(JSON.parse('{"__proto__": {"output": "PGPASSWORD=hunter22"}}')) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(['__proto__']);
+    expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toEqual({ output: 'PGPASSWORD=[REDACTED]' });
+  });
+
+  it('returns strings no rule matches unchanged, and still applies rules in order to those one does', () => {
+    expect(redactSecrets('category-3 local/qwen the answer misses the second requirement')).toBe(
+      'category-3 local/qwen the answer misses the second requirement',
+    );
+    expect(redactSecrets(`curl -u admin:${A32} https://user:pw@example.com`)).not.toContain(A32);
+  });
 });

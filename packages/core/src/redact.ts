@@ -116,8 +116,26 @@ export const REDACTION_RULES: readonly RedactionRule[] = [
   },
 ];
 
+/**
+ * Every rule's pattern in one alternation per flag set (`i` or not): one scan tells
+ * whether any rule can match. Most strings of a pushed run (names, models, tiers, short
+ * outputs) match none, and skipping the 20-odd replaces for them makes redacting a
+ * 5,000-test run several times faster. Rules run on the output of earlier ones, but
+ * when none matches the original nothing is replaced, so the result is the same.
+ */
+const ANY_RULE: RegExp[] = [...new Set(REDACTION_RULES.map((r) => r.pattern.flags.replace('g', '')))].map(
+  (flags) =>
+    new RegExp(
+      REDACTION_RULES.filter((r) => r.pattern.flags.replace('g', '') === flags)
+        .map((r) => `(?:${r.pattern.source})`)
+        .join('|'),
+      flags,
+    ),
+);
+
 /** `text` with every rule applied, in order. */
 export function redactSecrets(text: string): string {
+  if (!ANY_RULE.some((re) => re.test(text))) return text;
   let out = text;
   for (const rule of REDACTION_RULES) out = out.replace(rule.pattern, rule.replacement);
   return out;
@@ -128,7 +146,15 @@ export function redactDeep<T>(value: T): T {
   if (typeof value === 'string') return redactSecrets(value) as T;
   if (Array.isArray(value)) return value.map((item) => redactDeep(item)) as T;
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v)])) as T;
+    // A loop, not Object.fromEntries(entries.map(...)): a pushed run has ~100,000 values.
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const redacted = redactDeep((value as Record<string, unknown>)[key]);
+      // A `__proto__` key (JSON.parse makes it an own property) stays a property, never the prototype.
+      if (key === '__proto__') Object.defineProperty(out, key, { value: redacted, enumerable: true, writable: true, configurable: true });
+      else out[key] = redacted;
+    }
+    return out as T;
   }
   return value;
 }

@@ -5,11 +5,12 @@
  * `node -e 0` (the floor no CLI can go under on this machine at this moment).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { resultsDir } from '../../../packages/client/src/runner/results-store.ts';
+import { resultsDir } from '../../../packages/client/src/results/layout.ts';
+import { writeResultFile } from '../../../packages/client/src/runner/results-store.ts';
 import type { BenchContext } from '../context.ts';
 import { resultDocument } from '../fixtures.ts';
 import type { Metric } from '../report.ts';
@@ -46,7 +47,7 @@ export const cliStartupScenario: Scenario = {
     mkdirSync(dir, { recursive: true });
     for (let i = 0; i < RUNS; i++) {
       const doc = resultDocument(20, { timestamp: new Date(Date.now() - i * 60_000).toISOString(), suite: `suite-${i % 5}` });
-      writeFileSync(path.join(dir, `${String(i).padStart(4, '0')}-${doc.suite}.json`), JSON.stringify(doc));
+      await writeResultFile(path.join(dir, `${String(i).padStart(4, '0')}-${doc.suite}.json`), doc);
     }
     const env = {
       PATH: process.env.PATH ?? '',

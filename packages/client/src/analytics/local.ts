@@ -1,8 +1,7 @@
-/** Local eval history: the result files under $GSTACK_STATE_DIR/projects/<repo>/evals. */
-import { existsSync, readdirSync } from 'node:fs';
-import path from 'node:path';
+/** Local eval history: the result files under $GSTACK_STATE_DIR/projects/<repo>/evals (layout: results/layout.ts). */
 import type { StandardEvalResult } from '@gstack/core';
-import { readResultFile, recoverOrphanedPartials } from '../runner/results-store.ts';
+import type { RunRow } from '../results/summary.ts';
+import { localResultFiles, readResultFile, resultSummary } from '../runner/results-store.ts';
 
 export interface LocalRun {
   file: string;
@@ -19,33 +18,37 @@ export interface RunFilter {
   repo?: string;
 }
 
-export function matches(doc: StandardEvalResult, filter: RunFilter): boolean {
+export function matches(row: RunRow, filter: RunFilter): boolean {
   return (
-    (!filter.suite || doc.suite === filter.suite) &&
-    (!filter.branch || doc.git.branch === filter.branch) &&
-    (!filter.tier || doc.tier === filter.tier) &&
-    (!filter.since || doc.timestamp >= filter.since)
+    (!filter.suite || row.suite === filter.suite) &&
+    (!filter.branch || row.branch === filter.branch) &&
+    (!filter.tier || row.tier === filter.tier) &&
+    (!filter.since || row.runAt >= filter.since)
   );
 }
 
 /** Finished runs (newest first) of one repository, or of all when `repoSlug` is 'all'. Unreadable files are reported, not fatal. */
 export function localRuns(stateRoot: string, repoSlug: string, warn: (message: string) => void = () => {}): LocalRun[] {
-  const projects = path.join(stateRoot, 'projects');
-  if (!existsSync(projects)) return [];
-  const slugs = repoSlug === 'all' ? readdirSync(projects) : [repoSlug];
   const runs: LocalRun[] = [];
-  for (const slug of slugs) {
-    const dir = path.join(projects, slug, 'evals');
-    if (!existsSync(dir)) continue;
-    // A run that was killed left only its partial file: it becomes an interrupted run here.
-    recoverOrphanedPartials(dir, warn);
-    for (const name of readdirSync(dir)) {
-      if (!name.endsWith('.json') || name.endsWith('_partial.json')) continue;
-      const file = path.join(dir, name);
-      const read = readResultFile(file);
-      if (read.ok) runs.push({ file, doc: read.doc });
-      else warn(`${read.problems[0]}; skipped`);
-    }
+  for (const file of localResultFiles(stateRoot, repoSlug, warn)) {
+    const read = readResultFile(file);
+    if (read.ok) runs.push({ file, doc: read.doc });
+    else warn(`${read.problems[0]}; skipped`);
   }
   return runs.sort((a, b) => b.doc.timestamp.localeCompare(a.doc.timestamp));
+}
+
+/**
+ * The list rows of the same runs, newest first, from the summaries beside
+ * the result files (a whole document is read only where its summary is
+ * missing or stale): what `gstack eval list` shows.
+ */
+export function localRunRows(stateRoot: string, repoSlug: string, warn: (message: string) => void = () => {}): RunRow[] {
+  const rows: RunRow[] = [];
+  for (const file of localResultFiles(stateRoot, repoSlug, warn)) {
+    const read = resultSummary(file);
+    if (read.summary) rows.push(read.summary.row);
+    else warn(`${read.problems[0]}; skipped`);
+  }
+  return rows.sort((a, b) => b.runAt.localeCompare(a.runAt));
 }

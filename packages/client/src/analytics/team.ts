@@ -5,50 +5,11 @@
  * local results and say so.
  */
 import { type LeaderboardRunsRow, parseEvalResult, type StandardEvalResult } from '@gstack/core';
+import type { RunRow } from '../results/summary.ts';
 // The connection (and supabase-js with it) loads only when a command reads the team store.
 import type { Connection } from '../sync/connection.ts';
 import { RemoteError, remoteError } from '../sync/remote-error.ts';
 import type { RunFilter } from './local.ts';
-
-export interface RunRow {
-  runKey: string;
-  runAt: string;
-  repoSlug: string;
-  suite: string;
-  branch: string | null;
-  tier: string | null;
-  passed: number;
-  total: number;
-  skipped: number;
-  passRate: number | null;
-  costUsd: number;
-  version: string | null;
-  who: string | null;
-  /** The person who pushed it (display name, else the email's local part), "CI" for an ingest token; null locally. */
-  person: string | null;
-  /** Stopped before every test ran (Ctrl-C, SIGTERM, a killed process). */
-  interrupted: boolean;
-}
-
-export function rowFromDoc(doc: StandardEvalResult): RunRow {
-  return {
-    runKey: doc.run_id,
-    runAt: doc.timestamp,
-    repoSlug: doc.repo_slug,
-    suite: doc.suite,
-    branch: doc.git.branch,
-    tier: doc.tier,
-    passed: doc.totals.passed,
-    total: doc.totals.tests,
-    skipped: doc.totals.skipped,
-    passRate: doc.pass_rate,
-    costUsd: doc.cost_usd,
-    version: doc.version,
-    who: doc.hostname,
-    person: null,
-    interrupted: Boolean(doc.interrupted),
-  };
-}
 
 export class TeamSource {
   private team?: Promise<string>;

@@ -5,11 +5,11 @@
  * `<state>/eval-cache/<suite>/<key>.json`, written atomically; a corrupt or
  * wrong-version entry is a miss. `EVAL_CACHE=0` skips reads, still writes.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalJson, sha256Hex } from '@gstack/core';
 import { z } from 'zod';
+import { readJson, writeJsonAtomic } from '../files/json.ts';
 
 /** Bump when the judge/verifier prompts or parsing change: old verdicts stop matching. */
 export const GRADER_VERSION = '1';
@@ -92,14 +92,11 @@ export class JudgeCache {
       this.misses += 1;
       return undefined;
     }
-    try {
-      const parsed = entrySchema.safeParse(JSON.parse(await readFile(this.file(suite, key), 'utf8')));
-      if (parsed.success && parsed.data.key === key && usable(parsed.data.verdict)) {
-        this.hits += 1;
-        return parsed.data;
-      }
-    } catch {
-      // absent or corrupt: a miss
+    // Absent or corrupt: a miss.
+    const local = await readJson(this.file(suite, key), entrySchema);
+    if (local && local.key === key && usable(local.verdict)) {
+      this.hits += 1;
+      return local;
     }
     const shared = await this.options.remote?.get(key);
     if (shared && usable(shared.verdict)) {
@@ -132,8 +129,6 @@ export class JudgeCache {
     verdict: Record<string, unknown>,
     costUsd: number,
   ): Promise<void> {
-    const file = this.file(suite, key);
-    await mkdir(path.dirname(file), { recursive: true });
     const entry: CacheEntry = {
       version: ENTRY_VERSION,
       key,
@@ -142,9 +137,7 @@ export class JudgeCache {
       cost_usd: costUsd,
       created_at: new Date().toISOString(),
     };
-    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(tmp, JSON.stringify(entry));
-    await rename(tmp, file);
+    await writeJsonAtomic(this.file(suite, key), entry, { compact: true });
   }
 
   async stats(): Promise<CacheStats> {
@@ -180,13 +173,8 @@ export class JudgeCache {
         if (!name.endsWith('.json')) continue;
         checked += 1;
         const file = path.join(this.root, suite, name);
-        let ok = false;
-        try {
-          const parsed = entrySchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
-          ok = parsed.success && `${parsed.data.key}.json` === name;
-        } catch {
-          ok = false;
-        }
+        const entry = await readJson(file, entrySchema);
+        const ok = entry !== undefined && `${entry.key}.json` === name;
         if (!ok) {
           bad.push(file);
           if (fix) await rm(file, { force: true });

@@ -7,8 +7,9 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { standardEvalResultSchema } from '@gstack/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { partialPath } from '../results/layout.ts';
 import { type EvalFixture, evalFixture } from '../testing/eval-fixture.ts';
-import { PartialWriter, partialPath, readPartialFile, readResultFile } from './results-store.ts';
+import { PartialWriter, readPartialFile, readResultFile } from './results-store.ts';
 
 let fx: EvalFixture;
 afterEach(async () => {

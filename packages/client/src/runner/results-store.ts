@@ -1,37 +1,31 @@
 /**
- * Result files: `<state>/projects/<repo-slug>/evals/<timestamp>-<suite>.json`
- * (or under --out), written atomically, with `<name>_partial.json` appended to
- * while the run goes so a crash loses nothing that finished (format: partial.ts).
+ * Result files (where they live: results/layout.ts), written atomically with
+ * their summary, with `<name>_partial.json` appended to while the run goes so
+ * a crash loses nothing that finished (format: partial.ts).
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describeProblems, parseEvalResult, type StandardEvalResult, type StandardEvalResultInput, type TestResult } from '@gstack/core';
+import { readJsonSync, writeJsonAtomic, writeJsonAtomicSync, writeTextAtomic } from '../files/json.ts';
+import {
+  allResultsDirs,
+  isPartialFileName,
+  ownerPath,
+  partialOwnerPath,
+  partialPath,
+  resultFilesIn,
+  resultOfPartial,
+  resultsDir,
+} from '../results/layout.ts';
+import { type ResultSummary, readSummary, writeSummary } from '../results/summary.ts';
 import { isPartialLines, type PartialHeader, partialDocument, partialHeaderLine, partialResultLine, type RunningCosts } from './partial.ts';
 
-export function resultsDir(stateRoot: string, repoSlug: string): string {
-  return path.join(stateRoot, 'projects', repoSlug, 'evals');
-}
-
-export function resultFileName(timestamp: string, suite: string): string {
-  return `${timestamp.replace(/[:.]/g, '-')}-${suite}.json`;
-}
-
-export function partialPath(file: string): string {
-  return file.replace(/\.json$/, '_partial.json');
-}
-
-async function writeAtomic(file: string, text: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
-}
-
-export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  await writeAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
+/** Writes a finished run's result file, then its summary. */
+export async function writeResultFile(file: string, doc: StandardEvalResult): Promise<void> {
+  await writeJsonAtomic(file, doc);
+  writeSummary(file, doc);
 }
 
 /** Writes a run's partial file (`partialPath(resultFile)`): the header once, then one appended line per finished test. */
@@ -44,7 +38,7 @@ export class PartialWriter {
 
   /** Atomic, so a reader never sees a partial file without its header. */
   start(header: PartialHeader): Promise<void> {
-    return writeAtomic(this.file, partialHeaderLine(header));
+    return writeTextAtomic(this.file, partialHeaderLine(header));
   }
 
   append(result: TestResult, running: RunningCosts): Promise<void> {
@@ -71,11 +65,6 @@ export function readPartialFile(file: string): StandardEvalResultInput | undefin
   } catch {
     return undefined;
   }
-}
-
-/** `<partial>.owner`: which process writes the partial (`{ pid, hostname }`), so others can tell a live run from a killed one. */
-export function partialOwnerPath(file: string): string {
-  return `${partialPath(file)}.owner`;
 }
 
 /** Records this process as the writer of `file`'s partial; call before the first partial write. */
@@ -106,13 +95,7 @@ function processAlive(pid: number): boolean {
  * dir) cannot be checked and counts as live.
  */
 export function isPartialLive(partial: string): boolean {
-  const ownerFile = `${partial}.owner`;
-  let owner: { pid?: unknown; hostname?: unknown } | undefined;
-  try {
-    owner = JSON.parse(readFileSync(ownerFile, 'utf8'));
-  } catch {
-    owner = undefined;
-  }
+  const owner = readJsonSync<{ pid?: unknown; hostname?: unknown } | null>(ownerPath(partial));
   if (!owner || typeof owner.pid !== 'number') {
     try {
       return Date.now() - statSync(partial).mtimeMs < UNOWNED_PARTIAL_STALE_MS;
@@ -135,7 +118,7 @@ export function recoverOrphanedPartials(dir: string, warn: (message: string) => 
   if (!existsSync(dir)) return [];
   const recovered: string[] = [];
   for (const name of readdirSync(dir)) {
-    if (!name.endsWith('_partial.json')) continue;
+    if (!isPartialFileName(name)) continue;
     const partial = path.join(dir, name);
     if (isPartialLive(partial)) continue;
     const read = readResultFile(partial);
@@ -143,24 +126,35 @@ export function recoverOrphanedPartials(dir: string, warn: (message: string) => 
       warn(`${read.problems[0]}; left in place`);
       continue;
     }
-    const file = partial.replace(/_partial\.json$/, '.json');
+    const file = resultOfPartial(partial);
     if (existsSync(file)) continue; // the run finished after all; the partial is a leftover copy
     // The partial is append-only lines; the recovered result is the whole document, written atomically.
-    const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(read.doc, null, 2)}\n`);
-    renameSync(tmp, file);
+    writeJsonAtomicSync(file, read.doc);
+    writeSummary(file, read.doc);
     rmSync(partial, { force: true });
-    rmSync(`${partial}.owner`, { force: true });
+    rmSync(ownerPath(partial), { force: true });
     recovered.push(file);
   }
   return recovered;
+}
+
+/**
+ * The finished result files of one repository, or of every one when `repoSlug` is 'all',
+ * after turning killed runs' partial files into interrupted runs (problems go to `warn`).
+ */
+export function localResultFiles(stateRoot: string, repoSlug: string, warn: (message: string) => void): string[] {
+  const dirs = repoSlug === 'all' ? allResultsDirs(stateRoot) : [resultsDir(stateRoot, repoSlug)];
+  return dirs.flatMap((dir) => {
+    recoverOrphanedPartials(dir, warn);
+    return resultFilesIn(dir);
+  });
 }
 
 /** The partial files in `dir` whose run is still going, newest first. */
 export function livePartials(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => f.endsWith('_partial.json'))
+    .filter(isPartialFileName)
     .map((f) => path.join(dir, f))
     .filter(isPartialLive)
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
@@ -203,4 +197,19 @@ export function readResultFile(file: string): ReadResult {
   const parsed = parseEvalResult(json);
   if (!parsed.ok) return { ok: false, problems: describeProblems(file, parsed.error).split('\n') };
   return { ok: true, doc: parsed.result, bytes: Buffer.byteLength(text) };
+}
+
+/**
+ * What `list` and `status` need of one result file: its current summary, or
+ * (none yet, or stale) the document read and validated, its summary written
+ * for next time; `problems` when the file does not read as a result.
+ */
+export function resultSummary(
+  file: string,
+): { summary: ResultSummary; problems?: undefined } | { summary?: undefined; problems: string[] } {
+  const cached = readSummary(file);
+  if (cached) return { summary: cached };
+  const read = readResultFile(file);
+  if (!read.ok) return { problems: read.problems };
+  return { summary: writeSummary(file, read.doc) };
 }

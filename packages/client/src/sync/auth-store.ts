@@ -3,33 +3,25 @@
  * Supabase URL, so being signed in to two projects (or the local stack and
  * hosted) works. supabase-js reads and writes it through `storageFor(url)`.
  */
-import { readFileSync } from 'node:fs';
 import type { SupportedStorage } from '@supabase/supabase-js';
-import { readJsonFile, writeJsonFile } from './files.ts';
+import { z } from 'zod';
+import { PRIVATE_FILE, readJson, readJsonSync, writeJsonAtomic } from '../files/json.ts';
 
-interface AuthFile {
-  version: 1;
-  sessions: Record<string, Record<string, string>>;
-}
+const authFileSchema = z.object({ version: z.literal(1), sessions: z.record(z.string(), z.record(z.string(), z.string())) });
+type AuthFile = z.infer<typeof authFileSchema>;
 
 export class AuthStore {
   constructor(readonly file: string) {}
 
+  /** The saved sessions; an absent or unreadable file holds none. */
   private readSync(): AuthFile {
-    try {
-      const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as AuthFile;
-      if (parsed?.version === 1 && parsed.sessions && typeof parsed.sessions === 'object') return parsed;
-    } catch {
-      // absent or unreadable: no sessions
-    }
-    return { version: 1, sessions: {} };
+    return readJsonSync(this.file, authFileSchema) ?? { version: 1, sessions: {} };
   }
 
   private async update(change: (doc: AuthFile) => void): Promise<void> {
-    const doc = (await readJsonFile<AuthFile>(this.file)) ?? { version: 1, sessions: {} };
-    if (doc.version !== 1 || !doc.sessions) Object.assign(doc, { version: 1, sessions: {} });
+    const doc: AuthFile = (await readJson(this.file, authFileSchema)) ?? { version: 1, sessions: {} };
     change(doc);
-    await writeJsonFile(this.file, doc, 0o600);
+    await writeJsonAtomic(this.file, doc, PRIVATE_FILE);
   }
 
   /** Storage for supabase-js, scoped to one project URL. */

@@ -5,7 +5,7 @@
  * `GSTACK_SYNC_TOKEN`). Every value remembers where it came from, so
  * `gstack-sync status` can say so, and every error names its source.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
   describeProblems,
@@ -17,6 +17,7 @@ import {
 } from '@gstack/core';
 import type { z } from 'zod';
 import { UserError } from '../errors.ts';
+import { loadJsonFile } from '../files/json.ts';
 import type { Env } from '../state-dir.ts';
 
 export interface Sourced<T> {
@@ -60,17 +61,10 @@ export function loadSyncConfig(cwd: string, env: Env): SyncConfig {
   const file = path.join(repoRoot, SYNC_CONFIG_FILE);
   const config: SyncConfig = { repoRoot, file, fileExists: existsSync(file) };
   if (config.fileExists) {
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new UserError(`${file}: not valid JSON (${(error as Error).message})`);
-    }
-    const parsed = syncConfigFileSchema.safeParse(json);
-    if (!parsed.success) throw new UserError(describeProblems(file, parsed.error));
-    config.supabaseUrl = { value: parsed.data.supabase_url, source: SYNC_CONFIG_FILE };
-    config.anonKey = { value: parsed.data.anon_key, source: SYNC_CONFIG_FILE };
-    config.team = { value: parsed.data.team_slug, source: SYNC_CONFIG_FILE };
+    const saved = loadJsonFile(file, syncConfigFileSchema);
+    config.supabaseUrl = { value: saved.supabase_url, source: SYNC_CONFIG_FILE };
+    config.anonKey = { value: saved.anon_key, source: SYNC_CONFIG_FILE };
+    config.team = { value: saved.team_slug, source: SYNC_CONFIG_FILE };
   }
   config.supabaseUrl = fromEnv(env, 'GSTACK_SUPABASE_URL', supabaseUrlSchema) ?? config.supabaseUrl;
   config.anonKey = fromEnv(env, 'GSTACK_SUPABASE_ANON_KEY', publicApiKeySchema) ?? config.anonKey;
@@ -83,4 +77,18 @@ export function loadSyncConfig(cwd: string, env: Env): SyncConfig {
 /** True when enough is configured to talk to a team store. */
 export function isSyncConfigured(config: SyncConfig): boolean {
   return Boolean(config.supabaseUrl && config.anonKey && config.team);
+}
+
+/** The configuration, or a UserError (exit 2) saying how to configure sync. */
+export function requireConfig(
+  cwd: string,
+  env: Env,
+): SyncConfig & { supabaseUrl: { value: string }; anonKey: { value: string }; team: { value: string } } {
+  const config = loadSyncConfig(cwd, env);
+  if (!isSyncConfigured(config)) {
+    throw new UserError(
+      `team sync is not configured: run \`gstack-sync setup --url URL --anon-key KEY --team SLUG\` (writes ${config.file}) or set GSTACK_SUPABASE_URL, GSTACK_SUPABASE_ANON_KEY and GSTACK_TEAM`,
+    );
+  }
+  return config as ReturnType<typeof requireConfig>;
 }

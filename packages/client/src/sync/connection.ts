@@ -4,12 +4,15 @@
  * nears expiry) or, in CI, an ingest token that can push and nothing else.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { UserError } from '../errors.ts';
-import { type Env, statePaths } from '../state-dir.ts';
-import { AuthStore } from './auth-store.ts';
-import { isSyncConfigured, loadSyncConfig, type SyncConfig } from './config.ts';
+import type { Env } from '../state-dir.ts';
+import type { AuthStore } from './auth-store.ts';
+import { requireConfig, type SyncConfig } from './config.ts';
+import { authStore } from './local-state.ts';
 import { RemoteError, remoteError } from './remote-error.ts';
 import { createSupabase } from './supabase.ts';
+
+// Defined where they need no network client (status loads them alone); imported from here by older callers.
+export { authStore, requireConfig };
 
 /** Every request to the store gives up after this long; a push then queues. */
 export const SYNC_TIMEOUT_MS = 5000;
@@ -23,23 +26,6 @@ export interface Connection {
   token?: string;
   user?: { id: string; email: string };
   auth: AuthStore;
-}
-
-export function requireConfig(
-  cwd: string,
-  env: Env,
-): SyncConfig & { supabaseUrl: { value: string }; anonKey: { value: string }; team: { value: string } } {
-  const config = loadSyncConfig(cwd, env);
-  if (!isSyncConfigured(config)) {
-    throw new UserError(
-      `team sync is not configured: run \`gstack-sync setup --url URL --anon-key KEY --team SLUG\` (writes ${config.file}) or set GSTACK_SUPABASE_URL, GSTACK_SUPABASE_ANON_KEY and GSTACK_TEAM`,
-    );
-  }
-  return config as ReturnType<typeof requireConfig>;
-}
-
-export function authStore(env: Env): AuthStore {
-  return new AuthStore(statePaths(env).auth);
 }
 
 /** A client for the configured store with the saved session (if any) loaded. */

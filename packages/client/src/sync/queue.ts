@@ -8,10 +8,11 @@
  * to the dead-letter file with its reason. Nothing is dropped silently.
  */
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ACTIVITY_KIND_NAMES } from '@gstack/core';
 import { z } from 'zod';
+import { writeTextAtomic } from '../files/json.ts';
 import { withLock } from './lock.ts';
 
 export const queueEntrySchema = z.object({
@@ -88,9 +89,7 @@ export class SyncQueue {
 
   /** Replaces the queue's contents atomically. Call under the lock. */
   async writeUnlocked(entries: QueueEntry[]): Promise<void> {
-    const tmp = `${this.files.queue}.${process.pid}.tmp`;
-    await writeFile(tmp, entries.map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: 0o600 });
-    await rename(tmp, this.files.queue);
+    await writeTextAtomic(this.files.queue, entries.map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: 0o600 });
   }
 
   async enqueue(items: Array<Pick<QueueEntry, 'kind' | 'url' | 'team' | 'label' | 'key' | 'payload'> & { error: string }>): Promise<void> {

@@ -1,9 +1,11 @@
 /** Reading local result files for a push: parsed, checked against the store's limits, mapped to rows. */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { pushProblems, type StandardEvalResult, toRunPayload } from '@gstack/core';
+import { type StandardEvalResult, toRunPayload } from '@gstack/core';
 import { UserError } from '../errors.ts';
-import { readResultFile, recoverOrphanedPartials } from '../runner/results-store.ts';
+import { noPushMarker, repoSlugOfFile } from '../results/layout.ts';
+import { pushProblemLines } from '../results/summary.ts';
+import { localResultFiles, readResultFile, resultSummary } from '../runner/results-store.ts';
 import type { PushItem } from './push.ts';
 
 export interface LoadedResult {
@@ -16,7 +18,7 @@ export interface LoadedResult {
 export function checkResultFile(file: string): { result?: LoadedResult; problems: string[] } {
   const read = readResultFile(file);
   if (!read.ok) return { problems: read.problems };
-  const problems = pushProblems(read.doc, read.bytes).map((p) => `${file}: ${p.field ? `${p.field}: ` : ''}${p.message}`);
+  const problems = pushProblemLines(read.doc, read.bytes).map((line) => `${file}: ${line}`);
   if (problems.length) return { problems };
   return {
     problems: [],
@@ -46,53 +48,46 @@ export function loadResultFiles(files: string[]): LoadedResult[] {
   return checked.map((c) => c.result as LoadedResult);
 }
 
-/** Every finished local result file under the state dir (partial files excluded). */
-export function localResultFiles(stateRoot: string): string[] {
-  const projects = path.join(stateRoot, 'projects');
-  if (!existsSync(projects)) return [];
-  return readdirSync(projects)
-    .flatMap((slug) => {
-      const dir = path.join(projects, slug, 'evals');
-      // A killed run's partial file is pushed as the interrupted run it is.
-      recoverOrphanedPartials(dir, (line) => process.stderr.write(`note: ${line}\n`));
-      return existsSync(dir) ? readdirSync(dir).map((f) => path.join(dir, f)) : [];
-    })
-    .filter((f) => f.endsWith('.json') && !f.endsWith('_partial.json'))
-    .sort();
-}
-
-/**
- * The marker written next to a result made with `gstack eval run --no-push`: such a run is
- * pushed only when its file is named (`gstack-sync push FILE`), never by a bare push.
- */
-export function noPushMarker(resultFile: string): string {
-  return resultFile.replace(/\.json$/, '.no-push');
-}
-
 /** A local result not yet in this store and team. */
 export interface PendingResult {
   file: string;
   repoSlug: string;
   /** Made with --no-push: pushed only when named. */
   held: boolean;
-  /** The parsed run; absent when the file cannot be pushed (see problems). */
+  /** The parsed run (only with `load`); absent when the file cannot be pushed (see problems). */
   result?: LoadedResult;
   item?: PushItem;
+  /** Why it cannot be pushed, as `file: field: message` lines; empty when it can. */
   problems: string[];
 }
 
-/** Every local result not yet synced to `url`/`team`, with its repository; `isSynced` tells from the sync state. */
-export function pendingResults(stateRoot: string, isSynced: (runId: string) => boolean): PendingResult[] {
+/**
+ * Every local result not yet synced to `url`/`team`, with its repository; `isSynced` tells
+ * from the sync state. Which runs are pending comes from the result summaries; with `load`
+ * (the default, what a push needs) each pending run's document is read and mapped to rows,
+ * without it (`status`, which only counts) no document is read whose summary is current.
+ */
+export function pendingResults(stateRoot: string, isSynced: (runId: string) => boolean, options: { load?: boolean } = {}): PendingResult[] {
   const pending: PendingResult[] = [];
-  for (const file of localResultFiles(stateRoot)) {
-    const checked = checkResultFile(file);
+  // A killed run's partial file is pushed as the interrupted run it is.
+  const files = localResultFiles(stateRoot, 'all', (line) => process.stderr.write(`note: ${line}\n`)).sort();
+  for (const file of files) {
     const held = existsSync(noPushMarker(file));
-    if (!checked.result) {
-      pending.push({ file, repoSlug: path.basename(path.dirname(path.dirname(file))), held, problems: checked.problems });
+    const { summary, problems } = resultSummary(file);
+    if (!summary || summary.push_problems.length) {
+      const lines = problems ?? summary?.push_problems.map((line) => `${file}: ${line}`) ?? [];
+      pending.push({ file, repoSlug: repoSlugOfFile(file), held, problems: lines });
       continue;
     }
-    if (isSynced(checked.result.item.key)) continue;
-    pending.push({ file, repoSlug: checked.result.doc.repo_slug, held, result: checked.result, item: checked.result.item, problems: [] });
+    if (isSynced(summary.row.runKey)) continue;
+    if (options.load === false) {
+      pending.push({ file, repoSlug: summary.row.repoSlug, held, problems: [] });
+      continue;
+    }
+    const checked = checkResultFile(file);
+    if (!checked.result) pending.push({ file, repoSlug: repoSlugOfFile(file), held, problems: checked.problems });
+    else
+      pending.push({ file, repoSlug: checked.result.doc.repo_slug, held, result: checked.result, item: checked.result.item, problems: [] });
   }
   return pending;
 }
@@ -102,7 +97,7 @@ export function pendingByRepo(pending: PendingResult[]): Array<{ repo: string; p
   const byRepo = new Map<string, { repo: string; pending: number; held: number; unreadable: number }>();
   for (const p of pending) {
     const row = byRepo.get(p.repoSlug) ?? { repo: p.repoSlug, pending: 0, held: 0, unreadable: 0 };
-    if (!p.item) row.unreadable++;
+    if (p.problems.length) row.unreadable++;
     else if (p.held) row.held++;
     else row.pending++;
     byRepo.set(p.repoSlug, row);

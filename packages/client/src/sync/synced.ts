@@ -2,12 +2,11 @@
  * Which local results have reached which team store: `~/.gstack/sync-state.json`,
  * keyed by store URL, team and run id. `push` with no files sends what is missing.
  */
-import { readJsonFile, writeJsonFile } from './files.ts';
+import { z } from 'zod';
+import { PRIVATE_FILE, readJson, writeJsonAtomic } from '../files/json.ts';
 
-interface SyncState {
-  version: 1;
-  synced: Record<string, string>;
-}
+const syncStateSchema = z.object({ version: z.literal(1), synced: z.record(z.string(), z.string()) });
+type SyncState = z.infer<typeof syncStateSchema>;
 
 export function syncedKey(url: string, team: string, runId: string): string {
   return `${url}|${team}|${runId}`;
@@ -17,16 +16,16 @@ export class SyncedRuns {
   constructor(readonly file: string) {}
 
   async load(): Promise<Set<string>> {
-    const state = await readJsonFile<SyncState>(this.file);
-    return new Set(Object.keys(state?.version === 1 ? state.synced : {}));
+    const state = await readJson(this.file, syncStateSchema);
+    return new Set(Object.keys(state?.synced ?? {}));
   }
 
   /** Records runs as synced; call under the queue lock (it serialises writers). */
   async markUnlocked(keys: string[]): Promise<void> {
     if (!keys.length) return;
-    const state = (await readJsonFile<SyncState>(this.file)) ?? { version: 1, synced: {} };
+    const state: SyncState = (await readJson(this.file, syncStateSchema)) ?? { version: 1, synced: {} };
     const now = new Date().toISOString();
     for (const key of keys) state.synced[key] = now;
-    await writeJsonFile(this.file, state, 0o600);
+    await writeJsonAtomic(this.file, state, PRIVATE_FILE);
   }
 }

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { passRatePercent, type StandardEvalResult, standardEvalResultSchema } from '@gstack/core';
+import { resultFileName, resultsDir } from '../results/layout.ts';
 
 export interface RunSpec {
   suite?: string;
@@ -57,13 +58,13 @@ export function makeRun(spec: RunSpec, now = Date.now(), repo = 'acme-app'): Sta
   });
 }
 
-/** Writes runs of repository `repo` where `gstack eval` looks for them; returns the documents. */
+/** Writes runs of repository `repo` where `gstack eval` looks for them (without summaries, as an older gstack did); returns the documents. */
 export function writeHistory(stateDir: string, specs: RunSpec[], repo = 'acme-app'): StandardEvalResult[] {
-  const dir = path.join(stateDir, 'projects', repo, 'evals');
+  const dir = resultsDir(stateDir, repo);
   mkdirSync(dir, { recursive: true });
   return specs.map((spec) => {
     const doc = makeRun(spec, Date.now(), repo);
-    writeFileSync(path.join(dir, `${doc.timestamp.replace(/[:.]/g, '-')}-${doc.suite}.json`), JSON.stringify(doc));
+    writeFileSync(path.join(dir, resultFileName(doc.timestamp, doc.suite)), JSON.stringify(doc));
     return doc;
   });
 }

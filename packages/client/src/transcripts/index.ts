@@ -9,11 +9,12 @@ import { existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type ModelsConfig, redactSecrets, splitModelRef } from '@gstack/core';
+import { z } from 'zod';
 import { cacheKey, type JudgeCache } from '../cache/judge-cache.ts';
+import { PRIVATE_FILE, readJson, writeJsonAtomic } from '../files/json.ts';
 import { ProviderSet } from '../providers/index.ts';
 import { Limiter } from '../providers/limiter.ts';
 import type { Env } from '../state-dir.ts';
-import { readJsonFile, writeJsonFile } from '../sync/files.ts';
 import { parseSessionFile, type SessionStats } from './parse.ts';
 
 export function claudeDir(env: Env): string {
@@ -35,15 +36,17 @@ export function sessionFiles(dir: string): string[] {
 }
 
 /** session id → content hash of what was last pushed. */
+const markersSchema = z.record(z.string(), z.string());
+
 export class TranscriptMarkers {
   constructor(readonly file: string) {}
 
   async load(): Promise<Record<string, string>> {
-    return (await readJsonFile<Record<string, string>>(this.file)) ?? {};
+    return (await readJson(this.file, markersSchema)) ?? {};
   }
 
   async save(markers: Record<string, string>): Promise<void> {
-    await writeJsonFile(this.file, markers, 0o600);
+    await writeJsonAtomic(this.file, markers, PRIVATE_FILE);
   }
 }
 

@@ -107,9 +107,9 @@ describe('gstack eval list', () => {
     const list = gstack(['list'], env);
     const row = list.stdout.split('\n').find((l) => l.startsWith('00000000'));
     expect(row).toMatch(/1\/1\s+\$0\.0010\s+0\.1\.0\s+interrupted$/);
-    expect(readdirSync(dir).sort()).toEqual(
-      [path.basename(partial).replace('_partial', ''), `${doc?.timestamp.replace(/[:.]/g, '-')}-smoke.json`].sort(),
-    );
+    // Each result with the summary list wrote beside it (results/summary.ts).
+    const stem = `${doc?.timestamp.replace(/[:.]/g, '-')}-smoke`;
+    expect(readdirSync(dir).sort()).toEqual(['killed.json', 'killed.summary', `${stem}.json`, `${stem}.summary`].sort());
   });
 
   it('watch --file exits 2 for a file that is not there', () => {

@@ -1,5 +1,4 @@
 /** What the analytics commands share: where local results are, output style, option parsers. */
-import { format } from 'date-fns';
 import { style, useColor } from '../../cli/term.ts';
 import { UserError } from '../../errors.ts';
 import { gitInfo } from '../../runner/git.ts';
@@ -41,12 +40,18 @@ export function positiveInt(name: string) {
 }
 
 /** Local time, minutes: 2026-11-21 10:42. */
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** `yyyy-MM-dd HH:mm` in local time (by hand: a date library costs `list` tens of milliseconds of start-up). */
 export function when(iso: string): string {
-  return format(new Date(iso), 'yyyy-MM-dd HH:mm');
+  const d = new Date(iso);
+  return `${day(iso)} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/** `yyyy-MM-dd` in local time. */
 export function day(iso: string): string {
-  return format(new Date(iso), 'yyyy-MM-dd');
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
 /** `--since`: a span back from now (`7d`, `12h`, `30m`) or a date (`2026-11-01`, any ISO time) → an ISO time. */

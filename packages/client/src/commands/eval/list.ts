@@ -1,10 +1,11 @@
 /** `gstack eval list`: recent runs with their pass counts and cost, total spend at the bottom. */
 import type { Command } from 'commander';
-import { localRuns, matches, type RunFilter } from '../../analytics/local.ts';
-import { type RunRow, rowFromDoc, teamOrLocal } from '../../analytics/team.ts';
+import { localRunRows, matches, type RunFilter } from '../../analytics/local.ts';
+import { teamOrLocal } from '../../analytics/team.ts';
 import { printJson, snakeKeys } from '../../cli/run.ts';
 import { type Column, renderTable, terminalWidth } from '../../cli/table.ts';
 import { countOf, formatRelative, formatUsd } from '../../cli/term.ts';
+import type { RunRow } from '../../results/summary.ts';
 import { type AnalyticsFlags, analyticsContext, parseSince, positiveInt, REPO_HELP, shortRunId, teamRepo } from './common.ts';
 
 export function registerEvalList(evalCommand: Command): void {
@@ -24,10 +25,9 @@ export function registerEvalList(evalCommand: Command): void {
       const repo = flags.team ? teamRepo(flags) : undefined;
       const filter: RunFilter = { suite: flags.suite, branch: flags.branch, tier: flags.tier, since: flags.since, repo };
       const local = () =>
-        localRuns(ctx.stateRoot, ctx.repoSlug, ctx.warn)
-          .filter((r) => matches(r.doc, filter))
-          .slice(0, flags.limit)
-          .map((r) => rowFromDoc(r.doc));
+        localRunRows(ctx.stateRoot, ctx.repoSlug, ctx.warn)
+          .filter((r) => matches(r, filter))
+          .slice(0, flags.limit);
       const { value: rows, from } = flags.team
         ? await teamOrLocal((team) => team.runs(filter, flags.limit), local, ctx.warn)
         : { value: local(), from: 'local' as const };

@@ -3,13 +3,14 @@
  * with its exit codes, stdout/stderr split, result files and error messages.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { standardEvalResultSchema } from '@gstack/core';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { allResultsDirs, resultFilesIn } from '../../results/layout.ts';
 import { run } from '../../testing/cli.ts';
 import { FakeLlmServer } from '../../testing/fake-llm.ts';
 
@@ -26,10 +27,9 @@ function gstack(args: string[], options: { cwd: string; env: Record<string, stri
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** The result files (not their summaries, partials or markers) under the state dir. */
 function evalFiles(_dir: string, state: string): string[] {
-  const root = path.join(state, 'projects');
-  if (!existsSync(root)) return [];
-  return readdirSync(root).flatMap((slug) => readdirSync(path.join(root, slug, 'evals')).map((f) => path.join(root, slug, 'evals', f)));
+  return allResultsDirs(state).flatMap(resultFilesIn);
 }
 
 describe('gstack eval run', () => {

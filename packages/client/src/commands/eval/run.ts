@@ -11,15 +11,15 @@ import { style, useColor } from '../../cli/term.ts';
 import { VERSION } from '../../cli/version.ts';
 import { checkSuiteEntries, loadModelsConfig, loadSuite } from '../../config/load.ts';
 import { UserError } from '../../errors.ts';
+import { noPushMarker, resultFileName, resultsDir } from '../../results/layout.ts';
 import { gitInfo } from '../../runner/git.ts';
 import { junitXml } from '../../runner/junit.ts';
 import { progressLine, summary, testLine } from '../../runner/report.ts';
-import { claimPartial, PartialWriter, removePartial, resultFileName, resultsDir, writeJsonAtomic } from '../../runner/results-store.ts';
+import { claimPartial, PartialWriter, removePartial, writeResultFile } from '../../runner/results-store.ts';
 import { runSuite } from '../../runner/run-suite.ts';
 import { statePaths } from '../../state-dir.ts';
 import { backgroundPushEnabled, pushInBackground } from '../../sync/background.ts';
 import { checkConnection } from '../../sync/check.ts';
-import { noPushMarker } from '../../sync/results.ts';
 import { teamVerdictsFor } from '../../sync/team-cache.ts';
 
 interface RunFlags {
@@ -177,7 +177,7 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
             },
           });
           if (tty) err.write('\r\u001b[2K');
-          await writeJsonAtomic(file, doc);
+          await writeResultFile(file, doc);
           // --no-push: a bare `gstack-sync push` must not send this run later either.
           if (!flags.push) await writeFile(noPushMarker(file), '', { mode: 0o600 });
           await removePartial(file);

@@ -3,10 +3,11 @@ import { passRatePercent } from '@gstack/core';
 import type { Command } from 'commander';
 import { localHistories, teamHistories } from '../../analytics/history.ts';
 import { localRuns } from '../../analytics/local.ts';
-import { type RunRow, rowFromDoc, type TeamSource, teamOrLocal } from '../../analytics/team.ts';
+import { type TeamSource, teamOrLocal } from '../../analytics/team.ts';
 import { printJson } from '../../cli/run.ts';
 import { renderTable, terminalWidth } from '../../cli/table.ts';
 import { countOf, formatPercent, formatRelative, formatUsd } from '../../cli/term.ts';
+import { type RunRow, rowFromDoc } from '../../results/summary.ts';
 import { type AnalyticsFlags, analyticsContext, day, positiveInt, REPO_HELP, teamRepo } from './common.ts';
 import { trendRows } from './trend.ts';
 

@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import { printJson } from '../../cli/run.ts';
 import { formatUsd, sliceColumns, visible } from '../../cli/term.ts';
 import { UserError } from '../../errors.ts';
-import { isPartialLive, livePartials, readPartialFile, recoverOrphanedPartials, resultsDir } from '../../runner/results-store.ts';
+import { resultsDir } from '../../results/layout.ts';
+import { isPartialLive, livePartials, readPartialFile, recoverOrphanedPartials } from '../../runner/results-store.ts';
 import { type AnalyticsFlags, analyticsContext, positiveInt } from './common.ts';
 
 export function frame(doc: StandardEvalResultInput, width = 80): string {

@@ -3,13 +3,14 @@
  * `push-transcript`: activity records, checked against their schema before
  * anything is sent, pushed (or queued) like eval runs.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ACTIVITY_KINDS, type ActivityKind, describeProblems } from '@gstack/core';
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { JudgeCache } from '../../cache/judge-cache.ts';
 import { loadModelsConfig } from '../../config/load.ts';
 import { UserError } from '../../errors.ts';
+import { loadJsonFile } from '../../files/json.ts';
 import { loadPreferences } from '../../preferences.ts';
 import { statePaths } from '../../state-dir.ts';
 import type { PushItem } from '../../sync/push.ts';
@@ -27,14 +28,7 @@ function naturalKey(kind: ActivityKind, record: Record<string, unknown>): string
 
 /** A file holding one record or an array of them, each validated; errors name the file and field. */
 export function loadActivityFile(kind: ActivityKind, file: string): PushItem[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new UserError(
-      `${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(error as Error).message})`}`,
-    );
-  }
+  const json = loadJsonFile(file, z.unknown());
   const records = Array.isArray(json) ? json : [json];
   const schema = ACTIVITY_KINDS[kind].schema;
   const problems: string[] = [];

@@ -4,14 +4,13 @@ import { type Command, Option } from 'commander';
 import { printJson } from '../../cli/run.ts';
 import { countOf } from '../../cli/term.ts';
 import { gitInfo } from '../../runner/git.ts';
-import { statePaths } from '../../state-dir.ts';
 import { type Connection, connect, requireConfig } from '../../sync/connection.ts';
 import { sendHeartbeat } from '../../sync/heartbeat.ts';
+import { syncState } from '../../sync/local-state.ts';
 import { Pusher, type PushItem, type PushOutcome } from '../../sync/push.ts';
-import { SyncQueue } from '../../sync/queue.ts';
 import { RemoteError } from '../../sync/remote-error.ts';
 import { erroredRunReason, type LoadedResult, loadResultFiles, pendingResults } from '../../sync/results.ts';
-import { SyncedRuns, syncedKey } from '../../sync/synced.ts';
+import { syncedKey } from '../../sync/synced.ts';
 
 interface PushFlags {
   json?: boolean;
@@ -27,12 +26,6 @@ function withoutErroredRuns(results: LoadedResult[], flags: PushFlags): LoadedRe
     if (reason) process.stderr.write(`skipped: ${r.file}: ${reason}\n`);
     return !reason;
   });
-}
-
-export function syncState(env: NodeJS.ProcessEnv) {
-  const paths = statePaths(env);
-  const queue = new SyncQueue({ queue: paths.queue, deadLetters: paths.deadLetters }, (line) => process.stderr.write(`${line}\n`));
-  return { paths, queue, synced: new SyncedRuns(paths.synced) };
 }
 
 function report(outcome: PushOutcome, flags: PushFlags, noun: string): void {

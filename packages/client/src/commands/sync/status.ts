@@ -6,11 +6,10 @@ import { formatRelative } from '../../cli/term.ts';
 import { UserError } from '../../errors.ts';
 import { gitInfo } from '../../runner/git.ts';
 import { stateDir } from '../../state-dir.ts';
-import { isSyncConfigured, loadSyncConfig } from '../../sync/config.ts';
-import { authStore, requireConfig } from '../../sync/connection.ts';
+import { isSyncConfigured, loadSyncConfig, requireConfig } from '../../sync/config.ts';
+import { authStore, syncState } from '../../sync/local-state.ts';
 import { pendingByRepo, pendingResults } from '../../sync/results.ts';
 import { syncedKey } from '../../sync/synced.ts';
-import { syncState } from './push.ts';
 
 export function registerStatus(program: Command): void {
   program
@@ -41,7 +40,8 @@ export function registerStatus(program: Command): void {
       const team = config.team?.value;
       const done = await synced.load();
       const currentRepo = gitInfo(process.cwd()).repoSlug;
-      const pending = url && team ? pendingByRepo(pendingResults(paths.root, (id) => done.has(syncedKey(url, team, id)))) : [];
+      const pending =
+        url && team ? pendingByRepo(pendingResults(paths.root, (id) => done.has(syncedKey(url, team, id)), { load: false })) : [];
       const report = {
         configured: isSyncConfigured(config),
         config_file: config.fileExists ? config.file : null,
