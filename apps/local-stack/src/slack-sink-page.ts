@@ -16,15 +16,18 @@ const EMOJI: Record<string, string> = {
   wave: '👋',
 };
 
-/** Slack text (entities escaped, links as `<url|label>`) back to what Slack displays. */
-export function slackToPlain(text: string): string {
+/** Slack's entity escapes undone and gstack's emoji drawn: the text Slack displays, before HTML escaping. */
+function fromSlack(text: string): string {
   return text
     .replace(/:([a-z_]+):/g, (code, name: string) => EMOJI[name] ?? code)
-    .replace(/<((?:https?|mailto):[^|<>]+)\|([^<>]+)>/g, '$2 ($1)')
-    .replace(/<((?:https?|mailto):[^|<>]+)>/g, '$1')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
+}
+
+/** Slack text (entities escaped, links as `<url|label>`) back to what Slack displays. */
+export function slackToPlain(text: string): string {
+  return fromSlack(text.replace(/<((?:https?|mailto):[^|<>]+)\|([^<>]+)>/g, '$2 ($1)').replace(/<((?:https?|mailto):[^|<>]+)>/g, '$1'));
 }
 
 function textOf(value: unknown): string {
@@ -45,21 +48,15 @@ function styled(escaped: string): string {
 
 /** Slack mrkdwn as Slack shows it: links become anchors, the rest is escaped, then styled. */
 export function mrkdwnToHtml(text: string): SafeHtml {
-  const unescape = (s: string) =>
-    s
-      .replace(/:([a-z_]+):/g, (code, name: string) => EMOJI[name] ?? code)
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&amp;/g, '&');
   let out = '';
   let last = 0;
   for (const m of text.matchAll(LINK)) {
-    out += styled(escapeHtml(unescape(text.slice(last, m.index))));
-    const url = unescape(m[1] ?? '');
-    out += html`<a href="${url}">${unescape(m[2] ?? url)}</a>`.toString();
+    out += styled(escapeHtml(fromSlack(text.slice(last, m.index))));
+    const url = fromSlack(m[1] ?? '');
+    out += html`<a href="${url}">${fromSlack(m[2] ?? url)}</a>`.toString();
     last = (m.index ?? 0) + m[0].length;
   }
-  out += styled(escapeHtml(unescape(text.slice(last))));
+  out += styled(escapeHtml(fromSlack(text.slice(last))));
   return new SafeHtml(out);
 }
 
