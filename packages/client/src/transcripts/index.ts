@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type ModelsConfig, redactSecrets, splitModelRef } from '@gstack/core';
-import { cacheKey, type JudgeCache } from '../cache/judge-cache.ts';
+import { cacheKey, type JudgeCache } from '../judge/cache.ts';
 import { ProviderSet } from '../providers/index.ts';
 import { Limiter } from '../providers/limiter.ts';
 import type { Env } from '../state-dir.ts';

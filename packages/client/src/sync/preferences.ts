@@ -8,9 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { describeProblems } from '@gstack/core';
 import { z } from 'zod';
-import { UserError } from './errors.ts';
-import { type Env, statePaths } from './state-dir.ts';
-import { writeJsonFile } from './sync/files.ts';
+import { UserError } from '../errors.ts';
+import { type Env, statePaths } from '../state-dir.ts';
+import { writeJsonFile } from './files.ts';
 
 export const preferencesSchema = z.strictObject({
   sync_enabled: z.boolean().default(true),
