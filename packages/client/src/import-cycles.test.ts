@@ -92,6 +92,34 @@ export function cycles(graph: Map<string, Set<string>>): string[][] {
   return found;
 }
 
+/**
+ * Command files that another command file imports (a command's rules belong in core or a
+ * client folder, not in another command). Left: the push module rework (issue 16 item 1)
+ * moves these two out of commands/sync/push.ts.
+ */
+const KNOWN_COMMAND_IMPORTS = ['commands/sync/activity.ts → commands/sync/push.ts', 'commands/sync/status.ts → commands/sync/push.ts'];
+
+/** Imports from one command file of another (a file that registers a command), other than a group's index.ts registering its own. */
+export function commandImports(files: string[]): string[] {
+  const rel = (file: string) => path.relative(SRC, file).split(path.sep).join('/');
+  const isCommand = (file: string) => /\bexport function register[A-Z]/.test(readFileSync(file, 'utf8'));
+  const found: string[] = [];
+  for (const file of files.filter((f) => rel(f).startsWith('commands/') && path.basename(f) !== 'index.ts')) {
+    for (const spec of importsOf(readFileSync(file, 'utf8'))) {
+      const target = path.resolve(path.dirname(file), spec);
+      if (rel(target).startsWith('commands/') && path.basename(target) !== 'index.ts' && isCommand(target))
+        found.push(`${rel(file)} → ${rel(target)}`);
+    }
+  }
+  return found.sort();
+}
+
+describe('commands', () => {
+  it('import core and client folders, never another command', () => {
+    expect(commandImports(sourceFiles(SRC))).toEqual(KNOWN_COMMAND_IMPORTS);
+  });
+});
+
 describe('folders of packages/client/src', () => {
   it('finds a cycle when there is one (the check can fail)', () => {
     const graph = new Map([

@@ -2,6 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { StandardEvalResult } from '@gstack/core';
+import { UserError } from '../errors.ts';
 import { readResultFile, recoverOrphanedPartials } from '../runner/results-store.ts';
 
 export interface LocalRun {
@@ -48,4 +49,17 @@ export function localRuns(stateRoot: string, repoSlug: string, warn: (message: s
     }
   }
   return runs.sort((a, b) => b.doc.timestamp.localeCompare(a.doc.timestamp));
+}
+
+/** A run named on the command line: a result file, or a (prefix of a) run id among `runs`. */
+export function pickRun(ref: string, runs: StandardEvalResult[]): StandardEvalResult {
+  if (existsSync(ref)) {
+    const read = readResultFile(ref);
+    if (!read.ok) throw new UserError(read.problems.join('\n'));
+    return read.doc;
+  }
+  const found = runs.filter((r) => r.run_id.startsWith(ref));
+  if (found.length !== 1)
+    throw new UserError(found.length ? `${ref} matches ${found.length} runs; give more of the run id` : `${ref}: no such file or run id`);
+  return found[0] as StandardEvalResult;
 }

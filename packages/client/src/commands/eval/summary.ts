@@ -1,5 +1,5 @@
 /** `gstack eval summary`: runs, spend, pass rate by suite and branch, flaky tests, date range. */
-import { passRatePercent } from '@gstack/core';
+import { passRatePercent, TREND_RULES, trendRows } from '@gstack/core';
 import type { Command } from 'commander';
 import { localHistories, teamHistories } from '../../analytics/history.ts';
 import { localRuns } from '../../analytics/local.ts';
@@ -7,7 +7,6 @@ import { type RunRow, rowFromDoc, type TeamSource, teamOrLocal } from '../../ana
 import { printJson } from '../../cli/run.ts';
 import { formatPercent, formatUsd } from '../../cli/term.ts';
 import { type AnalyticsFlags, analyticsContext, day, positiveInt } from './common.ts';
-import { trendRows } from './trend.ts';
 
 function passRates(rows: RunRow[], key: (r: RunRow) => string): Array<{ key: string; runs: number; pass_rate: number | null }> {
   const groups = new Map<string, { runs: number; passed: number; ran: number }>();
@@ -39,13 +38,13 @@ export function registerEvalSummary(evalCommand: Command): void {
           rows: runs.map((r) => rowFromDoc(r.doc)),
           histories: localHistories(
             runs.map((r) => r.doc),
-            10,
+            TREND_RULES.runs,
           ),
         };
       };
       const team = async (source: TeamSource) => ({
         rows: await source.runs({}, flags.limit),
-        histories: await teamHistories(source, undefined, 10),
+        histories: await teamHistories(source, undefined, TREND_RULES.runs),
       });
       const {
         value: { rows, histories },

@@ -1,0 +1,66 @@
+/**
+ * The pass-rate rule has one SQL definition (private.pass_rate, used by the eval_runs column
+ * and the dashboard aggregates) and one TypeScript one (passRatePercent in packages/core, used
+ * by the CLI, the digest and run documents). This drift test puts both to the same inputs, so a
+ * change to either rounding or to the "nothing ran" case fails here; and checks that the
+ * planner inlines the SQL helper, so the aggregates' plans are the ones query-plans measures.
+ */
+import { passRatePercent } from '@gstack/core';
+import { sql, stackInfo } from '@gstack/local-stack/testing';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+
+/** Every (passed, ran) with ran up to 200, and a few large counts. */
+function inputs(): Array<[number, number]> {
+  const pairs: Array<[number, number]> = [];
+  for (let ran = 0; ran <= 200; ran++) for (let passed = 0; passed <= ran; passed++) pairs.push([passed, ran]);
+  for (const ran of [999, 1000, 1001, 65_536, 1_234_567, 2_000_000_000])
+    for (const passed of [1, 2, 7, Math.floor(ran / 3), Math.floor((2 * ran) / 3), ran - 1, ran]) pairs.push([passed, ran]);
+  return pairs;
+}
+
+describe('pass rate: SQL and core agree', () => {
+  it('gives the same number (or null) for every input', async () => {
+    const pairs = inputs();
+    const rows = await sql<{ passed: string; ran: string; rate: string | null }>(
+      'select t.passed, t.ran, private.pass_rate(t.passed, t.ran)::text as rate from unnest($1::bigint[], $2::bigint[]) as t(passed, ran)',
+      [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+    );
+    expect(rows).toHaveLength(pairs.length);
+    const differ = rows
+      .map((r) => ({ passed: Number(r.passed), ran: Number(r.ran), sql: r.rate === null ? null : Number(r.rate) }))
+      .filter((r) => r.sql !== passRatePercent(r.passed, r.ran))
+      .map((r) => ({ ...r, core: passRatePercent(r.passed, r.ran) }));
+    expect(differ).toEqual([]);
+    // Spot values, so the test fails if both sides drift the same way.
+    const at = (passed: number, ran: number) => rows.find((r) => Number(r.passed) === passed && Number(r.ran) === ran)?.rate;
+    expect([at(2, 3), at(1, 8), at(0, 0), at(5, 5)]).toEqual(['66.67', '12.50', null, '100.00']);
+  });
+
+  it('is what the eval_runs.pass_rate column computes', async () => {
+    const [row] = await sql<{ expression: string }>(
+      `select pg_get_expr(d.adbin, d.adrelid) as expression from pg_attrdef d
+       join pg_attribute a on a.attrelid = d.adrelid and a.attnum = d.adnum
+       where d.adrelid = 'public.eval_runs'::regclass and a.attname = 'pass_rate'`,
+    );
+    expect(row?.expression).toMatch(/^private\.pass_rate\(/);
+  });
+
+  it('is inlined by the planner for a member (no function call left in the plan)', async () => {
+    const client = new pg.Client({ connectionString: stackInfo().dbUrl });
+    await client.connect();
+    try {
+      await client.query('begin');
+      await client.query('set local role authenticated');
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+        'explain (verbose, costs off) select private.pass_rate(sum(x.p), sum(x.r)) from (values (1, 2), (3, 4)) x(p, r)',
+      );
+      const plan = rows.map((l) => l['QUERY PLAN']).join('\n');
+      expect(plan).toContain('CASE WHEN');
+      expect(plan).not.toContain('pass_rate');
+    } finally {
+      await client.query('rollback');
+      await client.end();
+    }
+  });
+});
