@@ -5,7 +5,7 @@
  * change to either rounding or to the "nothing ran" case fails here; and checks that the
  * planner inlines the SQL helper, so the aggregates' plans are the ones query-plans measures.
  */
-import { passRatePercent } from '@gstack/core';
+import { passRatePercent, REGRESSION_RULES } from '@gstack/core';
 import { sql, stackInfo } from '@gstack/local-stack/testing';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -62,5 +62,16 @@ describe('pass rate: SQL and core agree', () => {
       await client.query('rollback');
       await client.end();
     }
+  });
+});
+
+describe('regression threshold: SQL default and core agree', () => {
+  it("team_settings.alert_threshold_pp defaults to core's REGRESSION_RULES.defaultThresholdPp", async () => {
+    const [row] = await sql<{ value: string }>(
+      `select pg_get_expr(d.adbin, d.adrelid) as value from pg_attrdef d
+       join pg_attribute a on a.attrelid = d.adrelid and a.attnum = d.adnum
+       where d.adrelid = 'public.team_settings'::regclass and a.attname = 'alert_threshold_pp'`,
+    );
+    expect(Number(row?.value.replace(/::.*$/, '').replace(/[()]/g, ''))).toBe(REGRESSION_RULES.defaultThresholdPp);
   });
 });
