@@ -1,7 +1,7 @@
 -- One definition per rule: the pass-rate formula lives once, in private.pass_rate, and every
 -- SQL place that computed it (the eval_runs.pass_rate column, dashboard_overview,
 -- pass_rate_series, leaderboard) now calls it. packages/core's passRatePercent is the client's
--- copy of the same rule; supabase/tests/pass-rate.int.test.ts compares the two on the same inputs.
+-- copy of the same rule; supabase/tests/rule-drift.int.test.ts compares the two on the same inputs.
 
 -- Percent of the tests that ran which passed, two decimals; null when none ran. Skipped tests
 -- are not in `ran`. A SQL-standard body (bound when created, so no search_path to pin) with no

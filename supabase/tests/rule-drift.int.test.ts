@@ -1,11 +1,11 @@
 /**
- * The pass-rate rule has one SQL definition (private.pass_rate, used by the eval_runs column
+ * Rules that SQL and packages/core both state, compared. The pass-rate rule has one SQL definition (private.pass_rate, used by the eval_runs column
  * and the dashboard aggregates) and one TypeScript one (passRatePercent in packages/core, used
  * by the CLI, the digest and run documents). This drift test puts both to the same inputs, so a
  * change to either rounding or to the "nothing ran" case fails here; and checks that the
  * planner inlines the SQL helper, so the aggregates' plans are the ones query-plans measures.
  */
-import { passRatePercent, REGRESSION_RULES } from '@gstack/core';
+import { passRatePercent, REGRESSION_RULES, TREND_RULES } from '@gstack/core';
 import { sql, stackInfo } from '@gstack/local-stack/testing';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -73,5 +73,20 @@ describe('regression threshold: SQL default and core agree', () => {
        where d.adrelid = 'public.team_settings'::regclass and a.attname = 'alert_threshold_pp'`,
     );
     expect(Number(row?.value.replace(/::.*$/, '').replace(/[()]/g, ''))).toBe(REGRESSION_RULES.defaultThresholdPp);
+  });
+});
+
+describe('run windows: the alert and digest RPCs read what the core rules use', () => {
+  it('up to maxBaselineRuns earlier runs for regressions, TREND_RULES.runs runs for trends', async () => {
+    const rows = await sql<{ name: string; body: string }>(
+      `select p.proname as name, p.prosrc as body from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+       where n.nspname = 'public' and p.proname in ('alert_run_context', 'digest_week') order by 1`,
+    );
+    const limits = Object.fromEntries(rows.map((r) => [r.name, [...r.body.matchAll(/\blimit (\d+)/g)].map((m) => Number(m[1]))]));
+    const { maxBaselineRuns } = REGRESSION_RULES;
+    expect(limits).toEqual({
+      alert_run_context: [maxBaselineRuns],
+      digest_week: [maxBaselineRuns, TREND_RULES.runs, TREND_RULES.runs],
+    });
   });
 });
