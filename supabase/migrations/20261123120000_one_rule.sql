@@ -4,18 +4,17 @@
 -- copy of the same rule; supabase/tests/rule-drift.int.test.ts compares the two on the same inputs.
 
 -- Percent of the tests that ran which passed, two decimals; null when none ran. Skipped tests
--- are not in `ran`. A SQL-standard body (bound when created, so no search_path to pin) with no
--- SET clause and not security definer: the planner inlines it, so the aggregates' plans do not
--- change.
+-- are not in `ran`. Immutable and parallel safe; its search_path is pinned like every function's
+-- (the advisors require it), which means the planner calls it rather than inlining it: a call
+-- per output row of an aggregate, never a change to how the tables are read (query-plans).
 create or replace function private.pass_rate(passed numeric, ran numeric)
   returns numeric
-  language sql immutable parallel safe
+  language sql immutable parallel safe set search_path = ''
   return case when ran > 0 then round(100.0 * passed / ran, 2) end;
 comment on function private.pass_rate(numeric, numeric) is
   'Percent of the tests that ran which passed, two decimals; null when none ran. Mirrored by passRatePercent in packages/core.';
 
--- The dashboard aggregates are security invoker: the member calling them runs the helper (and
--- the planner inlines it only for a role that may execute it).
+-- The dashboard aggregates are security invoker: the member calling them runs the helper.
 revoke all on function private.pass_rate(numeric, numeric) from public, anon;
 grant execute on function private.pass_rate(numeric, numeric) to authenticated, service_role;
 
