@@ -17,7 +17,12 @@ export function registerEvalTrend(evalCommand: Command): void {
   evalCommand
     .command('trend')
     .description('Classify each test over recent runs: stable-pass, stable-fail, flaky, improving, degrading')
-    .option('--limit <n>', 'runs per suite to look at', positiveInt('--limit'), TREND_RULES.runs)
+    .option(
+      '--limit <n>',
+      `runs per suite to read (each test is classified over its newest ${TREND_RULES.window} outcomes)`,
+      positiveInt('--limit'),
+      TREND_RULES.runs,
+    )
     .option('--suite <suite>', 'only this suite')
     .option('--test <name>', 'only this test')
     .option('--repo <slug>', 'local results of this repository (default: the current one; "all" for every one)')
