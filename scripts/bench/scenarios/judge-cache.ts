@@ -7,7 +7,7 @@ import { randomInt } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cacheKey, JudgeCache } from '../../../packages/client/src/cache/judge-cache.ts';
+import { cacheKey, JudgeCache } from '../../../packages/client/src/judge/cache.ts';
 import { evalFixture } from '../../../packages/client/src/testing/eval-fixture.ts';
 import { isJudgeCall, isVerifierCall } from '../../../packages/client/src/testing/fake-llm.ts';
 import type { BenchContext } from '../context.ts';

@@ -7,7 +7,7 @@
  * limits and token uniqueness are enforced there and their messages shown.
  * Codes and tokens are shown once, on the page that created them.
  */
-import { html, type SafeHtml } from '@gstack/core';
+import { html, REGRESSION_RULES, type SafeHtml } from '@gstack/core';
 import type { Context, Handler } from 'hono';
 import { z } from 'zod';
 import type { DashboardEnv } from '../env.ts';
@@ -136,7 +136,12 @@ function adminSections(
   tokens: Array<{ name: string; token_prefix: string; created_at: string; last_used_at: string | null; revoked_at: string | null }>,
   settings: { slack_webhook_url: string | null; alert_threshold_pp: number; digest_enabled: boolean; dashboard_url: string | null } | null,
 ): SafeHtml {
-  const s = settings ?? { slack_webhook_url: null, alert_threshold_pp: 5, digest_enabled: true, dashboard_url: null };
+  const s = settings ?? {
+    slack_webhook_url: null,
+    alert_threshold_pp: REGRESSION_RULES.defaultThresholdPp,
+    digest_enabled: true,
+    dashboard_url: null,
+  };
   return html`<h2>Invites</h2>
   <div class="panel admin">
     <form class="stack" method="post" action="${action('invites')}">

@@ -1,15 +1,7 @@
 /** Per-suite, per-test outcome histories: the input of the trend rules in core. */
-import type { StandardEvalResult } from '@gstack/core';
+import type { StandardEvalResult, SuiteHistory } from '@gstack/core';
 import type { RunFilter } from './local.ts';
 import type { TeamSource } from './team.ts';
-
-export interface SuiteHistory {
-  repoSlug: string;
-  suite: string;
-  /** test → outcomes, oldest first (trials in order; skipped tests left out). */
-  tests: Map<string, boolean[]>;
-  runs: number;
-}
 
 /** From local runs (newest first): the last `limit` runs of each suite. */
 export function localHistories(runs: StandardEvalResult[], limit: number): SuiteHistory[] {

@@ -1,5 +1,7 @@
 /** Local eval history: the result files under $GSTACK_STATE_DIR/projects/<repo>/evals (layout: results/layout.ts). */
+import { existsSync } from 'node:fs';
 import type { StandardEvalResult } from '@gstack/core';
+import { UserError } from '../errors.ts';
 import type { RunRow } from '../results/summary.ts';
 import { localResultFiles, readResultFile, resultSummary } from '../runner/results-store.ts';
 
@@ -51,4 +53,17 @@ export function localRunRows(stateRoot: string, repoSlug: string, warn: (message
     else warn(`${read.problems[0]}; skipped`);
   }
   return rows.sort((a, b) => b.runAt.localeCompare(a.runAt));
+}
+
+/** A run named on the command line: a result file, or a (prefix of a) run id among `runs`. */
+export function pickRun(ref: string, runs: StandardEvalResult[]): StandardEvalResult {
+  if (existsSync(ref)) {
+    const read = readResultFile(ref);
+    if (!read.ok) throw new UserError(read.problems.join('\n'));
+    return read.doc;
+  }
+  const found = runs.filter((r) => r.run_id.startsWith(ref));
+  if (found.length !== 1)
+    throw new UserError(found.length ? `${ref} matches ${found.length} runs; give more of the run id` : `${ref}: no such file or run id`);
+  return found[0] as StandardEvalResult;
 }

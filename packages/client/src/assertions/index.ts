@@ -1,15 +1,17 @@
 /**
- * The assertion registry: one small handler per type. It checks itself at load
- * against the suite schema's list of types, so a type cannot be declared
- * without a handler.
+ * The assertion registry: one small handler per type, and beside it what the
+ * rest of the client needs to know about the type (deterministic or a model
+ * call; how it reads in a verifier prompt). It checks itself at load against
+ * the suite schema's list of types, so a type cannot be declared without a
+ * handler.
  */
 import { ASSERTION_TYPES, type Assertion, type AssertionType } from '@gstack/core';
+import { judgeAssertion } from '../judge/assertion.ts';
 import { contains } from './contains.ts';
 import { equals } from './equals.ts';
 import { icontains } from './icontains.ts';
 import { isJson } from './is-json.ts';
 import { jsonSchema } from './json-schema.ts';
-import { judge } from './judge.ts';
 import { maxCostUsd } from './max-cost.ts';
 import { maxLatencyMs } from './max-latency.ts';
 import { notContains } from './not-contains.ts';
@@ -18,31 +20,46 @@ import type { AssertionContext, AssertionHandler, AssertionOutcome } from './typ
 
 export type { AssertionContext, AssertionOutcome } from './types.ts';
 
-const HANDLERS: { [K in AssertionType]: AssertionHandler<Extract<Assertion, { type: K }>['value']> } = {
-  contains,
-  not_contains: notContains,
-  icontains,
-  regex,
-  equals,
-  is_json: isJson,
-  json_schema: jsonSchema,
-  max_latency_ms: maxLatencyMs,
-  max_cost_usd: maxCostUsd,
-  judge,
+type ValueOf<K extends AssertionType> = Extract<Assertion, { type: K }>['value'];
+
+interface AssertionEntry<T> {
+  handler: AssertionHandler<T>;
+  /** Needs no model call: the ladder verifies cheap tiers with these for free, preflight needs no judge for them. */
+  deterministic: boolean;
+  /** The requirement as one line of a verifier prompt; default "<type words>: <value as JSON>". */
+  describe?: (value: T) => string;
+}
+
+const REGISTRY: { [K in AssertionType]: AssertionEntry<ValueOf<K>> } = {
+  contains: { handler: contains, deterministic: true },
+  not_contains: { handler: notContains, deterministic: true },
+  icontains: { handler: icontains, deterministic: true },
+  regex: { handler: regex, deterministic: true },
+  equals: { handler: equals, deterministic: true },
+  is_json: { handler: isJson, deterministic: true, describe: () => 'the answer is valid JSON' },
+  json_schema: {
+    handler: jsonSchema,
+    deterministic: true,
+    describe: (schema) => `the answer is JSON matching this schema: ${JSON.stringify(schema)}`,
+  },
+  max_latency_ms: { handler: maxLatencyMs, deterministic: true },
+  max_cost_usd: { handler: maxCostUsd, deterministic: true },
+  judge: { handler: judgeAssertion, deterministic: false, describe: (spec) => (typeof spec === 'string' ? spec : spec.rubric) },
 };
 
-const missing = ASSERTION_TYPES.filter((type) => typeof HANDLERS[type] !== 'function');
+const entry = (type: AssertionType) => REGISTRY[type] as AssertionEntry<unknown>;
+
+const missing = ASSERTION_TYPES.filter((type) => typeof REGISTRY[type]?.handler !== 'function');
 if (missing.length) throw new Error(`assertion types without a handler: ${missing.join(', ')}`);
 
 /** Assertions that need no model call: the ladder uses these to verify cheap tiers for free. */
 export function isDeterministic(assertion: Assertion): boolean {
-  return assertion.type !== 'judge';
+  return entry(assertion.type).deterministic;
 }
 
 export async function runAssertion(assertion: Assertion, ctx: AssertionContext): Promise<AssertionOutcome> {
-  const handler = HANDLERS[assertion.type] as AssertionHandler<unknown>;
   try {
-    return await handler(assertion.value, ctx);
+    return await entry(assertion.type).handler(assertion.value, ctx);
   } catch (error) {
     return { passed: false, message: `${assertion.type} failed: ${(error as Error).message}` };
   }
@@ -50,14 +67,6 @@ export async function runAssertion(assertion: Assertion, ctx: AssertionContext):
 
 /** A line describing an assertion, for verifier prompts and reports. */
 export function describeAssertion(assertion: Assertion): string {
-  switch (assertion.type) {
-    case 'judge':
-      return `- ${typeof assertion.value === 'string' ? assertion.value : assertion.value.rubric}`;
-    case 'json_schema':
-      return `- the answer is JSON matching this schema: ${JSON.stringify(assertion.value)}`;
-    case 'is_json':
-      return '- the answer is valid JSON';
-    default:
-      return `- ${assertion.type.replace(/_/g, ' ')}: ${JSON.stringify(assertion.value)}`;
-  }
+  const describe = entry(assertion.type).describe;
+  return `- ${describe ? describe(assertion.value) : `${assertion.type.replace(/_/g, ' ')}: ${JSON.stringify(assertion.value)}`}`;
 }

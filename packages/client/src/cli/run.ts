@@ -4,8 +4,7 @@
  * (0 ok, 1 failed/refused, 2 usage or config error).
  */
 import { type Command, CommanderError } from 'commander';
-import { isUserError } from '../errors.ts';
-import { RemoteError } from '../sync/remote-error.ts';
+import { isUserError, RemoteError } from '../errors.ts';
 
 export async function runCli(program: Command, argv: string[] = process.argv): Promise<void> {
   const configure = (command: Command) => {

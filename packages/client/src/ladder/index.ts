@@ -10,8 +10,8 @@
  */
 import { type Assertion, callCost, type EvalAttempt, type Message, type ModelOptions, type Price, splitModelRef } from '@gstack/core';
 import { describeAssertion, isDeterministic, runAssertion } from '../assertions/index.ts';
+import { type GraderContext, verify } from '../judge/grader.ts';
 import type { ProviderSet } from '../providers/index.ts';
-import { type GraderContext, verify } from '../runner/grader.ts';
 import type { ResolvedChain } from './chain.ts';
 import { probeWarm } from './warm-probe.ts';
 

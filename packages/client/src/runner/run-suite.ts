@@ -22,15 +22,15 @@ import {
   testMessages,
 } from '@gstack/core';
 import { runAssertion } from '../assertions/index.ts';
-import type { JudgeCache } from '../cache/judge-cache.ts';
 import type { LoadedModels, LoadedSuite } from '../config/load.ts';
 import { UserError } from '../errors.ts';
+import type { JudgeCache } from '../judge/cache.ts';
+import { type GraderContext, judge } from '../judge/grader.ts';
 import { resolveChain, resolveTier } from '../ladder/chain.ts';
 import { runLadder } from '../ladder/index.ts';
 import { ProviderSet } from '../providers/index.ts';
 import type { Env } from '../state-dir.ts';
 import type { GitInfo } from './git.ts';
-import { type GraderContext, judge } from './grader.ts';
 import { CostLedger } from './ledger.ts';
 import type { PartialHeader, RunningCosts } from './partial.ts';
 import { type ModelUse, preflight } from './preflight.ts';

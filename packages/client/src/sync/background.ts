@@ -7,9 +7,9 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadPreferences } from '../preferences.ts';
 import { type Env, statePaths } from '../state-dir.ts';
 import { isSyncConfigured, loadSyncConfig } from './config.ts';
+import { loadPreferences } from './preferences.ts';
 
 const SYNC_BIN = fileURLToPath(new URL('../../bin/gstack-sync.js', import.meta.url));
 

@@ -1,22 +1,14 @@
 /**
- * What went wrong talking to the team store, in two kinds that decide what
- * happens next: `unreachable` (network, timeout, 5xx: queue it and retry later)
- * and `refused` (the store said no: not a member, token revoked, payload
- * rejected — retrying will not help; the user must act).
+ * Turns a team-store answer into a RemoteError of the right kind: `unreachable`
+ * (network, timeout, 5xx: queue it and retry later) or `refused` (the store said
+ * no: not a member, token revoked, payload rejected — retrying will not help; the
+ * user must act).
  */
+import { RemoteError } from '../errors.ts';
 
-export type RemoteErrorKind = 'unreachable' | 'refused';
-
-export class RemoteError extends Error {
-  constructor(
-    readonly kind: RemoteErrorKind,
-    message: string,
-    readonly code?: string,
-  ) {
-    super(message);
-    this.name = 'RemoteError';
-  }
-}
+// The class lives in errors.ts beside UserError, so the CLI entry (cli/run.ts) can print it
+// without depending on sync; the rules that build one from a store answer stay here.
+export { RemoteError, type RemoteErrorKind } from '../errors.ts';
 
 interface PostgrestLikeError {
   code?: string;

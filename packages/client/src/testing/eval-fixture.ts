@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { StandardEvalResult } from '@gstack/core';
 import { stringify } from 'yaml';
-import { JudgeCache } from '../cache/judge-cache.ts';
 import { loadModelsConfig, loadSuite } from '../config/load.ts';
+import { JudgeCache } from '../judge/cache.ts';
 import { type RunOptions, runSuite } from '../runner/run-suite.ts';
 import { FakeLlmServer, type Script } from './fake-llm.ts';
 

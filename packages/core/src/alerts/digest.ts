@@ -6,6 +6,7 @@
  * CLI preview). A week with no runs, sessions or ships is one "quiet week"
  * line.
  */
+import { ladderSavings } from '../analytics/ladder.ts';
 import { runRegression } from '../analytics/regression.ts';
 import { classifyTrend, type TrendClass } from '../analytics/trend.ts';
 import { passRatePercent } from '../eval-result.ts';
@@ -88,17 +89,21 @@ export function isWeekStart(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value && date.getUTCDay() === 1;
 }
 
-/** Escalation savings: every test at the top tier's cost per test, minus the actual cost of the tiers. */
+/**
+ * Escalation savings for the digest: core's ladder rule (ladderSavings, the one the dashboard
+ * shows), each tier's resolved tests counted as its attempts; unknown when the top tier cost nothing.
+ */
 export function escalationSavings(tiers: Array<{ tier: string; tests: number; costUsd: number }>): {
   topTier: string | null;
   savedUsd: number | null;
 } {
-  const used = tiers.filter((t) => t.tests > 0).sort((a, b) => a.tier.localeCompare(b.tier, 'en', { numeric: true }));
-  const top = used.at(-1);
-  if (!top || top.costUsd <= 0) return { topTier: top?.tier ?? null, savedUsd: null };
-  const tests = used.reduce((a, t) => a + t.tests, 0);
-  const cost = used.reduce((a, t) => a + t.costUsd, 0);
-  return { topTier: top.tier, savedUsd: round6((top.costUsd / top.tests) * tests - cost) };
+  const used = tiers.filter((t) => t.tests > 0);
+  const savings = ladderSavings(
+    used.reduce((a, t) => a + t.tests, 0),
+    used.map((t) => ({ tier: t.tier, attempts: t.tests, costUsd: t.costUsd })),
+  );
+  const top = savings.everythingOn.at(-1);
+  return { topTier: savings.topTier, savedUsd: top && top.costUsd > 0 ? savings.savedUsd : null };
 }
 
 function became(tests: DigestWeekData['suites'][number]['tests'], kind: TrendClass): string[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyTrend, isFlaky } from './trend.ts';
+import { classifyTrend, isFlaky, type SuiteHistory, TREND_RULES, trendRows } from './trend.ts';
 
 const o = (s: string) => [...s].map((c) => c === '✓');
 
@@ -36,5 +36,37 @@ describe('classifyTrend', () => {
   it('refuses an empty history', () => {
     expect(() => classifyTrend([])).toThrow();
     expect(isFlaky([])).toBe(false);
+  });
+});
+
+describe('trendRows', () => {
+  const history = (suite: string, tests: Record<string, boolean[]>): SuiteHistory => ({
+    repoSlug: 'acme/app',
+    suite,
+    tests: new Map(Object.entries(tests)),
+    runs: 12,
+  });
+
+  it('classifies over the rules window, attention first, then suite and test', () => {
+    const rows = trendRows([
+      history('smoke', {
+        // 12 outcomes: the two oldest failures fall outside the 10-outcome window.
+        steady: [false, false, ...Array<boolean>(10).fill(true)],
+        wobbly: [true, false, true, false, true, false],
+        empty: [],
+      }),
+      history('deep', { down: [true, true, false, false] }),
+    ]);
+    expect(rows.map((r) => [r.suite, r.test, r.classification, r.outcomes.length])).toEqual([
+      ['smoke', 'wobbly', 'flaky', 6],
+      ['deep', 'down', 'degrading', 4],
+      ['smoke', 'steady', 'stable-pass', TREND_RULES.window],
+    ]);
+    expect(rows[0]).toMatchObject({ repo_slug: 'acme/app', sparkline: '✓✗✓✗✓✗', passRate: 50 });
+  });
+
+  it('keeps only the named test', () => {
+    const rows = trendRows([history('smoke', { a: [true], b: [false] })], 'b');
+    expect(rows.map((r) => r.test)).toEqual(['b']);
   });
 });

@@ -16,6 +16,8 @@ export type TrendClass = 'stable-pass' | 'stable-fail' | 'flaky' | 'improving' |
 export const TREND_RULES = {
   /** Outcomes considered (the newest ones). */
   window: 10,
+  /** Runs per suite the CLI reads for trends and flaky tests unless told otherwise. */
+  runs: 10,
   /** Newer-half minus older-half pass rate that counts as a real shift, in points. */
   shiftPoints: 50,
   /** Outcomes at the end that must agree with a shift. */
@@ -74,4 +76,41 @@ export const TREND_ORDER: TrendClass[] = ['flaky', 'degrading', 'stable-fail', '
 
 export function isFlaky(outcomes: boolean[]): boolean {
   return outcomes.length > 0 && classifyTrend(outcomes).classification === 'flaky';
+}
+
+/** Per-test outcomes of one suite (from local result files or the test_history RPC). */
+export interface SuiteHistory {
+  repoSlug: string;
+  suite: string;
+  /** test → outcomes, oldest first (trials in order; skipped tests left out). */
+  tests: Map<string, boolean[]>;
+  /** Runs the outcomes come from. */
+  runs: number;
+}
+
+export interface TrendRow extends TestTrend {
+  repo_slug: string;
+  suite: string;
+  test: string;
+}
+
+/**
+ * Every test of every suite classified over the rules' window (its newest TREND_RULES.window
+ * outcomes), attention first (TREND_ORDER), then by suite and test name.
+ */
+export function trendRows(histories: SuiteHistory[], testFilter?: string): TrendRow[] {
+  const rows: TrendRow[] = [];
+  for (const h of histories) {
+    for (const [test, outcomes] of h.tests) {
+      if (testFilter && test !== testFilter) continue;
+      if (!outcomes.length) continue;
+      rows.push({ repo_slug: h.repoSlug, suite: h.suite, test, ...classifyTrend(outcomes) });
+    }
+  }
+  return rows.sort(
+    (a, b) =>
+      TREND_ORDER.indexOf(a.classification) - TREND_ORDER.indexOf(b.classification) ||
+      a.suite.localeCompare(b.suite) ||
+      a.test.localeCompare(b.test),
+  );
 }

@@ -1,9 +1,9 @@
 /** `gstack eval cache stats|clear|verify`: the local judge cache. */
 import type { Command } from 'commander';
-import { JudgeCache } from '../../cache/judge-cache.ts';
 import { printJson } from '../../cli/run.ts';
 import { renderTable, terminalWidth } from '../../cli/table.ts';
 import { countOf } from '../../cli/term.ts';
+import { JudgeCache } from '../../judge/cache.ts';
 import { statePaths } from '../../state-dir.ts';
 
 function cache(): JudgeCache {

@@ -1,29 +1,12 @@
 /** `gstack eval compare [A] [B]`: what changed between two runs, test by test. */
-import { existsSync } from 'node:fs';
 import { compareRuns, type StandardEvalResult } from '@gstack/core';
 import type { Command } from 'commander';
-import { localRuns } from '../../analytics/local.ts';
+import { localRuns, pickRun } from '../../analytics/local.ts';
 import { teamOrLocal } from '../../analytics/team.ts';
 import { printJson, snakeKeys } from '../../cli/run.ts';
 import { countOf, formatPercent, formatUsd, visible } from '../../cli/term.ts';
 import { UserError } from '../../errors.ts';
-import { readResultFile } from '../../runner/results-store.ts';
 import { type AnalyticsFlags, analyticsContext, REPO_HELP, teamRepo, when } from './common.ts';
-
-/** A run named on the command line: a result file, or a (prefix of a) run id among `runs`. */
-export function pickRun(ref: string, runs: StandardEvalResult[]): StandardEvalResult {
-  if (existsSync(ref)) {
-    const read = readResultFile(ref);
-    if (!read.ok) throw new UserError(read.problems.join('\n'));
-    return read.doc;
-  }
-  const found = runs.filter((r) => r.run_id.startsWith(ref));
-  if (found.length !== 1)
-    throw new UserError(
-      found.length ? `${ref} matches ${countOf(found.length, 'run')}; give more of the run id` : `${ref}: no such file or run id`,
-    );
-  return found[0] as StandardEvalResult;
-}
 
 /**
  * Default: the two latest runs of the named suite, or of the most recent

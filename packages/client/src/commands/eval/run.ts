@@ -5,12 +5,12 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { StandardEvalResult } from '@gstack/core';
 import { type Command, Option } from 'commander';
-import { JudgeCache } from '../../cache/judge-cache.ts';
 import { printJson } from '../../cli/run.ts';
 import { style, useColor } from '../../cli/term.ts';
 import { VERSION } from '../../cli/version.ts';
 import { checkSuiteEntries, loadModelsConfig, loadSuite } from '../../config/load.ts';
 import { UserError } from '../../errors.ts';
+import { JudgeCache } from '../../judge/cache.ts';
 import { noPushMarker, resultFileName, resultsDir } from '../../results/layout.ts';
 import { gitInfo } from '../../runner/git.ts';
 import { junitXml } from '../../runner/junit.ts';
@@ -20,7 +20,7 @@ import { runSuite } from '../../runner/run-suite.ts';
 import { statePaths } from '../../state-dir.ts';
 import { backgroundPushEnabled, pushInBackground } from '../../sync/background.ts';
 import { checkConnection } from '../../sync/check.ts';
-import { teamVerdictsFor } from '../../sync/team-cache.ts';
+import { teamVerdictsFor } from '../../sync/judge-sharing.ts';
 
 interface RunFlags {
   models?: string;

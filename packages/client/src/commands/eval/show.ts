@@ -1,12 +1,11 @@
 /** `gstack eval show RUN`: one run in the terminal — each test, and each step it took up the model ladder. */
 import type { StandardEvalResult } from '@gstack/core';
 import type { Command } from 'commander';
-import { localRuns } from '../../analytics/local.ts';
+import { localRuns, pickRun } from '../../analytics/local.ts';
 import { teamOrLocal } from '../../analytics/team.ts';
 import { printJson } from '../../cli/run.ts';
 import { formatDuration, formatPercent, formatRelative, formatUsd, visible } from '../../cli/term.ts';
 import { type AnalyticsFlags, analyticsContext, REPO_HELP, shortRunId, teamRepo, when } from './common.ts';
-import { pickRun } from './compare.ts';
 
 function render(doc: StandardEvalResult, s: ReturnType<typeof analyticsContext>['s']): string {
   const lines = [

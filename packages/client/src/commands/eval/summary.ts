@@ -1,5 +1,5 @@
 /** `gstack eval summary`: runs, spend, pass rate by suite and branch, flaky tests, date range. */
-import { passRatePercent } from '@gstack/core';
+import { passRatePercent, TREND_RULES, trendRows } from '@gstack/core';
 import type { Command } from 'commander';
 import { localHistories, teamHistories } from '../../analytics/history.ts';
 import { localRuns } from '../../analytics/local.ts';
@@ -9,7 +9,6 @@ import { renderTable, terminalWidth } from '../../cli/table.ts';
 import { countOf, formatPercent, formatRelative, formatUsd } from '../../cli/term.ts';
 import { type RunRow, rowFromDoc } from '../../results/summary.ts';
 import { type AnalyticsFlags, analyticsContext, day, positiveInt, REPO_HELP, teamRepo } from './common.ts';
-import { trendRows } from './trend.ts';
 
 function passRates(rows: RunRow[], key: (r: RunRow) => string): Array<{ key: string; runs: number; pass_rate: number | null }> {
   const groups = new Map<string, { runs: number; passed: number; ran: number }>();
@@ -41,13 +40,13 @@ export function registerEvalSummary(evalCommand: Command): void {
           rows: runs.map((r) => rowFromDoc(r.doc)),
           histories: localHistories(
             runs.map((r) => r.doc),
-            10,
+            TREND_RULES.runs,
           ),
         };
       };
       const team = async (source: TeamSource) => ({
         rows: await source.runs({ repo: teamRepo(flags) }, flags.limit),
-        histories: await teamHistories(source, { repo: teamRepo(flags) }, 10),
+        histories: await teamHistories(source, { repo: teamRepo(flags) }, TREND_RULES.runs),
       });
       const {
         value: { rows, histories },

@@ -1,36 +1,13 @@
 /** `gstack eval trend`: each test as stable-pass, stable-fail, flaky, improving or degrading, with a sparkline and streak. */
-import { classifyTrend, type TestTrend, TREND_ORDER } from '@gstack/core';
+import { type TestTrend, TREND_RULES, type TrendRow, trendRows } from '@gstack/core';
 import type { Command } from 'commander';
-import { localHistories, type SuiteHistory, teamHistories } from '../../analytics/history.ts';
+import { localHistories, teamHistories } from '../../analytics/history.ts';
 import { localRuns } from '../../analytics/local.ts';
 import { teamOrLocal } from '../../analytics/team.ts';
 import { printJson, snakeKeys } from '../../cli/run.ts';
 import { type Column, renderTable, terminalWidth } from '../../cli/table.ts';
 import type { Style } from '../../cli/term.ts';
 import { type AnalyticsFlags, analyticsContext, positiveInt, REPO_HELP, teamRepo } from './common.ts';
-
-export interface TrendRow extends TestTrend {
-  repo_slug: string;
-  suite: string;
-  test: string;
-}
-
-export function trendRows(histories: SuiteHistory[], testFilter?: string): TrendRow[] {
-  const rows: TrendRow[] = [];
-  for (const h of histories) {
-    for (const [test, outcomes] of h.tests) {
-      if (testFilter && test !== testFilter) continue;
-      if (!outcomes.length) continue;
-      rows.push({ repo_slug: h.repoSlug, suite: h.suite, test, ...classifyTrend(outcomes, outcomes.length) });
-    }
-  }
-  return rows.sort(
-    (a, b) =>
-      TREND_ORDER.indexOf(a.classification) - TREND_ORDER.indexOf(b.classification) ||
-      a.suite.localeCompare(b.suite) ||
-      a.test.localeCompare(b.test),
-  );
-}
 
 export function colourClass(s: Style, c: TestTrend['classification']): string {
   return c === 'flaky' || c === 'degrading' ? s.yellow(c) : c === 'stable-fail' ? s.red(c) : s.green(c);
@@ -40,7 +17,12 @@ export function registerEvalTrend(evalCommand: Command): void {
   evalCommand
     .command('trend')
     .description('Classify each test over recent runs: stable-pass, stable-fail, flaky, improving, degrading')
-    .option('--limit <n>', 'runs per suite to look at', positiveInt('--limit'), 10)
+    .option(
+      '--limit <n>',
+      `runs per suite to read (each test is classified over its newest ${TREND_RULES.window} outcomes)`,
+      positiveInt('--limit'),
+      TREND_RULES.runs,
+    )
     .option('--suite <suite>', 'only this suite')
     .option('--test <name>', 'only this test')
     .option('--repo <slug>', REPO_HELP)

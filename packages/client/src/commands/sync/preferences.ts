@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { printJson } from '../../cli/run.ts';
 import { UserError } from '../../errors.ts';
-import { loadPreferences, PREFERENCE_KEYS, type Preferences, setPreference } from '../../preferences.ts';
+import { loadPreferences, PREFERENCE_KEYS, type Preferences, setPreference } from '../../sync/preferences.ts';
 
 export function registerPreferences(program: Command): void {
   program

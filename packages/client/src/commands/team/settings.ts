@@ -1,4 +1,5 @@
 /** `gstack team settings`: the team's settings as they are now (admins; the Slack webhook URL is a secret, so it is masked). */
+import { REGRESSION_RULES } from '@gstack/core';
 import type { Command } from 'commander';
 import { printJson } from '../../cli/run.ts';
 import { formatRelative } from '../../cli/term.ts';
@@ -7,7 +8,12 @@ import { remoteError } from '../../sync/remote-error.ts';
 import { requireAdmin, user } from './common.ts';
 
 /** The defaults a team has until an admin changes something (no row yet). */
-const DEFAULTS = { slack_webhook_url: null, alert_threshold_pp: 5, digest_enabled: true, updated_at: null } as const;
+const DEFAULTS = {
+  slack_webhook_url: null,
+  alert_threshold_pp: REGRESSION_RULES.defaultThresholdPp,
+  digest_enabled: true,
+  updated_at: null,
+} as const;
 
 /** The webhook's scheme, host and the start of its path, then `…`: enough to recognise, not enough to post. */
 function maskWebhook(url: string | null): string | null {

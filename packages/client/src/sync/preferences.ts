@@ -6,8 +6,8 @@
  * `GSTACK_SYNC=0` turns automatic pushes off for one command.
  */
 import { z } from 'zod';
-import { loadJsonFile, writeJsonAtomic } from './files/json.ts';
-import { type Env, statePaths } from './state-dir.ts';
+import { loadJsonFile, writeJsonAtomic } from '../files/json.ts';
+import { type Env, statePaths } from '../state-dir.ts';
 
 export const preferencesSchema = z.strictObject({
   sync_enabled: z.boolean().default(true),

@@ -5,12 +5,20 @@
  * to reach the store turns it off for the rest of the run, and it never
  * fails an eval.
  */
-import type { RemoteVerdicts, SharedVerdict } from '../cache/judge-cache.ts';
-import { GRADER_VERSION } from '../cache/judge-cache.ts';
-import { loadPreferences } from '../preferences.ts';
-import type { Env } from '../state-dir.ts';
-import { isSyncConfigured, loadSyncConfig } from './config.ts';
-import { type Connection, connect, teamId } from './connection.ts';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { GRADER_VERSION, type RemoteVerdicts, type SharedVerdict } from './cache.ts';
+
+/**
+ * The team store as the shared cache needs it. sync/judge-sharing.ts builds it from a sync
+ * connection, so the judge does not depend on sync (nor, through it, on the runner).
+ */
+export interface TeamStore {
+  client: SupabaseClient;
+  /** The signed-in user (created_by of shared verdicts). */
+  userId?: string;
+  /** Looks the team's id up (called once per run). */
+  teamId(): Promise<string>;
+}
 
 export class TeamVerdicts implements RemoteVerdicts {
   private disabled = false;
@@ -19,17 +27,17 @@ export class TeamVerdicts implements RemoteVerdicts {
   shared = 0;
   reused = 0;
 
-  constructor(private readonly connection: Connection) {}
+  constructor(private readonly store: TeamStore) {}
 
   private teamId(): Promise<string> {
-    this.team ??= teamId(this.connection);
+    this.team ??= this.store.teamId();
     return this.team;
   }
 
   async get(key: string): Promise<SharedVerdict | undefined> {
     if (this.disabled) return undefined;
     try {
-      const { data, error } = await this.connection.client
+      const { data, error } = await this.store.client
         .from('judge_cache')
         .select('judge_model, grader_version, verdict, cost_usd')
         .eq('team_id', await this.teamId())
@@ -50,7 +58,7 @@ export class TeamVerdicts implements RemoteVerdicts {
     if (this.disabled) return;
     const upload = (async () => {
       try {
-        const { error } = await this.connection.client.from('judge_cache').upsert(
+        const { error } = await this.store.client.from('judge_cache').upsert(
           {
             team_id: await this.teamId(),
             cache_key: key,
@@ -58,7 +66,7 @@ export class TeamVerdicts implements RemoteVerdicts {
             grader_version: GRADER_VERSION,
             verdict: verdict.verdict,
             cost_usd: verdict.cost_usd,
-            created_by: this.connection.user?.id,
+            created_by: this.store.userId,
           },
           { onConflict: 'team_id,cache_key', ignoreDuplicates: true },
         );
@@ -75,15 +83,5 @@ export class TeamVerdicts implements RemoteVerdicts {
   /** Waits for uploads still in flight. */
   async flush(): Promise<void> {
     await Promise.all([...this.pending]);
-  }
-}
-
-/** The team cache for an eval run, when sync is configured, you are signed in and sharing is on. */
-export async function teamVerdictsFor(cwd: string, env: Env): Promise<TeamVerdicts | undefined> {
-  try {
-    if (!isSyncConfigured(loadSyncConfig(cwd, env)) || !loadPreferences(env).share_judge_cache) return undefined;
-    return new TeamVerdicts(await connect({ cwd, env, requireUser: true, timeoutMs: 3000 }));
-  } catch {
-    return undefined;
   }
 }

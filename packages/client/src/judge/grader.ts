@@ -3,15 +3,19 @@
  * verdict goes through the judge cache, so an unchanged re-run makes no call.
  * Unparseable verdicts and failed calls are reported as such and never cached.
  */
-import { callCost, type Message, type Price, splitModelRef } from '@gstack/core';
-import { cacheKey, type JudgeCache } from '../cache/judge-cache.ts';
+import { type CallCost, callCost, type Message, type Price, splitModelRef, type TokenUsage } from '@gstack/core';
 import type { ProviderSet } from '../providers/index.ts';
-import type { CostLedger } from './ledger.ts';
+import { cacheKey, type JudgeCache } from './cache.ts';
+
+/** Where model calls are booked (the run's CostLedger); an interface here so the judge does not depend on the runner. */
+export interface CostSink {
+  record(model: string, purpose: 'system' | 'judge', usage: TokenUsage, cost: CallCost): void;
+}
 
 export interface GraderContext {
   providers: ProviderSet;
   cache: JudgeCache;
-  ledger: CostLedger;
+  ledger: CostSink;
   suite: string;
   /** Contents of the suite's source files (part of every cache key). */
   sources: string[];
