@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { localRuns, pickRun } from '../../analytics/local.ts';
 import { teamOrLocal } from '../../analytics/team.ts';
 import { printJson, snakeKeys } from '../../cli/run.ts';
-import { countOf, formatPercent, formatUsd, visible } from '../../cli/term.ts';
+import { formatPercent, formatUsd, visible } from '../../cli/term.ts';
 import { UserError } from '../../errors.ts';
 import { type AnalyticsFlags, analyticsContext, REPO_HELP, teamRepo, when } from './common.ts';
 
