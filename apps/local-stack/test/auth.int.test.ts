@@ -124,11 +124,13 @@ describe('sign-up validation and rate limits', () => {
     const config = await loadProjectConfig(defaultProjectRoot());
     expect(config.auth.rateLimit).toEqual({ signInSignUps: 30, tokenRefresh: 150 });
     const pool = new pg.Pool({ connectionString: stackInfo().dbUrl, max: 2 });
+    const logged: string[] = [];
     const app = createAuthApp({
       pool,
       jwtSecret: stackInfo().jwtSecret,
       issuer: stackInfo().authUrl,
       config: { ...config.auth, rateLimit: limits },
+      log: (line) => logged.push(line),
     });
     const call = (ip: string, path: string, body: Record<string, unknown>) =>
       app.request(
@@ -138,7 +140,7 @@ describe('sign-up validation and rate limits', () => {
           incoming: { socket: { remoteAddress: ip } },
         },
       );
-    return { call, close: () => pool.end() };
+    return { call, logged, close: () => pool.end() };
   }
 
   it('limits sign-ins per IP address and per email address, answering 429 with Retry-After', async () => {
@@ -174,5 +176,15 @@ describe('sign-up validation and rate limits', () => {
     } finally {
       await close();
     }
+  });
+
+  it("answers an unexpected failure in GoTrue's shape and logs it to the injected logger only", async () => {
+    const { call, logged, close } = await limitedApp({ signInSignUps: 100, tokenRefresh: 100 });
+    await close(); // the database is gone: every query fails
+    const res = await call('10.0.2.1', '/token?grant_type=password', { email: 'ada@example.test', password: 'password-123' });
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ code: 500, error_code: 'unexpected_failure', msg: 'Unexpected failure, see the stack log' });
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain('[auth] unexpected error on POST /token');
   });
 });

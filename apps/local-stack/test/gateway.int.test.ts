@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { MAX_BODY_BYTES } from '../src/body-limit.ts';
+import { MAX_BODY_BYTES } from '../src/gateway/body-limit.ts';
 import { anonClient, eventually, stackInfo } from './harness.ts';
 
 describe('gateway', () => {
