@@ -71,6 +71,12 @@ describe('gateway', () => {
     });
   });
 
+  it('forwards the path as sent, percent-encoding and all', async () => {
+    const res = await fetch(`${stackInfo().functionsUrl}/echo/runs/a%2Fb%20c?q=x%26y`, { headers: { apikey: stackInfo().anonKey } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ path: '/echo/runs/a%2Fb%20c', query: { q: 'x&y' } });
+  });
+
   it('requires a valid JWT for functions and reports unknown ones', async () => {
     const noJwt = await fetch(`${stackInfo().functionsUrl}/echo`);
     expect(noJwt.status).toBe(401);
@@ -159,6 +165,34 @@ describe('gateway body limit', () => {
     const chunks = Array.from({ length: Math.ceil(MAX_BODY_BYTES / chunk.length) + 1 }, () => chunk);
     const res = await post({ 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, chunks);
     expect(res.status).toBe(413);
+  });
+
+  it('forwards a chunked body whole to a function, even though the JWT check comes first', async () => {
+    const url = new URL(`${stackInfo().functionsUrl}/echo`);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { apikey: stackInfo().anonKey, 'content-type': 'text/plain', 'transfer-encoding': 'chunked' },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => {
+            body += d.toString();
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.write('first,');
+      req.write('second');
+      req.end();
+    });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({ method: 'POST', role: 'anon', body: 'first,second' });
   });
 
   it('passes a body under the limit through', async () => {

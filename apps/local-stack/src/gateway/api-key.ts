@@ -15,7 +15,7 @@ export interface ApiKeyOptions {
   required: boolean | ((path: string) => boolean);
 }
 
-/** Middleware that checks the apikey and sets `authorization` and `search` for the upstream. */
+/** Middleware that checks the apikey and sets `authorization`, `pathname` and `search` for the upstream. */
 export function apiKey(keys: StackKeys, options: ApiKeyOptions): MiddlewareHandler<GatewayEnv> {
   const roleJwtOfKey = new Map<string, string>([
     [keys.anonKey, keys.anonKey],
@@ -35,10 +35,11 @@ export function apiKey(keys: StackKeys, options: ApiKeyOptions): MiddlewareHandl
       if (!token || token === key) authorization = `Bearer ${jwt}`;
       // The key is a credential, not a filter: upstream services never see it in the query.
       url.searchParams.delete('apikey');
-    } else if (typeof options.required === 'function' ? options.required(c.req.path) : options.required) {
+    } else if (typeof options.required === 'function' ? options.required(url.pathname) : options.required) {
       throw new GatewayError(401, { message: 'No API key found in request', hint: 'No `apikey` request header or url param was found.' });
     }
     c.set('authorization', authorization);
+    c.set('pathname', url.pathname);
     c.set('search', url.search);
     await next();
   };

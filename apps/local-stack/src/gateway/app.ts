@@ -38,7 +38,7 @@ const OPEN_AUTH_ROUTES = new Set(['/auth/v1/authorize', '/auth/v1/callback', '/a
 async function proxy(c: Context<GatewayEnv>, port: number, path: string): Promise<Response> {
   const { incoming, outgoing } = c.env;
   const body = await readBody(incoming);
-  forward(incoming, outgoing, port, `${path}${c.var.search}`, body, c.var.authorization);
+  forward(incoming, outgoing, port, `${path}${c.get('search')}`, body, c.get('authorization'));
   return RESPONSE_ALREADY_SENT;
 }
 
@@ -51,15 +51,18 @@ export function createGatewayApp(options: GatewayOptions): Hono<GatewayEnv> {
   app.use('*', cors(), bodyLimit());
 
   const rest = apiKey(keys, { required: true });
-  const toPostgrest = (c: Context<GatewayEnv>) => proxy(c, options.postgrestPort, c.req.path.slice('/rest/v1'.length) || '/');
+  const toPostgrest = (c: Context<GatewayEnv>) => proxy(c, options.postgrestPort, c.get('pathname').slice('/rest/v1'.length) || '/');
   app.all('/rest/v1', rest, toPostgrest);
   app.all('/rest/v1/*', rest, toPostgrest);
 
   app.all('/auth/v1/*', apiKey(keys, { required: (path) => !OPEN_AUTH_ROUTES.has(path) }), async (c) => {
     const { incoming } = c.env;
-    const url = new URL(`${c.req.path.slice('/auth/v1'.length)}${c.var.search}`, c.req.url);
+    const url = new URL(c.req.url);
+    url.pathname = c.get('pathname').slice('/auth/v1'.length);
+    url.search = c.get('search');
     const headers = new Headers(c.req.raw.headers);
-    if (c.var.authorization !== undefined) headers.set('authorization', c.var.authorization);
+    const authorization = c.get('authorization');
+    if (authorization !== undefined) headers.set('authorization', authorization);
     const body = c.req.method === 'GET' || c.req.method === 'HEAD' ? undefined : new Uint8Array(await readBody(incoming));
     const request = new Request(url, { method: c.req.method, headers, body });
     // The same node bindings go along, so the auth app sees the caller's address (rate limits).
@@ -69,14 +72,14 @@ export function createGatewayApp(options: GatewayOptions): Hono<GatewayEnv> {
   const toFunction = async (c: Context<GatewayEnv>) => {
     const name = c.req.param('name') ?? '';
     if (!options.functionsWithoutJwt.has(name)) {
-      const token = bearer(c.var.authorization);
+      const token = bearer(c.get('authorization'));
       if (!token || !(await verifyToken(keys.jwtSecret, token))) {
         throw new GatewayError(401, { code: 'UNAUTHORIZED_INVALID_JWT', message: 'Invalid JWT' });
       }
     }
     const target = await functions.target(name);
     if (!target.ok) throw new GatewayError(target.status, { code: target.code, message: target.message });
-    return proxy(c, target.port, c.req.path.slice('/functions/v1'.length));
+    return proxy(c, target.port, c.get('pathname').slice('/functions/v1'.length));
   };
   const functionKey = apiKey(keys, { required: false });
   app.all('/functions/v1/:name', functionKey, toFunction);

@@ -6,6 +6,8 @@ export interface GatewayEnv {
   Variables: {
     /** The Authorization header to send upstream (the role's JWT when the caller sent only an apikey). */
     authorization: string | undefined;
+    /** The request's path as sent (percent-encoded, unlike Hono's decoded `c.req.path`), for the upstream. */
+    pathname: string;
     /** The query string to send upstream (`?…` or ''), without the apikey. */
     search: string;
   };
