@@ -32,6 +32,17 @@ describe('gateway', () => {
     expect(viaQuery.status).toBe(200);
   });
 
+  it('answers HEAD with the upstream status and headers, once', async () => {
+    const res = await fetch(`${stackInfo().restUrl}/teams?select=*`, {
+      method: 'HEAD',
+      headers: { apikey: stackInfo().secretKey, prefer: 'count=exact' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-range')).toMatch(/^(\*|\d+-\d+)\/\d+$/);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await res.text()).toBe('');
+  });
+
   it('answers CORS preflights', async () => {
     const res = await fetch(`${stackInfo().restUrl}/anything`, {
       method: 'OPTIONS',

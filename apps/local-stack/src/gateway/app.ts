@@ -16,7 +16,7 @@ import type { StackKeys } from '../keys.ts';
 import { apiKey } from './api-key.ts';
 import { bodyLimit } from './body-limit.ts';
 import { cors } from './cors.ts';
-import type { GatewayEnv } from './env.ts';
+import { ALREADY_SENT_HEADER, type GatewayEnv } from './env.ts';
 import { GatewayError, gatewayErrorHandler } from './errors.ts';
 import { forward, readBody } from './proxy.ts';
 
@@ -98,7 +98,13 @@ export function createGatewayApp(options: GatewayOptions): Hono<GatewayEnv> {
 
 /** The gateway's node request listener (the stack listens early and installs it when the services are up). */
 export function gatewayHandler(options: GatewayOptions): http.RequestListener {
-  return getRequestListener(createGatewayApp(options).fetch);
+  const app = createGatewayApp(options);
+  return getRequestListener(async (request, env) => {
+    const response = await app.fetch(request, env);
+    // Hono answers HEAD by running the GET route and copying its answer into a new Response,
+    // which the adapter would write out as an empty 200 on top of the proxied answer.
+    return response.headers.has(ALREADY_SENT_HEADER) ? RESPONSE_ALREADY_SENT : response;
+  });
 }
 
 /** The listener while the stack starts: 503 with Retry-After, so clients wait instead of failing. */

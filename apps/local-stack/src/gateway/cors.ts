@@ -3,6 +3,7 @@
  * allows any origin; a preflight is answered 200 and echoes the requested headers.
  */
 import type { MiddlewareHandler } from 'hono';
+import { ALREADY_SENT_HEADER } from './env.ts';
 
 /** Headers on every gateway answer (JSON errors, auth answers and proxied ones). */
 export const CORS_HEADERS: Readonly<Record<string, string>> = {
@@ -25,7 +26,7 @@ export function cors(): MiddlewareHandler {
     }
     await next();
     // A proxied answer is already on the wire (the sentinel response has no body and must stay untouched).
-    if (c.res.headers.has('x-hono-already-sent')) return;
+    if (c.res.headers.has(ALREADY_SENT_HEADER)) return;
     for (const [name, value] of Object.entries(CORS_HEADERS)) c.res.headers.set(name, value);
   };
 }

@@ -12,3 +12,6 @@ export interface GatewayEnv {
     search: string;
   };
 }
+
+/** The header @hono/node-server's RESPONSE_ALREADY_SENT carries: the answer went out on node's own response. */
+export const ALREADY_SENT_HEADER = 'x-hono-already-sent';
