@@ -51,8 +51,6 @@ export function rowFromDoc(doc: StandardEvalResult): RunRow {
 }
 
 export class TeamSource {
-  private team?: Promise<string>;
-
   constructor(readonly connection: Connection) {}
 
   static async open(): Promise<TeamSource> {
@@ -60,9 +58,9 @@ export class TeamSource {
     return new TeamSource(await connect({ cwd: process.cwd(), env: process.env, requireUser: true }));
   }
 
-  teamId(): Promise<string> {
-    this.team ??= import('../sync/connection.ts').then(({ teamId }) => teamId(this.connection));
-    return this.team;
+  /** The team's id (looked up once per connection, by connection.ts). */
+  async teamId(): Promise<string> {
+    return (await import('../sync/connection.ts')).teamId(this.connection);
   }
 
   async runs(filter: RunFilter, limit: number): Promise<RunRow[]> {
@@ -106,9 +104,7 @@ export class TeamSource {
       .select('user_id, email, display_name')
       .eq('team_id', await this.teamId());
     if (error) throw remoteError(error, status);
-    return new Map(
-      (data ?? []).map((m) => [m.user_id as string, (m.display_name as string | null) || String(m.email).split('@')[0] || '']),
-    );
+    return new Map((data ?? []).map((m) => [m.user_id, m.display_name || m.email?.split('@')[0] || '']));
   }
 
   /** Full result documents, newest first. */
@@ -136,7 +132,7 @@ export class TeamSource {
       p_runs: runs,
     });
     if (error) throw remoteError(error, status);
-    return new Map(((data ?? []) as Array<{ test_name: string; outcomes: boolean[] }>).map((r) => [r.test_name, r.outcomes]));
+    return new Map((data ?? []).map((r) => [r.test_name, r.outcomes]));
   }
 
   async leaderboard(days: number): Promise<
@@ -153,7 +149,7 @@ export class TeamSource {
   > {
     const { data, error, status } = await this.connection.client.rpc('leaderboard', { p_team_id: await this.teamId(), p_days: days });
     if (error) throw remoteError(error, status);
-    return (data ?? []) as never;
+    return data ?? [];
   }
 
   /** Days (ISO dates) each member ran evals in the window, for streaks. */
@@ -168,7 +164,7 @@ export class TeamSource {
       .limit(10_000);
     if (error) throw remoteError(error, status);
     const out = new Map<string, string[]>();
-    for (const r of data ?? []) out.set(r.user_id as string, [...(out.get(r.user_id as string) ?? []), r.run_at as string]);
+    for (const r of data ?? []) if (r.user_id) out.set(r.user_id, [...(out.get(r.user_id) ?? []), r.run_at]);
     return out;
   }
 }

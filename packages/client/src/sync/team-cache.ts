@@ -5,6 +5,7 @@
  * to reach the store turns it off for the rest of the run, and it never
  * fails an eval.
  */
+import type { Json } from '@gstack/core';
 import type { RemoteVerdicts, SharedVerdict } from '../cache/judge-cache.ts';
 import { GRADER_VERSION } from '../cache/judge-cache.ts';
 import { loadPreferences } from '../preferences.ts';
@@ -56,7 +57,7 @@ export class TeamVerdicts implements RemoteVerdicts {
             cache_key: key,
             judge_model: verdict.judge_model,
             grader_version: GRADER_VERSION,
-            verdict: verdict.verdict,
+            verdict: verdict.verdict as NonNullable<Json>,
             cost_usd: verdict.cost_usd,
             created_by: this.connection.user?.id,
           },

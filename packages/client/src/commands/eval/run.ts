@@ -17,9 +17,9 @@ import { progressLine, summary, testLine } from '../../runner/report.ts';
 import { claimPartial, PartialWriter, removePartial, resultFileName, resultsDir, writeJsonAtomic } from '../../runner/results-store.ts';
 import { runSuite } from '../../runner/run-suite.ts';
 import { statePaths } from '../../state-dir.ts';
-import { backgroundPushEnabled, pushInBackground } from '../../sync/background.ts';
 import { checkConnection } from '../../sync/check.ts';
-import { noPushMarker } from '../../sync/results.ts';
+import { backgroundPushEnabled, pushInBackground } from '../../sync/push/background.ts';
+import { noPushMarker } from '../../sync/push/results.ts';
 import { teamVerdictsFor } from '../../sync/team-cache.ts';
 
 interface RunFlags {

@@ -12,7 +12,7 @@ import { loadModelsConfig } from '../../config/load.ts';
 import { UserError } from '../../errors.ts';
 import { loadPreferences } from '../../preferences.ts';
 import { statePaths } from '../../state-dir.ts';
-import type { PushItem } from '../../sync/push.ts';
+import type { PushItem } from '../../sync/push/index.ts';
 import { changedSessions, claudeDir, modelSummarizer, type Summarizer, TranscriptMarkers } from '../../transcripts/index.ts';
 import { pushAndReport } from './push.ts';
 

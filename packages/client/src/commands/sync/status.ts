@@ -4,12 +4,12 @@ import type { Command } from 'commander';
 import { printJson } from '../../cli/run.ts';
 import { UserError } from '../../errors.ts';
 import { gitInfo } from '../../runner/git.ts';
-import { stateDir } from '../../state-dir.ts';
+import { stateDir, statePaths } from '../../state-dir.ts';
 import { isSyncConfigured, loadSyncConfig } from '../../sync/config.ts';
 import { authStore, requireConfig } from '../../sync/connection.ts';
-import { pendingByRepo, pendingResults } from '../../sync/results.ts';
+import { pushState } from '../../sync/push/index.ts';
+import { pendingByRepo, pendingResults } from '../../sync/push/results.ts';
 import { syncedKey } from '../../sync/synced.ts';
-import { syncState } from './push.ts';
 
 function age(iso: string | undefined): string | null {
   if (!iso) return null;
@@ -41,7 +41,8 @@ export function registerStatus(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const config = loadSyncConfig(process.cwd(), process.env);
-      const { queue, synced, paths } = syncState(process.env);
+      const paths = statePaths(process.env);
+      const { queue, synced } = pushState(process.env, (line) => process.stderr.write(`${line}\n`));
       const entries = await queue.entries();
       const dead = await queue.deadLetters();
       const url = config.supabaseUrl?.value;

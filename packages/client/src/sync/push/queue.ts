@@ -12,7 +12,7 @@ import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises
 import path from 'node:path';
 import { ACTIVITY_KIND_NAMES } from '@gstack/core';
 import { z } from 'zod';
-import { withLock } from './lock.ts';
+import { withLock } from '../lock.ts';
 
 export const queueEntrySchema = z.object({
   id: z.string(),
