@@ -7,7 +7,7 @@
  * limits and token uniqueness are enforced there and their messages shown.
  * Codes and tokens are shown once, on the page that created them.
  */
-import { html, type SafeHtml } from '@gstack/core';
+import { alertThresholdSchema, booleanTextSchema, html, httpUrlSchema, type SafeHtml } from '@gstack/core';
 import type { Context, Handler } from 'hono';
 import { z } from 'zod';
 import type { DashboardEnv } from '../env.ts';
@@ -217,11 +217,12 @@ function refuse(error: { message: string } | null): void {
 }
 
 const uuid = z.uuid();
+// The same rules as `gstack team set` (core's team-settings.ts); an empty field clears a URL.
 const optionalUrl = z
   .string()
   .trim()
   .transform((v) => v || null)
-  .pipe(z.url({ protocol: /^https?$/ }).nullable());
+  .pipe(httpUrlSchema.nullable());
 
 export const TEAM_ACTIONS: Array<{ path: string; handler: Handler<DashboardEnv> }> = [
   {
@@ -302,8 +303,8 @@ export const TEAM_ACTIONS: Array<{ path: string; handler: Handler<DashboardEnv> 
     handler: adminAction(
       z.object({
         slack_webhook_url: optionalUrl,
-        alert_threshold_pp: z.coerce.number().gt(0).max(100),
-        digest_enabled: z.enum(['true', 'false']).transform((v) => v === 'true'),
+        alert_threshold_pp: alertThresholdSchema,
+        digest_enabled: booleanTextSchema,
         dashboard_url: optionalUrl,
       }),
       async (c, f) => {
