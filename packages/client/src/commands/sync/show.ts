@@ -10,21 +10,50 @@ import { checkConnection } from '../../sync/check.ts';
 import { connect, requireConfig, teamId } from '../../sync/connection.ts';
 import { sendHeartbeat } from '../../sync/heartbeat.ts';
 import { remoteError } from '../../sync/remote-error.ts';
+import type { StoreClient } from '../../sync/supabase.ts';
 
+/** Each view's query: typed by the store's schema, so a renamed column is a compile error. */
 const VIEWS = {
-  evals: {
-    table: 'eval_runs',
-    columns: 'run_at, repo_slug, suite, branch, tier, passed, total_tests, pass_rate, cost_usd, hostname',
-    order: 'run_at',
-  },
-  sessions: { table: 'session_transcripts', columns: 'started_at, repo_slug, turns, tool_calls, summary', order: 'started_at' },
-  ships: { table: 'ship_logs', columns: 'shipped_at, repo_slug, branch, version, title', order: 'shipped_at' },
-} as const;
+  evals: (client: StoreClient, team: string, limit: number) =>
+    client
+      .from('eval_runs')
+      .select('run_at, repo_slug, suite, branch, tier, passed, total_tests, pass_rate, cost_usd, hostname')
+      .eq('team_id', team)
+      .order('run_at', { ascending: false })
+      .limit(limit),
+  sessions: (client: StoreClient, team: string, limit: number) =>
+    client
+      .from('session_transcripts')
+      .select('started_at, repo_slug, turns, tool_calls, summary')
+      .eq('team_id', team)
+      .order('started_at', { ascending: false })
+      .limit(limit),
+  ships: (client: StoreClient, team: string, limit: number) =>
+    client
+      .from('ship_logs')
+      .select('shipped_at, repo_slug, branch, version, title')
+      .eq('team_id', team)
+      .order('shipped_at', { ascending: false })
+      .limit(limit),
+};
 
 function positive(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UserError(`--limit must be a positive integer, not ${JSON.stringify(value)}`);
   return n;
+}
+
+/** Rows as JSON, "no … yet", or one line each (values in column order, `-` for null). */
+function printRows(what: string, rows: Array<Record<string, unknown>>, team: string, json?: boolean): void {
+  if (json) printJson(rows);
+  else if (!rows.length) process.stdout.write(`no ${what} yet for team ${team}\n`);
+  else
+    for (const row of rows)
+      process.stdout.write(
+        `${Object.values(row)
+          .map((v) => (v === null ? '-' : String(v)))
+          .join('  ')}\n`,
+      );
 }
 
 export function registerShow(program: Command): void {
@@ -35,31 +64,23 @@ export function registerShow(program: Command): void {
     .option('--limit <n>', 'rows', positive, 20)
     .option('--json', 'print JSON')
     .action(async (what: string, flags: { limit: number; json?: boolean }) => {
-      const view = VIEWS[what as keyof typeof VIEWS];
-      if (!view) throw new UserError(`show what? evals, sessions or ships, not ${JSON.stringify(what)}`);
+      if (!Object.hasOwn(VIEWS, what)) throw new UserError(`show what? evals, sessions or ships, not ${JSON.stringify(what)}`);
       const connection = await connect({ cwd: process.cwd(), env: process.env, requireUser: true });
-      const { data, error, status } = await connection.client
-        .from(view.table)
-        .select(view.columns)
-        .eq('team_id', await teamId(connection))
-        .order(view.order, { ascending: false })
-        .limit(flags.limit);
-      if (error) throw remoteError(error, status);
-      const rows = (data ?? []) as unknown as Array<Record<string, unknown>>;
-      if (flags.json) return printJson(rows);
-      if (!rows.length) return void process.stdout.write(`no ${what} yet for team ${connection.team}\n`);
-      for (const row of rows) {
-        if (what === 'evals') {
+      const team = await teamId(connection);
+      if (what === 'evals') {
+        const { data, error, status } = await VIEWS.evals(connection.client, team, flags.limit);
+        if (error) throw remoteError(error, status);
+        if (flags.json || !data.length) return printRows(what, data, connection.team, flags.json);
+        for (const row of data) {
           process.stdout.write(
-            `${String(row.run_at).slice(0, 16).replace('T', ' ')}  ${String(row.suite).padEnd(20)} ${String(row.branch ?? '-').padEnd(16)} ${row.passed}/${row.total_tests}  ${formatUsd(Number(row.cost_usd))}  ${row.hostname ?? ''}\n`,
+            `${row.run_at.slice(0, 16).replace('T', ' ')}  ${row.suite.padEnd(20)} ${(row.branch ?? '-').padEnd(16)} ${row.passed}/${row.total_tests}  ${formatUsd(Number(row.cost_usd))}  ${row.hostname ?? ''}\n`,
           );
-        } else
-          process.stdout.write(
-            `${Object.values(row)
-              .map((v) => (v === null ? '-' : String(v)))
-              .join('  ')}\n`,
-          );
+        }
+        return;
       }
+      const { data, error, status } = await VIEWS[what as 'sessions' | 'ships'](connection.client, team, flags.limit);
+      if (error) throw remoteError(error, status);
+      printRows(what, data, connection.team, flags.json);
     });
 
   program
