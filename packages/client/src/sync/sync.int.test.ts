@@ -415,16 +415,11 @@ describe('gstack eval run with sync configured', () => {
     });
     expect(rows).toEqual({ eval_runs: 1, eval_results: 4, eval_attempts: 5, eval_costs: 3 });
     const alicesId = await userId(alice.email);
-    // The heartbeat follows the push (it records a push that landed), so it may arrive a moment after the run's rows.
-    const events = await eventually('the eval_run heartbeat', async () => {
-      const beats = await serviceClient()
-        .from('sync_heartbeats')
-        .select('event')
-        .eq('user_id', alicesId ?? '');
-      const found = beats.data?.map((b) => b.event) ?? [];
-      return found.includes('eval_run') ? found : undefined;
-    });
-    expect(events).toContain('eval_run');
+    const beats = await serviceClient()
+      .from('sync_heartbeats')
+      .select('event')
+      .eq('user_id', alicesId ?? '');
+    expect(beats.data?.map((b) => b.event)).toContain('eval_run');
 
     // A run made with --no-push stays local through a bare push, and goes when named.
     const noPush = await run('gstack', ['eval', 'run', example, '--json', '--no-push'], alice.env);
