@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { type Connection, connect, requireConfig, storeClient, teamId } from '../../packages/client/src/sync/connection.ts';
-import type { PushKind } from '../../packages/client/src/sync/push.ts';
-import { sendItem } from '../../packages/client/src/sync/push.ts';
+import { type Connection, connect, requireConfig, storeClient } from '../../packages/client/src/sync/connection.ts';
+import type { PushKind } from '../../packages/client/src/sync/push/index.ts';
+import { sendItem } from '../../packages/client/src/sync/push/send.ts';
 import { createSupabase } from '../../packages/client/src/sync/supabase.ts';
 import { DEMO_PASSWORD, DEMO_TEAM, DEMO_TOKEN_NAME, type DemoPerson } from './model.ts';
 
@@ -26,19 +26,21 @@ export interface DemoStackInfo {
   dashboardUrl?: string;
 }
 
-/** A signed-in person (or the CI token) that can push, with its team id resolved once. */
+/** A signed-in person (or the CI token) that can push (the team id is looked up once per connection). */
 export interface Pusher {
   connection: Connection;
   send(kind: PushKind, payload: unknown): Promise<{ created: boolean }>;
 }
 
 function pusher(connection: Connection): Pusher {
-  let team: Promise<string> | undefined;
-  const resolveTeam = () => {
-    team ??= teamId(connection);
-    return team;
+  return {
+    connection,
+    send: async (kind, payload) => {
+      const { data, error } = await sendItem(connection, { kind, payload });
+      if (error) throw error;
+      return data;
+    },
   };
-  return { connection, send: (kind, payload) => sendItem(connection, kind, payload, resolveTeam) };
 }
 
 async function rpc<T>(client: SupabaseClient, name: string, args: Record<string, unknown>): Promise<T> {

@@ -15,5 +15,6 @@ export * from './redact.ts';
 export * from './suite.ts';
 export * from './sync-config.ts';
 export * from './sync-payload.ts';
+export * from './team-settings.ts';
 export * from './validation.ts';
 export * from './webhook.ts';

@@ -7,7 +7,7 @@
  * limits and token uniqueness are enforced there and their messages shown.
  * Codes and tokens are shown once, on the page that created them.
  */
-import { html, REGRESSION_RULES, type SafeHtml } from '@gstack/core';
+import { alertThresholdSchema, booleanTextSchema, html, httpUrlSchema, REGRESSION_RULES, type SafeHtml } from '@gstack/core';
 import type { Context, Handler } from 'hono';
 import { z } from 'zod';
 import type { DashboardEnv } from '../env.ts';
@@ -234,11 +234,12 @@ function refuse(error: { message: string } | null): void {
 }
 
 const uuid = z.uuid();
+// The same rules as `gstack team set` (core's team-settings.ts); an empty field clears a URL.
 const optionalUrl = z
   .string()
   .trim()
   .transform((v) => v || null)
-  .pipe(z.url({ protocol: /^https?$/ }).nullable());
+  .pipe(httpUrlSchema.nullable());
 
 /** Leaving: any member, for themselves only; on success the team is gone from their view, so go to the team list. */
 const leaveTeam: Handler<DashboardEnv> = async (c) => {
@@ -327,8 +328,8 @@ export const TEAM_ACTIONS: Array<{ path: string; handler: Handler<DashboardEnv> 
     handler: adminAction(
       z.object({
         slack_webhook_url: optionalUrl,
-        alert_threshold_pp: z.coerce.number().gt(0).max(100),
-        digest_enabled: z.enum(['true', 'false']).transform((v) => v === 'true'),
+        alert_threshold_pp: alertThresholdSchema,
+        digest_enabled: booleanTextSchema,
         dashboard_url: optionalUrl,
       }),
       async (c, f) => {

@@ -12,8 +12,6 @@ import { RemoteError, remoteError } from '../sync/remote-error.ts';
 import type { RunFilter } from './local.ts';
 
 export class TeamSource {
-  private team?: Promise<string>;
-
   constructor(readonly connection: Connection) {}
 
   static async open(): Promise<TeamSource> {
@@ -21,9 +19,9 @@ export class TeamSource {
     return new TeamSource(await connect({ cwd: process.cwd(), env: process.env, requireUser: true }));
   }
 
-  teamId(): Promise<string> {
-    this.team ??= import('../sync/connection.ts').then(({ teamId }) => teamId(this.connection));
-    return this.team;
+  /** The team's id (looked up once per connection, by connection.ts). */
+  async teamId(): Promise<string> {
+    return (await import('../sync/connection.ts')).teamId(this.connection);
   }
 
   async runs(filter: RunFilter, limit: number): Promise<RunRow[]> {
@@ -67,9 +65,7 @@ export class TeamSource {
       .select('user_id, email, display_name')
       .eq('team_id', await this.teamId());
     if (error) throw remoteError(error, status);
-    return new Map(
-      (data ?? []).map((m) => [m.user_id as string, (m.display_name as string | null) || String(m.email).split('@')[0] || '']),
-    );
+    return new Map((data ?? []).map((m) => [m.user_id, m.display_name || m.email?.split('@')[0] || '']));
   }
 
   /** Full result documents, newest first. */
@@ -98,7 +94,7 @@ export class TeamSource {
       p_runs: runs,
     });
     if (error) throw remoteError(error, status);
-    return new Map(((data ?? []) as Array<{ test_name: string; outcomes: boolean[] }>).map((r) => [r.test_name, r.outcomes]));
+    return new Map((data ?? []).map((r) => [r.test_name, r.outcomes]));
   }
 
   /**
@@ -112,7 +108,7 @@ export class TeamSource {
       ...(repo ? { p_repo_slug: repo } : {}),
     });
     if (error) throw remoteError(error, status);
-    return (data ?? []) as LeaderboardRunsRow[];
+    return data ?? [];
   }
 }
 

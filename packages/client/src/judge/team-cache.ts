@@ -5,6 +5,7 @@
  * to reach the store turns it off for the rest of the run, and it never
  * fails an eval.
  */
+import type { Database, Json } from '@gstack/core';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { GRADER_VERSION, type RemoteVerdicts, type SharedVerdict } from './cache.ts';
 
@@ -13,7 +14,7 @@ import { GRADER_VERSION, type RemoteVerdicts, type SharedVerdict } from './cache
  * connection, so the judge does not depend on sync (nor, through it, on the runner).
  */
 export interface TeamStore {
-  client: SupabaseClient;
+  client: SupabaseClient<Database>;
   /** The signed-in user (created_by of shared verdicts). */
   userId?: string;
   /** Looks the team's id up (called once per run). */
@@ -64,7 +65,7 @@ export class TeamVerdicts implements RemoteVerdicts {
             cache_key: key,
             judge_model: verdict.judge_model,
             grader_version: GRADER_VERSION,
-            verdict: verdict.verdict,
+            verdict: verdict.verdict as NonNullable<Json>,
             cost_usd: verdict.cost_usd,
             created_by: this.store.userId,
           },

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { localRunRows } from '../analytics/local.ts';
 import { writeResultFile } from '../runner/results-store.ts';
-import { pendingByRepo, pendingResults } from '../sync/results.ts';
+import { pendingByRepo, pendingResults } from '../sync/push/results.ts';
 import { makeRun, writeHistory } from '../testing/history.ts';
 import { noPushMarker, resultFileName, resultsDir, summaryPath } from './layout.ts';
 import { rowFromDoc } from './summary.ts';

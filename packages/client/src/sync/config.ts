@@ -79,16 +79,16 @@ export function isSyncConfigured(config: SyncConfig): boolean {
   return Boolean(config.supabaseUrl && config.anonKey && config.team);
 }
 
+/** A sync config with everything a connection needs. */
+export type RequiredSyncConfig = SyncConfig & { supabaseUrl: Sourced<string>; anonKey: Sourced<string>; team: Sourced<string> };
+
 /** The configuration, or a UserError (exit 2) saying how to configure sync. */
-export function requireConfig(
-  cwd: string,
-  env: Env,
-): SyncConfig & { supabaseUrl: { value: string }; anonKey: { value: string }; team: { value: string } } {
+export function requireConfig(cwd: string, env: Env): RequiredSyncConfig {
   const config = loadSyncConfig(cwd, env);
   if (!isSyncConfigured(config)) {
     throw new UserError(
       `team sync is not configured: run \`gstack-sync setup --url URL --anon-key KEY --team SLUG\` (writes ${config.file}) or set GSTACK_SUPABASE_URL, GSTACK_SUPABASE_ANON_KEY and GSTACK_TEAM`,
     );
   }
-  return config as ReturnType<typeof requireConfig>;
+  return config as RequiredSyncConfig;
 }

@@ -3,37 +3,36 @@
  * signed-in user's session (from auth.json, refreshed by supabase-js when it
  * nears expiry) or, in CI, an ingest token that can push and nothing else.
  */
-import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Env } from '../state-dir.ts';
 import type { AuthStore } from './auth-store.ts';
-import { requireConfig, type SyncConfig } from './config.ts';
+import { type RequiredSyncConfig, requireConfig, type SyncConfig } from './config.ts';
 import { authStore } from './local-state.ts';
 import { RemoteError, remoteError } from './remote-error.ts';
+import type { StoreClient } from './supabase.ts';
 import { createSupabase } from './supabase.ts';
 
+export type { RequiredSyncConfig };
 // Defined where they need no network client (status loads them alone); imported from here by older callers.
 export { authStore, requireConfig };
 
 /** Every request to the store gives up after this long; a push then queues. */
 export const SYNC_TIMEOUT_MS = 5000;
 
-export interface Connection {
+interface ConnectionBase {
   config: SyncConfig;
   url: string;
   team: string;
-  client: SupabaseClient;
-  mode: 'user' | 'token';
-  token?: string;
-  user?: { id: string; email: string };
+  client: StoreClient;
   auth: AuthStore;
 }
 
+/** A signed-in person (RLS-scoped reads and writes), or a CI ingest token that can push eval runs and nothing else. */
+export type Connection =
+  | (ConnectionBase & { mode: 'user'; user: { id: string; email: string }; token?: undefined })
+  | (ConnectionBase & { mode: 'token'; token: string; user?: undefined });
+
 /** A client for the configured store with the saved session (if any) loaded. */
-export function storeClient(
-  config: ReturnType<typeof requireConfig>,
-  env: Env,
-  timeoutMs = SYNC_TIMEOUT_MS,
-): { client: SupabaseClient; auth: AuthStore } {
+export function storeClient(config: RequiredSyncConfig, env: Env, timeoutMs = SYNC_TIMEOUT_MS): { client: StoreClient; auth: AuthStore } {
   const auth = authStore(env);
   const client = createSupabase({
     url: config.supabaseUrl.value,
@@ -50,10 +49,12 @@ export interface ConnectOptions {
   /** Refuse the CI token: the command needs a person (team management, reads). */
   requireUser?: boolean;
   timeoutMs?: number;
+  /** The config already read by the caller (a push reads it once); read from cwd/env when omitted. */
+  config?: RequiredSyncConfig;
 }
 
 export async function connect(options: ConnectOptions): Promise<Connection> {
-  const config = requireConfig(options.cwd, options.env);
+  const config = options.config ?? requireConfig(options.cwd, options.env);
   const url = config.supabaseUrl.value;
   const { client, auth } = storeClient(config, options.env, options.timeoutMs);
   const base = { config, url, team: config.team.value, client, auth };
@@ -85,12 +86,55 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   return { ...base, mode: 'user', user: { id: user.id, email: user.email ?? '' } };
 }
 
-/** The id of the configured team, which the user must belong to. */
-export async function teamId(connection: Connection, slug = connection.team): Promise<string> {
+/** What looking up a connection's team gave: its id, or why not (supabase-js style, never thrown). */
+export type TeamIdResult = { data: string; error: null } | { data: null; error: RemoteError };
+
+/** The one team-id cache: per connection, so every caller (push, heartbeat, team commands, analytics) asks once. */
+const teamIds = new WeakMap<Connection, Promise<TeamIdResult>>();
+
+/**
+ * The id of the configured team, which the user must belong to, looked up once
+ * per connection. A failed lookup is not remembered, so a later call retries.
+ */
+export function resolveTeamId(connection: Connection): Promise<TeamIdResult> {
+  let lookup = teamIds.get(connection);
+  if (!lookup) {
+    lookup = lookupTeamId(connection).then((result) => {
+      if (result.error) teamIds.delete(connection);
+      return result;
+    });
+    teamIds.set(connection, lookup);
+  }
+  return lookup;
+}
+
+async function lookupTeamId(connection: Connection): Promise<TeamIdResult> {
   // No client-side retries: a push must give up within its timeout and queue instead.
-  const { data, error, status } = await connection.client.from('teams').select('id').eq('slug', slug).retry(false).maybeSingle();
-  if (error) throw remoteError(error, status);
+  const { data, error, status } = await connection.client
+    .from('teams')
+    .select('id')
+    .eq('slug', connection.team)
+    .retry(false)
+    .maybeSingle()
+    .then(
+      (response) => response,
+      (thrown: Error) => ({ data: null, error: thrown, status: undefined }),
+    );
+  if (error) return { data: null, error: remoteError(error, status) };
   if (!data)
-    throw new RemoteError('refused', `team "${slug}" not found, or you are not a member (ask an admin for an invite: gstack team invite)`);
-  return data.id as string;
+    return {
+      data: null,
+      error: new RemoteError(
+        'refused',
+        `team "${connection.team}" not found, or you are not a member (ask an admin for an invite: gstack team invite)`,
+      ),
+    };
+  return { data: data.id, error: null };
+}
+
+/** `resolveTeamId` for commands that stop at the first error: throws the RemoteError. */
+export async function teamId(connection: Connection): Promise<string> {
+  const { data, error } = await resolveTeamId(connection);
+  if (error) throw error;
+  return data;
 }

@@ -5,7 +5,7 @@
  */
 import { type Env, statePaths } from '../state-dir.ts';
 import { AuthStore } from './auth-store.ts';
-import { SyncQueue } from './queue.ts';
+import { SyncQueue } from './push/queue.ts';
 import { SyncedRuns } from './synced.ts';
 
 /** The saved sign-in sessions (`auth.json`). */
@@ -13,9 +13,10 @@ export function authStore(env: Env): AuthStore {
   return new AuthStore(statePaths(env).auth);
 }
 
-/** The state paths, the offline queue (notes go to stderr) and the record of synced runs. */
-export function syncState(env: Env) {
+/** The state paths, the offline queue (its notes go to `log`) and the record of synced runs. */
+export function syncState(env: Env, log: (line: string) => void = () => {}) {
   const paths = statePaths(env);
-  const queue = new SyncQueue({ queue: paths.queue, deadLetters: paths.deadLetters }, (line) => process.stderr.write(`${line}\n`));
-  return { paths, queue, synced: new SyncedRuns(paths.synced) };
+  return { paths, queue: new SyncQueue({ queue: paths.queue, deadLetters: paths.deadLetters }, log), synced: new SyncedRuns(paths.synced) };
 }
+
+export type SyncState = ReturnType<typeof syncState>;

@@ -3,6 +3,7 @@
  * access token, a per-request timeout through one wrapped fetch, and the `ws`
  * realtime transport when this Node has no global WebSocket (Node 20).
  */
+import type { Database } from '@gstack/core';
 import { createClient, type SupabaseClient, type SupportedStorage } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 
@@ -43,11 +44,15 @@ export function memoryStorage(): SupportedStorage {
   };
 }
 
-export function createSupabase(options: SupabaseClientOptions): SupabaseClient {
+/** The team store's client, typed from the generated schema: a renamed column or RPC is a compile error. */
+export type StoreClient = SupabaseClient<Database>;
+
+/** Builds the one supabase-js client every caller uses (typed by `Database`). */
+export function createSupabase(options: SupabaseClientOptions): StoreClient {
   const headers: Record<string, string> = {};
   if (options.accessToken) headers.Authorization = `Bearer ${options.accessToken}`;
   const needsWs = typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'undefined';
-  return createClient(options.url, options.key, {
+  return createClient<Database>(options.url, options.key, {
     global: { fetch: fetchWithTimeout(options.timeoutMs ?? 30_000), headers },
     auth: {
       storage: options.storage ?? memoryStorage(),

@@ -18,9 +18,9 @@ import { progressLine, summary, testLine } from '../../runner/report.ts';
 import { claimPartial, PartialWriter, removePartial, writeResultFile } from '../../runner/results-store.ts';
 import { runSuite } from '../../runner/run-suite.ts';
 import { statePaths } from '../../state-dir.ts';
-import { backgroundPushEnabled, pushInBackground } from '../../sync/background.ts';
 import { checkConnection } from '../../sync/check.ts';
 import { teamVerdictsFor } from '../../sync/judge-sharing.ts';
+import { backgroundPushEnabled, pushInBackground } from '../../sync/push/background.ts';
 
 interface RunFlags {
   models?: string;

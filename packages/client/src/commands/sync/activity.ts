@@ -13,7 +13,7 @@ import { loadJsonFile } from '../../files/json.ts';
 import { JudgeCache } from '../../judge/cache.ts';
 import { statePaths } from '../../state-dir.ts';
 import { loadPreferences } from '../../sync/preferences.ts';
-import type { PushItem } from '../../sync/push.ts';
+import type { PushItem } from '../../sync/push/index.ts';
 import { changedSessions, claudeDir, modelSummarizer, type Summarizer, TranscriptMarkers } from '../../transcripts/index.ts';
 import { pushAndReport } from './push.ts';
 

@@ -11,21 +11,66 @@ import { checkConnection } from '../../sync/check.ts';
 import { connect, requireConfig, teamId } from '../../sync/connection.ts';
 import { sendHeartbeat } from '../../sync/heartbeat.ts';
 import { remoteError } from '../../sync/remote-error.ts';
+import type { StoreClient } from '../../sync/supabase.ts';
 
+/** Each view's query: typed by the store's schema, so a renamed column is a compile error. */
 const VIEWS = {
-  evals: {
-    table: 'eval_runs',
-    columns: 'run_at, repo_slug, suite, branch, tier, passed, total_tests, pass_rate, cost_usd, hostname',
-    order: 'run_at',
-  },
-  sessions: { table: 'session_transcripts', columns: 'started_at, repo_slug, turns, tool_calls, summary', order: 'started_at' },
-  ships: { table: 'ship_logs', columns: 'shipped_at, repo_slug, branch, version, title', order: 'shipped_at' },
-} as const;
+  evals: (client: StoreClient, team: string, limit: number) =>
+    client
+      .from('eval_runs')
+      .select('run_at, repo_slug, suite, branch, tier, passed, total_tests, pass_rate, cost_usd, hostname')
+      .eq('team_id', team)
+      .order('run_at', { ascending: false })
+      .limit(limit),
+  sessions: (client: StoreClient, team: string, limit: number) =>
+    client
+      .from('session_transcripts')
+      .select('started_at, repo_slug, turns, tool_calls, summary')
+      .eq('team_id', team)
+      .order('started_at', { ascending: false })
+      .limit(limit),
+  ships: (client: StoreClient, team: string, limit: number) =>
+    client
+      .from('ship_logs')
+      .select('shipped_at, repo_slug, branch, version, title')
+      .eq('team_id', team)
+      .order('shipped_at', { ascending: false })
+      .limit(limit),
+};
 
 function positive(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UserError(`--limit must be a positive integer, not ${JSON.stringify(value)}`);
   return n;
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * Rows as JSON, "no … yet", or a table whose first column is the row's time said
+ * as people do ("3 h ago"; `--json` keeps ISO), `-` for null.
+ */
+function printRows(what: string, rows: Row[], team: string, json?: boolean): void {
+  if (json) return printJson(rows);
+  if (!rows.length) return void process.stdout.write(`no ${what} yet for team ${team}\n`);
+  const text = (key: string) => (row: Row) => (row[key] === null || row[key] === undefined ? '-' : String(row[key]));
+  const columns: Column<Row>[] =
+    what === 'evals'
+      ? [
+          { header: 'when', value: (r) => formatRelative(String(r.run_at)) },
+          { header: 'repo', value: text('repo_slug'), flexible: true },
+          { header: 'suite', value: text('suite'), flexible: true },
+          { header: 'branch', value: text('branch'), flexible: true },
+          { header: 'passed', value: (r) => `${r.passed}/${r.total_tests}`, align: 'right' },
+          { header: 'cost', value: (r) => formatUsd(Number(r.cost_usd)), align: 'right' },
+          { header: 'host', value: text('hostname'), flexible: true },
+        ]
+      : Object.keys(rows[0] ?? {}).map((key, i) => ({
+          header: key.replaceAll('_', ' '),
+          value: i === 0 ? (r: Row) => formatRelative(r[key] as string | null) : text(key),
+          flexible: i > 0,
+        }));
+  process.stdout.write(`${renderTable(columns, rows, terminalWidth())}\n`);
 }
 
 export function registerShow(program: Command): void {
@@ -36,39 +81,11 @@ export function registerShow(program: Command): void {
     .option('--limit <n>', 'rows', positive, 20)
     .option('--json', 'print JSON')
     .action(async (what: string, flags: { limit: number; json?: boolean }) => {
-      const view = VIEWS[what as keyof typeof VIEWS];
-      if (!view) throw new UserError(`show what? evals, sessions or ships, not ${JSON.stringify(what)}`);
+      if (!Object.hasOwn(VIEWS, what)) throw new UserError(`show what? evals, sessions or ships, not ${JSON.stringify(what)}`);
       const connection = await connect({ cwd: process.cwd(), env: process.env, requireUser: true });
-      const { data, error, status } = await connection.client
-        .from(view.table)
-        .select(view.columns)
-        .eq('team_id', await teamId(connection))
-        .order(view.order, { ascending: false })
-        .limit(flags.limit);
+      const { data, error, status } = await VIEWS[what as keyof typeof VIEWS](connection.client, await teamId(connection), flags.limit);
       if (error) throw remoteError(error, status);
-      const rows = (data ?? []) as unknown as Array<Record<string, unknown>>;
-      if (flags.json) return printJson(rows);
-      if (!rows.length) return void process.stdout.write(`no ${what} yet for team ${connection.team}\n`);
-      type Row = Record<string, unknown>;
-      const text = (key: string) => (row: Row) => (row[key] === null || row[key] === undefined ? '-' : String(row[key]));
-      // The first column is the row's time: said as people do ("3 h ago"); --json keeps ISO.
-      const columns: Column<Row>[] =
-        what === 'evals'
-          ? [
-              { header: 'when', value: (r) => formatRelative(String(r.run_at)) },
-              { header: 'repo', value: text('repo_slug'), flexible: true },
-              { header: 'suite', value: text('suite'), flexible: true },
-              { header: 'branch', value: text('branch'), flexible: true },
-              { header: 'passed', value: (r) => `${r.passed}/${r.total_tests}`, align: 'right' },
-              { header: 'cost', value: (r) => formatUsd(Number(r.cost_usd)), align: 'right' },
-              { header: 'host', value: text('hostname'), flexible: true },
-            ]
-          : view.columns.split(', ').map((key, i) => ({
-              header: key.replaceAll('_', ' '),
-              value: i === 0 ? (r: Row) => formatRelative(r[key] as string | null) : text(key),
-              flexible: i > 0,
-            }));
-      process.stdout.write(`${renderTable(columns, rows, terminalWidth())}\n`);
+      printRows(what, data ?? [], connection.team, flags.json);
     });
 
   program

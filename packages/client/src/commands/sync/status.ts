@@ -8,7 +8,7 @@ import { gitInfo } from '../../runner/git.ts';
 import { stateDir } from '../../state-dir.ts';
 import { isSyncConfigured, loadSyncConfig, requireConfig } from '../../sync/config.ts';
 import { authStore, syncState } from '../../sync/local-state.ts';
-import { pendingByRepo, pendingResults } from '../../sync/results.ts';
+import { pendingByRepo, pendingResults } from '../../sync/push/results.ts';
 import { syncedKey } from '../../sync/synced.ts';
 
 export function registerStatus(program: Command): void {

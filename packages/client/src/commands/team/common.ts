@@ -1,4 +1,5 @@
 /** Shared by the `gstack team` subcommands: the signed-in connection, RPC calls, member and argument lookups. */
+import type { Database } from '@gstack/core';
 import { UserError } from '../../errors.ts';
 import { type Connection, connect } from '../../sync/connection.ts';
 import { RemoteError, remoteError } from '../../sync/remote-error.ts';
@@ -6,11 +7,21 @@ import { RemoteError, remoteError } from '../../sync/remote-error.ts';
 /** The connection of the signed-in user (team commands always act as a person). */
 export const user = () => connect({ cwd: process.cwd(), env: process.env, requireUser: true });
 
-/** Calls an RPC; a refusal becomes a RemoteError with the store's reason. */
-export async function rpc<T>(connection: Connection, fn: string, args: Record<string, unknown>): Promise<T> {
-  const { data, error, status } = await connection.client.rpc(fn, args);
+type Functions = Database['public']['Functions'];
+
+/**
+ * Calls an RPC; a refusal becomes a RemoteError with the store's reason. The
+ * name, arguments and result are typed by the generated schema, so a renamed
+ * RPC or argument is a compile error here, not a runtime refusal.
+ */
+export async function rpc<Fn extends keyof Functions>(
+  connection: Connection,
+  fn: Fn,
+  args: Functions[Fn]['Args'],
+): Promise<Functions[Fn]['Returns']> {
+  const { data, error, status } = await connection.client.rpc(fn, args as never);
   if (error) throw remoteError(error, status);
-  return data as T;
+  return data as Functions[Fn]['Returns'];
 }
 
 /** The user id of a team member by email, or a UserError naming the command that lists members. */
@@ -23,7 +34,7 @@ export async function memberId(connection: Connection, team: string, email: stri
     .maybeSingle();
   if (error) throw remoteError(error, status);
   if (!data) throw new UserError(`${email} is not a member of ${connection.team} (gstack team members lists them)`);
-  return data.user_id as string;
+  return data.user_id;
 }
 
 /**

@@ -16,9 +16,9 @@ export function registerTeamCreate(team: Command): void {
       const parsed = teamSlugSchema.safeParse(slug);
       if (!parsed.success) throw new UserError(`slug: ${parsed.error.issues[0]?.message}`);
       const connection = await user();
-      const created = await rpc<{ id: string; slug: string; name: string }>(connection, 'create_team', {
+      const created = await rpc(connection, 'create_team', {
         p_slug: slug,
-        p_name: flags.name ?? null,
+        p_name: flags.name,
       });
       if (flags.json) return printJson(created);
       process.stdout.write(`created team ${created.slug} (${created.name}); you are its admin\n`);

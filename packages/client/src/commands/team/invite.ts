@@ -20,7 +20,7 @@ export function registerTeamInvite(team: Command): void {
       const connection = await user();
       const id = await teamId(connection);
       await requireAdmin(connection, id, 'invite people');
-      const [invite] = await rpc<Array<{ invite_id: string; code: string; expires_at: string }>>(connection, 'create_invite', {
+      const [invite] = await rpc(connection, 'create_invite', {
         p_team_id: id,
         ...args,
       });
@@ -31,8 +31,8 @@ export function registerTeamInvite(team: Command): void {
     });
 }
 
-function inviteEmail(value: string | undefined): string | null {
-  if (value === undefined) return null;
+function inviteEmail(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
   const parsed = emailSchema.safeParse(value);
   if (!parsed.success) throw new UserError(`--email must be an email address such as ada@example.com, not ${JSON.stringify(value)}`);
   return parsed.data;

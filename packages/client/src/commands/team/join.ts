@@ -11,7 +11,7 @@ export function registerTeamJoin(team: Command): void {
     .description('Join a team with an invite code')
     .action(async (code: string, flags: { json?: boolean }) => {
       const connection = await user();
-      const id = await rpc<string>(connection, 'accept_invite', { p_code: code });
+      const id = await rpc(connection, 'accept_invite', { p_code: code });
       const { data } = await connection.client.from('teams').select('slug, name').eq('id', id).single();
       if (flags.json) return printJson({ team_id: id, ...data });
       process.stdout.write(`joined ${data?.slug ?? id}\n`);

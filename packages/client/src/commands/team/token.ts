@@ -18,7 +18,7 @@ export function registerTeamToken(team: Command): void {
       const connection = await user();
       const id = await teamId(connection);
       await requireAdmin(connection, id, 'create CI tokens');
-      const [created] = await rpc<Array<{ token_id: string; token: string }>>(connection, 'create_team_token', {
+      const [created] = await rpc(connection, 'create_team_token', {
         p_team_id: id,
         p_name: name,
       });
@@ -66,7 +66,7 @@ export function registerTeamToken(team: Command): void {
       const connection = await user();
       const id = await teamId(connection);
       await requireAdmin(connection, id, 'revoke CI tokens');
-      const revoked = await rpc<boolean>(connection, 'revoke_team_token', { p_team_id: id, p_name: name });
+      const revoked = await rpc(connection, 'revoke_team_token', { p_team_id: id, p_name: name });
       if (flags.json) return printJson({ name, revoked });
       if (!revoked) throw new UserError(`no active token named ${name}`, 1);
       process.stdout.write(`revoked ${name}\n`);

@@ -6,20 +6,23 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Env, statePaths } from '../state-dir.ts';
-import { isSyncConfigured, loadSyncConfig } from './config.ts';
-import { loadPreferences } from './preferences.ts';
-
-const SYNC_BIN = fileURLToPath(new URL('../../bin/gstack-sync.js', import.meta.url));
+import { SYNC_BIN } from '../../cli/bin.ts';
+import { type Env, statePaths } from '../../state-dir.ts';
+import { isSyncConfigured, loadSyncConfig, type SyncConfig } from '../config.ts';
+import { loadPreferences } from '../preferences.ts';
 
 /** True when sync is configured and switched on, so an eval run pushes its results. */
 export function backgroundPushEnabled(cwd: string, env: Env): boolean {
   try {
-    return isSyncConfigured(loadSyncConfig(cwd, env)) && loadPreferences(env).sync_enabled;
+    return enabledTeam(loadSyncConfig(cwd, env), env) !== undefined;
   } catch {
     return false;
   }
+}
+
+/** The team an eval run would push to, or undefined when sync is off or not configured. */
+function enabledTeam(config: SyncConfig, env: Env): string | undefined {
+  return isSyncConfigured(config) && loadPreferences(env).sync_enabled ? config.team?.value : undefined;
 }
 
 /**
@@ -28,8 +31,8 @@ export function backgroundPushEnabled(cwd: string, env: Env): boolean {
  */
 export function pushInBackground(files: string[], cwd: string, env: Env, pushErrors = false): string | undefined {
   try {
-    const config = loadSyncConfig(cwd, env);
-    if (!backgroundPushEnabled(cwd, env) || !files.length) return undefined;
+    const team = enabledTeam(loadSyncConfig(cwd, env), env);
+    if (team === undefined || !files.length) return undefined;
     const root = statePaths(env).root;
     mkdirSync(root, { recursive: true, mode: 0o700 });
     const log = path.join(root, 'sync.log');
@@ -47,7 +50,7 @@ export function pushInBackground(files: string[], cwd: string, env: Env, pushErr
     child.on('error', () => {});
     child.unref();
     closeSync(fd);
-    return `pushing to team ${config.team?.value} in the background (log: ${log})`;
+    return `pushing to team ${team} in the background (log: ${log})`;
   } catch (error) {
     return `not pushed: ${(error as Error).message}`;
   }

@@ -1,12 +1,17 @@
-/** Reading local result files for a push: parsed, checked against the store's limits, mapped to rows. */
+/**
+ * What a push of eval results sends: local result files parsed, checked against
+ * the store's limits and mapped to run payloads; which ones a bare push picks
+ * (this repository's, not yet synced, not held back); errored runs set aside.
+ */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type StandardEvalResult, toRunPayload } from '@gstack/core';
-import { UserError } from '../errors.ts';
-import { noPushMarker, repoSlugOfFile } from '../results/layout.ts';
-import { pushProblemLines } from '../results/summary.ts';
-import { localResultFiles, readResultFile, resultSummary } from '../runner/results-store.ts';
-import type { PushItem } from './push.ts';
+import { UserError } from '../../errors.ts';
+import { noPushMarker, repoSlugOfFile } from '../../results/layout.ts';
+import { pushProblemLines } from '../../results/summary.ts';
+import { localResultFiles, readResultFile, resultSummary } from '../../runner/results-store.ts';
+import { type SyncedRuns, syncedKey } from '../synced.ts';
+import type { PushItem } from './types.ts';
 
 export interface LoadedResult {
   file: string;
@@ -28,6 +33,18 @@ export function checkResultFile(file: string): { result?: LoadedResult; problems
       item: { kind: 'eval_run', label: path.basename(file), key: read.doc.run_id, payload: toRunPayload(read.doc) },
     },
   };
+}
+
+/** Drops errored runs (no model answered) unless `pushErrors`; `skipped` says which and why. */
+export function withoutErroredRuns(results: LoadedResult[], pushErrors = false): { results: LoadedResult[]; skipped: string[] } {
+  if (pushErrors) return { results, skipped: [] };
+  const skipped: string[] = [];
+  const kept = results.filter((r) => {
+    const reason = erroredRunReason(r.doc);
+    if (reason) skipped.push(`${r.file}: ${reason}`);
+    return !reason;
+  });
+  return { results: kept, skipped };
 }
 
 /**
@@ -103,4 +120,26 @@ export function pendingByRepo(pending: PendingResult[]): Array<{ repo: string; p
     byRepo.set(p.repoSlug, row);
   }
   return [...byRepo.values()].sort((a, b) => a.repo.localeCompare(b.repo));
+}
+
+/**
+ * What a bare `gstack-sync push` sends: `repo`'s local results not yet synced to
+ * this store and team, except runs made with --no-push (they wait until named).
+ * Other repositories' runs are pushed from their own checkout. `skipped` names
+ * files that cannot be pushed, with their problems.
+ */
+export async function unsyncedResults(
+  stateRoot: string,
+  synced: SyncedRuns,
+  target: { url: string; team: string; repo: string },
+): Promise<{ results: LoadedResult[]; skipped: string[] }> {
+  const done = await synced.load();
+  const results: LoadedResult[] = [];
+  const skipped: string[] = [];
+  for (const p of pendingResults(stateRoot, (runId) => done.has(syncedKey(target.url, target.team, runId)))) {
+    if (p.repoSlug !== target.repo || p.held) continue;
+    if (p.result) results.push(p.result);
+    else skipped.push(p.problems.join('; '));
+  }
+  return { results, skipped };
 }

@@ -12,8 +12,8 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ACTIVITY_KIND_NAMES } from '@gstack/core';
 import { z } from 'zod';
-import { writeTextAtomic } from '../files/json.ts';
-import { withLock } from './lock.ts';
+import { writeTextAtomic } from '../../files/json.ts';
+import { withLock } from '../lock.ts';
 
 export const queueEntrySchema = z.object({
   id: z.string(),

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { parseTeamSetting, TEAM_SETTING_NAMES } from './team-settings.ts';
+
+describe('team settings', () => {
+  it('turns each setting into its column', () => {
+    expect(parseTeamSetting('slack-webhook', 'https://hooks.slack.com/services/T/B/x')).toEqual({
+      data: { slack_webhook_url: 'https://hooks.slack.com/services/T/B/x' },
+      error: null,
+    });
+    expect(parseTeamSetting('alert-threshold', '7.5')).toEqual({ data: { alert_threshold_pp: 7.5 }, error: null });
+    expect(parseTeamSetting('digest-enabled', 'false')).toEqual({ data: { digest_enabled: false }, error: null });
+    expect(parseTeamSetting('dashboard-url', 'https://dash.example/t/acme//')).toEqual({
+      data: { dashboard_url: 'https://dash.example/t/acme' },
+      error: null,
+    });
+  });
+
+  it('refuses a bad value with the setting, what it expects and what was given', () => {
+    expect(parseTeamSetting('alert-threshold', '0').error).toBe(
+      'alert-threshold must be percentage points, more than 0 and at most 100, not "0"',
+    );
+    expect(parseTeamSetting('alert-threshold', '101').error).toMatch(/^alert-threshold must be/);
+    expect(parseTeamSetting('alert-threshold', 'lots').error).toMatch(/^alert-threshold must be/);
+    expect(parseTeamSetting('slack-webhook', 'ftp://hooks.example/x').error).toBe(
+      'slack-webhook must be an http(s) URL, not "ftp://hooks.example/x"',
+    );
+    expect(parseTeamSetting('slack-webhook', 'not a url').error).toMatch(/^slack-webhook must be an http\(s\) URL/);
+    expect(parseTeamSetting('digest-enabled', 'yes').error).toBe('digest-enabled must be true or false, not "yes"');
+    expect(parseTeamSetting('dashboard-url', 'javascript:alert(1)').error).toMatch(/^dashboard-url must be/);
+  });
+
+  it('names every setting when the name is unknown (not an inherited key)', () => {
+    expect(TEAM_SETTING_NAMES).toEqual(['slack-webhook', 'alert-threshold', 'digest-enabled', 'dashboard-url']);
+    expect(parseTeamSetting('toString', 'x').error).toBe(
+      'unknown setting "toString": slack-webhook, alert-threshold, digest-enabled or dashboard-url',
+    );
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * The settings an admin changes for a team (Slack webhook, alert threshold,
+ * Monday digest, dashboard URL): one schema per setting, used by `gstack team
+ * set` and the dashboard's team page, so both accept exactly the same values.
+ */
+import { z } from 'zod';
+import type { TablesInsert } from './database.types.ts';
+
+/** An http(s) URL (the Slack webhook, the dashboard address). */
+export const httpUrlSchema = z
+  .string()
+  .trim()
+  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }));
+
+/** How far (percentage points) a suite's pass rate may drop before an alert: more than 0, at most 100. */
+export const alertThresholdSchema = z.coerce
+  .number({ error: 'must be a number of percentage points' })
+  .gt(0, { error: 'must be more than 0 percentage points' })
+  .max(100, { error: 'must be at most 100 percentage points' });
+
+/** `true` or `false`, as typed on a command line or sent by a form. */
+export const booleanTextSchema = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
+
+type SettingColumns = Pick<TablesInsert<'team_settings'>, 'slack_webhook_url' | 'alert_threshold_pp' | 'digest_enabled' | 'dashboard_url'>;
+
+/** Each setting by the name the CLI uses: how its text is parsed into its column, and what it expects (for errors). */
+export const TEAM_SETTINGS = {
+  'slack-webhook': {
+    expected: 'an http(s) URL',
+    schema: httpUrlSchema.transform((url): SettingColumns => ({ slack_webhook_url: url })),
+  },
+  'alert-threshold': {
+    expected: 'percentage points, more than 0 and at most 100',
+    schema: alertThresholdSchema.transform((pp): SettingColumns => ({ alert_threshold_pp: pp })),
+  },
+  'digest-enabled': {
+    expected: 'true or false',
+    schema: booleanTextSchema.transform((on): SettingColumns => ({ digest_enabled: on })),
+  },
+  'dashboard-url': {
+    expected: "the team's dashboard address, an http(s) URL ending in /t/<team> (alerts link to <url>/runs/<id>)",
+    // Alerts append /runs/<id>: a trailing slash would double it.
+    schema: httpUrlSchema.transform((url): SettingColumns => ({ dashboard_url: url.replace(/\/+$/, '') })),
+  },
+} as const;
+
+export type TeamSettingName = keyof typeof TEAM_SETTINGS;
+export const TEAM_SETTING_NAMES = Object.keys(TEAM_SETTINGS) as TeamSettingName[];
+
+/** The column change for `name value`, or a sentence naming the setting and what it expects. */
+export function parseTeamSetting(name: string, value: string): { data: SettingColumns; error: null } | { data: null; error: string } {
+  if (!Object.hasOwn(TEAM_SETTINGS, name))
+    return {
+      data: null,
+      error: `unknown setting ${JSON.stringify(name)}: ${TEAM_SETTING_NAMES.slice(0, -1).join(', ')} or ${TEAM_SETTING_NAMES.at(-1)}`,
+    };
+  const setting = TEAM_SETTINGS[name as TeamSettingName];
+  const parsed = setting.schema.safeParse(value);
+  return parsed.success
+    ? { data: parsed.data, error: null }
+    : { data: null, error: `${name} must be ${setting.expected}, not ${JSON.stringify(value)}` };
+}
