@@ -51,7 +51,7 @@ type Row = Record<string, unknown>;
  * as people do ("3 h ago"; `--json` keeps ISO), `-` for null.
  */
 function printRows(what: string, rows: Row[], team: string, json?: boolean): void {
-  if (json) return printJson(rows);
+  if (json) return void printJson(rows);
   if (!rows.length) return void process.stdout.write(`no ${what} yet for team ${team}\n`);
   const text = (key: string) => (row: Row) => (row[key] === null || row[key] === undefined ? '-' : String(row[key]));
   const columns: Column<Row>[] =
