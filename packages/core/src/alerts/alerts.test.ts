@@ -280,6 +280,17 @@ describe('digest rules', () => {
     expect(JSON.stringify(digestMessage(d))).toContain('Acme &amp; &lt;Co&gt;');
   });
 
+  it("counts regressions by the team's alert threshold, the default when it has none", () => {
+    // Run c drops 40 pp below the mean of a and b.
+    const runIds = (threshold: DigestWeekData['alert_threshold_pp']) =>
+      buildDigest({ ...week, alert_threshold_pp: threshold }).regressions.map((r) => r.runId);
+    expect(runIds(undefined)).toEqual(['c']);
+    expect(runIds(null)).toEqual(['c']);
+    expect(runIds('39.99')).toEqual(['c']);
+    expect(runIds('40.00')).toEqual([]);
+    expect(runIds(50)).toEqual([]);
+  });
+
   it('says "quiet week" when nothing happened', () => {
     const d = buildDigest({ ...week, runs: 0, passed: 0, ran: 0, sessions: 0, ships: [], suites: [], tiers: [], cost_by_model: [] });
     expect(d.quiet).toBe(true);

@@ -7,7 +7,7 @@
  * line.
  */
 import { ladderSavings } from '../analytics/ladder.ts';
-import { runRegression } from '../analytics/regression.ts';
+import { REGRESSION_RULES, runRegression } from '../analytics/regression.ts';
 import { classifyTrend, type TrendClass } from '../analytics/trend.ts';
 import { passRatePercent } from '../eval-result.ts';
 import { type Block, context, escapeSlack, header, message, pct, pp, type SlackMessage, sections, usd } from './blocks.ts';
@@ -16,6 +16,8 @@ import { type Block, context, escapeSlack, header, message, pct, pp, type SlackM
 export interface DigestWeekData {
   week_start: string;
   team: { slug: string; name: string } | null;
+  /** The team's alert threshold; null or absent → `REGRESSION_RULES.defaultThresholdPp`. */
+  alert_threshold_pp?: number | string | null;
   runs: number;
   passed: number;
   ran: number;
@@ -42,8 +44,6 @@ export const DIGEST_RULES = {
   topRegressions: 5,
   /** Tests listed per kind (flaky, degrading). */
   topTests: 10,
-  /** The default alert threshold decides what counts as a regression in the digest. */
-  thresholdPp: 5,
 } as const;
 
 export interface Digest {
@@ -114,6 +114,11 @@ function became(tests: DigestWeekData['suites'][number]['tests'], kind: TrendCla
 }
 
 export function buildDigest(data: DigestWeekData): Digest {
+  // The team's alert threshold decides what the digest counts as a regression, as it does for alerts.
+  const thresholdPp =
+    data.alert_threshold_pp === null || data.alert_threshold_pp === undefined
+      ? REGRESSION_RULES.defaultThresholdPp
+      : num(data.alert_threshold_pp);
   const regressions: Digest['regressions'] = [];
   const becameFlaky: Digest['becameFlaky'] = [];
   const becameDegrading: Digest['becameDegrading'] = [];
@@ -126,7 +131,7 @@ export function buildDigest(data: DigestWeekData): Digest {
         .filter((e) => e.pass_rate !== null)
         .map((e) => num(e.pass_rate))
         .reverse();
-      const verdict = runRegression(num(r.pass_rate), earlier, DIGEST_RULES.thresholdPp);
+      const verdict = runRegression(num(r.pass_rate), earlier, thresholdPp);
       if (verdict.regressed && verdict.baseline !== null && verdict.drop !== null)
         regressions.push({
           repoSlug: s.repo_slug,

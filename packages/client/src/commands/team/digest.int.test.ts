@@ -89,6 +89,16 @@ describe('weekly digest', () => {
     expect(await sinkMessages(hook)).toEqual([]);
   });
 
+  it("counts regressions by the team's alert threshold, as the alerts do", async () => {
+    const regressions = async () =>
+      JSON.parse((await run('gstack', ['team', 'digest', '--week', '2026-10-05', '--json'], admin.env)).stdout).digest.regressions;
+    expect((await run('gstack', ['team', 'set', 'alert-threshold', '40'], admin.env)).code).toBe(0);
+    expect(await regressions()).toEqual([]); // a 37.5-point drop is within 40
+    expect((await run('gstack', ['team', 'set', 'alert-threshold', '37'], admin.env)).code).toBe(0);
+    expect(await regressions()).toMatchObject([{ suite: 'smoke', drop: 37.5 }]);
+    expect((await run('gstack', ['team', 'set', 'alert-threshold', '5'], admin.env)).code).toBe(0);
+  });
+
   it('sends the week once; a second send sends nothing', async () => {
     const first = await callDigest({ team_id: teamId, week_start: '2026-10-05' });
     expect((await first.json()).results[0].outcome).toBe('sent');
