@@ -33,13 +33,18 @@ export const adminCreateUserBody = z.object({
   password: optionalString,
   user_metadata: metadata,
   app_metadata: metadata,
-  email_confirm: z.unknown().transform((v) => v === true),
+  email_confirm: z
+    .unknown()
+    .optional()
+    .transform((v) => v === true),
 });
 
 /** A positive page number or size from the query string, clamped to `max`; garbage falls back to `fallback`. */
 const pageNumber = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
   z
     .unknown()
+    // Optional: zod 4 refuses a missing key for a bare unknown() that has a transform.
+    .optional()
     .transform((v) => Math.trunc(Number(v ?? fallback)) || fallback)
     .transform((n) => Math.min(max, Math.max(1, n)));
 
