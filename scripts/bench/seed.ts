@@ -88,5 +88,7 @@ export async function seedTeam(context: BenchContext, teamId: string, userId: st
 
 /** Fresh planner statistics after a bulk load (what autovacuum would do a little later). */
 export async function analyze(context: BenchContext): Promise<void> {
-  await context.owner.query('vacuum analyze public.eval_runs, public.eval_results, public.eval_attempts, public.eval_costs, public.sync_heartbeats');
+  await context.owner.query(
+    'vacuum analyze public.eval_runs, public.eval_results, public.eval_attempts, public.eval_costs, public.sync_heartbeats',
+  );
 }

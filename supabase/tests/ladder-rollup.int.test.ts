@@ -154,7 +154,9 @@ describe('ladder_spend from the per-run rollups', () => {
   it('answers exactly what the old formula over every result and attempt answered', async () => {
     const rows = await compare(team);
     // Not a vacuous comparison: both repos' suites, every tier, the untiered "?", costs with six decimals.
-    expect(new Set(rows.map((r) => `${r.repo_slug}/${r.suite}`))).toEqual(new Set(['acme/app/ladder', 'acme/app/smoke', 'acme/api/ladder']));
+    expect(new Set(rows.map((r) => `${r.repo_slug}/${r.suite}`))).toEqual(
+      new Set(['acme/app/ladder', 'acme/app/smoke', 'acme/api/ladder']),
+    );
     expect(new Set(rows.map((r) => r.tier))).toEqual(new Set(['local', 'haiku', 'opus', '?']));
     expect(rows.some((r) => r.resolved > 0 && r.resolved < r.tests)).toBe(true);
     expect(rows.some((r) => Math.round(r.cost_usd * 1e6) % 1000 !== 0)).toBe(true);
@@ -180,7 +182,9 @@ describe('ladder_spend from the per-run rollups', () => {
     const deleted = await member.from('eval_attempts').delete().eq('run_id', run?.id).eq('tier', 'haiku').select('attempt');
     expect(deleted.error).toBeNull();
     expect(deleted.data?.length).toBeGreaterThan(0);
-    const [after] = await sql<{ attempt_stats: Record<string, unknown> }>('select attempt_stats from public.eval_runs where id = $1', [run?.id]);
+    const [after] = await sql<{ attempt_stats: Record<string, unknown> }>('select attempt_stats from public.eval_runs where id = $1', [
+      run?.id,
+    ]);
     expect(Object.keys(after?.attempt_stats ?? {})).not.toContain('haiku');
     await compare(team);
   });

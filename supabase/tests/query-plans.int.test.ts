@@ -336,7 +336,12 @@ const CASES: Record<string, Case> = {
       params: [db.team],
     }),
     // The run, its previous run, its results with their attempts (two each here), and its costs.
-    bounds: async (db) => ({ eval_runs: 2, eval_results: db.shape.resultsPerRun, eval_attempts: 2 * db.shape.resultsPerRun, eval_costs: 10 }),
+    bounds: async (db) => ({
+      eval_runs: 2,
+      eval_results: db.shape.resultsPerRun,
+      eval_attempts: 2 * db.shape.resultsPerRun,
+      eval_costs: 10,
+    }),
   },
   compare_runs: {
     call: (db) => ({
