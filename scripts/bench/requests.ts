@@ -167,6 +167,8 @@ export function aggregateRequests(target: RequestTarget): NamedRequest[] {
       },
     },
     { name: 'escalation_per_tier (30 days)', kind: 'aggregate', run: rpc(target, 'escalation_per_tier', { p_days: 30 }) },
+    // The Costs and Escalation pages' ladder spend (no raw baseline: it would page every attempt of 30 days).
+    { name: 'ladder_spend (30 days)', kind: 'aggregate', run: rpc(target, 'ladder_spend', { p_days: 30 }) },
     {
       name: 'leaderboard (7 days)',
       kind: 'aggregate',

@@ -23,16 +23,20 @@ export async function seedTeam(context: BenchContext, teamId: string, userId: st
   try {
     await db.query('begin');
     // Skips the per-row alert trigger (50,000 webhook deliveries) and the derived-column
-    // triggers; their columns (tier_stats, eval_costs.run_at) are written below instead.
+    // triggers; their columns (tier_stats, attempt_stats, eval_costs.run_at) are written below instead.
     await db.query('set local session_replication_role = replica');
     await db.query(
       `insert into public.eval_runs (team_id, user_id, run_key, repo_slug, branch, suite, tier, run_at,
-                                     total_tests, passed, failed, cost_usd, judge_cost_usd, duration_ms, tier_stats)
+                                     total_tests, passed, failed, cost_usd, judge_cost_usd, duration_ms, tier_stats,
+                                     attempt_stats)
        select $1::uuid, $2::uuid, $3 || g, case when g % 3 = 0 then 'acme/api' else 'acme/app' end, 'main',
               case when g % $5 = 0 then 'suite-big' else 'suite-' || (g % 9) end, 'ladder',
               now() - interval '1 minute' * (g * $6::float8), $4, $4 - (g % 7), g % 7, 0.05, 0.004, 60000,
               jsonb_build_object('local', jsonb_build_object('tests', $4 - 20, 'passed', $4 - 22, 'cost_usd', 0),
-                                 'cloud', jsonb_build_object('tests', 20, 'passed', 15 - (g % 7), 'cost_usd', 0.05))
+                                 'cloud', jsonb_build_object('tests', 20, 'passed', 15 - (g % 7), 'cost_usd', 0.05)),
+              -- every test tries local first; one in five escalates to cloud (the attempts below)
+              jsonb_build_object('local', jsonb_build_object('attempts', $4, 'cost_usd', 0),
+                                 'cloud', jsonb_build_object('attempts', $4 / 5, 'cost_usd', 0.0025 * ($4 / 5)))
        from generate_series(1, $7::integer) g`,
       [teamId, userId, prefix, shape.resultsPerRun, shape.bigSuiteEvery, shape.minutesApart, shape.runs],
     );
@@ -47,6 +51,16 @@ export async function seedTeam(context: BenchContext, teamId: string, userId: st
        from public.eval_runs r cross join generate_series(1, $3::integer) t
        where r.team_id = $1 and r.run_key like $2 || '%'`,
       [teamId, prefix, shape.resultsPerRun],
+    );
+    // A local attempt per result, escalated to a cloud attempt where the result resolved in the cloud.
+    await db.query(
+      `insert into public.eval_attempts (run_id, team_id, test_name, attempt, model, tier, verdict, cost_usd)
+       select e.run_id, e.team_id, e.test_name, a.attempt, a.model, a.tier, a.verdict, a.cost
+       from public.eval_results e
+       cross join lateral (values (1, 'local/qwen', 'local', case when e.resolved_tier = 'cloud' then 'escalate' else 'accept' end, 0::numeric),
+                                  (2, e.resolved_model, 'cloud', 'accept', e.cost_usd)) a(attempt, model, tier, verdict, cost)
+       where e.team_id = $1 and (a.attempt = 1 or e.resolved_tier = 'cloud')`,
+      [teamId],
     );
     await db.query(
       `insert into public.eval_costs (run_id, team_id, model, purpose, calls, input_tokens, output_tokens, cost_usd, exact, run_at)
@@ -74,5 +88,7 @@ export async function seedTeam(context: BenchContext, teamId: string, userId: st
 
 /** Fresh planner statistics after a bulk load (what autovacuum would do a little later). */
 export async function analyze(context: BenchContext): Promise<void> {
-  await context.owner.query('vacuum analyze public.eval_runs, public.eval_results, public.eval_costs, public.sync_heartbeats');
+  await context.owner.query(
+    'vacuum analyze public.eval_runs, public.eval_results, public.eval_attempts, public.eval_costs, public.sync_heartbeats',
+  );
 }

@@ -5,7 +5,7 @@
  * with 25 results per run (the shape that tipped test_history into hashing every result of
  * the team). Each has a second team a tenth its size and nine small ones. Every dashboard aggregate runs as a member with
  * auto_explain (ANALYZE, JSON) reporting the plan of each statement inside the function, and:
- * no plan reads eval_runs, eval_results or eval_costs with a sequential scan, and the rows
+ * no plan reads eval_runs, eval_results, eval_attempts or eval_costs with a sequential scan, and the rows
  * every plan node reads from each table stay within what the answer needs (the runs in the
  * window, the results of the runs shown), never the team's whole history.
  */
@@ -86,7 +86,8 @@ async function seed(shape: Shape): Promise<Db> {
       team,
       user,
     ]);
-    // Set-based, with the per-row alert trigger off (tier_stats is not read by these plans).
+    // Set-based, with the per-row alert trigger and the rollup triggers off (the rollups' values,
+    // tier_stats and attempt_stats, do not change which rows a plan reads).
     await db.query('begin');
     await db.query('set local session_replication_role = replica');
     await db.query(
@@ -108,12 +109,20 @@ async function seed(shape: Shape): Promise<Db> {
        from public.eval_runs r, generate_series(1, $1::integer) t`,
       [shape.resultsPerRun],
     );
+    // Two attempts per result (local escalates, cloud accepts): what a plan that read attempts would scan.
+    await db.query(
+      `insert into public.eval_attempts (run_id, team_id, test_name, attempt, model, tier, verdict, cost_usd)
+       select e.run_id, e.team_id, e.test_name, a, case when a = 1 then 'local/qwen' else 'anthropic/claude' end,
+              case when a = 1 then 'local' else 'cloud' end, case when a = 1 then 'escalate' else 'accept' end,
+              case when a = 1 then 0 else 0.0025 end
+       from public.eval_results e, generate_series(1, 2) a`,
+    );
     await db.query(
       `insert into public.eval_costs (run_id, team_id, model, purpose, calls, cost_usd, run_at)
        select r.id, r.team_id, 'local/qwen', 'system', 4, 0.01, r.run_at from public.eval_runs r`,
     );
     await db.query('commit');
-    await db.query('vacuum analyze public.eval_runs, public.eval_results, public.eval_costs');
+    await db.query('vacuum analyze public.eval_runs, public.eval_results, public.eval_attempts, public.eval_costs');
   });
   return { shape, url, database, team, user };
 }
@@ -203,7 +212,7 @@ async function suitesOf(db: Db): Promise<number> {
   });
 }
 
-type Table = 'eval_runs' | 'eval_results' | 'eval_costs';
+type Table = 'eval_runs' | 'eval_results' | 'eval_attempts' | 'eval_costs';
 
 interface Case {
   call: (db: Db) => { sql: string; params: unknown[] };
@@ -278,10 +287,8 @@ const CASES: Record<string, Case> = {
   },
   ladder_spend: {
     call: (db) => ({ sql: 'select * from public.ladder_spend($1, 30)', params: [db.team] }),
-    bounds: async (db) => {
-      const runs = await rowsSince(db, 'eval_runs', '30 days');
-      return { eval_runs: runs, eval_results: runs * db.shape.resultsPerRun };
-    },
+    // The month's runs and their rollups (tier_stats, attempt_stats): no result, no attempt.
+    bounds: async (db) => ({ eval_runs: await rowsSince(db, 'eval_runs', '30 days') }),
   },
   verifier_decisions: {
     call: (db) => ({ sql: 'select * from public.verifier_decisions($1, 30)', params: [db.team] }),
@@ -328,8 +335,13 @@ const CASES: Record<string, Case> = {
       sql: 'select public.run_detail($1, (select id from public.eval_runs where team_id = $1 order by run_at desc limit 1))',
       params: [db.team],
     }),
-    // The run, its previous run, its results and its costs.
-    bounds: async (db) => ({ eval_runs: 2, eval_results: db.shape.resultsPerRun, eval_costs: 10 }),
+    // The run, its previous run, its results with their attempts (two each here), and its costs.
+    bounds: async (db) => ({
+      eval_runs: 2,
+      eval_results: db.shape.resultsPerRun,
+      eval_attempts: 2 * db.shape.resultsPerRun,
+      eval_costs: 10,
+    }),
   },
   compare_runs: {
     call: (db) => ({
@@ -343,7 +355,7 @@ const CASES: Record<string, Case> = {
   },
 };
 
-const TABLES: Table[] = ['eval_runs', 'eval_results', 'eval_costs'];
+const TABLES: Table[] = ['eval_runs', 'eval_results', 'eval_attempts', 'eval_costs'];
 
 describe.each(SHAPES.map((s) => s.name))('query plans, %s', (shapeName) => {
   it.each(Object.keys(CASES))('%s reads only the rows its answer needs, through indexes', async (name) => {

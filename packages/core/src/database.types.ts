@@ -371,6 +371,7 @@ export type Database = {
       };
       eval_runs: {
         Row: {
+          attempt_stats: NonNullable<Json>;
           branch: string | null;
           by_category: NonNullable<Json>;
           cost_usd: number;
@@ -402,6 +403,7 @@ export type Database = {
         };
         ComputedFields: 'dashboard_run_row';
         Insert: {
+          attempt_stats?: NonNullable<Json>;
           branch?: string | null;
           by_category?: NonNullable<Json>;
           cost_usd?: number;
@@ -431,6 +433,7 @@ export type Database = {
           version?: string | null;
         };
         Update: {
+          attempt_stats?: NonNullable<Json>;
           branch?: string | null;
           by_category?: NonNullable<Json>;
           cost_usd?: number;

@@ -100,7 +100,7 @@ export const rpcScenario: Scenario = {
       metrics,
       notes: [
         ...failures,
-        `${runs.toLocaleString('en-US')} runs × ${resultsPerRun} results (${(runs * resultsPerRun).toLocaleString('en-US')}) ten minutes apart for the measured team, half of them in one suite (suite-big); a second team with a tenth of that. Seeded with set-based SQL in ${(seeded.ms / 1000).toFixed(0)} s.`,
+        `${runs.toLocaleString('en-US')} runs × ${resultsPerRun} results (${(runs * resultsPerRun).toLocaleString('en-US')}) and their attempts (a local one per result, a cloud one for the fifth resolved there) ten minutes apart for the measured team, half of them in one suite (suite-big); a second team with a tenth of that. Seeded with set-based SQL in ${(seeded.ms / 1000).toFixed(0)} s.`,
         `Each request: 1 warm-up, then ${repeats} calls (raw baselines: ${rawRepeats}), as a signed-in member through the gateway and PostgREST (RLS applies). Bytes are the response body.`,
         'Raw baselines page the rows 1,000 at a time (PostgREST max_rows) and group them in the client; escalation_per_tier and active_now have none (the first would page every result of 30 days).',
         `Why most raw / aggregate ratios stay under 20×: an aggregate costs about one round trip (the floor row: ${floor.p50.toFixed(1)} ms p50 for one row of the own team), and a raw baseline costs its round trips ("raw round trips") plus the rows; a window of a few thousand runs is 2-5 pages, so the ratio is bounded near that count whatever the aggregate does. It passes 20× only where the raw way reads tens of thousands of rows.`,
