@@ -9,7 +9,17 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.int.test.ts', '**/*.cli.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        // The CLIs as child processes (several per test) without the stack. Vitest's 5 s default
+        // is a bound for in-process tests; on 2 cores shared with the stack project a test that
+        // starts four Node processes can need more, so these get the stack project's bound.
+        test: {
+          name: 'cli',
+          include: ['packages/*/src/**/*.cli.test.ts'],
+          testTimeout: 30_000,
         },
       },
       {

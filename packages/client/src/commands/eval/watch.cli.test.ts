@@ -1,7 +1,7 @@
 /**
  * `gstack eval watch` as a child process: started before the run, it waits
  * for the run's partial file, follows it (--json: one line per refresh) and
- * stops when the run finishes. (A --file that is not there: analytics.test.ts.)
+ * stops when the run finishes. (A --file that is not there: analytics.cli.test.ts.)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
