@@ -15,7 +15,7 @@ import { statePaths } from '../../state-dir.ts';
 import { loadPreferences } from '../../sync/preferences.ts';
 import type { PushItem } from '../../sync/push/index.ts';
 import { changedSessions, claudeDir, modelSummarizer, type Summarizer, TranscriptMarkers } from '../../transcripts/index.ts';
-import { pushAndReport } from './push.ts';
+import { pushAndReport } from './common.ts';
 
 /** The natural key of a record, as one string (the queue's duplicate check). */
 function naturalKey(kind: ActivityKind, record: Record<string, unknown>): string {
