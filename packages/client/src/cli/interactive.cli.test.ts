@@ -23,6 +23,20 @@ function project() {
 
 const noStackTrace = (screen: string) => expect(screen).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
+/** Answers the URL question, presses `key` at the key question: exit 2, no stack trace, `written` not created. */
+async function abortsAtTheKeyQuestion(bin: 'gstack' | 'gstack-sync', args: string[], urlPrompt: string, key: string, written: string) {
+  const { root, env } = project();
+  const tty = terminal(bin, args, env, root);
+  await tty.waitFor(urlPrompt);
+  tty.type(`https://acme.supabase.co${ENTER}`);
+  await tty.waitFor('Publishable or anon key: ');
+  tty.type(key);
+  expect(await tty.exit).toBe(2);
+  expect(tty.screen()).toContain('error: aborted: nothing was written');
+  noStackTrace(tty.screen());
+  expect(existsSync(path.join(root, written))).toBe(false);
+}
+
 describe('gstack-sync setup in a terminal', () => {
   it('asks for each value, asks again after an empty answer, and writes the file', async () => {
     const { root, env } = project();
@@ -49,16 +63,7 @@ describe('gstack-sync setup in a terminal', () => {
     ['Ctrl-C', CTRL_C],
     ['Ctrl-D', CTRL_D],
   ])('%s at a question aborts with exit 2, no stack trace and nothing written', async (_name, key) => {
-    const { root, env } = project();
-    const tty = terminal('gstack-sync', ['setup'], env, root);
-    await tty.waitFor('Supabase URL');
-    tty.type(`https://acme.supabase.co${ENTER}`);
-    await tty.waitFor('Publishable or anon key: ');
-    tty.type(key);
-    expect(await tty.exit).toBe(2);
-    expect(tty.screen()).toContain('error: aborted: nothing was written');
-    noStackTrace(tty.screen());
-    expect(existsSync(path.join(root, '.gstack-sync.json'))).toBe(false);
+    await abortsAtTheKeyQuestion('gstack-sync', ['setup'], 'Supabase URL', key, '.gstack-sync.json');
   });
 
   it('refuses after three empty answers with exit 2', async () => {
@@ -106,15 +111,6 @@ describe('gstack init in a terminal', () => {
     ['Ctrl-C', CTRL_C],
     ['Ctrl-D', CTRL_D],
   ])('%s aborts with exit 2 and writes no file', async (_name, key) => {
-    const { root, env } = project();
-    const tty = terminal('gstack', ['init'], env, root);
-    await tty.waitFor('Team store URL');
-    tty.type(`https://acme.supabase.co${ENTER}`);
-    await tty.waitFor('Publishable or anon key: ');
-    tty.type(key);
-    expect(await tty.exit).toBe(2);
-    expect(tty.screen()).toContain('error: aborted: nothing was written');
-    noStackTrace(tty.screen());
-    expect(existsSync(path.join(root, 'evals'))).toBe(false);
+    await abortsAtTheKeyQuestion('gstack', ['init'], 'Team store URL', key, 'evals');
   });
 });
