@@ -1,8 +1,6 @@
 /**
- * The local auth's database access (auth.*): users (bcrypt hashes via
- * pgcrypto, as GoTrue stores them), sessions, rotating refresh tokens and
- * PKCE flow states. Named AuthDatabase so it is not mistaken for the client's
- * session store (packages/client's AuthStore).
+ * auth.* persistence: users (bcrypt hashes via pgcrypto, as GoTrue stores
+ * them), sessions, rotating refresh tokens and PKCE flow states.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
@@ -45,8 +43,7 @@ export function userJson(user: UserRow) {
   };
 }
 
-/** Queries on auth.* for the auth routes; every method is one statement or one transaction. */
-export class AuthDatabase {
+export class AuthStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async findUserByEmail(email: string): Promise<UserRow | undefined> {
