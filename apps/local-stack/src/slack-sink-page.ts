@@ -16,6 +16,9 @@ const EMOJI: Record<string, string> = {
   wave: '👋',
 };
 
+/** A Slack link, `<url>` or `<url|label>` (http, https and mailto only). */
+const LINK = /<((?:https?|mailto):[^|<>]+)(?:\|([^<>]+))?>/g;
+
 /** Slack's entity escapes undone and gstack's emoji drawn: the text Slack displays, before HTML escaping. */
 function fromSlack(text: string): string {
   return text
@@ -27,15 +30,13 @@ function fromSlack(text: string): string {
 
 /** Slack text (entities escaped, links as `<url|label>`) back to what Slack displays. */
 export function slackToPlain(text: string): string {
-  return fromSlack(text.replace(/<((?:https?|mailto):[^|<>]+)\|([^<>]+)>/g, '$2 ($1)').replace(/<((?:https?|mailto):[^|<>]+)>/g, '$1'));
+  return fromSlack(text.replace(LINK, (_m, url: string, label?: string) => (label ? `${label} (${url})` : url)));
 }
 
 function textOf(value: unknown): string {
   const text = (value as { text?: unknown } | undefined)?.text;
   return typeof text === 'string' ? slackToPlain(text) : '';
 }
-
-const LINK = /<((?:https?|mailto):[^|<>]+)(?:\|([^<>]+))?>/g;
 
 /** Slack's inline styles on text that is already HTML-escaped (the markers survive escaping). */
 function styled(escaped: string): string {

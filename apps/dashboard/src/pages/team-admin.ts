@@ -229,8 +229,11 @@ function adminAction<S extends z.ZodType>(
 /** The database (or Slack) said no for a reason the admin can act on. */
 class RefusedError extends Error {}
 
+/** The database's message as a sentence (Postgres messages start in lower case). */
+const sentence = (message: string) => message.replace(/^[a-z]/, (ch) => ch.toUpperCase());
+
 function refuse(error: { message: string } | null): void {
-  if (error) throw new RefusedError(error.message.replace(/^[a-z]/, (ch) => ch.toUpperCase()));
+  if (error) throw new RefusedError(sentence(error.message));
 }
 
 const uuid = z.uuid();
@@ -244,7 +247,7 @@ const optionalUrl = z
 /** Leaving: any member, for themselves only; on success the team is gone from their view, so go to the team list. */
 const leaveTeam: Handler<DashboardEnv> = async (c) => {
   const { error } = await c.var.supabase.rpc('remove_member', { p_team_id: c.var.team.id, p_user_id: c.var.user.id });
-  if (error) return render(c, { error: error.message.replace(/^[a-z]/, (ch) => ch.toUpperCase()) }, 400);
+  if (error) return render(c, { error: sentence(error.message) }, 400);
   return c.redirect(href(c, '/?done=left'), 303);
 };
 
