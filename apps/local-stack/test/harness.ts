@@ -75,15 +75,20 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
   }
 }
 
-/** Reloads PostgREST's schema cache and waits until `table` is visible through the API. */
+/**
+ * Reloads PostgREST's schema cache and waits until `table` is in it. PostgREST 12 reads a table
+ * it has not cached (a GET answers 200 straight from the database) but refuses writes to it with
+ * a bare 404 `{}`, so a read is no probe: the OpenAPI document is built from the cache, and lists
+ * the table once a reload has picked it up. (A GET probe passed while a reload was still running
+ * under load, and the test's first insert failed.)
+ */
 export async function exposeTable(table: string): Promise<void> {
   await sql("notify pgrst, 'reload schema'");
-  const client = serviceClient();
-  await eventually(`PostgREST to see ${table}`, async () => {
-    // A GET, not a HEAD: postgrest-js reads a HEAD 404 (no body) as success, so a table missing
-    // from the schema cache looked visible and the test's first write raced the reload.
-    const { error, status } = await client.from(table).select('*').limit(1);
-    return error || status !== 200 ? undefined : true;
+  const { apiUrl, serviceRoleKey } = stackInfo();
+  await eventually(`PostgREST's schema cache to list ${table}`, async () => {
+    const res = await fetch(`${apiUrl}/rest/v1/`, { headers: { apikey: serviceRoleKey } });
+    const doc = (await res.json()) as { paths?: Record<string, unknown> };
+    return doc.paths && `/${table}` in doc.paths ? true : undefined;
   });
 }
 

@@ -30,13 +30,18 @@ afterAll(async () => {
   await sql(`drop table if exists public.${table}`);
 });
 
+/** Status and error together, so a failure says what PostgREST answered (a bare 404 reads as `{}`). */
+function outcome(res: { status: number; error: unknown }) {
+  return { status: res.status, error: res.error };
+}
+
 describe('RLS through PostgREST and supabase-js', () => {
   it('shows anon and a signed-in user different rows', async () => {
     const alice = await signedInClient();
     const bob = await signedInClient();
-    expect((await alice.client.from(table).insert({ body: 'alice private' })).error).toBeNull();
-    expect((await alice.client.from(table).insert({ body: 'alice public', is_public: true })).error).toBeNull();
-    expect((await bob.client.from(table).insert({ body: 'bob private' })).error).toBeNull();
+    expect(outcome(await alice.client.from(table).insert({ body: 'alice private' }))).toEqual({ status: 201, error: null });
+    expect(outcome(await alice.client.from(table).insert({ body: 'alice public', is_public: true }))).toEqual({ status: 201, error: null });
+    expect(outcome(await bob.client.from(table).insert({ body: 'bob private' }))).toEqual({ status: 201, error: null });
 
     const asAnon = await anonClient().from(table).select('body').order('body');
     expect(asAnon.error).toBeNull();
