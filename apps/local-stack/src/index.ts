@@ -16,7 +16,8 @@ import { denoBinary } from './binaries.ts';
 import { type CronRunner, startCronRunner } from './cron.ts';
 import { StackError } from './errors.ts';
 import { FunctionsRunner } from './functions/runner.ts';
-import { gatewayHandler, listen } from './gateway.ts';
+import { gatewayHandler, startingHandler } from './gateway/app.ts';
+import { closeServer, listen } from './http-server.ts';
 import { loadOrCreateKeys } from './keys.ts';
 import { assertPortsFree, DEFAULT_PORT_BASE, type PortLayout, portBaseAdvice, portLayout } from './ports.ts';
 import { removeCluster, startCluster, stopLeftoverPostmaster } from './postgres/cluster.ts';
@@ -110,14 +111,6 @@ export function stackEnv(info: StackInfo): string {
     .join('\n')}\n`;
 }
 
-function closeServer(server: http.Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}
-
 export async function startStack(options: StackOptions = {}): Promise<RunningStack> {
   const log = options.log ?? ((line: string) => console.log(line));
   const projectRoot = options.projectRoot ?? defaultProjectRoot();
@@ -174,9 +167,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   try {
     // Take the in-process ports at once: a port found free can otherwise go to any
     // outgoing socket while Postgres starts. The gateway answers 503 until it is ready.
-    const gateway = http.createServer((_req, res) => {
-      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"message":"the stack is starting"}');
-    });
+    const gateway = http.createServer(startingHandler());
     await listen(gateway, ports.api);
     cleanups.push(() => closeServer(gateway));
     await lock.take(portBase, apiUrl);
@@ -210,6 +201,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       jwtSecret: keys.jwtSecret,
       issuer: `${apiUrl}/auth/v1`,
       config: { ...config.auth, rateLimit: { ...config.auth.rateLimit, ...options.authRateLimits } },
+      log,
     });
 
     const functionDirs = [path.join(projectRoot, 'supabase', 'functions'), ...(options.extraFunctionDirs ?? [])];
@@ -247,6 +239,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
           .filter(([, f]) => !f.verifyJwt)
           .map(([name]) => name),
       ),
+      log,
     });
     gateway.removeAllListeners('request');
     gateway.on('request', handler);

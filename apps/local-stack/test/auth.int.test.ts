@@ -100,6 +100,52 @@ describe('auth API through supabase-js', () => {
     expect(asAnon.error?.status).toBe(403);
   });
 
+  it('refuses malformed requests with the GoTrue code and message of each endpoint', async () => {
+    const post = async (path: string, body: string) => {
+      const res = await fetch(`${stackInfo().authUrl}${path}`, {
+        method: 'POST',
+        headers: { apikey: stackInfo().anonKey, 'content-type': 'application/json' },
+        body,
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    expect(await post('/token?grant_type=password', 'not json')).toEqual({
+      status: 400,
+      body: { code: 400, error_code: 'bad_json', msg: 'Could not parse request body as JSON' },
+    });
+    expect(await post('/signup', JSON.stringify({ email: '  ', password: 'password-123' }))).toEqual({
+      status: 400,
+      body: { code: 400, error_code: 'validation_failed', msg: 'An email address and a password are required' },
+    });
+    expect(await post('/token?grant_type=password', JSON.stringify({ email: 'ada@example.test', password: 42 }))).toMatchObject({
+      status: 400,
+      body: { error_code: 'validation_failed' },
+    });
+    expect(await post('/token?grant_type=refresh_token', JSON.stringify({}))).toEqual({
+      status: 400,
+      body: { code: 400, error_code: 'validation_failed', msg: 'refresh_token required' },
+    });
+    expect(await post('/token?grant_type=pkce', JSON.stringify({ auth_code: 'x' }))).toEqual({
+      status: 400,
+      body: {
+        code: 400,
+        error_code: 'validation_failed',
+        msg: 'invalid request: both auth code and code verifier should be non-empty',
+      },
+    });
+    expect(await post('/token?grant_type=magic', JSON.stringify({}))).toEqual({
+      status: 400,
+      body: { code: 400, error_code: 'unsupported_grant_type', msg: 'Unsupported grant type "magic"' },
+    });
+    const admin = await fetch(`${stackInfo().authUrl}/admin/users`, {
+      method: 'POST',
+      headers: { apikey: stackInfo().secretKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ password: 'password-123' }),
+    });
+    expect(admin.status).toBe(400);
+    expect(await admin.json()).toMatchObject({ error_code: 'validation_failed', msg: 'An email address is required' });
+  });
+
   it('works with the new publishable key, which is not a JWT', async () => {
     const client = anonClient(stackInfo().publishableKey);
     const email = `${unique('pub')}@example.test`.toLowerCase();
@@ -124,11 +170,13 @@ describe('sign-up validation and rate limits', () => {
     const config = await loadProjectConfig(defaultProjectRoot());
     expect(config.auth.rateLimit).toEqual({ signInSignUps: 30, tokenRefresh: 150 });
     const pool = new pg.Pool({ connectionString: stackInfo().dbUrl, max: 2 });
+    const logged: string[] = [];
     const app = createAuthApp({
       pool,
       jwtSecret: stackInfo().jwtSecret,
       issuer: stackInfo().authUrl,
       config: { ...config.auth, rateLimit: limits },
+      log: (line) => logged.push(line),
     });
     const call = (ip: string, path: string, body: Record<string, unknown>) =>
       app.request(
@@ -138,7 +186,7 @@ describe('sign-up validation and rate limits', () => {
           incoming: { socket: { remoteAddress: ip } },
         },
       );
-    return { call, close: () => pool.end() };
+    return { call, logged, close: () => pool.end() };
   }
 
   it('limits sign-ins per IP address and per email address, answering 429 with Retry-After', async () => {
@@ -174,5 +222,15 @@ describe('sign-up validation and rate limits', () => {
     } finally {
       await close();
     }
+  });
+
+  it("answers an unexpected failure in GoTrue's shape and logs it to the injected logger only", async () => {
+    const { call, logged, close } = await limitedApp({ signInSignUps: 100, tokenRefresh: 100 });
+    await close(); // the database is gone: every query fails
+    const res = await call('10.0.2.1', '/token?grant_type=password', { email: 'ada@example.test', password: 'password-123' });
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ code: 500, error_code: 'unexpected_failure', msg: 'Unexpected failure, see the stack log' });
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain('[auth] unexpected error on POST /token');
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { MAX_BODY_BYTES } from '../src/body-limit.ts';
+import { MAX_BODY_BYTES } from '../src/gateway/body-limit.ts';
 import { anonClient, eventually, stackInfo } from './harness.ts';
 
 describe('gateway', () => {
@@ -30,6 +30,17 @@ describe('gateway', () => {
     }
     const viaQuery = await fetch(`${restUrl}/?apikey=${encodeURIComponent(publishableKey)}`);
     expect(viaQuery.status).toBe(200);
+  });
+
+  it('answers HEAD with the upstream status and headers, once', async () => {
+    const res = await fetch(`${stackInfo().restUrl}/teams?select=*`, {
+      method: 'HEAD',
+      headers: { apikey: stackInfo().secretKey, prefer: 'count=exact' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-range')).toMatch(/^(\*|\d+-\d+)\/\d+$/);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await res.text()).toBe('');
   });
 
   it('answers CORS preflights', async () => {
@@ -69,6 +80,12 @@ describe('gateway', () => {
       body: 'hello',
       supabase_url: stackInfo().apiUrl,
     });
+  });
+
+  it('forwards the path as sent, percent-encoding and all', async () => {
+    const res = await fetch(`${stackInfo().functionsUrl}/echo/runs/a%2Fb%20c?q=x%26y`, { headers: { apikey: stackInfo().anonKey } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ path: '/echo/runs/a%2Fb%20c', query: { q: 'x&y' } });
   });
 
   it('requires a valid JWT for functions and reports unknown ones', async () => {
@@ -159,6 +176,34 @@ describe('gateway body limit', () => {
     const chunks = Array.from({ length: Math.ceil(MAX_BODY_BYTES / chunk.length) + 1 }, () => chunk);
     const res = await post({ 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, chunks);
     expect(res.status).toBe(413);
+  });
+
+  it('forwards a chunked body whole to a function, even though the JWT check comes first', async () => {
+    const url = new URL(`${stackInfo().functionsUrl}/echo`);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { apikey: stackInfo().anonKey, 'content-type': 'text/plain', 'transfer-encoding': 'chunked' },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => {
+            body += d.toString();
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.write('first,');
+      req.write('second');
+      req.end();
+    });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({ method: 'POST', role: 'anon', body: 'first,second' });
   });
 
   it('passes a body under the limit through', async () => {

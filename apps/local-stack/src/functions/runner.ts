@@ -34,7 +34,7 @@ interface FunctionInstance {
   stale: boolean;
 }
 
-export type FunctionTarget = { ok: true; port: number } | { ok: false; status: number; code: string; message: string };
+export type FunctionTarget = { ok: true; port: number } | { ok: false; status: 404 | 503; code: string; message: string };
 
 /** Lists function folders: every subfolder with an index.ts, skipping `_shared` and dotfiles. */
 export function discoverFunctions(dirs: string[]): Map<string, string> {

@@ -9,7 +9,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { proxyRequest } from './gateway.ts';
+import { proxyRequest } from './proxy.ts';
 
 let upstream: net.Server;
 let gateway: http.Server;

@@ -1,6 +1,8 @@
 /**
- * auth.* persistence: users (bcrypt hashes via pgcrypto, as GoTrue stores
- * them), sessions, rotating refresh tokens and PKCE flow states.
+ * The local auth's database access (auth.*): users (bcrypt hashes via
+ * pgcrypto, as GoTrue stores them), sessions, rotating refresh tokens and
+ * PKCE flow states. Named AuthDatabase so it is not mistaken for the client's
+ * session store (packages/client's AuthStore).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
@@ -43,7 +45,8 @@ export function userJson(user: UserRow) {
   };
 }
 
-export class AuthStore {
+/** Queries on auth.* for the auth routes; every method is one statement or one transaction. */
+export class AuthDatabase {
   constructor(private readonly pool: pg.Pool) {}
 
   async findUserByEmail(email: string): Promise<UserRow | undefined> {
