@@ -45,6 +45,7 @@ const EXPECTED = parseMatrix(`
   alert_cooldowns      DDDD  DDDD      DDDD    DDDD   RIUX
   alert_deliveries     DDDD  0DDD      RDDD    RDDD   RIUX
   digest_deliveries    DDDD  0DDD      RDDD    RDDD   RIUX
+  test_costs_daily     DDDD  0DDD      RDDD    RDDD   RIUX
 `);
 
 /** Reads the table above: one line per table, one four-letter cell per identity. */
@@ -279,6 +280,21 @@ const SPECS: Record<string, TableSpec> = {
   digest_deliveries: simple('digest_deliveries', ['team_id', 'week_start'], (ctx) => ({ team_id: ctx.team, week_start: nextMonday() }), {
     error: 'changed',
   }),
+  // A rollup kept by triggers: members read it, only the service role writes it.
+  test_costs_daily: simple(
+    'test_costs_daily',
+    ['team_id', 'day', 'repo_slug', 'suite', 'test_name'],
+    (ctx) => ({
+      team_id: ctx.team,
+      day: '2000-01-01',
+      repo_slug: 'matrix/repo',
+      suite: 'matrix',
+      test_name: unique('test'),
+      results: 1,
+      cost_usd: 0.5,
+    }),
+    { results: 2 },
+  ),
 };
 
 function isDenied(error: { code?: string; message?: string } | null, status: number): boolean {

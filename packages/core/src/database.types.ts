@@ -1023,6 +1023,45 @@ export type Database = {
         };
         Relationships: [];
       };
+      test_costs_daily: {
+        Row: {
+          cost_usd: number;
+          day: string;
+          repo_slug: string;
+          results: number;
+          suite: string;
+          team_id: string;
+          test_name: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          cost_usd: number;
+          day: string;
+          repo_slug: string;
+          results: number;
+          suite: string;
+          team_id: string;
+          test_name: string;
+        };
+        Update: {
+          cost_usd?: number;
+          day?: string;
+          repo_slug?: string;
+          results?: number;
+          suite?: string;
+          team_id?: string;
+          test_name?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'test_costs_daily_team_id_fkey';
+            columns: ['team_id'];
+            isOneToOne: false;
+            referencedRelation: 'teams';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
     };
     Views: {
       [_ in never]: never;

@@ -1,0 +1,194 @@
+/**
+ * cost_leaders ranks tests from the daily rollup public.test_costs_daily instead of every result
+ * of the window (20261123150000_test_cost_rollup.sql). Varied runs pushed through push_eval_run
+ * (trials, two repos, runs on many days, one just inside the window's first day and one just
+ * outside it, a run outside the window, a second team): the answer equals the old formula over
+ * every result, also after an admin deletes results and a whole run, and the migration's backfill
+ * rebuilds the rollup.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { signedInClient, sql, unique } from '@gstack/local-stack/testing';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const MIGRATION = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../migrations/20261123150000_test_cost_rollup.sql');
+const DAYS = 30;
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/** cost_leaders' tests as they were (20261122140000_dashboard_insights.sql): every result of the window. */
+const OLD_TEST_LEADERS = `
+  with runs as (
+    select r.id, r.repo_slug, r.suite from public.eval_runs r
+    where r.team_id = $1 and r.run_at >= now() - make_interval(days => $2)
+  )
+  select r.repo_slug, r.suite, e.test_name, count(*) as runs, sum(e.cost_usd) as cost_usd
+  from runs r
+  cross join lateral (select x.test_name, x.cost_usd from public.eval_results x where x.run_id = r.id offset 0) e
+  group by r.repo_slug, r.suite, e.test_name`;
+
+/** The rollup recomputed from every result of the team: what the triggers must keep. */
+const RECOMPUTED_ROLLUP = `
+  select (r.run_at at time zone 'UTC')::date::text as day, r.repo_slug, r.suite, x.test_name, count(*)::int as results, sum(x.cost_usd)::text as cost_usd
+  from public.eval_results x join public.eval_runs r on r.id = x.run_id
+  where r.team_id = $1 group by 1, 2, 3, 4 order by 1, 2, 3, 4`;
+const STORED_ROLLUP = `
+  select day::text, repo_slug, suite, test_name, results::int, cost_usd::text
+  from public.test_costs_daily where team_id = $1 order by 1, 2, 3, 4`;
+
+type Leader = { repo_slug: string; suite: string; test_name: string; runs: number; cost_usd: string };
+
+/** Leaders in the new function's order (cost, then repo, suite, test), costs as exact decimal strings. */
+function canonical(rows: Array<Record<string, unknown>>): Leader[] {
+  return rows
+    .map((r) => ({
+      repo_slug: String(r.repo_slug),
+      suite: String(r.suite),
+      test_name: String(r.test_name),
+      runs: Number(r.runs),
+      cost_usd: Number(r.cost_usd).toFixed(6),
+    }))
+    .sort(
+      (a, b) =>
+        Number(b.cost_usd) - Number(a.cost_usd) ||
+        a.repo_slug.localeCompare(b.repo_slug) ||
+        a.suite.localeCompare(b.suite) ||
+        a.test_name.localeCompare(b.test_name),
+    );
+}
+
+/** Run i's payload at `at`: tests with trials and costs derived from i, plus one test only this run has. */
+function payload(i: number, suite: string, repo: string, at: Date, onlyHere: string) {
+  const results: Array<Record<string, unknown>> = [];
+  for (let t = 0; t < 5 + (i % 3); t++) {
+    for (let trial = 1; trial <= (t % 3 === 0 ? 2 : 1); trial++) {
+      results.push({
+        test_name: `test-${t}`,
+        trial,
+        passed: (t + i) % 4 !== 0,
+        cost_usd: Number((0.0001 * (t + 1) + 0.000001 * ((i * 7 + t) % 13)).toFixed(6)),
+      });
+    }
+  }
+  results.push({ test_name: onlyHere, trial: 1, passed: true, cost_usd: 0.5 + i / 1000 });
+  return {
+    run: {
+      run_key: `cost-rollup-${i}`,
+      repo_slug: repo,
+      suite,
+      run_at: at.toISOString(),
+      total_tests: results.length,
+      passed: results.filter((r) => r.passed).length,
+      failed: results.filter((r) => !r.passed).length,
+    },
+    results,
+    attempts: [],
+    costs: [],
+  };
+}
+
+let admin: SupabaseClient;
+let team: string;
+
+async function createTeam(client: SupabaseClient): Promise<string> {
+  const created = await client.rpc('create_team', { p_slug: unique('costs').replace(/_/g, '-').toLowerCase().slice(0, 40) });
+  expect(created.error).toBeNull();
+  return (created.data as { id: string }).id;
+}
+
+async function push(client: SupabaseClient, teamId: string, body: ReturnType<typeof payload>): Promise<void> {
+  const pushed = await client.rpc('push_eval_run', { p_team_id: teamId, p_payload: body });
+  expect(pushed.error).toBeNull();
+}
+
+/** cost_leaders' tests (as a member sees them through the API) against the old formula; returns the old rows. */
+async function compare(limit = 1000): Promise<Leader[]> {
+  const { data, error } = await admin.rpc('cost_leaders', { p_team_id: team, p_days: DAYS, p_limit: limit });
+  expect(error).toBeNull();
+  const old = canonical(await sql(OLD_TEST_LEADERS, [team, DAYS]));
+  const tests = (data as { tests: Array<Record<string, unknown>> }).tests;
+  // The function's own order is the canonical one: compare without re-sorting it.
+  expect(tests.map((r) => ({ ...r, cost_usd: Number(r.cost_usd).toFixed(6), runs: Number(r.runs) }))).toEqual(old.slice(0, limit));
+  return old;
+}
+
+async function rollupMatchesResults(): Promise<void> {
+  expect(await sql(STORED_ROLLUP, [team])).toEqual(await sql(RECOMPUTED_ROLLUP, [team]));
+}
+
+beforeAll(async () => {
+  ({ client: admin } = await signedInClient());
+  team = await createTeam(admin);
+  const now = Date.now();
+  const suites = [
+    ['acme/app', 'costs'],
+    ['acme/app', 'smoke'],
+    ['acme/api', 'costs'],
+  ] as const;
+  // Runs on 15 days of the window, two on some days.
+  for (let i = 0; i < 18; i++) {
+    const [repo, suite] = suites[i % suites.length] as (typeof suites)[number];
+    await push(admin, team, payload(i, suite, repo, new Date(now - (i % 15) * 2 * DAY + i * MINUTE), `only-${i}`));
+  }
+  // The window's first day: one run just inside the window, one just before it, one long before.
+  const since = now - DAYS * DAY;
+  await push(admin, team, payload(30, 'costs', 'acme/app', new Date(since + 10 * MINUTE), 'first-day-inside'));
+  await push(admin, team, payload(31, 'costs', 'acme/app', new Date(since - 10 * MINUTE), 'first-day-outside'));
+  await push(admin, team, payload(32, 'costs', 'acme/app', new Date(now - 40 * DAY), 'long-before'));
+  // Another team's runs in the same suites must not count.
+  const { client: other } = await signedInClient();
+  const otherTeam = await createTeam(other);
+  for (let i = 40; i < 43; i++) await push(other, otherTeam, payload(i, 'costs', 'acme/app', new Date(now - DAY), `other-${i}`));
+});
+
+describe('cost_leaders from the daily test-cost rollup', () => {
+  it('push keeps the rollup: results and their cost per UTC day, repo, suite and test', async () => {
+    await rollupMatchesResults();
+    const [count] = await sql<{ n: number }>('select count(*)::int as n from public.test_costs_daily where team_id = $1', [team]);
+    expect(count?.n).toBeGreaterThan(50);
+  });
+
+  it('answers exactly what the old formula over every result answered, in a stable order', async () => {
+    const rows = await compare();
+    // Not a vacuous comparison: the first day's run inside the window counts, the one before it
+    // and the one long before do not; tests ran in several runs (and trials), with six-decimal costs.
+    const names = rows.map((r) => r.test_name);
+    expect(names).toContain('first-day-inside');
+    expect(names).not.toContain('first-day-outside');
+    expect(names).not.toContain('long-before');
+    expect(names.some((n) => n.startsWith('other-'))).toBe(false);
+    expect(rows.some((r) => r.runs > 5)).toBe(true);
+    expect(rows.some((r) => Math.round(Number(r.cost_usd) * 1e6) % 100 !== 0)).toBe(true);
+    // The default page: the ten most expensive.
+    await compare(10);
+  });
+
+  it('stays right when an admin deletes results, and when an admin deletes a run', async () => {
+    const deleted = await admin.from('eval_results').delete().eq('team_id', team).eq('test_name', 'test-1').select('run_id');
+    expect(deleted.error).toBeNull();
+    expect(deleted.data?.length).toBeGreaterThan(5);
+    await rollupMatchesResults();
+    expect((await compare()).map((r) => r.test_name)).not.toContain('test-1');
+
+    const run = await admin.from('eval_runs').delete().eq('team_id', team).eq('run_key', 'cost-rollup-30').select('id');
+    expect(run.error).toBeNull();
+    expect(run.data).toHaveLength(1);
+    await rollupMatchesResults();
+    expect((await compare()).map((r) => r.test_name)).not.toContain('first-day-inside');
+  });
+
+  it("the migration's backfill rebuilds the rollup of results written without it", async () => {
+    const before = await compare();
+    await sql('delete from public.test_costs_daily where team_id = $1', [team]);
+    const { data: emptied } = await admin.rpc('cost_leaders', { p_team_id: team, p_days: DAYS });
+    // Only the first day's results are read directly, and that day's run was deleted above.
+    expect((emptied as { tests: unknown[] }).tests).toEqual([]);
+    const backfill = /-- Backfill[^\n]*\n(insert [^;]+;)/.exec(readFileSync(MIGRATION, 'utf8'))?.[1];
+    expect(backfill).toBeDefined();
+    await sql(backfill as string);
+    await rollupMatchesResults();
+    expect(await compare()).toEqual(before);
+  });
+});
