@@ -5,7 +5,7 @@
  * with 25 results per run (the shape that tipped test_history into hashing every result of
  * the team). Each has a second team a tenth its size and nine small ones. Every dashboard aggregate runs as a member with
  * auto_explain (ANALYZE, JSON) reporting the plan of each statement inside the function, and:
- * no plan reads eval_runs, eval_results, eval_attempts or eval_costs with a sequential scan, and the rows
+ * no plan reads eval_runs, eval_results, eval_attempts, eval_costs or test_costs_daily with a sequential scan, and the rows
  * every plan node reads from each table stay within what the answer needs (the runs in the
  * window, the results of the runs shown), never the team's whole history.
  */
@@ -212,7 +212,7 @@ async function suitesOf(db: Db): Promise<number> {
   });
 }
 
-type Table = 'eval_runs' | 'eval_results' | 'eval_attempts' | 'eval_costs';
+type Table = 'eval_runs' | 'eval_results' | 'eval_attempts' | 'eval_costs' | 'test_costs_daily';
 
 interface Case {
   call: (db: Db) => { sql: string; params: unknown[] };
@@ -279,10 +279,25 @@ const CASES: Record<string, Case> = {
   },
   cost_leaders: {
     call: (db) => ({ sql: 'select public.cost_leaders($1, 30, 10)', params: [db.team] }),
-    // The month's runs, and their results for the most expensive tests.
+    // The month's runs; the rollup's rows for the window's whole days; results only of the
+    // window's first (partial) day's runs.
     bounds: async (db) => {
-      const runs = await rowsSince(db, 'eval_runs', '30 days');
-      return { eval_runs: runs, eval_results: runs * db.shape.resultsPerRun };
+      const window = await withClient(db.url, async (client) => {
+        const { rows } = await client.query<{ runs: string; first_day_runs: string; rollup: string }>(
+          `with w as (select now() - interval '30 days' as since, ((now() - interval '30 days') at time zone 'UTC')::date as first_day)
+           select (select count(*) from public.eval_runs r, w where r.team_id = $1 and r.run_at >= w.since) as runs,
+                  (select count(*) from public.eval_runs r, w where r.team_id = $1 and r.run_at >= w.since
+                     and (r.run_at at time zone 'UTC')::date = w.first_day) as first_day_runs,
+                  (select count(*) from public.test_costs_daily d, w where d.team_id = $1 and d.day > w.first_day) as rollup`,
+          [db.team],
+        );
+        return rows[0];
+      });
+      return {
+        eval_runs: Number(window?.runs),
+        eval_results: Number(window?.first_day_runs) * db.shape.resultsPerRun,
+        test_costs_daily: Number(window?.rollup),
+      };
     },
   },
   ladder_spend: {
@@ -355,7 +370,7 @@ const CASES: Record<string, Case> = {
   },
 };
 
-const TABLES: Table[] = ['eval_runs', 'eval_results', 'eval_attempts', 'eval_costs'];
+const TABLES: Table[] = ['eval_runs', 'eval_results', 'eval_attempts', 'eval_costs', 'test_costs_daily'];
 
 describe.each(SHAPES.map((s) => s.name))('query plans, %s', (shapeName) => {
   it.each(Object.keys(CASES))('%s reads only the rows its answer needs, through indexes', async (name) => {
