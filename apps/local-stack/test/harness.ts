@@ -76,20 +76,28 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
 }
 
 /**
- * Reloads PostgREST's schema cache and waits until `table` is in it. PostgREST 12 reads a table
- * it has not cached (a GET answers 200 straight from the database) but refuses writes to it with
- * a bare 404 `{}`, so a read is no probe: the OpenAPI document is built from the cache, and lists
- * the table once a reload has picked it up. (A GET probe passed while a reload was still running
- * under load, and the test's first insert failed.)
+ * Waits until `table` is in PostgREST's schema cache. PostgREST 12 reads a table it has not cached
+ * (a GET answers 200 straight from the database) but refuses writes to it with a bare 404 `{}`, so
+ * a read is no probe: the OpenAPI document is built from the cache and lists the table once a
+ * reload has picked it up. (A GET probe passed while a reload was still running under load, and a
+ * test's first insert failed.)
+ */
+export async function schemaCacheLists(table: string, listed = true): Promise<void> {
+  const { apiUrl, serviceRoleKey } = stackInfo();
+  await eventually(`PostgREST's schema cache to ${listed ? 'list' : 'drop'} ${table}`, async () => {
+    const res = await fetch(`${apiUrl}/rest/v1/`, { headers: { apikey: serviceRoleKey } });
+    const doc = (await res.json()) as { paths?: Record<string, unknown> };
+    return doc.paths && `/${table}` in doc.paths === listed ? true : undefined;
+  });
+}
+
+/**
+ * Reloads PostgREST's schema cache and waits until `table` is in it. (The stack's DDL event
+ * trigger reloads it too; asking explicitly keeps tests independent of that.)
  */
 export async function exposeTable(table: string): Promise<void> {
   await sql("notify pgrst, 'reload schema'");
-  const { apiUrl, serviceRoleKey } = stackInfo();
-  await eventually(`PostgREST's schema cache to list ${table}`, async () => {
-    const res = await fetch(`${apiUrl}/rest/v1/`, { headers: { apikey: serviceRoleKey } });
-    const doc = (await res.json()) as { paths?: Record<string, unknown> };
-    return doc.paths && `/${table}` in doc.paths ? true : undefined;
-  });
+  await schemaCacheLists(table);
 }
 
 /** Messages the Slack sink recorded for one webhook path. */

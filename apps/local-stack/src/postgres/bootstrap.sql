@@ -51,6 +51,56 @@ alter default privileges in schema public grant all on sequences to anon, authen
 -- PostgREST exposes only `public`; `supabase db advisors` reads the same setting.
 alter database postgres set pgrst.db_schemas = 'public';
 
+-- Supabase's image reloads PostgREST's schema cache after DDL (event triggers
+-- pgrst_ddl_watch and pgrst_drop_watch), so a table created in SQL is writable
+-- through the API at once. Without them PostgREST 12 kept answering writes to a
+-- new table with a bare 404 `{}` (while reads, served by the database, worked)
+-- until the stack restarted.
+create or replace function extensions.pgrst_ddl_watch() returns event_trigger
+  language plpgsql set search_path = ''
+as $$
+declare
+  cmd record;
+begin
+  for cmd in select * from pg_event_trigger_ddl_commands() loop
+    if cmd.command_tag in (
+      'CREATE SCHEMA', 'ALTER SCHEMA', 'CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'ALTER TABLE',
+      'CREATE FOREIGN TABLE', 'ALTER FOREIGN TABLE', 'CREATE VIEW', 'ALTER VIEW',
+      'CREATE MATERIALIZED VIEW', 'ALTER MATERIALIZED VIEW', 'CREATE FUNCTION', 'ALTER FUNCTION',
+      'CREATE TRIGGER', 'CREATE TYPE', 'ALTER TYPE', 'CREATE RULE', 'COMMENT'
+    ) and cmd.schema_name is distinct from 'pg_temp' then
+      notify pgrst, 'reload schema';
+    end if;
+  end loop;
+end
+$$;
+
+create or replace function extensions.pgrst_drop_watch() returns event_trigger
+  language plpgsql set search_path = ''
+as $$
+declare
+  obj record;
+begin
+  for obj in select * from pg_event_trigger_dropped_objects() loop
+    if obj.object_type in ('schema', 'table', 'foreign table', 'view', 'materialized view', 'function', 'trigger', 'type', 'rule')
+       and not obj.is_temporary then
+      notify pgrst, 'reload schema';
+    end if;
+  end loop;
+end
+$$;
+
+do $$
+begin
+  if not exists (select 1 from pg_event_trigger where evtname = 'pgrst_ddl_watch') then
+    create event trigger pgrst_ddl_watch on ddl_command_end execute function extensions.pgrst_ddl_watch();
+  end if;
+  if not exists (select 1 from pg_event_trigger where evtname = 'pgrst_drop_watch') then
+    create event trigger pgrst_drop_watch on sql_drop execute function extensions.pgrst_drop_watch();
+  end if;
+end
+$$;
+
 -- ---------------------------------------------------------------------------
 -- auth: the tables GoTrue keeps, reduced to the columns the local stack uses
 -- ---------------------------------------------------------------------------
