@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { classifyTrend, newlyFailing, runRegression, toRunPayload } from '@gstack/core';
-import { anonClient, eventually, signedInClient, sinkMessages, sql, stackInfo, unique } from '@gstack/local-stack/testing';
+import { anonClient, createTeam, eventually, pushRun, signedInClient, sinkMessages, sql, stackInfo } from '@gstack/local-stack/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stackEnv } from '../../apps/local-stack/src/index.ts';
 import { makeRun } from '../../packages/client/src/testing/history.ts';
@@ -53,14 +53,9 @@ const envFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'gstack-demo-env-')
 beforeAll(async () => {
   // Another team with a run of its own, before the seed: the seed must leave it alone.
   const { client } = await signedInClient();
-  const created = await client.rpc('create_team', { p_slug: unique('other').replace(/_/g, '-').toLowerCase().slice(0, 40) });
-  if (created.error) throw new Error(created.error.message);
-  const pushed = await client.rpc('push_eval_run', {
-    p_team_id: created.data.id,
-    p_payload: toRunPayload(makeRun({ hoursAgo: 1, tests: { a: true, b: false } })),
-  });
-  if (pushed.error) throw new Error(pushed.error.message);
-  other = { id: created.data.id, before: await rowCounts(created.data.id) };
+  const otherTeam = await createTeam(client, 'other');
+  await pushRun(client, otherTeam, toRunPayload(makeRun({ hoursAgo: 1, tests: { a: true, b: false } })));
+  other = { id: otherTeam, before: await rowCounts(otherTeam) };
 
   // npm start --no-demo on a new database: nothing is seeded, nothing printed.
   writeFileSync(envFile, 'SUPABASE_URL=http://127.0.0.1:1\n', { mode: 0o644 });

@@ -3,7 +3,7 @@
  * computed here in TypeScript from the seed itself; called as a member, through RLS.
  */
 import { randomUUID } from 'node:crypto';
-import { serviceClient, signedInClient, unique } from '@gstack/local-stack/testing';
+import { createTeam, serviceClient, signedInClient, unique } from '@gstack/local-stack/testing';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -136,8 +136,7 @@ beforeAll(async () => {
   ids.member = mem.userId;
   names.admin = admin.email.split('@')[0] ?? '';
   names.member = mem.email.split('@')[0] ?? '';
-  const created = await admin.client.rpc('create_team', { p_slug: unique('agg').replace(/_/g, '-').toLowerCase() });
-  team = created.data.id;
+  team = await createTeam(admin.client, 'agg');
   const inv = await admin.client.rpc('create_invite', { p_team_id: team });
   await mem.client.rpc('accept_invite', { p_code: inv.data[0].code });
 

@@ -5,7 +5,7 @@
  * hand-computed ones (the page shows the same); an outsider gets nothing.
  */
 import { ladderSavings, standardEvalResultSchema, toRunPayload, verifierQuality } from '@gstack/core';
-import { signedInClient, unique } from '@gstack/local-stack/testing';
+import { createTeam, pushRun, signedInClient } from '@gstack/local-stack/testing';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ladderDocs } from '../../apps/dashboard/test/insights-fixtures.ts';
@@ -17,13 +17,8 @@ let team: string;
 beforeAll(async () => {
   ({ client: member } = await signedInClient());
   ({ client: outsider } = await signedInClient());
-  const created = await member.rpc('create_team', { p_slug: unique('ins').replace(/_/g, '-').toLowerCase().slice(0, 40) });
-  expect(created.error).toBeNull();
-  team = (created.data as { id: string }).id;
-  for (const doc of ladderDocs()) {
-    const pushed = await member.rpc('push_eval_run', { p_team_id: team, p_payload: toRunPayload(standardEvalResultSchema.parse(doc)) });
-    expect(pushed.error).toBeNull();
-  }
+  team = await createTeam(member, 'ins');
+  for (const doc of ladderDocs()) await pushRun(member, team, toRunPayload(standardEvalResultSchema.parse(doc)));
 });
 
 describe('insights aggregates', () => {

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { signedInClient, sql, unique } from '@gstack/local-stack/testing';
+import { createTeam, pushRun, signedInClient, sql } from '@gstack/local-stack/testing';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -112,18 +112,6 @@ function payload(i: number, suite: string, repo: string, daysAgo: number) {
 let member: SupabaseClient;
 let team: string;
 
-async function createTeam(client: SupabaseClient): Promise<string> {
-  const created = await client.rpc('create_team', { p_slug: unique('roll').replace(/_/g, '-').toLowerCase().slice(0, 40) });
-  expect(created.error).toBeNull();
-  return (created.data as { id: string }).id;
-}
-
-async function push(client: SupabaseClient, teamId: string, body: ReturnType<typeof payload>): Promise<string> {
-  const pushed = await client.rpc('push_eval_run', { p_team_id: teamId, p_payload: body });
-  expect(pushed.error).toBeNull();
-  return (pushed.data as { run_id: string }).run_id;
-}
-
 async function compare(teamId: string): Promise<Row[]> {
   const { data, error } = await member.rpc('ladder_spend', { p_team_id: teamId, p_days: 30 });
   expect(error).toBeNull();
@@ -134,7 +122,7 @@ async function compare(teamId: string): Promise<Row[]> {
 
 beforeAll(async () => {
   ({ client: member } = await signedInClient());
-  team = await createTeam(member);
+  team = await createTeam(member, 'roll');
   const suites = [
     ['acme/app', 'ladder'],
     ['acme/app', 'smoke'],
@@ -142,12 +130,12 @@ beforeAll(async () => {
   ] as const;
   for (let i = 0; i < 12; i++) {
     const [repo, suite] = suites[i % suites.length] as (typeof suites)[number];
-    await push(member, team, payload(i, suite, repo, i === 11 ? 40 : i));
+    await pushRun(member, team, payload(i, suite, repo, i === 11 ? 40 : i));
   }
   // Another team's runs in the same suites must not count.
   const { client: other } = await signedInClient();
-  const otherTeam = await createTeam(other);
-  for (let i = 20; i < 23; i++) await push(other, otherTeam, payload(i, 'ladder', 'acme/app', 1));
+  const otherTeam = await createTeam(other, 'other');
+  for (let i = 20; i < 23; i++) await pushRun(other, otherTeam, payload(i, 'ladder', 'acme/app', 1));
 });
 
 describe('ladder_spend from the per-run rollups', () => {

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { signedInClient, sql, unique } from '@gstack/local-stack/testing';
+import { createTeam, pushRun, signedInClient, sql } from '@gstack/local-stack/testing';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -92,17 +92,6 @@ function payload(i: number, suite: string, repo: string, at: Date, onlyHere: str
 let admin: SupabaseClient;
 let team: string;
 
-async function createTeam(client: SupabaseClient): Promise<string> {
-  const created = await client.rpc('create_team', { p_slug: unique('costs').replace(/_/g, '-').toLowerCase().slice(0, 40) });
-  expect(created.error).toBeNull();
-  return (created.data as { id: string }).id;
-}
-
-async function push(client: SupabaseClient, teamId: string, body: ReturnType<typeof payload>): Promise<void> {
-  const pushed = await client.rpc('push_eval_run', { p_team_id: teamId, p_payload: body });
-  expect(pushed.error).toBeNull();
-}
-
 /** cost_leaders' tests (as a member sees them through the API) against the old formula; returns the old rows. */
 async function compare(limit = 1000): Promise<Leader[]> {
   const { data, error } = await admin.rpc('cost_leaders', { p_team_id: team, p_days: DAYS, p_limit: limit });
@@ -120,7 +109,7 @@ async function rollupMatchesResults(): Promise<void> {
 
 beforeAll(async () => {
   ({ client: admin } = await signedInClient());
-  team = await createTeam(admin);
+  team = await createTeam(admin, 'costs');
   const now = Date.now();
   const suites = [
     ['acme/app', 'costs'],
@@ -130,17 +119,17 @@ beforeAll(async () => {
   // Runs on 15 days of the window, two on some days.
   for (let i = 0; i < 18; i++) {
     const [repo, suite] = suites[i % suites.length] as (typeof suites)[number];
-    await push(admin, team, payload(i, suite, repo, new Date(now - (i % 15) * 2 * DAY + i * MINUTE), `only-${i}`));
+    await pushRun(admin, team, payload(i, suite, repo, new Date(now - (i % 15) * 2 * DAY + i * MINUTE), `only-${i}`));
   }
   // The window's first day: one run just inside the window, one just before it, one long before.
   const since = now - DAYS * DAY;
-  await push(admin, team, payload(30, 'costs', 'acme/app', new Date(since + 10 * MINUTE), 'first-day-inside'));
-  await push(admin, team, payload(31, 'costs', 'acme/app', new Date(since - 10 * MINUTE), 'first-day-outside'));
-  await push(admin, team, payload(32, 'costs', 'acme/app', new Date(now - 40 * DAY), 'long-before'));
+  await pushRun(admin, team, payload(30, 'costs', 'acme/app', new Date(since + 10 * MINUTE), 'first-day-inside'));
+  await pushRun(admin, team, payload(31, 'costs', 'acme/app', new Date(since - 10 * MINUTE), 'first-day-outside'));
+  await pushRun(admin, team, payload(32, 'costs', 'acme/app', new Date(now - 40 * DAY), 'long-before'));
   // Another team's runs in the same suites must not count.
   const { client: other } = await signedInClient();
-  const otherTeam = await createTeam(other);
-  for (let i = 40; i < 43; i++) await push(other, otherTeam, payload(i, 'costs', 'acme/app', new Date(now - DAY), `other-${i}`));
+  const otherTeam = await createTeam(other, 'other');
+  for (let i = 40; i < 43; i++) await pushRun(other, otherTeam, payload(i, 'costs', 'acme/app', new Date(now - DAY), `other-${i}`));
 });
 
 describe('cost_leaders from the daily test-cost rollup', () => {

@@ -58,6 +58,21 @@ export async function signedInClient(): Promise<{ client: SupabaseClient; email:
   return { client, email, password, userId: data.user.id };
 }
 
+/** Creates a team with a fresh slug as `client`'s user (its admin) and returns its id. */
+export async function createTeam(client: SupabaseClient, prefix = 'team'): Promise<string> {
+  const slug = unique(prefix).replace(/_/g, '-').toLowerCase().slice(0, 40);
+  const { data, error } = await client.rpc('create_team', { p_slug: slug });
+  if (error || !data) throw new Error(`create_team failed: ${error?.message}`);
+  return (data as { id: string }).id;
+}
+
+/** Pushes one run through push_eval_run as `client`'s user and returns its id. */
+export async function pushRun(client: SupabaseClient, teamId: string, payload: unknown): Promise<string> {
+  const { data, error } = await client.rpc('push_eval_run', { p_team_id: teamId, p_payload: payload });
+  if (error || !data) throw new Error(`push_eval_run failed: ${error?.message}`);
+  return (data as { run_id: string }).run_id;
+}
+
 /**
  * Calls `probe` until it returns something other than undefined, or fails
  * after `timeoutMs` with `what` in the message. For outcomes that arrive

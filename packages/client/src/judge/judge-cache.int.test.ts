@@ -8,7 +8,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { signedInClient, unique } from '@gstack/local-stack/testing';
+import { createTeam, signedInClient } from '@gstack/local-stack/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cacheKey, JudgeCache } from './cache.ts';
 import { TeamVerdicts } from './team-cache.ts';
@@ -40,9 +40,7 @@ let team: { writer: TeamVerdicts; reader: () => TeamVerdicts };
 beforeAll(async () => {
   const alice = await signedInClient();
   const bob = await signedInClient();
-  const created = await alice.client.rpc('create_team', { p_slug: unique('judge').replace(/_/g, '-').toLowerCase().slice(0, 40) });
-  if (created.error) throw new Error(created.error.message);
-  const teamId = created.data.id as string;
+  const teamId = await createTeam(alice.client, 'judge');
   const invite = await alice.client.rpc('create_invite', { p_team_id: teamId });
   const joined = await bob.client.rpc('accept_invite', { p_code: invite.data[0].code });
   if (joined.error) throw new Error(joined.error.message);
