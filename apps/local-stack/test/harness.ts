@@ -106,15 +106,6 @@ export async function schemaCacheLists(table: string, listed = true): Promise<vo
   });
 }
 
-/**
- * Reloads PostgREST's schema cache and waits until `table` is in it. (The stack's DDL event
- * trigger reloads it too; asking explicitly keeps tests independent of that.)
- */
-export async function exposeTable(table: string): Promise<void> {
-  await sql("notify pgrst, 'reload schema'");
-  await schemaCacheLists(table);
-}
-
 /** Messages the Slack sink recorded for one webhook path. */
 export async function sinkMessages(pathName: string): Promise<Array<{ path: string; payload: Record<string, unknown> }>> {
   const res = await fetch(`${stackInfo().slackSinkUrl}/messages?path=${encodeURIComponent(pathName)}`);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anonClient, exposeTable, serviceClient, signedInClient, sql, unique } from './harness.ts';
+import { anonClient, schemaCacheLists, serviceClient, signedInClient, sql, unique } from './harness.ts';
 
 // A throwaway table with RLS, created by the test: public rows for everyone,
 // private rows for their owner only.
@@ -23,7 +23,8 @@ beforeAll(async () => {
       using (is_public or owner = (select auth.uid()));
     create policy "Users can add their own notes" on public.${table} for insert to authenticated with check (owner = (select auth.uid()));
   `);
-  await exposeTable(table);
+  // The stack's DDL event trigger reloads PostgREST's schema cache (schema-cache.int.test.ts).
+  await schemaCacheLists(table);
 });
 
 afterAll(async () => {
