@@ -308,6 +308,11 @@ describe('dashboard in Chromium', () => {
       await page.goto(`${dashboard.url}${path}`);
       expect((await page.locator('main').textContent()) ?? '').toContain(HOSTILE.img);
     }
+    // The costs page lists test names from the daily test-cost rollup.
+    await page.goto(`${dashboard.url}/t/${teamSlug}/costs?days=7`);
+    expect((await page.locator('main').textContent()) ?? '').toContain(HOSTILE.script);
+    expect(await page.locator('main img').count()).toBe(0);
+    expect(await page.locator('main script').count()).toBe(0);
     expect(problems).toEqual([]);
     await context.close();
   });
