@@ -32,11 +32,34 @@ export const attemptSchema = z.object({
   /** Why the attempt was not accepted (verifier feedback, failed checks, or the error). */
   feedback: z.string().nullable().default(null),
   self_certified: z.boolean().default(false),
+  /**
+   * Why the answer was accepted without a verifier: the chain entry's own `self_certify`, its
+   * provider's, the chain's last tier (nothing stronger is left), or a one-model chain (`--model`,
+   * `--tier`); null when the answer was checked (or for results written before this field).
+   */
+  self_certify_rule: z.enum(['entry', 'provider', 'last_tier', 'only_model']).nullable().default(null),
   ...usageFields,
   cost_usd: usd.default(0),
   cost_exact: z.boolean().default(false),
-  /** The verifier call that judged this attempt, if one was made. */
-  verifier: z.object({ model: z.string(), cached: z.boolean(), cost_usd: usd, accept: z.boolean() }).nullable().default(null),
+  /**
+   * The verifier call that judged this attempt, if one was made. `audit`: the answer had already
+   * failed the deterministic assertions and was judged only as part of the audit sample (the
+   * verdict did not change the ladder); `feedback` is the verifier's own words. The verifier's
+   * verdict is not the people's: see answer reviews in docs/dashboard-insights.md.
+   */
+  verifier: z
+    .object({
+      model: z.string(),
+      cached: z.boolean(),
+      cost_usd: usd,
+      accept: z.boolean(),
+      audit: z.boolean().default(false),
+      /** The verifier call failed (no verdict): `accept` is then false and means nothing. */
+      error: z.boolean().default(false),
+      feedback: z.string().nullable().default(null),
+    })
+    .nullable()
+    .default(null),
   /** A rejected (`escalate`) attempt's answer, cut at 4,000 characters; null otherwise (the accepted answer is the test's `output`). */
   answer: z.string().nullable().default(null),
   /**

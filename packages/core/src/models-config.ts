@@ -84,10 +84,25 @@ export const modelsConfigSchema = z.strictObject({
    * `none` says on purpose that tiers are checked only by the tests' deterministic assertions.
    */
   verifier: z.union([z.literal('none'), modelRef]).optional(),
+  /**
+   * The audit sample: the share (0..1, default 0 = off) of answers that failed the deterministic
+   * assertions that the verifier judges anyway, so its false accepts can be measured against them.
+   * Each audit is one more verifier call (judge cost). `suites.<name>.verifier_audit_rate` overrides.
+   */
+  verifier_audit_rate: z.number().min(0, 'a share from 0 to 1').max(1, 'a share from 0 to 1').default(0),
   /** Per provider: the server to ask whether a model is loaded before calling a local tier. */
   warm_probe: z.record(z.string(), z.url({ message: 'an http(s) URL of the model server' })).default({}),
   default_chain: chain.optional(),
-  suites: z.record(z.string(), z.strictObject({ chain: chain.optional(), judge: modelRef.optional() })).default({}),
+  suites: z
+    .record(
+      z.string(),
+      z.strictObject({
+        chain: chain.optional(),
+        judge: modelRef.optional(),
+        verifier_audit_rate: z.number().min(0, 'a share from 0 to 1').max(1, 'a share from 0 to 1').optional(),
+      }),
+    )
+    .default({}),
   tiers: z.partialRecord(z.enum(TIER_NAMES), modelRef).default({}),
   /** The model `judge` assertions use unless a test names one. */
   judge: modelRef.optional(),

@@ -11,6 +11,8 @@ export interface ChainEntry {
   ref: string;
   /** Accepted without verification (frontier tiers). */
   selfCertify: boolean;
+  /** Which rule made selfCertify what it is (recorded on the attempt so pages can say who decided). */
+  selfCertifyRule: 'entry' | 'provider' | 'last_tier' | 'only_model' | null;
   /** Where the entry is configured, e.g. `models.yaml: default_chain[1]` or `--model`. */
   field: string;
 }
@@ -38,7 +40,9 @@ function entry(config: ModelsConfig, raw: ChainEntryConfig, isLast: boolean, fie
   const ref = typeof raw === 'string' ? raw : raw.model;
   const explicit = typeof raw === 'string' ? undefined : raw.self_certify;
   const providerDefault = config.providers[splitModelRef(ref).provider]?.self_certify;
-  return { ref, selfCertify: explicit ?? providerDefault ?? isLast, field };
+  const selfCertify = explicit ?? providerDefault ?? isLast;
+  const selfCertifyRule = !selfCertify ? null : explicit !== undefined ? 'entry' : providerDefault !== undefined ? 'provider' : 'last_tier';
+  return { ref, selfCertify, selfCertifyRule, field };
 }
 
 export function resolveChain(
@@ -47,13 +51,19 @@ export function resolveChain(
   override: { model?: string; tier?: string },
   modelsFile = 'models.yaml',
 ): ResolvedChain {
-  if (override.model) return { entries: [{ ref: override.model, selfCertify: true, field: '--model' }], mode: 'model', field: '--model' };
+  if (override.model) {
+    return {
+      entries: [{ ref: override.model, selfCertify: true, selfCertifyRule: 'only_model', field: '--model' }],
+      mode: 'model',
+      field: '--model',
+    };
+  }
   if (override.tier) {
     const tier = resolveTier(override.tier, '--tier');
     const ref = config.tiers[tier];
     if (!ref) throw new UserError(`--tier ${override.tier}: models.yaml has no tiers.${tier}`);
     const field = `${modelsFile}: tiers.${tier}`;
-    return { entries: [{ ref, selfCertify: true, field }], mode: tier, field };
+    return { entries: [{ ref, selfCertify: true, selfCertifyRule: 'only_model', field }], mode: tier, field };
   }
   const fromModels = config.suites[suite.name]?.chain;
   const [chain, field] = fromModels

@@ -6,8 +6,13 @@
  * "prior attempt feedback"; errors (transport, empty answers, verifier
  * failures) are recorded on the attempt but are not the next model's business.
  * Frontier tiers self-certify. Every attempt is recorded, a rejected one with
- * its (bounded) answer so the verifier can be audited.
+ * its (bounded) answer so the verifier can be audited, and with the rule or
+ * check that decided it. The audit sample: an answer that failed the
+ * assertions is, when picked, also shown to the verifier; its verdict is
+ * recorded (`verifier.audit`) but changes nothing, so false accepts can be
+ * measured where assertions exist.
  */
+import { createHash } from 'node:crypto';
 import { type Assertion, callCost, type EvalAttempt, type Message, type ModelOptions, type Price, splitModelRef } from '@gstack/core';
 import { describeAssertion, isDeterministic, runAssertion } from '../assertions/index.ts';
 import { type GraderContext, verify } from '../judge/grader.ts';
@@ -20,6 +25,11 @@ export interface LadderContext {
   grader: GraderContext;
   /** The LLM verifier (models.yaml `verifier`), if any. */
   verifier?: string;
+  /**
+   * The audit sample: whether the verifier should also judge this tier's answer when it already
+   * failed the deterministic assertions (models.yaml `verifier_audit_rate`; see auditPicks).
+   */
+  audit?: (tier: string) => boolean;
   /** Provider name → URL to probe before calling a local tier. */
   warmProbes: Record<string, string>;
   pricing: Record<string, Price>;
@@ -46,6 +56,16 @@ export interface LadderOutcome {
   systemCostUsd: number;
   verifierCostUsd: number;
   latencyMs: number;
+}
+
+/**
+ * Whether `key` (suite, test, trial, tier, run) falls in an audit sample of `rate` (0..1):
+ * a hash, so the same run picks the same answers and a rate of 0.25 picks a quarter of them.
+ */
+export function auditPicks(key: string, rate: number): boolean {
+  if (rate <= 0) return false;
+  if (rate >= 1) return true;
+  return createHash('sha256').update(key).digest().readUInt32BE(0) / 2 ** 32 < rate;
 }
 
 /** A rejected attempt's answer is kept up to this many characters. */
@@ -125,6 +145,7 @@ export async function runLadder(
       verdict: 'accept',
       feedback: null,
       self_certified: false,
+      self_certify_rule: null,
       ...result.usage,
       cost_usd: result.error ? 0 : cost.cost_usd,
       cost_exact: result.error ? true : cost.exact,
@@ -147,6 +168,7 @@ export async function runLadder(
 
     if (!verifyTiers || entry.selfCertify) {
       attempt.self_certified = verifyTiers && entry.selfCertify;
+      attempt.self_certify_rule = verifyTiers ? entry.selfCertifyRule : 'only_model';
       return outcome(result.output, attempt, true);
     }
 
@@ -167,7 +189,8 @@ export async function runLadder(
     // Only feedback about the answer is passed on, never the verifier's own failure.
     let forNextTier = rejection;
 
-    if (!rejection && ctx.verifier) {
+    const audit = Boolean(rejection) && ctx.audit?.(tier) === true;
+    if (ctx.verifier && (!rejection || audit)) {
       const requirements = assertions.length ? assertions.map(describeAssertion).join('\n') : '- a correct, complete answer to the task';
       const verdict = await verify(ctx.grader, ctx.verifier, requirements, messages, result.output);
       verifierCostUsd += verdict.cost_usd;
@@ -176,9 +199,15 @@ export async function runLadder(
         cached: verdict.cached,
         cost_usd: verdict.cost_usd,
         accept: verdict.value?.accept ?? false,
+        audit,
+        error: !verdict.value,
+        feedback: verdict.value?.feedback || null,
       };
-      if (!verdict.value) rejection = `verifier error: ${verdict.error}`;
-      else if (!verdict.value.accept) rejection = forNextTier = verdict.value.feedback || 'the verifier rejected the answer';
+      // An audit verdict is recorded only: the assertions already decided.
+      if (!audit) {
+        if (!verdict.value) rejection = `verifier error: ${verdict.error}`;
+        else if (!verdict.value.accept) rejection = forNextTier = verdict.value.feedback || 'the verifier rejected the answer';
+      }
     }
 
     if (!rejection) return outcome(result.output, attempt, true);

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type EvalFixture, evalFixture } from '../testing/eval-fixture.ts';
 import { isVerifierCall, lastUserText } from '../testing/fake-llm.ts';
-import { ANSWER_LIMIT } from './index.ts';
+import { ANSWER_LIMIT, auditPicks } from './index.ts';
 
 let fx: EvalFixture;
 afterEach(async () => {
@@ -141,6 +141,60 @@ describe('the record of rejected answers', () => {
     const byName = Object.fromEntries(doc.all_results.map((r) => [r.name, r.attempts[0]]));
     expect(byName.checked).toMatchObject({ verdict: 'escalate', assertions_passed: false, answer: 'Lyon' });
     expect(byName.unchecked).toMatchObject({ verdict: 'escalate', assertions_passed: null, answer: 'Lyon', feedback: 'wrong city' });
+  });
+});
+
+describe('who decided, and the audit sample', () => {
+  it('records the self-certification rule and the verifier verdict with its feedback', async () => {
+    fx = await evalFixture(
+      () => ({ text: 'Paris, probably' }),
+      (req) => (isVerifierCall(req) ? { text: '{"accept": false, "feedback": "hedged"}' } : { text: 'Paris' }),
+    );
+    fx.writeModels();
+    const suite = fx.writeSuite(oneTest([{ contains: 'Paris' }]));
+    let doc = await fx.run(suite);
+    const [t1, t2] = doc.all_results[0]?.attempts ?? [];
+    expect(t1).toMatchObject({
+      verdict: 'escalate',
+      self_certify_rule: null,
+      verifier: { accept: false, audit: false, error: false, feedback: 'hedged' },
+    });
+    expect(t2).toMatchObject({ verdict: 'accept', self_certified: true, self_certify_rule: 'last_tier', verifier: null });
+    doc = await fx.run(suite, { override: { model: 'local/small' } });
+    expect(doc.all_results[0]?.attempts[0]).toMatchObject({ verdict: 'accept', self_certified: false, self_certify_rule: 'only_model' });
+  });
+
+  it('asks the verifier about answers that failed the assertions only at the audit rate, without changing the ladder', async () => {
+    fx = await evalFixture(
+      () => ({ text: 'Lyon' }),
+      (req) => (isVerifierCall(req) ? { text: '{"accept": true}' } : { text: 'Paris' }),
+    );
+    const suite = fx.writeSuite(oneTest([{ contains: 'Paris' }]));
+    // Off by default: the failed answer never reaches the verifier.
+    fx.writeModels();
+    let doc = await fx.run(suite);
+    expect(doc.all_results[0]?.attempts[0]).toMatchObject({ verdict: 'escalate', assertions_passed: false, verifier: null });
+    expect(fx.cloud.requests.filter(isVerifierCall)).toHaveLength(0);
+    // Rate 1 for this suite: audited; the verifier (wrongly) accepts, the ladder still escalates.
+    fx.writeModels({ suites: { demo: { verifier_audit_rate: 1 } } });
+    doc = await fx.run(suite, { cacheReads: false });
+    const [t1, t2] = doc.all_results[0]?.attempts ?? [];
+    expect(t1).toMatchObject({ verdict: 'escalate', assertions_passed: false, feedback: 'expected the output to contain "Paris"' });
+    expect(t1?.verifier).toMatchObject({ model: 'cloud/verifier', accept: true, audit: true });
+    expect(t2).toMatchObject({ verdict: 'accept', model: 'cloud/claude-sonnet-4-6' });
+    expect(fx.cloud.requests.filter(isVerifierCall)).toHaveLength(1);
+    // The audit call is judge cost.
+    expect(doc.all_results[0]?.judge_cost_usd).toBeGreaterThan(0);
+  });
+
+  it('picks a stable share of answers for the audit', () => {
+    const keys = Array.from({ length: 2000 }, (_, i) => `suite\u0000test-${i}\u00001\u0000t1\u0000run`);
+    const picked = keys.filter((k) => auditPicks(k, 0.25)).length;
+    expect(picked).toBeGreaterThan(430);
+    expect(picked).toBeLessThan(570);
+    expect(keys.filter((k) => auditPicks(k, 0.25)).length).toBe(picked);
+    expect(keys.some((k) => auditPicks(k, 0))).toBe(false);
+    expect(keys.every((k) => auditPicks(k, 1))).toBe(true);
   });
 });
 

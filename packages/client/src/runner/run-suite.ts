@@ -27,7 +27,7 @@ import { UserError } from '../errors.ts';
 import type { JudgeCache } from '../judge/cache.ts';
 import { type GraderContext, judge } from '../judge/grader.ts';
 import { resolveChain, resolveTier } from '../ladder/chain.ts';
-import { runLadder } from '../ladder/index.ts';
+import { auditPicks, runLadder } from '../ladder/index.ts';
 import { ProviderSet } from '../providers/index.ts';
 import type { Env } from '../state-dir.ts';
 import type { GitInfo } from './git.ts';
@@ -141,6 +141,7 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
   const suite = loaded.suite;
   const config = models.config;
   const { chain, judgeModel, verifier, providers } = planRun(options);
+  const auditRate = config.suites[suite.suite]?.verifier_audit_rate ?? config.verifier_audit_rate;
 
   const ledger = new CostLedger();
   const grader: GraderContext = {
@@ -171,6 +172,7 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
       providers,
       grader: { ...grader, timeoutMs },
       verifier,
+      audit: (tier) => auditPicks(`${suite.suite}\u0000${test.name}\u0000${trial}\u0000${tier}\u0000${runId}`, auditRate),
       warmProbes: config.warm_probe,
       pricing: config.pricing,
       timeoutMs,

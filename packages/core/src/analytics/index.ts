@@ -4,3 +4,5 @@ export * from './ladder.ts';
 export * from './leaderboard.ts';
 export * from './regression.ts';
 export * from './trend.ts';
+export * from './verdict.ts';
+export * from './verifier.ts';

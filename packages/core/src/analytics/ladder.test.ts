@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareTiers, ladderSavings, verifierOutcome, verifierQuality } from './ladder.ts';
+import { compareTiers, ladderSavings } from './ladder.ts';
 
 describe('ladderSavings', () => {
   it('prices every test on each tier and saves against the top one (hand-computed)', () => {
@@ -27,44 +27,5 @@ describe('ladderSavings', () => {
 
   it('orders t10 after t9', () => {
     expect(['t10', 't2', 't9', 'x'].sort(compareTiers)).toEqual(['t2', 't9', 't10', 'x']);
-  });
-});
-
-describe('verifier quality', () => {
-  it('judges each decision by the deterministic assertions on the same answer', () => {
-    expect(verifierOutcome(true, true)).toBe('true-accept');
-    expect(verifierOutcome(true, false)).toBe('false-accept');
-    expect(verifierOutcome(false, true)).toBe('false-reject');
-    expect(verifierOutcome(false, false)).toBe('true-reject');
-    expect(verifierOutcome(false, null)).toBe('unknown');
-  });
-
-  it('counts rates over the decisions that could be judged (hand-computed)', () => {
-    // 3 accepts judged (1 false), 1 accept unknown; 2 rejects judged (1 false), 2 rejects unknown.
-    const q = verifierQuality([
-      { accepted: true, assertionsPassed: true, count: 2 },
-      { accepted: true, assertionsPassed: false },
-      { accepted: true, assertionsPassed: null },
-      { accepted: false, assertionsPassed: true },
-      { accepted: false, assertionsPassed: false },
-      { accepted: false, assertionsPassed: null, count: 2 },
-    ]);
-    expect(q).toEqual({
-      decisions: 8,
-      accepts: 4,
-      rejects: 4,
-      falseAccepts: 1,
-      falseRejects: 1,
-      unknown: 3,
-      falseAcceptRate: 33.3,
-      falseRejectRate: 50,
-    });
-  });
-
-  it('says nothing (null rates) when no decision could be judged, rather than zero', () => {
-    const q = verifierQuality([{ accepted: false, assertionsPassed: null, count: 5 }]);
-    expect(q.falseRejectRate).toBeNull();
-    expect(q.falseAcceptRate).toBeNull();
-    expect(q.unknown).toBe(5);
   });
 });
