@@ -1,8 +1,9 @@
 /**
  * The part 2 aggregates at the SQL level: the ladder fixture of the dashboard's
  * browser test pushed through push_eval_run, then ladder_spend and
- * verifier_decisions turned into numbers by core's rules, equal to the
- * hand-computed ones (the page shows the same); an outsider gets nothing.
+ * verifier_outcomes turned into numbers by core's rules, equal to the
+ * hand-computed ones (the page shows the same), before and after reviews;
+ * the review queue's order; an outsider can neither read nor write reviews.
  */
 import { ladderSavings, standardEvalResultSchema, toRunPayload, verifierQuality } from '@gstack/core';
 import { createTeam, pushRun, signedInClient } from '@gstack/local-stack/testing';
@@ -49,32 +50,121 @@ describe('insights aggregates', () => {
     ]);
   });
 
-  it('verifier_decisions gives core what it needs for the hand-computed false accepts and rejects', async () => {
-    const { data, error } = await member.rpc('verifier_decisions', { p_team_id: team, p_days: 30 });
-    expect(error).toBeNull();
-    const rows = (data ?? []) as Array<{ verifier_model: string; accepted: boolean; assertions_passed: boolean | null; decisions: number }>;
-    const quality = (model: string) =>
+  it('verifier_outcomes gives core the hand-computed decisions against the assertions, and people once they review', async () => {
+    const outcomes = async () => {
+      const { data, error } = await member.rpc('verifier_outcomes', { p_team_id: team, p_days: 30 });
+      expect(error).toBeNull();
+      return (data ?? []) as Array<{
+        verifier_model: string;
+        accepted: boolean;
+        assertions_passed: boolean | null;
+        audit: boolean;
+        verifier_error: boolean;
+        reviews_correct: number;
+        reviews_incorrect: number;
+        decisions: number;
+      }>;
+    };
+    const quality = (rows: Awaited<ReturnType<typeof outcomes>>, model: string) =>
       verifierQuality(
         rows
-          .filter((r) => r.verifier_model === model)
-          .map((r) => ({ accepted: r.accepted, assertionsPassed: r.assertions_passed, count: r.decisions })),
+          .filter((r) => r.verifier_model === model && !r.verifier_error)
+          .map((r) => ({
+            accepted: r.accepted,
+            assertionsPassed: r.assertions_passed,
+            audit: r.audit,
+            reviewsCorrect: Number(r.reviews_correct),
+            reviewsIncorrect: Number(r.reviews_incorrect),
+            count: Number(r.decisions),
+          })),
       );
-    expect(quality('anthropic/claude-haiku-4-5')).toEqual({
-      decisions: 5,
-      accepts: 3,
-      rejects: 2,
-      falseAccepts: 1,
-      falseRejects: 1,
-      unknown: 2,
-      falseAcceptRate: 50,
-      falseRejectRate: 100,
+    // Haiku: 5 decisions, 3 accepts. Assertions: right = a (accepted), c (rejected); wrong = b (accepted).
+    let haiku = quality(await outcomes(), 'anthropic/claude-haiku-4-5');
+    expect([haiku.decisions, haiku.accepts, haiku.rejects, haiku.reviewed]).toEqual([5, 3, 2, 0]);
+    expect(haiku.assertions).toMatchObject({ labelled: 3, right: 2, wrong: 1 });
+    expect([haiku.assertions.falseAccepts.count, haiku.assertions.falseAccepts.of]).toEqual([1, 1]);
+    expect([haiku.assertions.falseRejects.count, haiku.assertions.falseRejects.of]).toEqual([1, 2]);
+    expect(haiku.people.labelled).toBe(0);
+    const local = quality(await outcomes(), 'local/verifier-7b');
+    expect([local.decisions, local.assertions.labelled]).toEqual([2, 0]);
+
+    // Reviews: the member calls d's rejected t1 answer correct (a false reject) and e's accepted one incorrect (a false accept).
+    const runId = (await member.from('eval_runs').select('id').eq('team_id', team).eq('suite', 'ladder').single()).data?.id as string;
+    for (const [test, correct] of [
+      ['d-reject-unknown', true],
+      ['e-accept-unknown', false],
+    ] as const) {
+      const { error } = await member.rpc('review_answer', {
+        p_team_id: team,
+        p_run_id: runId,
+        p_test_name: test,
+        p_trial: 1,
+        p_attempt: 1,
+        p_correct: correct,
+        p_note: 'checked by hand',
+      });
+      expect(error).toBeNull();
+    }
+    // A second call changes the review rather than adding one.
+    expect(
+      (
+        await member.rpc('review_answer', {
+          p_team_id: team,
+          p_run_id: runId,
+          p_test_name: 'e-accept-unknown',
+          p_trial: 1,
+          p_attempt: 1,
+          p_correct: false,
+          p_note: 'still wrong',
+        })
+      ).error,
+    ).toBeNull();
+    haiku = quality(await outcomes(), 'anthropic/claude-haiku-4-5');
+    expect([haiku.reviewed, haiku.people.labelled, haiku.people.right, haiku.people.wrong]).toEqual([2, 2, 1, 1]);
+    expect([haiku.people.agreement.count, haiku.people.falseAccepts.count, haiku.people.falseRejects.count]).toEqual([0, 1, 1]);
+    const reviews = await member.from('answer_reviews').select('test_name, correct, note').eq('run_id', runId).order('test_name');
+    expect(reviews.data).toEqual([
+      { test_name: 'd-reject-unknown', correct: true, note: 'checked by hand' },
+      { test_name: 'e-accept-unknown', correct: false, note: 'still wrong' },
+    ]);
+
+    // Another team's member can neither write a review of this team's answer nor read one.
+    const written = await outsider.rpc('review_answer', {
+      p_team_id: team,
+      p_run_id: runId,
+      p_test_name: 'a-true-accept',
+      p_trial: 1,
+      p_attempt: 1,
+      p_correct: false,
     });
-    const local = quality('local/verifier-7b');
-    expect([local.decisions, local.unknown, local.falseAcceptRate, local.falseRejectRate]).toEqual([2, 2, null, null]);
+    expect(written.error?.code).toBe('42501');
+    expect((await outsider.from('answer_reviews').select('*').eq('run_id', runId)).data).toEqual([]);
+    expect((await outsider.rpc('review_queue', { p_team_id: team })).data).toEqual([]);
+  });
+
+  it('review_queue offers unreviewed answers, disagreements and uncertain verdicts first', async () => {
+    const { data, error } = await member.rpc('review_queue', { p_team_id: team, p_days: 30, p_limit: 50 });
+    expect(error).toBeNull();
+    const rows = (data ?? []) as Array<{ suite: string; test_name: string; attempt: number; priority: number; waiting: number }>;
+    const key = (r: (typeof rows)[number]) => `${r.suite}/${r.test_name}#${r.attempt}:${r.priority}`;
+    // Disagreements: b (accepted, assertions failed), c (rejected, assertions passed). Uncertain: the
+    // judged-only suite's two decisions (d and e were reviewed above). Then a's accept; then the
+    // self-certified t2 answers of c, d and y.
+    expect(rows.map(key)).toEqual([
+      'ladder/b-false-accept#1:1',
+      'ladder/c-false-reject#1:1',
+      'judged-only/x-accept-unknown#1:2',
+      'judged-only/y-reject-unknown#1:2',
+      'ladder/a-true-accept#1:3',
+      'judged-only/y-reject-unknown#2:4',
+      'ladder/c-false-reject#2:4',
+      'ladder/d-reject-unknown#2:4',
+    ]);
+    expect(rows.every((r) => Number(r.waiting) === 8)).toBe(true);
   });
 
   it('gives an outsider nothing', async () => {
-    for (const name of ['ladder_spend', 'verifier_decisions', 'leaderboard_runs', 'suite_run_series'] as const) {
+    for (const name of ['ladder_spend', 'verifier_outcomes', 'leaderboard_runs', 'suite_run_series', 'team_answers'] as const) {
       const { data, error } = await outsider.rpc(name, { p_team_id: team });
       expect(error, name).toBeNull();
       expect(data, name).toEqual([]);

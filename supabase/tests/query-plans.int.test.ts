@@ -305,8 +305,12 @@ const CASES: Record<string, Case> = {
     // The month's runs and their rollups (tier_stats, attempt_stats): no result, no attempt.
     bounds: async (db) => ({ eval_runs: await rowsSince(db, 'eval_runs', '30 days') }),
   },
-  verifier_decisions: {
-    call: (db) => ({ sql: 'select * from public.verifier_decisions($1, 30)', params: [db.team] }),
+  verifier_outcomes: {
+    call: (db) => ({ sql: 'select * from public.verifier_outcomes($1, 30)', params: [db.team] }),
+    bounds: async (db) => ({ eval_runs: await rowsSince(db, 'eval_runs', '30 days') }),
+  },
+  review_queue: {
+    call: (db) => ({ sql: 'select * from public.review_queue($1, 30, 30)', params: [db.team] }),
     bounds: async (db) => ({ eval_runs: await rowsSince(db, 'eval_runs', '30 days') }),
   },
   leaderboard_runs: {

@@ -46,6 +46,7 @@ const EXPECTED = parseMatrix(`
   alert_deliveries     DDDD  0DDD      RDDD    RDDD   RIUX
   digest_deliveries    DDDD  0DDD      RDDD    RDDD   RIUX
   test_costs_daily     DDDD  0DDD      RDDD    RDDD   RIUX
+  answer_reviews       DDDD  0D00      RIUX    RI00   RIUX
 `);
 
 /** Reads the table above: one line per table, one four-letter cell per identity. */
@@ -126,6 +127,14 @@ async function runWithoutDelivery(ctx: Ctx): Promise<Row> {
   const removed = await service().from('alert_deliveries').delete().eq('run_id', run.id);
   if (removed.error) throw new Error(removed.error.message);
   return { run_id: run.id, team_id: ctx.team, repo_slug: run.repo_slug, suite: run.suite, run_at: run.run_at };
+}
+
+/** A new ladder attempt of the matrix run (the answer a review points at); returns its test name. */
+async function newAttempt(ctx: Ctx): Promise<string> {
+  const name = unique('answer');
+  const attempt = { run_id: ctx.run, team_id: ctx.team, test_name: name, attempt: 1, model: 'local/qwen', verdict: 'accept' };
+  await serviceInsert('eval_attempts', attempt, ['run_id']);
+  return name;
 }
 
 let weeks = 0;
@@ -280,6 +289,29 @@ const SPECS: Record<string, TableSpec> = {
   digest_deliveries: simple('digest_deliveries', ['team_id', 'week_start'], (ctx) => ({ team_id: ctx.team, week_start: nextMonday() }), {
     error: 'changed',
   }),
+  // A person's review of one answer: the member's own row (reviewer = member); the admin may not change it.
+  answer_reviews: {
+    create: async (ctx) => {
+      const review = {
+        run_id: ctx.run,
+        team_id: ctx.team,
+        test_name: await newAttempt(ctx),
+        attempt: 1,
+        reviewer: ctx.ids.member,
+        correct: true,
+      };
+      return serviceInsert('answer_reviews', review, ['run_id', 'test_name', 'reviewer']);
+    },
+    row: async (ctx, who) => ({
+      run_id: ctx.run,
+      team_id: ctx.team,
+      test_name: await newAttempt(ctx),
+      attempt: 1,
+      reviewer: who,
+      correct: true,
+    }),
+    patch: { note: 'changed' },
+  },
   // A rollup kept by triggers: members read it, only the service role writes it.
   test_costs_daily: simple(
     'test_costs_daily',

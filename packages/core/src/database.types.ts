@@ -120,6 +120,68 @@ export type Database = {
           },
         ];
       };
+      answer_reviews: {
+        Row: {
+          attempt: number;
+          correct: boolean;
+          created_at: string;
+          note: string | null;
+          reviewer: string;
+          run_id: string;
+          team_id: string;
+          test_name: string;
+          trial: number;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          attempt: number;
+          correct: boolean;
+          created_at?: string;
+          note?: string | null;
+          reviewer?: string;
+          run_id: string;
+          team_id: string;
+          test_name: string;
+          trial?: number;
+          updated_at?: string;
+        };
+        Update: {
+          attempt?: number;
+          correct?: boolean;
+          created_at?: string;
+          note?: string | null;
+          reviewer?: string;
+          run_id?: string;
+          team_id?: string;
+          test_name?: string;
+          trial?: number;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'answer_reviews_run_id_team_id_fkey';
+            columns: ['run_id', 'team_id'];
+            isOneToOne: false;
+            referencedRelation: 'eval_runs';
+            referencedColumns: ['id', 'team_id'];
+          },
+          {
+            foreignKeyName: 'answer_reviews_run_id_test_name_trial_attempt_fkey';
+            columns: ['run_id', 'test_name', 'trial', 'attempt'];
+            isOneToOne: false;
+            referencedRelation: 'eval_attempts';
+            referencedColumns: ['run_id', 'test_name', 'trial', 'attempt'];
+          },
+          {
+            foreignKeyName: 'answer_reviews_team_id_fkey';
+            columns: ['team_id'];
+            isOneToOne: false;
+            referencedRelation: 'teams';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
       digest_deliveries: {
         Row: {
           attempts: number;
@@ -1273,6 +1335,62 @@ export type Database = {
       };
       push_eval_run: { Args: { p_payload: Json; p_team_id: string }; Returns: Json };
       remove_member: { Args: { p_team_id: string; p_user_id: string }; Returns: undefined };
+      review_answer: {
+        Args: {
+          p_attempt: number;
+          p_correct: boolean;
+          p_note?: string;
+          p_run_id: string;
+          p_team_id: string;
+          p_test_name: string;
+          p_trial: number;
+        };
+        Returns: {
+          attempt: number;
+          correct: boolean;
+          created_at: string;
+          note: string | null;
+          reviewer: string;
+          run_id: string;
+          team_id: string;
+          test_name: string;
+          trial: number;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'answer_reviews';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      review_queue: {
+        Args: { p_days?: number; p_limit?: number; p_team_id: string };
+        Returns: {
+          answer: string;
+          assertions_passed: boolean;
+          attempt: number;
+          audit: boolean;
+          model: string;
+          priority: number;
+          repo_slug: string;
+          reviews_correct: number;
+          reviews_incorrect: number;
+          run_at: string;
+          run_id: string;
+          self_certified: boolean;
+          suite: string;
+          test_name: string;
+          tier: string;
+          trial: number;
+          verdict: string;
+          verifier_accept: boolean;
+          verifier_error: boolean;
+          verifier_model: string;
+          waiting: number;
+          waiting_in_priority: number;
+        }[];
+      };
       revoke_team_token: { Args: { p_name: string; p_team_id: string }; Returns: boolean };
       run_detail: { Args: { p_output_chars?: number; p_run_id: string; p_team_id: string }; Returns: Json };
       runs_facets: { Args: { p_team_id: string }; Returns: Json };
@@ -1311,6 +1429,32 @@ export type Database = {
           suite: string;
         }[];
       };
+      team_answers: {
+        Args: { p_answer_chars?: number; p_days?: number; p_team_id: string };
+        Returns: {
+          answer: string;
+          assertions_passed: boolean;
+          attempt: number;
+          audit: boolean;
+          model: string;
+          my_review: boolean;
+          repo_slug: string;
+          reviews_correct: number;
+          reviews_incorrect: number;
+          run_at: string;
+          run_id: string;
+          self_certified: boolean;
+          suite: string;
+          test_name: string;
+          tier: string;
+          trial: number;
+          verdict: string;
+          verifier_accept: boolean;
+          verifier_cost_usd: number;
+          verifier_error: boolean;
+          verifier_model: string;
+        }[];
+      };
       test_history: {
         Args: { p_repo_slug: string; p_runs?: number; p_suite: string; p_team_id: string };
         Returns: {
@@ -1333,6 +1477,22 @@ export type Database = {
           decisions: number;
           repo_slug: string;
           suite: string;
+          verifier_model: string;
+        }[];
+      };
+      verifier_outcomes: {
+        Args: { p_days?: number; p_team_id: string };
+        Returns: {
+          accepted: boolean;
+          assertions_passed: boolean;
+          audit: boolean;
+          cost_usd: number;
+          decisions: number;
+          repo_slug: string;
+          reviews_correct: number;
+          reviews_incorrect: number;
+          suite: string;
+          verifier_error: boolean;
           verifier_model: string;
         }[];
       };
