@@ -13,7 +13,7 @@ import { type DashboardConfigInput, parseDashboardConfig } from './config.ts';
 import type { DashboardEnv } from './env.ts';
 import { DashboardError, notFound } from './errors.ts';
 import { errorPage } from './pages/error.ts';
-import { TEAM_ACTIONS, TEAM_PAGES } from './pages/index.ts';
+import { TEAM_PAGES, TEAM_POSTS } from './pages/index.ts';
 import { teamsPage } from './pages/teams.ts';
 import { securityMiddleware } from './security.ts';
 import { loadTeam } from './team.ts';
@@ -38,7 +38,7 @@ export function createDashboardApp(input: DashboardConfigInput & { realtimeTrans
   app.use('/t/:slug', loadTeams);
   app.use('/t/:slug/*', loadTeams);
   for (const page of TEAM_PAGES) app.get(`/t/:slug${page.path}`, page.handler);
-  for (const action of TEAM_ACTIONS) app.post(`/t/:slug${action.path}`, action.handler);
+  for (const action of TEAM_POSTS) app.post(`/t/:slug${action.path}`, action.handler);
 
   app.notFound((c) => errorPage(c, 404, notFound().message));
   app.onError((error, c) => {

@@ -77,6 +77,27 @@ export interface Attempt {
   cost_exact: boolean;
 }
 
+/** An attempt as the pushed document records it (dashboard_test_doc). */
+export interface DocAttempt {
+  attempt: number;
+  verdict: 'accept' | 'escalate' | 'error';
+  self_certified: boolean;
+  self_certify_rule: 'entry' | 'provider' | 'last_tier' | 'only_model' | null;
+  assertions_passed: boolean | null;
+  verifier: {
+    model: string;
+    cached: boolean;
+    accept: boolean;
+    cost_usd: number;
+    audit?: boolean;
+    error?: boolean;
+    feedback?: string | null;
+  } | null;
+  /** A rejected attempt's answer (cut to the page's limit); null for the accepted one (the test's output). */
+  answer: string | null;
+  answer_length: number | null;
+}
+
 export interface TestDetail {
   test_name: string;
   trial: number;
@@ -91,8 +112,11 @@ export interface TestDetail {
   error: string | null;
   attempts: Attempt[];
   doc: {
+    trial: number;
     output: string | null;
     output_length: number | null;
+    /** The document's record of each attempt: who decided it, the rejected answer. */
+    attempts: DocAttempt[];
     judge: Array<{
       rubric: string;
       model: string;

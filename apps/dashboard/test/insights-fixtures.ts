@@ -35,10 +35,10 @@ export function historyDocs(): StandardEvalResultInput[] {
   );
 }
 
-const HAIKU = 'anthropic/claude-haiku-4-5';
+export const HAIKU = 'anthropic/claude-haiku-4-5';
 const LOCAL_VERIFIER = 'local/verifier-7b';
 
-interface LadderTest {
+export interface LadderTest {
   name: string;
   /** The verifier accepted t1's answer (else t2, self-certified, answered). */
   accepted: boolean;
@@ -47,7 +47,7 @@ interface LadderTest {
   verifier: string;
 }
 
-function ladderDoc(suite: string, tests: LadderTest[]): StandardEvalResultInput {
+export function ladderDoc(suite: string, tests: LadderTest[]): StandardEvalResultInput {
   const doc = resultDoc({ suite, minutesAgo: 60, tests: tests.map((t) => ({ name: t.name, passed: true })) });
   doc.all_results = tests.map((t, i) => {
     const base = doc.all_results[i] as (typeof doc.all_results)[number];
@@ -143,13 +143,25 @@ export function ladderDocs(): StandardEvalResultInput[] {
  * 5 × $0.02 = $0.10; saved $0.055 (55 %). judged-only: 2 tests; t1 2 × $0.001, t2 1 × $0.02; actual
  * $0.022; all on t2 $0.04; saved $0.018 (45 %). Team (capitals adds $0: its attempts cost nothing):
  * actual $0.067, all on top $0.14, saved $0.073 (52.1 %).
- * Haiku: 5 decisions; 3 accepts (2 judged, 1 false: 50 %); 2 rejects (1 judged, 1 false: 100 %); 2 unknown.
- * Local verifier: 2 decisions, none judged: "can't tell" for both rates.
+ * Haiku: 5 decisions, 3 accepted, no audit, no review. Against the assertions: right = a (accepted) and
+ * c (rejected), wrong = b (accepted); agree 1 of 3; false accepts 1 of 1; false rejects 1 of 2: all under
+ * the minimum of 10, so "not enough", never 100 % or 50 %. d and e could not be judged.
+ * Local verifier: 2 decisions, none labelled by anything.
  */
 export const LADDER_EXPECTED = {
   ladder: { tests: '5', actual: '$0.0450', allTop: '$0.1000', saved: '$0.0550', savedPercent: '55%' },
   judgedOnly: { tests: '2', actual: '$0.0220', allTop: '$0.0400', saved: '$0.0180', savedPercent: '45%' },
   team: { actual: '$0.0670', allTop: '$0.1400', saved: '$0.0730', savedPercent: '52.1% of top-tier cost' },
-  haiku: { model: HAIKU, decisions: '5', accepts: '3', falseAccepts: '1 50.0%', rejects: '2', falseRejects: '1 100.0%', unknown: '2' },
-  local: { model: LOCAL_VERIFIER, decisions: '2', falseAccepts: "can't tell", falseRejects: "can't tell", unknown: '2' },
+  haiku: {
+    model: HAIKU,
+    decisions: ['5', '3', '0', '0'],
+    assertions: [
+      '3 (2 · 1)',
+      'not enough answers (1 of 3; 10 needed)',
+      'not enough answers (1 of 1; 10 needed)',
+      'not enough answers (1 of 2; 10 needed)',
+    ],
+    people: ['0 (0 · 0)', 'none labelled', 'none labelled', 'none labelled'],
+  },
+  local: { model: LOCAL_VERIFIER, assertions: ['0 (0 · 0)', 'none labelled', 'none labelled', 'none labelled'] },
 };

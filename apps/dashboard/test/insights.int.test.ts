@@ -132,24 +132,12 @@ describe('dashboard part 2 in Chromium', () => {
       '60.0% $0.0050',
       '40.0% $0.0400',
     ]);
-    const haiku = clean(await page.locator(`table.verifier-models tr[data-model="${e.haiku.model}"] td`).allTextContents());
-    expect(haiku).toEqual([
-      e.haiku.model,
-      e.haiku.decisions,
-      e.haiku.accepts,
-      e.haiku.falseAccepts,
-      e.haiku.rejects,
-      e.haiku.falseRejects,
-      e.haiku.unknown,
-    ]);
-    const local = clean(await page.locator(`table.verifier-models tr[data-model="${e.local.model}"] td`).allTextContents());
-    expect([local[0], local[1], local[3], local[5], local[6]]).toEqual([
-      e.local.model,
-      e.local.decisions,
-      e.local.falseAccepts,
-      e.local.falseRejects,
-      e.local.unknown,
-    ]);
+    const row = async (table: string, model: string) =>
+      clean(await page.locator(`table.${table} tr[data-model="${model}"] td`).allTextContents());
+    expect(await row('verifier-models', e.haiku.model)).toEqual([e.haiku.model, ...e.haiku.decisions]);
+    expect(await row('verifier-assertions', e.haiku.model)).toEqual([e.haiku.model, ...e.haiku.assertions]);
+    expect(await row('verifier-people', e.haiku.model)).toEqual([e.haiku.model, ...e.haiku.people]);
+    expect(await row('verifier-assertions', e.local.model)).toEqual([e.local.model, ...e.local.assertions]);
     expect(await page.locator('table.verifier-suites tbody tr').count()).toBe(2);
     await screenshotBothThemes(page, 'escalation');
     expect(problems).toEqual([]);
@@ -276,6 +264,7 @@ describe('dashboard part 2 in Chromium', () => {
       '/test?repo=acme-app&suite=capitals&name=wobbly',
       '/costs',
       '/escalation',
+      '/review',
       '/trends',
       '/leaderboard',
       '/active',

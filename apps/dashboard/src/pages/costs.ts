@@ -2,7 +2,8 @@
  * `/t/:slug/costs`: spend per week stacked system vs judge; per model with
  * calls, input/output/cache read/cache write tokens and whether the cost is
  * exact or estimated; the most expensive suites and tests; and what the same
- * work would cost with everything on each ladder tier (core's ladderSavings).
+ * work would cost with everything on each ladder tier (core's ladderSavings);
+ * what the verifier's audit sample cost.
  */
 import { compareTiers, html, ladderSavings } from '@gstack/core';
 import type { Context } from 'hono';
@@ -23,12 +24,17 @@ interface Leaders {
 export async function costsPage(c: Context<DashboardEnv>): Promise<Response> {
   const days = readPeriod(c, [7, 30, 90], 30);
   const team = c.var.team.id;
-  const [weeks, models, leadersRaw, spend] = await Promise.all([
+  const [weeks, models, leadersRaw, spend, verifier] = await Promise.all([
     rpc(c, 'cost_per_week', { p_team_id: team, p_weeks: 12 }),
     rpc(c, 'cost_per_model', { p_team_id: team, p_days: days }),
     rpc(c, 'cost_leaders', { p_team_id: team, p_days: days, p_limit: 10 }),
     rpc(c, 'ladder_spend', { p_team_id: team, p_days: days }),
+    rpc(c, 'verifier_outcomes', { p_team_id: team, p_days: days }),
   ]);
+  // The audit sample's extra verifier calls (answers that had already failed the assertions).
+  const audits = verifier.filter((v) => v.audit);
+  const auditCalls = audits.reduce((a, v) => a + num(v.decisions), 0);
+  const auditUsd = audits.reduce((a, v) => a + num(v.cost_usd), 0);
   const leaders = leadersRaw as unknown as Leaders;
   const total = models.reduce((a, m) => a + num(m.cost_usd), 0);
   const exactShare = total > 0 ? (100 * models.filter((m) => m.exact).reduce((a, m) => a + num(m.cost_usd), 0)) / total : null;
@@ -70,6 +76,7 @@ export async function costsPage(c: Context<DashboardEnv>): Promise<Response> {
   <section class="cards" aria-label="Totals">
     ${card(`Spend, last ${days} days`, formatUsd(total))}
     ${card('Judge and verifier', formatUsd(judge), html`<span class="delta neutral">${total > 0 ? `${((100 * judge) / total).toFixed(1)}% of spend` : ''}</span>`)}
+    ${card('Audit sample', formatUsd(auditUsd), html`<span class="delta neutral">${auditCalls} verifier call${auditCalls === 1 ? '' : 's'} on answers that failed the assertions (part of judge and verifier)</span>`)}
     ${card('Exact', exactShare === null ? '—' : `${exactShare.toFixed(1)}%`, html`<span class="delta neutral">reported by the APIs; the rest priced from the table</span>`)}
   </section>
   <h2>Per week <span class="sub"><span class="key bar-a"></span> system <span class="key bar-b"></span> judge</span></h2>

@@ -2,11 +2,22 @@
  * `/t/:slug/escalation`: the ladder's economics and the verifier's quality over
  * 7/30/90 days. Per suite: share of tests resolved at each tier, spend per tier,
  * and what was saved against running everything on the top tier (core's
- * ladderSavings). Per verifier model (overall and per suite): false accepts and
- * false rejects judged by the deterministic assertions (core's verifierQuality);
- * where the assertions could not tell, the page says so instead of showing 0.
+ * ladderSavings). Per verifier model (overall and per suite): agreement, false
+ * accepts and false rejects against two ground truths, people's reviews and
+ * the deterministic assertions (core's verifierQuality), each with its count
+ * and a 95 % interval, and "not enough" below core's MIN_SAMPLE.
  */
-import { compareTiers, html, ladderSavings, type SafeHtml, type VerifierQuality, verifierQuality } from '@gstack/core';
+import {
+  compareTiers,
+  html,
+  ladderSavings,
+  MIN_SAMPLE,
+  type RateEstimate,
+  type SafeHtml,
+  type TruthAgreement,
+  type VerifierQuality,
+  verifierQuality,
+} from '@gstack/core';
 import type { Context } from 'hono';
 import { rpc } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
@@ -18,10 +29,12 @@ import { periodTabs, readPeriod } from '../ui/period.ts';
 
 export async function escalationPage(c: Context<DashboardEnv>): Promise<Response> {
   const days = readPeriod(c, [7, 30, 90], 30);
-  const [spend, decisions] = await Promise.all([
+  const [spend, outcomes] = await Promise.all([
     rpc(c, 'ladder_spend', { p_team_id: c.var.team.id, p_days: days }),
-    rpc(c, 'verifier_decisions', { p_team_id: c.var.team.id, p_days: days }),
+    rpc(c, 'verifier_outcomes', { p_team_id: c.var.team.id, p_days: days }),
   ]);
+  // A failed verifier call made no decision (its cost is on the Costs page).
+  const decisions = outcomes.filter((o) => !o.verifier_error);
   const suites = groupBy(spend, (r) => `${r.repo_slug}\u0000${r.suite}`).map(([, rows]) => {
     const first = rows[0] as (typeof rows)[number];
     const tiers = rows.map((r) => ({ tier: r.tier, attempts: num(r.attempts), costUsd: num(r.cost_usd), resolved: num(r.resolved) }));
@@ -74,15 +87,24 @@ export async function escalationPage(c: Context<DashboardEnv>): Promise<Response
   <h2>Verifier quality</h2>
   ${
     decisions.length
-      ? html`<p class="sub">A false accept: the verifier accepted an answer that then failed the test's deterministic assertions. A false reject: it rejected an answer whose deterministic assertions passed. Decisions on tests without deterministic assertions cannot be judged and are counted apart.</p>
+      ? html`<p class="sub">Each verifier decision is checked against two ground truths: people's reviews (<a href="${teamHref(c, '/review')}">Review</a>; the majority when several reviewed an answer) and the test's deterministic assertions on the same answer (the audit sample shows the verifier answers that failed them). Agreement: decisions that match. False accepts: of the answers the truth calls wrong, the share the verifier accepted. False rejects: of those it calls right, the share it rejected. Each with its count and a 95&nbsp;% Wilson interval; under ${MIN_SAMPLE} labelled answers: not enough.</p>
   <div class="panel"><table class="verifier-models">
-    <thead><tr><th>Verifier</th>${qualityHead()}</tr></thead>
-    <tbody>${byModel.map((m) => html`<tr data-model="${m.model}"><td>${m.model}</td>${qualityCells(m.q)}</tr>`)}</tbody>
+    <caption class="sr-only">Verifier decisions per model</caption>
+    <thead><tr><th>Verifier</th><th class="num">Decisions</th><th class="num">Accepted</th><th class="num">Audit sample</th><th class="num">Reviewed by people</th></tr></thead>
+    <tbody>${byModel.map(
+      (m) =>
+        html`<tr data-model="${m.model}"><td>${m.model}</td><td class="num">${m.q.decisions}</td><td class="num">${m.q.accepts}</td><td class="num">${m.q.audits}</td><td class="num">${m.q.reviewed}${m.q.disputed ? html` <span class="sub">(${m.q.disputed} tied)</span>` : ''}</td></tr>`,
+    )}</tbody>
   </table></div>
+  ${truthTable('people', 'Against people', 'reviews', byModel)}
+  ${truthTable('assertions', 'Against the deterministic assertions', 'answers', byModel)}
   <h2>Verifier quality per suite</h2>
   <div class="panel"><table class="verifier-suites">
-    <thead><tr><th>Suite</th><th>Verifier</th>${qualityHead()}</tr></thead>
-    <tbody>${bySuite.map((s) => html`<tr><td>${s.label}</td><td>${s.model}</td>${qualityCells(s.q)}</tr>`)}</tbody>
+    <thead><tr><th>Suite</th><th>Verifier</th><th class="num">Decisions</th><th class="num">Agreement with people</th><th class="num">Agreement with assertions</th></tr></thead>
+    <tbody>${bySuite.map(
+      (s) =>
+        html`<tr><td>${s.label}</td><td>${s.model}</td><td class="num">${s.q.decisions}</td><td class="num">${rateCell(s.q.people.agreement, 'reviews')}</td><td class="num">${rateCell(s.q.assertions.agreement, 'answers')}</td></tr>`,
+    )}</tbody>
   </table></div>`
       : emptyState(
           'No verifier decisions in this period',
@@ -93,19 +115,54 @@ export async function escalationPage(c: Context<DashboardEnv>): Promise<Response
   return renderPage(c, { title: 'Escalation', nav: 'escalation', body });
 }
 
-function quality(rows: Array<{ accepted: boolean; assertions_passed: boolean | null; decisions: number }>): VerifierQuality {
-  return verifierQuality(rows.map((r) => ({ accepted: r.accepted, assertionsPassed: r.assertions_passed, count: num(r.decisions) })));
+function quality(
+  rows: Array<{
+    accepted: boolean;
+    assertions_passed: boolean | null;
+    audit: boolean;
+    reviews_correct: number;
+    reviews_incorrect: number;
+    decisions: number;
+  }>,
+): VerifierQuality {
+  return verifierQuality(
+    rows.map((r) => ({
+      accepted: r.accepted,
+      assertionsPassed: r.assertions_passed,
+      audit: r.audit,
+      reviewsCorrect: num(r.reviews_correct),
+      reviewsIncorrect: num(r.reviews_incorrect),
+      count: num(r.decisions),
+    })),
+  );
 }
 
-function qualityHead(): SafeHtml {
-  return html`<th class="num">Decisions</th><th class="num">Accepted</th><th class="num">False accepts</th><th class="num">Rejected</th><th class="num">False rejects</th><th class="num">Could not be judged</th>`;
+/**
+ * One rate: "80.0% · 8 of 10" and its 95 % interval; "not enough <unit>" with the count under
+ * MIN_SAMPLE; "none labelled" when nothing could be checked. Never a bare 0 % or 100 %.
+ */
+function rateCell(r: RateEstimate, unit: string): SafeHtml {
+  if (r.of === 0) return html`<span class="sub" title="no answer had this ground truth">none labelled</span>`;
+  if (!r.enough || r.percent === null) {
+    return html`<span class="sub">not enough ${unit}</span> <span class="sub">(${r.count} of ${r.of}; ${MIN_SAMPLE} needed)</span>`;
+  }
+  return html`<b>${r.percent.toFixed(1)}%</b> <span class="sub">${r.count} of ${r.of} · 95%: ${(r.low ?? 0).toFixed(1)}–${(r.high ?? 0).toFixed(1)}%</span>`;
 }
 
-function rateOrUnknown(count: number, rate: number | null): SafeHtml {
-  if (rate === null) return html`<span class="sub" title="no deterministic assertions were checked on these answers">can't tell</span>`;
-  return html`<span class="${count ? 'bad' : 'good'}">${count}</span> <span class="sub">${rate.toFixed(1)}%</span>`;
-}
-
-function qualityCells(q: VerifierQuality): SafeHtml {
-  return html`<td class="num">${q.decisions}</td><td class="num">${q.accepts}</td><td class="num fa">${rateOrUnknown(q.falseAccepts, q.falseAcceptRate)}</td><td class="num">${q.rejects}</td><td class="num fr">${rateOrUnknown(q.falseRejects, q.falseRejectRate)}</td><td class="num">${q.unknown}</td>`;
+function truthTable(
+  truth: 'people' | 'assertions',
+  title: string,
+  unit: string,
+  models: Array<{ model: string; q: VerifierQuality }>,
+): SafeHtml {
+  const of = (q: VerifierQuality): TruthAgreement => q[truth];
+  return html`<h3>${title}</h3><div class="panel"><table class="verifier-${truth}">
+    <caption class="sr-only">Verifier ${title.toLowerCase()}</caption>
+    <thead><tr><th>Verifier</th><th class="num">Labelled (right · wrong)</th><th class="num">Agreement</th><th class="num">False accepts <span class="sub">of wrong answers</span></th><th class="num">False rejects <span class="sub">of right answers</span></th></tr></thead>
+    <tbody>${models.map((m) => {
+      const t = of(m.q);
+      return html`<tr data-model="${m.model}"><td>${m.model}</td><td class="num">${t.labelled} <span class="sub">(${t.right} · ${t.wrong})</span></td>
+        <td class="num agree">${rateCell(t.agreement, unit)}</td><td class="num fa">${rateCell(t.falseAccepts, unit)}</td><td class="num fr">${rateCell(t.falseRejects, unit)}</td></tr>`;
+    })}</tbody>
+  </table></div>`;
 }

@@ -11,6 +11,7 @@ import { costsPage } from './costs.ts';
 import { escalationPage } from './escalation.ts';
 import { leaderboardPage } from './leaderboard.ts';
 import { overviewPage } from './overview.ts';
+import { REVIEW_ACTIONS, reviewPage } from './review.ts';
 import { runDetailPage } from './run-detail.ts';
 import { runsPage } from './runs.ts';
 import { TEAM_ACTIONS, teamAdminPage } from './team-admin.ts';
@@ -29,10 +30,11 @@ export const TEAM_PAGES: Array<{ path: string; handler: Handler<DashboardEnv> }>
   { path: '/test', handler: testPage },
   { path: '/costs', handler: costsPage },
   { path: '/escalation', handler: escalationPage },
+  { path: '/review', handler: reviewPage },
   { path: '/leaderboard', handler: leaderboardPage },
   { path: '/team', handler: teamAdminPage },
   { path: '/active', handler: activePage },
 ];
 
-/** Team admin form posts under /t/:slug (part 2); each refuses non-admins itself. */
-export { TEAM_ACTIONS };
+/** Form posts under /t/:slug: team admin (each refuses non-admins itself) and answer reviews (any member). */
+export const TEAM_POSTS = [...TEAM_ACTIONS, ...REVIEW_ACTIONS];

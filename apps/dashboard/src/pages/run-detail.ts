@@ -2,18 +2,23 @@
  * `/t/:slug/runs/:runId`: one run. The header (suite, repo, branch, commit, who,
  * when, tier, cost with the judge's share, exact or estimated), failures grouped
  * by reason, and every test; a test expands (details/summary, no script) to its
- * ladder attempts, judge verdicts, assertions and output. Filters: all / failed /
- * escalated / errors, and a search, in the query string.
+ * ladder attempts (each labelled with who decided it: core's
+ * attemptVerdictSource), rejected answers, the verifier's feedback apart from
+ * assertion messages, judge verdicts, assertions and output, and a review form
+ * beside every answer. Filters: all / failed / escalated / errors (core's
+ * testErrored: no answer or an errored attempt, not a failed assertion), and a
+ * search, in the query string; `open` names a test to show expanded.
  */
-import { html, type SafeHtml } from '@gstack/core';
+import { attemptVerdictSource, finalAttempt, html, type SafeHtml, testErrored, testVerdictSource } from '@gstack/core';
 import type { Context } from 'hono';
-import { type Attempt, type RunDetail, rpc, type TestDetail, uuidParam } from '../data.ts';
+import { type Attempt, type DocAttempt, type RunDetail, rpc, type TestDetail, uuidParam } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
-import { notFound } from '../errors.ts';
+import { DashboardError, notFound } from '../errors.ts';
 import { card, emptyState, passMark, rateCell } from '../ui/components.ts';
 import { groupFailures } from '../ui/failures.ts';
 import { formatDuration, formatUsd, num, rate, shortSha, tokens, utc } from '../ui/format.ts';
 import { renderPage, teamHref } from '../ui/layout.ts';
+import { answerAnchor, type ReviewRow, reviewForm, reviewsByAnswer, reviewsOf } from '../ui/review.ts';
 
 const SHOWS = ['all', 'failed', 'escalated', 'errors'] as const;
 type Show = (typeof SHOWS)[number];
@@ -22,13 +27,20 @@ const matches: Record<Show, (t: TestDetail) => boolean> = {
   all: () => true,
   failed: (t) => !t.passed && !t.skipped,
   escalated: (t) => t.attempts.length > 1,
-  errors: (t) => Boolean(t.error) || t.attempts.some((a) => a.verdict === 'error'),
+  // The document's output is null only when no model answered; without a document, the attempts tell.
+  errors: (t) => testErrored({ skipped: t.skipped, output: t.doc ? t.doc.output : '', attempts: t.attempts }),
 };
 
 export async function runDetailPage(c: Context<DashboardEnv>): Promise<Response> {
   const runId = uuidParam(c.req.param('runId'), 'This run');
-  const data = (await rpc(c, 'run_detail', { p_team_id: c.var.team.id, p_run_id: runId })) as unknown as RunDetail | null;
+  const [data, reviewRows] = await Promise.all([
+    rpc(c, 'run_detail', { p_team_id: c.var.team.id, p_run_id: runId }) as unknown as Promise<RunDetail | null>,
+    c.var.supabase.from('answer_reviews').select('test_name, trial, attempt, reviewer, correct, note').eq('run_id', runId),
+  ]);
   if (!data) throw notFound('This run');
+  if (reviewRows.error) throw new DashboardError(502, `Reading the reviews failed: ${reviewRows.error.message}`);
+  const reviews = reviewsByAnswer((reviewRows.data ?? []) as ReviewRow[], c.var.user.id);
+  const open = c.req.query('open') ?? '';
   const { run } = data;
   const show = (SHOWS as readonly string[]).includes(c.req.query('show') ?? '') ? (c.req.query('show') as Show) : 'all';
   const search = (c.req.query('q') ?? '').trim();
@@ -75,12 +87,38 @@ export async function runDetailPage(c: Context<DashboardEnv>): Promise<Response>
     <label>Search tests <input type="search" name="q" value="${search}"></label>
     <button type="submit">Search</button>
   </form>
-  ${visible.length ? html`<div class="panel">${visible.map(testRow)}</div>` : emptyState('No test matches', html`<p>Try “all” or clear the search.</p>`)}`;
+  ${
+    visible.length
+      ? html`<div class="panel">${visible.map((t, i) =>
+          testRow(t, i, {
+            open: t.test_name === open,
+            review: (attempt, anchor) =>
+              reviewForm(
+                c,
+                { runId: run.id, testName: t.test_name, trial: t.trial, attempt },
+                reviewsOf(reviews, t.test_name, t.trial, attempt),
+                `${self}?show=${show}${search ? `&q=${encodeURIComponent(search)}` : ''}&open=${encodeURIComponent(t.test_name)}`,
+                anchor,
+              ),
+          }),
+        )}</div>`
+      : emptyState('No test matches', html`<p>Try “all” or clear the search.</p>`)
+  }`;
   return renderPage(c, { title: `${run.suite} run`, nav: 'runs', body });
 }
 
-function testRow(t: TestDetail): SafeHtml {
-  return html`<details class="test">
+interface RowOptions {
+  open: boolean;
+  /** The review form for one answer (attempt number), returning to `anchor`. */
+  review: (attempt: number, anchor: string) => SafeHtml;
+}
+
+function testRow(t: TestDetail, index: number, options: RowOptions): SafeHtml {
+  const docAttempts = t.doc?.attempts ?? [];
+  const final = finalAttempt(docAttempts);
+  const rejected = docAttempts.filter((a) => a.answer !== null && a !== final);
+  const cut = t.doc?.output_length && t.doc.output && t.doc.output_length > t.doc.output.length;
+  return html`<details class="test"${options.open ? html` open` : ''}>
   <summary>
     <span>${passMark(t.passed, t.skipped)}</span>
     <span class="name">${t.test_name}${t.trial > 1 ? html` <span class="chip">trial ${t.trial}</span>` : ''}</span>
@@ -91,30 +129,59 @@ function testRow(t: TestDetail): SafeHtml {
   </summary>
   <div class="test-body">
     ${t.error ? html`<p class="error">${t.error}</p>` : ''}
-    ${attemptsTable(t.attempts)}
+    ${t.doc ? html`<p class="decided test-verdict">Test verdict: ${testVerdictSource({ passed: t.passed, skipped: t.skipped, output: t.doc.output, assertions: t.doc.assertions, judge: t.doc.judge })}</p>` : ''}
+    ${attemptsTable(t.attempts, docAttempts)}
     ${judgeAndAssertions(t)}
-    <div><h3 class="sub">Output${t.doc?.output_length && t.doc.output && t.doc.output_length > t.doc.output.length ? ` (first ${t.doc.output.length} of ${t.doc.output_length} characters)` : ''}</h3>
-    <pre>${t.doc?.output ?? '(no output recorded)'}</pre></div>
+    <div class="answer" id="${answerAnchor(index, final?.attempt ?? 0)}"><h3 class="sub">Output${final ? ` (attempt ${final.attempt}, ${attemptVerdictSource(final).label})` : ''}${cut ? ` (first ${t.doc?.output?.length} of ${t.doc?.output_length} characters)` : ''}</h3>
+    <pre>${t.doc?.output ?? '(no output recorded)'}</pre>
+    ${final && t.doc?.output !== null ? options.review(final.attempt, answerAnchor(index, final.attempt)) : ''}</div>
+    ${
+      rejected.length
+        ? html`<h3 class="sub">Rejected answers</h3>${rejected.map(
+            (a) => html`<div class="answer" id="${answerAnchor(index, a.attempt)}">
+          <p class="decided">attempt ${a.attempt}: ${attemptVerdictSource(a).label}${a.answer_length && a.answer && a.answer_length > a.answer.length ? ` (first ${a.answer.length} of ${a.answer_length} characters)` : ''}</p>
+          <pre>${a.answer ?? ''}</pre>
+          ${options.review(a.attempt, answerAnchor(index, a.attempt))}
+        </div>`,
+          )}`
+        : ''
+    }
   </div>
 </details>`;
 }
 
-function attemptsTable(attempts: Attempt[]): SafeHtml {
+/** Why an attempt was not accepted, by source: the verifier's own words apart from assertion messages. */
+function why(a: Attempt, doc: DocAttempt | undefined): SafeHtml {
+  const v = doc?.verifier ?? null;
+  const source = doc ? attemptVerdictSource(doc) : null;
+  const parts: SafeHtml[] = [];
+  if (a.verdict === 'error') parts.push(html`<span class="bad">error:</span> ${a.feedback ?? ''}`);
+  else if (source?.kind === 'assertions-failed') parts.push(html`<span class="sub">assertions:</span> ${a.feedback ?? ''}`);
+  else if (source?.kind === 'verifier-reject') parts.push(html`<span class="sub">verifier said:</span> ${v?.feedback ?? a.feedback ?? ''}`);
+  else if (a.feedback) parts.push(html`${a.feedback}`);
+  if (v?.audit) parts.push(html`<br><span class="sub">audit verifier said:</span> ${v.feedback ?? (v.accept ? 'accept' : 'reject')}`);
+  return html`${parts}`;
+}
+
+function attemptsTable(attempts: Attempt[], docAttempts: DocAttempt[]): SafeHtml {
   if (!attempts.length) return html`<p class="sub">No ladder attempts recorded.</p>`;
   return html`<div class="panel"><table><caption class="sr-only">Ladder attempts</caption>
-  <thead><tr><th>#</th><th>Tier</th><th>Model</th><th>Warm</th><th>Verdict</th><th>Feedback</th><th class="num">In</th><th class="num">Out</th><th class="num">Cache r/w</th><th class="num">Cost</th><th class="num">Time</th></tr></thead>
-  <tbody>${attempts.map(
-    (a) => html`<tr>
+  <thead><tr><th>#</th><th>Tier</th><th>Model</th><th>Warm</th><th>Verdict</th><th>Decided by</th><th>Why</th><th class="num">In</th><th class="num">Out</th><th class="num">Cache r/w</th><th class="num">Cost</th><th class="num">Time</th></tr></thead>
+  <tbody>${attempts.map((a) => {
+    const doc = docAttempts.find((d) => d.attempt === a.attempt);
+    const source = doc ? attemptVerdictSource(doc) : null;
+    return html`<tr>
     <td>${a.attempt}</td><td><span class="chip">${a.tier ?? '—'}</span></td><td>${a.model}</td>
     <td>${a.warm === null ? '—' : a.warm ? 'warm' : 'cold'}</td>
     <td class="${a.verdict === 'accept' ? 'good' : a.verdict === 'error' ? 'bad' : 'warn'}">${a.verdict}</td>
-    <td class="wrap">${a.feedback ?? ''}</td>
+    <td class="decided" data-source="${source?.kind ?? 'unknown'}">${source?.label ?? html`<span class="sub">not recorded</span>`}${source?.audit ? html`<br><span class="sub">${source.audit}</span>` : ''}</td>
+    <td class="wrap">${why(a, doc)}</td>
     <td class="num">${tokens(num(a.input_tokens))}</td><td class="num">${tokens(num(a.output_tokens))}</td>
     <td class="num">${tokens(num(a.cache_read_tokens))}/${tokens(num(a.cache_write_tokens))}</td>
     <td class="num">${formatUsd(num(a.cost_usd))}${a.cost_exact ? '' : html`<span class="sub" title="estimated from the pricing table">*</span>`}</td>
     <td class="num">${a.duration_ms === null ? '—' : formatDuration(num(a.duration_ms))}</td>
-  </tr>`,
-  )}</tbody></table></div>`;
+  </tr>`;
+  })}</tbody></table></div>`;
 }
 
 function judgeAndAssertions(t: TestDetail): SafeHtml {

@@ -1,16 +1,18 @@
 /**
  * `/t/:slug/test?repo=&suite=&name=`: one test across a suite's recent runs:
  * outcome, resolved tier, cost, duration and failure reason per run, its trend
- * class, and the output of its latest failing and latest passing runs.
+ * class, and the output of its latest failing and latest passing runs, each
+ * with who decided it and a form to review it.
  */
-import { classifyTrend, html, type SafeHtml } from '@gstack/core';
+import { attemptVerdictSource, classifyTrend, finalAttempt, html, type SafeHtml } from '@gstack/core';
 import type { Context } from 'hono';
-import { rpc } from '../data.ts';
+import { type DocAttempt, rpc } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
 import { DashboardError } from '../errors.ts';
 import { card, emptyState, passMark } from '../ui/components.ts';
 import { ago, formatDuration, formatUsd, num, utc } from '../ui/format.ts';
 import { renderPage, teamHref } from '../ui/layout.ts';
+import { type ReviewRow, reviewForm, reviewsByAnswer, reviewsOf } from '../ui/review.ts';
 
 interface TestRun {
   run_id: string;
@@ -28,8 +30,10 @@ interface OutputSample {
   run_id: string;
   run_at: string;
   doc: {
+    trial: number;
     output: string | null;
     output_length: number | null;
+    attempts: DocAttempt[];
     assertions: Array<{ type: string; passed: boolean; message: string | null }>;
   } | null;
 }
@@ -67,6 +71,21 @@ export async function testPage(c: Context<DashboardEnv>): Promise<Response> {
       <td class="wrap">${r.error ?? ''}</td>
     </tr>`,
   );
+  const sampleRuns = [data.latest_fail?.run_id, data.latest_pass?.run_id].filter((id): id is string => Boolean(id));
+  const reviewRows = sampleRuns.length
+    ? await c.var.supabase
+        .from('answer_reviews')
+        .select('test_name, trial, attempt, reviewer, correct, note, run_id')
+        .in('run_id', sampleRuns)
+        .eq('test_name', name)
+    : { data: [], error: null };
+  if (reviewRows.error) throw new DashboardError(502, `Reading the reviews failed: ${reviewRows.error.message}`);
+  const reviews = (runId: string) =>
+    reviewsByAnswer(
+      ((reviewRows.data ?? []) as Array<ReviewRow & { run_id: string }>).filter((r) => r.run_id === runId),
+      c.var.user.id,
+    );
+  const back = `${teamHref(c, '/test')}?repo=${encodeURIComponent(repo)}&suite=${encodeURIComponent(suite)}&name=${encodeURIComponent(name)}`;
   const suiteQuery = `repo=${encodeURIComponent(repo)}&suite=${encodeURIComponent(suite)}`;
   const body = html`<h1>${name}</h1>
   <div class="meta"><span><a href="${teamHref(c, `/tests?${suiteQuery}`)}">${repo} / ${suite}</a></span><span>category <b>${data.category ?? '—'}</b></span></div>
@@ -82,18 +101,30 @@ export async function testPage(c: Context<DashboardEnv>): Promise<Response> {
     <tbody>${rows}</tbody>
   </table></div>
   <div class="grid2">
-    <section><h2>Latest failing output</h2>${sample(c, data.latest_fail, 'It has not failed in these runs.')}</section>
-    <section><h2>Latest passing output</h2>${sample(c, data.latest_pass, 'It has not passed in these runs.')}</section>
+    <section id="latest-fail"><h2>Latest failing output</h2>${sample(c, data.latest_fail, 'It has not failed in these runs.', reviews, name, back, 'latest-fail')}</section>
+    <section id="latest-pass"><h2>Latest passing output</h2>${sample(c, data.latest_pass, 'It has not passed in these runs.', reviews, name, back, 'latest-pass')}</section>
   </div>`;
   return renderPage(c, { title: name, nav: 'tests', body });
 }
 
-function sample(c: Context<DashboardEnv>, s: OutputSample | null, none: string): SafeHtml {
+function sample(
+  c: Context<DashboardEnv>,
+  s: OutputSample | null,
+  none: string,
+  reviews: (runId: string) => ReturnType<typeof reviewsByAnswer>,
+  name: string,
+  back: string,
+  anchor: string,
+): SafeHtml {
   if (!s) return emptyState(none, html``);
   const output = s.doc?.output ?? null;
   const cut = output !== null && num(s.doc?.output_length) > output.length;
   const failed = (s.doc?.assertions ?? []).filter((a) => !a.passed);
-  return html`<p class="sub"><a href="${teamHref(c, `/runs/${s.run_id}`)}">${utc(s.run_at)}</a>${cut ? ` · first ${output?.length} of ${num(s.doc?.output_length)} characters` : ''}</p>
+  const final = finalAttempt(s.doc?.attempts ?? []);
+  const trial = s.doc?.trial ?? 1;
+  return html`<p class="sub"><a href="${teamHref(c, `/runs/${s.run_id}?open=${encodeURIComponent(name)}`)}">${utc(s.run_at)}</a>${cut ? ` · first ${output?.length} of ${num(s.doc?.output_length)} characters` : ''}</p>
   ${failed.length ? html`<ul class="reasons">${failed.map((a) => html`<li>${a.type}: ${a.message ?? 'failed'}</li>`)}</ul>` : ''}
-  <pre>${output ?? '(no output)'}</pre>`;
+  ${final ? html`<p class="decided">attempt ${final.attempt}: ${attemptVerdictSource(final).label}</p>` : ''}
+  <pre>${output ?? '(no output)'}</pre>
+  ${final && output !== null ? reviewForm(c, { runId: s.run_id, testName: name, trial, attempt: final.attempt }, reviewsOf(reviews(s.run_id), name, trial, final.attempt), back, anchor) : ''}`;
 }

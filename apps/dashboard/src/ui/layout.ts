@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import type { DashboardConfig } from '../config.ts';
 import type { DashboardEnv } from '../env.ts';
 import { INSIGHTS_STYLES } from './insights-styles.ts';
+import { REVIEW_STYLES } from './review.ts';
 import { STYLES } from './styles.ts';
 import { teamSwitcher } from './team-switcher.ts';
 
@@ -23,6 +24,7 @@ export const TEAM_NAV: Array<{ key: string; label: string; path: string }> = [
   { key: 'tests', label: 'Tests', path: '/tests' },
   { key: 'costs', label: 'Costs', path: '/costs' },
   { key: 'escalation', label: 'Escalation', path: '/escalation' },
+  { key: 'review', label: 'Review', path: '/review' },
   { key: 'leaderboard', label: 'Leaderboard', path: '/leaderboard' },
   { key: 'active', label: 'Active now', path: '/active' },
   { key: 'team', label: 'Team', path: '/team' },
@@ -93,7 +95,7 @@ ${options.body}
 
 // The stylesheet and the script are our own constants, not user input: inserted as is.
 function rawCss(): SafeHtml {
-  return new SafeHtml(STYLES + INSIGHTS_STYLES);
+  return new SafeHtml(STYLES + INSIGHTS_STYLES + REVIEW_STYLES);
 }
 function rawScript(): SafeHtml {
   return new SafeHtml(REFRESH_SCRIPT);

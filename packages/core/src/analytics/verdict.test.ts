@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attemptVerdictSource, testErrored } from './verdict.ts';
+import { attemptVerdictSource, finalAttempt, testErrored, testVerdictSource } from './verdict.ts';
 
 const v = (accept: boolean, extra: Record<string, unknown> = {}) => ({ model: 'm', cached: false, accept, ...extra });
 
@@ -45,5 +45,46 @@ describe('the errors count', () => {
     expect(testErrored({ output: null, attempts: [] })).toBe(true);
     expect(testErrored({ output: 'Paris', attempts: [{ verdict: 'error' }, { verdict: 'accept' }] })).toBe(true);
     expect(testErrored({ skipped: true, output: null, attempts: [] })).toBe(false);
+  });
+});
+
+describe('the answer a test shows', () => {
+  it('is the accepted attempt, else the strongest tier that answered', () => {
+    expect(
+      finalAttempt([
+        { attempt: 2, verdict: 'accept' },
+        { attempt: 1, verdict: 'escalate' },
+      ])?.attempt,
+    ).toBe(2);
+    expect(
+      finalAttempt([
+        { attempt: 1, verdict: 'escalate' },
+        { attempt: 2, verdict: 'escalate' },
+        { attempt: 3, verdict: 'error' },
+      ])?.attempt,
+    ).toBe(2);
+    expect(finalAttempt([{ attempt: 1, verdict: 'error' }])).toBeNull();
+  });
+});
+
+describe('who decided a test', () => {
+  it('names failing deterministic assertions and judges apart', () => {
+    const judge = [{ model: 'anthropic/claude-haiku-4-5', pass: false, cached: true }];
+    expect(
+      testVerdictSource({
+        passed: false,
+        output: 'x',
+        assertions: [
+          { type: 'contains', passed: false },
+          { type: 'judge', passed: false },
+        ],
+        judge,
+      }),
+    ).toBe('failed by deterministic assertions failed (contains); judge anthropic/claude-haiku-4-5 (cached)');
+    expect(testVerdictSource({ passed: true, output: 'x', assertions: [{ type: 'contains', passed: true }], judge: [] })).toBe(
+      'passed by 1 deterministic assertion',
+    );
+    expect(testVerdictSource({ passed: false, output: null, assertions: [], judge: [] })).toBe('no model answered');
+    expect(testVerdictSource({ passed: false, output: 'x', assertions: [], judge: [] })).toBe('failed: no tier’s answer was accepted');
   });
 });

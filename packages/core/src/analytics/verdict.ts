@@ -72,3 +72,39 @@ export function testErrored(t: { skipped?: boolean; output?: string | null; atte
   if (t.skipped) return false;
   return t.output === null || t.attempts.some((a) => a.verdict === 'error');
 }
+
+/**
+ * The attempt whose answer is the test's output: the accepted one, else (every tier rejected)
+ * the strongest tier that answered, as the ladder picks it; null when none answered.
+ */
+export function finalAttempt<A extends { attempt: number; verdict: string }>(attempts: A[]): A | null {
+  const sorted = [...attempts].sort((a, b) => a.attempt - b.attempt);
+  return sorted.find((a) => a.verdict === 'accept') ?? sorted.filter((a) => a.verdict !== 'error').at(-1) ?? null;
+}
+
+/**
+ * Who decided a test's pass or fail: its assertions (deterministic ones and `judge` rubrics,
+ * named apart), or the ladder when no tier's answer was accepted or none came back.
+ */
+export function testVerdictSource(t: {
+  passed: boolean;
+  skipped?: boolean;
+  output?: string | null;
+  assertions: Array<{ type: string; passed: boolean }>;
+  judge: Array<{ model: string; pass: boolean; cached?: boolean }>;
+}): string {
+  if (t.skipped) return 'skipped';
+  if (t.output === null) return 'no model answered';
+  const deterministic = t.assertions.filter((a) => a.type !== 'judge');
+  const failedChecks = deterministic.filter((a) => !a.passed).map((a) => a.type);
+  const failedJudges = t.judge.filter((j) => !j.pass).map((j) => `judge ${j.model}${j.cached ? ' (cached)' : ''}`);
+  if (!t.passed) {
+    const by = [...(failedChecks.length ? [`deterministic assertions failed (${failedChecks.join(', ')})`] : []), ...failedJudges];
+    return by.length ? `failed by ${by.join('; ')}` : 'failed: no tier’s answer was accepted';
+  }
+  const parts = [
+    ...(deterministic.length ? [`${deterministic.length} deterministic assertion${deterministic.length === 1 ? '' : 's'}`] : []),
+    ...t.judge.map((j) => `judge ${j.model}${j.cached ? ' (cached)' : ''}`),
+  ];
+  return parts.length ? `passed by ${parts.join('; ')}` : 'passed: no assertions (the accepted answer)';
+}
