@@ -96,7 +96,10 @@ export class DemoEngine {
     const grading = { input: 380 + (index % 7) * 11, output: 28 + (index % 5) };
     if (text.includes('"accept"')) {
       const answer = quotedAnswer(text);
-      const accept = !answer.startsWith('It might be');
+      // Hedged answers are rejected; an answer that misses the point (seen only in the audit
+      // sample: the assertions reject it first) slips through on about a third of the tests.
+      const missed = !answer.includes(test.expect) || answer.includes('could not find');
+      const accept = missed ? streamFor(this.seed, 'lenient', test.name)() < 0.35 : !answer.startsWith('It might be');
       const verdict = accept
         ? { accept: true, feedback: '' }
         : { accept: false, feedback: `Hedged answer: state "${test.expect}" plainly and drop the uncertainty.` };
@@ -158,6 +161,8 @@ export class DemoEngine {
         },
         warm_probe: { ollama: this.local.url },
         verifier: `anthropic/${GRADER_MODEL}`,
+        // The audit sample: the verifier also sees a third of the answers that failed the assertions.
+        verifier_audit_rate: 0.35,
         judge: `anthropic/${GRADER_MODEL}`,
         tiers: { fast: `anthropic/${GRADER_MODEL}`, standard: `anthropic/${CLOUD_MODEL}`, full: 'anthropic/claude-opus-4-6' },
         suites: chains,

@@ -3,14 +3,16 @@
  * repo and suite over 60 days, people, CI-token runs, fresh heartbeats,
  * activity, settings), the stories the dashboard and alerts tell (one flaky
  * and one degrading test by core's classifyTrend, today's regression by
- * core's runRegression), costs with cache tokens, and idempotence: a second
+ * core's runRegression), costs with cache tokens, people's reviews and the
+ * verifier's audit sample giving real (neither 0 % nor 100 %) verifier
+ * numbers, and idempotence: a second
  * seed changes no row, and another team is never touched.
  */
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { classifyTrend, newlyFailing, runRegression, toRunPayload } from '@gstack/core';
+import { classifyTrend, type Database, newlyFailing, type RateEstimate, runRegression, toRunPayload, verifierQuality } from '@gstack/core';
 import { anonClient, createTeam, eventually, pushRun, signedInClient, sinkMessages, sql, stackInfo } from '@gstack/local-stack/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stackEnv } from '../../apps/local-stack/src/index.ts';
@@ -33,6 +35,7 @@ const TABLES = [
   'session_transcripts',
   'team_members',
   'team_settings',
+  'answer_reviews',
 ];
 
 async function rowCounts(team: string): Promise<Record<string, number>> {
@@ -218,6 +221,36 @@ describe('the demo team', () => {
       30_000,
     );
     expect(decisions.map((r) => `${r.decision}/${r.status}=${r.n}`)).toEqual([`regression/sent=1`, `stale/skipped=${first.runs - 1}`]);
+  });
+
+  it('has reviews and audit samples that measure the verifier against people and the assertions with real numbers', async () => {
+    const client = anonClient(stackInfo().publishableKey);
+    expect((await client.auth.signInWithPassword(DEMO_SIGN_IN)).error).toBeNull();
+    const { data, error } = await client.rpc('verifier_outcomes', { p_team_id: team, p_days: 30 });
+    expect(error).toBeNull();
+    type Outcome = Database['public']['Functions']['verifier_outcomes']['Returns'][number];
+    const rows = ((data ?? []) as Outcome[]).filter((r) => !r.verifier_error);
+    const q = verifierQuality(
+      rows.map((r) => ({
+        accepted: r.accepted,
+        assertionsPassed: r.assertions_passed,
+        audit: r.audit,
+        reviewsCorrect: Number(r.reviews_correct),
+        reviewsIncorrect: Number(r.reviews_incorrect),
+        count: Number(r.decisions),
+      })),
+    );
+    expect(first.reviews).toBeGreaterThan(50);
+    expect(q.audits).toBeGreaterThan(20);
+    // Every rate has enough labelled answers and is a real estimate, not 0 % or 100 % by construction.
+    const real = (r: RateEstimate) => r.enough && r.count > 0 && r.count < r.of;
+    for (const truth of [q.people, q.assertions]) {
+      expect(real(truth.agreement)).toBe(true);
+      expect(real(truth.falseAccepts)).toBe(true);
+      expect(real(truth.falseRejects)).toBe(true);
+    }
+    // The audit sample's calls are on the Costs page: their cost is counted.
+    expect(rows.filter((r) => r.audit).reduce((a, r) => a + Number(r.cost_usd), 0)).toBeGreaterThan(0);
   });
 
   it('has ships, QA reports and session transcripts, and the Slack settings on the stack sink', async () => {

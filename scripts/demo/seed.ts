@@ -2,7 +2,8 @@
  * Seeds the demo team on a stack: 60 days of eval runs by five people and a
  * nightly CI token across 3 repos × 4 suites, produced by the real engine
  * (scripted model servers) and pushed with the real sync library, plus ships,
- * QA reports, session transcripts, fresh heartbeats and the team's Slack
+ * QA reports, session transcripts, fresh heartbeats, people's reviews of a
+ * sample of answers (the verifier's ground truth) and the team's Slack
  * settings. Today's run of the regression suite is pushed last, so the
  * regression alert sees the whole history before it.
  *
@@ -16,6 +17,7 @@ import { sendHeartbeat } from '../../packages/client/src/sync/heartbeat.ts';
 import { demoActivity } from './activity.ts';
 import { DemoEngine } from './engine.ts';
 import { DEMO_PEOPLE, DEMO_SEED, DEMO_SIGN_IN, DEMO_TEAM } from './model.ts';
+import { seedReviews } from './reviews.ts';
 import { demoSchedule, type PlannedRun } from './schedule.ts';
 import { type DemoStackInfo, DemoStore, type Pusher } from './store.ts';
 
@@ -38,6 +40,8 @@ export interface SeedResult {
   runs: number;
   pushedRuns: number;
   activity: number;
+  /** Answer reviews this seed wrote. */
+  reviews: number;
   webhook: string;
   seconds: number;
 }
@@ -108,6 +112,17 @@ export async function seedDemo(info: DemoStackInfo, options: SeedOptions = {}): 
     // Today's runs land after their history: the regression alert compares with it.
     await Promise.all(today.map(([run, doc]) => push(run, doc)));
 
+    // People review a sample of the month's answers (only when this seed pushed runs: seeding again writes nothing).
+    const reviews = missing.length
+      ? await seedReviews(
+          seed,
+          admin.connection.client,
+          team,
+          DEMO_PEOPLE.flatMap((p) => people.get(p.key)?.connection.client ?? []),
+        )
+      : 0;
+    log(`demo: ${reviews} answer reviews`);
+
     const activity = demoActivity(seed, now);
     await Promise.all(
       activity.map((a) =>
@@ -131,6 +146,7 @@ export async function seedDemo(info: DemoStackInfo, options: SeedOptions = {}): 
       runs: schedule.length,
       pushedRuns: missing.length,
       activity: activity.length,
+      reviews,
       webhook,
       seconds: (performance.now() - started) / 1000,
     };

@@ -1469,17 +1469,6 @@ export type Database = {
         Args: { p_output_chars?: number; p_repo_slug: string; p_runs?: number; p_suite: string; p_team_id: string; p_test_name: string };
         Returns: Json;
       };
-      verifier_decisions: {
-        Args: { p_days?: number; p_team_id: string };
-        Returns: {
-          accepted: boolean;
-          assertions_passed: boolean;
-          decisions: number;
-          repo_slug: string;
-          suite: string;
-          verifier_model: string;
-        }[];
-      };
       verifier_outcomes: {
         Args: { p_days?: number; p_team_id: string };
         Returns: {
