@@ -200,7 +200,8 @@ comment on function public.review_queue(uuid, integer, integer) is 'Answers the 
 
 -- A test's answer, judge verdicts, assertions and ladder attempts (as the document records them:
 -- self-certification rule, verifier verdict and feedback, audit flag, rejected answers cut to
--- p_max characters) from a result document.
+-- p_max characters), and the question: the recorded input (messages after vars, and the vars;
+-- already redacted and bounded by the engine) and what was expected (null in version 1 documents).
 create or replace function public.dashboard_test_doc(p_result jsonb, p_name text, p_trial integer, p_max integer)
   returns jsonb
   language sql immutable security invoker set search_path = ''
@@ -211,6 +212,8 @@ as $$
     'output_length', char_length(t ->> 'output'),
     'judge', coalesce(t -> 'judge', '[]'::jsonb),
     'assertions', coalesce(t -> 'assertions', '[]'::jsonb),
+    'input', case when jsonb_typeof(t -> 'input') = 'object' then t -> 'input' end,
+    'expected', t ->> 'expected',
     'attempts', coalesce((
       select jsonb_agg(jsonb_build_object(
         'attempt', (a ->> 'attempt')::integer, 'verdict', a ->> 'verdict',

@@ -7,6 +7,7 @@ import type { Database } from '@gstack/core';
 import type { Context } from 'hono';
 import type { DashboardEnv } from './env.ts';
 import { DashboardError } from './errors.ts';
+import type { RecordedQuestion } from './ui/question.ts';
 
 type Functions = Database['public']['Functions'];
 
@@ -111,23 +112,25 @@ export interface TestDetail {
   resolved_model: string | null;
   error: string | null;
   attempts: Attempt[];
-  doc: {
-    trial: number;
-    output: string | null;
-    output_length: number | null;
-    /** The document's record of each attempt: who decided it, the rejected answer. */
-    attempts: DocAttempt[];
-    judge: Array<{
-      rubric: string;
-      model: string;
-      pass: boolean;
-      score: number | null;
-      reason: string | null;
-      cached: boolean;
-      cost_usd: number;
-    }>;
-    assertions: Array<{ type: string; passed: boolean; message: string | null }>;
-  } | null;
+  doc:
+    | (RecordedQuestion & {
+        trial: number;
+        output: string | null;
+        output_length: number | null;
+        /** The document's record of each attempt: who decided it, the rejected answer. */
+        attempts: DocAttempt[];
+        judge: Array<{
+          rubric: string;
+          model: string;
+          pass: boolean;
+          score: number | null;
+          reason: string | null;
+          cached: boolean;
+          cost_usd: number;
+        }>;
+        assertions: Array<{ type: string; passed: boolean; message: string | null }>;
+      })
+    | null;
 }
 
 export interface RunDetail {

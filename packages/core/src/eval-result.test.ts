@@ -51,7 +51,7 @@ describe('legacy results', () => {
   });
 
   it('are told apart from v1 documents with other problems', () => {
-    const parsed = parseEvalResult({ schema_version: 2, suite: 'x' });
+    const parsed = parseEvalResult({ schema_version: 3, suite: 'x' });
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     expect(parsed.error.issues.some((i) => i.path[0] === 'schema_version')).toBe(true);

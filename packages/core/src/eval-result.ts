@@ -1,5 +1,7 @@
 /**
- * StandardEvalResult, schema_version 1: the one document an eval run produces.
+ * StandardEvalResult, schema_version 2 (1 still read): the one document an eval
+ * run produces. Version 2 adds each test's recorded `input` and `expected`;
+ * a version 1 document has neither (both null).
  * This zod schema is the single definition; docs/eval-result.schema.json is
  * generated from it (npm run gen:schema) and docs/eval-result-format.md
  * explains every field. Older documents (`branch`, `total_tests`, `tests`,
@@ -106,6 +108,23 @@ export const testResultSchema = z.object({
   resolved_model: z.string().nullable().default(null),
   error: z.string().nullable().default(null),
   output: z.string().nullable().default(null),
+  /**
+   * (v2) The question as asked: the messages after `vars` substitution and the vars, redacted and
+   * bounded (core's recordInput: 4,000 characters a message, 1,000 a var, cuts marked); null in v1.
+   */
+  input: z
+    .object({
+      messages: z.array(z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() })),
+      vars: z
+        .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+        .nullable()
+        .default(null),
+      truncated: z.boolean().default(false),
+    })
+    .nullable()
+    .default(null),
+  /** (v2) What was expected: the test's assertions, one line each, redacted and bounded; null in v1 or without assertions. */
+  expected: z.string().nullable().default(null),
   assertions: z.array(assertionResultSchema).default([]),
   attempts: z.array(attemptSchema).default([]),
   judge: z.array(judgeResultSchema).default([]),
@@ -127,7 +146,8 @@ export const modelCostSchema = z.object({
 export type ModelCost = z.infer<typeof modelCostSchema>;
 
 export const standardEvalResultSchema = z.object({
-  schema_version: z.literal(1),
+  /** 2 since results record each test's input and expected value; 1 is still read (without them). */
+  schema_version: z.union([z.literal(1), z.literal(2)]),
   /** The gstack version that wrote it. */
   version: z.string(),
   /** Stable identity of this run (the team store's natural key). */
@@ -235,6 +255,11 @@ export function resultTotals(results: Array<{ category: string; passed: boolean;
     errored: errors > 0,
   };
 }
+
+/** The version this gstack writes. */
+export const SCHEMA_VERSION = 2;
+/** The versions it reads (and the legacy pre-v1 shape, normalised). */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 
 export function isLegacyEvalResult(doc: unknown): boolean {
   return !!doc && typeof doc === 'object' && !('schema_version' in doc) && 'tests' in doc && 'total_tests' in doc;

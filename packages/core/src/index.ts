@@ -11,6 +11,7 @@ export * from './format.ts';
 export * from './html.ts';
 export * from './models-config.ts';
 export * from './pricing.ts';
+export * from './recorded-input.ts';
 export * from './redact.ts';
 export * from './suite.ts';
 export * from './sync-config.ts';

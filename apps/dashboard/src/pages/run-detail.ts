@@ -2,7 +2,8 @@
  * `/t/:slug/runs/:runId`: one run. The header (suite, repo, branch, commit, who,
  * when, tier, cost with the judge's share, exact or estimated), failures grouped
  * by reason, and every test; a test expands (details/summary, no script) to its
- * ladder attempts (each labelled with who decided it: core's
+ * question (the input after vars, the vars and the expected value, as
+ * recorded), its ladder attempts (each labelled with who decided it: core's
  * attemptVerdictSource), rejected answers, the verifier's feedback apart from
  * assertion messages, judge verdicts, assertions and output, and a review form
  * beside every answer. Filters: all / failed / escalated / errors (core's
@@ -18,6 +19,7 @@ import { card, emptyState, passMark, rateCell } from '../ui/components.ts';
 import { groupFailures } from '../ui/failures.ts';
 import { formatDuration, formatUsd, num, rate, shortSha, tokens, utc } from '../ui/format.ts';
 import { renderPage, teamHref } from '../ui/layout.ts';
+import { questionBlock } from '../ui/question.ts';
 import { answerAnchor, type ReviewRow, reviewForm, reviewsByAnswer, reviewsOf } from '../ui/review.ts';
 
 const SHOWS = ['all', 'failed', 'escalated', 'errors'] as const;
@@ -130,6 +132,7 @@ function testRow(t: TestDetail, index: number, options: RowOptions): SafeHtml {
   <div class="test-body">
     ${t.error ? html`<p class="error">${t.error}</p>` : ''}
     ${t.doc ? html`<p class="decided test-verdict">Test verdict: ${testVerdictSource({ passed: t.passed, skipped: t.skipped, output: t.doc.output, assertions: t.doc.assertions, judge: t.doc.judge })}</p>` : ''}
+    ${questionBlock(t.doc)}
     ${attemptsTable(t.attempts, docAttempts)}
     ${judgeAndAssertions(t)}
     <div class="answer" id="${answerAnchor(index, final?.attempt ?? 0)}"><h3 class="sub">Output${final ? ` (attempt ${final.attempt}, ${attemptVerdictSource(final).label})` : ''}${cut ? ` (first ${t.doc?.output?.length} of ${t.doc?.output_length} characters)` : ''}</h3>

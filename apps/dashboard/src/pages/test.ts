@@ -1,7 +1,8 @@
 /**
  * `/t/:slug/test?repo=&suite=&name=`: one test across a suite's recent runs:
  * outcome, resolved tier, cost, duration and failure reason per run, its trend
- * class, and the output of its latest failing and latest passing runs, each
+ * class, what it asks and expects (as recorded), and the output of its latest
+ * failing and latest passing runs, each
  * with who decided it and a form to review it.
  */
 import { attemptVerdictSource, classifyTrend, finalAttempt, html, type SafeHtml } from '@gstack/core';
@@ -12,6 +13,7 @@ import { DashboardError } from '../errors.ts';
 import { card, emptyState, passMark } from '../ui/components.ts';
 import { ago, formatDuration, formatUsd, num, utc } from '../ui/format.ts';
 import { renderPage, teamHref } from '../ui/layout.ts';
+import { questionBlock, type RecordedQuestion } from '../ui/question.ts';
 import { type ReviewRow, reviewForm, reviewsByAnswer, reviewsOf } from '../ui/review.ts';
 
 interface TestRun {
@@ -29,13 +31,15 @@ interface TestRun {
 interface OutputSample {
   run_id: string;
   run_at: string;
-  doc: {
-    trial: number;
-    output: string | null;
-    output_length: number | null;
-    attempts: DocAttempt[];
-    assertions: Array<{ type: string; passed: boolean; message: string | null }>;
-  } | null;
+  doc:
+    | (RecordedQuestion & {
+        trial: number;
+        output: string | null;
+        output_length: number | null;
+        attempts: DocAttempt[];
+        assertions: Array<{ type: string; passed: boolean; message: string | null }>;
+      })
+    | null;
 }
 interface TestRuns {
   category: string | null;
@@ -100,6 +104,9 @@ export async function testPage(c: Context<DashboardEnv>): Promise<Response> {
     <thead><tr><th>Run</th><th>Outcome</th><th>Resolved by</th><th class="num">Cost</th><th class="num">Duration</th><th>Failure reason</th></tr></thead>
     <tbody>${rows}</tbody>
   </table></div>
+  <h2>The question</h2>
+  ${questionBlock(data.latest_fail?.doc ?? data.latest_pass?.doc)}
+  <p class="sub">As recorded by the ${data.latest_fail ? 'latest failing' : 'latest passing'} run.</p>
   <div class="grid2">
     <section id="latest-fail"><h2>Latest failing output</h2>${sample(c, data.latest_fail, 'It has not failed in these runs.', reviews, name, back, 'latest-fail')}</section>
     <section id="latest-pass"><h2>Latest passing output</h2>${sample(c, data.latest_pass, 'It has not passed in these runs.', reviews, name, back, 'latest-pass')}</section>

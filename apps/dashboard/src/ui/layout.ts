@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import type { DashboardConfig } from '../config.ts';
 import type { DashboardEnv } from '../env.ts';
 import { INSIGHTS_STYLES } from './insights-styles.ts';
+import { QUESTION_STYLES } from './question.ts';
 import { REVIEW_STYLES } from './review.ts';
 import { STYLES } from './styles.ts';
 import { teamSwitcher } from './team-switcher.ts';
@@ -95,7 +96,7 @@ ${options.body}
 
 // The stylesheet and the script are our own constants, not user input: inserted as is.
 function rawCss(): SafeHtml {
-  return new SafeHtml(STYLES + INSIGHTS_STYLES + REVIEW_STYLES);
+  return new SafeHtml(STYLES + INSIGHTS_STYLES + REVIEW_STYLES + QUESTION_STYLES);
 }
 function rawScript(): SafeHtml {
   return new SafeHtml(REFRESH_SCRIPT);

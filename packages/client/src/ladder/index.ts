@@ -13,7 +13,17 @@
  * measured where assertions exist.
  */
 import { createHash } from 'node:crypto';
-import { type Assertion, callCost, type EvalAttempt, type Message, type ModelOptions, type Price, splitModelRef } from '@gstack/core';
+import {
+  type Assertion,
+  boundText,
+  callCost,
+  type EvalAttempt,
+  type Message,
+  type ModelOptions,
+  type Price,
+  splitModelRef,
+  TEXT_LIMIT,
+} from '@gstack/core';
 import { describeAssertion, isDeterministic, runAssertion } from '../assertions/index.ts';
 import { type GraderContext, verify } from '../judge/grader.ts';
 import type { ProviderSet } from '../providers/index.ts';
@@ -68,13 +78,8 @@ export function auditPicks(key: string, rate: number): boolean {
   return createHash('sha256').update(key).digest().readUInt32BE(0) / 2 ** 32 < rate;
 }
 
-/** A rejected attempt's answer is kept up to this many characters. */
-export const ANSWER_LIMIT = 4000;
-
-/** The answer as recorded on a rejected attempt: at most ANSWER_LIMIT characters, marked when cut. */
-export function boundedAnswer(text: string): string {
-  return text.length <= ANSWER_LIMIT ? text : `${text.slice(0, ANSWER_LIMIT)}… [${text.length - ANSWER_LIMIT} more characters]`;
-}
+/** A rejected attempt's answer is kept up to this many characters (core's TEXT_LIMIT, like inputs). */
+export const ANSWER_LIMIT = TEXT_LIMIT;
 
 /** The conversation with the prior tiers' feedback appended to the last user message. */
 export function withFeedback(messages: Message[], feedback: string[]): Message[] {
@@ -213,7 +218,7 @@ export async function runLadder(
     if (!rejection) return outcome(result.output, attempt, true);
     attempt.verdict = 'escalate';
     attempt.feedback = rejection;
-    attempt.answer = boundedAnswer(result.output);
+    attempt.answer = boundText(result.output, ANSWER_LIMIT);
     if (forNextTier) feedback.push(`${entry.ref}: ${forNextTier}`);
     reasons.push(`${tier} ${entry.ref}: ${rejection}`);
   }

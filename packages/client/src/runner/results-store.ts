@@ -7,7 +7,14 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { appendFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describeProblems, parseEvalResult, type StandardEvalResult, type StandardEvalResultInput, type TestResult } from '@gstack/core';
+import {
+  describeProblems,
+  parseEvalResult,
+  READABLE_SCHEMA_VERSIONS,
+  type StandardEvalResult,
+  type StandardEvalResultInput,
+  type TestResult,
+} from '@gstack/core';
 import { readJsonSync, writeJsonAtomic, writeJsonAtomicSync, writeTextAtomic } from '../files/json.ts';
 import {
   allResultsDirs,
@@ -186,11 +193,11 @@ export function readResultFile(file: string): ReadResult {
   }
   if (json === undefined) return { ok: false, problems: [`${file}: a partial result file without a readable first line`] };
   const version = (json as { schema_version?: unknown } | null)?.schema_version;
-  if (version !== undefined && version !== 1) {
+  if (version !== undefined && !READABLE_SCHEMA_VERSIONS.includes(version as number)) {
     return {
       ok: false,
       problems: [
-        `${file}: schema_version: this gstack reads version 1 result files, not ${JSON.stringify(version)} (upgrade gstack to read it)`,
+        `${file}: schema_version: this gstack reads version ${READABLE_SCHEMA_VERSIONS.join(' and ')} result files, not ${JSON.stringify(version)} (upgrade gstack to read it)`,
       ],
     };
   }

@@ -12,8 +12,11 @@ import {
   lookupPrice,
   type ModelCost,
   priceUsage,
+  recordExpected,
+  recordInput,
   resultTotals,
   roundUsd,
+  SCHEMA_VERSION,
   type StandardEvalResult,
   type StandardEvalResultInput,
   type SuiteTest,
@@ -21,7 +24,7 @@ import {
   type TestResult,
   testMessages,
 } from '@gstack/core';
-import { runAssertion } from '../assertions/index.ts';
+import { describeAssertion, runAssertion } from '../assertions/index.ts';
 import type { LoadedModels, LoadedSuite } from '../config/load.ts';
 import { UserError } from '../errors.ts';
 import type { JudgeCache } from '../judge/cache.ts';
@@ -191,6 +194,8 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
       resolved_tier: ladder.accepted ? (ladder.final?.tier ?? null) : null,
       resolved_model: ladder.accepted ? (ladder.final?.model ?? null) : null,
       output: ladder.output,
+      input: recordInput(messages, test.vars),
+      expected: recordExpected(test.expect.map(describeAssertion)),
     };
     if (ladder.output === null) {
       return {
@@ -283,7 +288,7 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
 
   function header(): PartialHeader {
     return {
-      schema_version: 1,
+      schema_version: SCHEMA_VERSION,
       version: options.version,
       run_id: runId,
       suite: suite.suite,

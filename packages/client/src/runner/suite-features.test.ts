@@ -52,6 +52,37 @@ describe('vars', () => {
     ]);
     const rubrics = fx.cloud.requests.filter(isJudgeCall).map((r) => lastUserText(r).split('\n')[1]);
     expect(rubrics.sort()).toEqual(['Names Paris as the capital of France.', 'Names Tokyo as the capital of Japan.']);
+    // The result records the question as asked and what was expected (format version 2).
+    expect(doc.schema_version).toBe(2);
+    expect(doc.all_results[1]?.input).toEqual({
+      messages: [
+        { role: 'system', content: 'Answer in one word.' },
+        { role: 'user', content: 'What is the capital of Japan?' },
+      ],
+      vars: { style: 'one word', country: 'Japan', city: 'Tokyo' },
+      truncated: false,
+    });
+    expect(doc.all_results[1]?.expected).toBe('- contains: "Tokyo"\n- Names Tokyo as the capital of Japan.');
+    expect(doc.all_results[2]?.input).toMatchObject({ messages: [{ role: 'user', content: 'And France?' }], vars: { country: 'France' } });
+    expect(doc.all_results[2]?.expected).toBeNull();
+  });
+
+  it('records the input redacted and bounded', async () => {
+    fx = await evalFixture(
+      () => ({ text: 'ok' }),
+      () => ({ text: 'unused' }),
+    );
+    fx.writeModels({ default_chain: ['local/small'], verifier: undefined });
+    const key = `sk-ant-api03-${'k'.repeat(90)}`;
+    const doc = await fx.run(
+      fx.writeSuite({ suite: 'secrets', tests: [{ name: 'leaky', prompt: `Use {{key}} and ${'long '.repeat(1000)}`, vars: { key } }] }),
+    );
+    const input = doc.all_results[0]?.input;
+    expect(JSON.stringify(input)).not.toContain(key);
+    expect(input?.truncated).toBe(true);
+    expect(input?.messages[0]?.content).toMatch(/… \[\d+ more characters\]$/);
+    // The model got the real prompt: only the record is redacted.
+    expect(lastUserText(fx.local.requests[0] as never)).toContain(key);
   });
 
   it('names the field of a placeholder that has no value', () => {

@@ -346,7 +346,7 @@ describe('push', () => {
     const malformed = path.join(dir, 'malformed.json');
     writeFileSync(malformed, JSON.stringify({ schema_version: 1, suite: 'x', totals: { tests: 'many' } }));
     const future = path.join(dir, 'future.json');
-    writeFileSync(future, JSON.stringify({ schema_version: 2, suite: 'x' }));
+    writeFileSync(future, JSON.stringify({ schema_version: 3, suite: 'x' }));
     const huge = resultFile(dir, 1);
     const doc = JSON.parse(readFileSync(huge.file, 'utf8'));
     doc.all_results[0].output = 'x'.repeat(250_000);
@@ -355,7 +355,7 @@ describe('push', () => {
     const result = await run('gstack-sync', ['push', good.file, malformed, future, huge.file], bob.env);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${malformed}: totals.tests: Invalid input: expected number, received string`);
-    expect(result.stderr).toContain(`${future}: schema_version: this gstack reads version 1 result files, not 2`);
+    expect(result.stderr).toContain(`${future}: schema_version: this gstack reads version 1 and 2 result files, not 3`);
     expect(result.stderr).toContain(`${huge.file}: all_results[0].output: 250000 characters; at most 200000`);
     expect(result.stderr).toContain('nothing was pushed');
     expect(await countRows(good.runId)).toMatchObject({ eval_runs: 0 });
