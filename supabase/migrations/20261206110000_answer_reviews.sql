@@ -229,6 +229,50 @@ as $$
   limit 1
 $$;
 
+-- Two runs side by side, test by test (matched on name and trial): as before, plus each side's
+-- full output length (so a cut is marked) and the recorded question (input and expected, from the
+-- head's document, else the base's: version 1 documents have none).
+create or replace function public.compare_runs(p_team_id uuid, p_base uuid, p_head uuid, p_output_chars integer default 2000)
+  returns jsonb
+  language sql stable security invoker set search_path = ''
+as $$
+  with base as (select * from public.eval_runs where team_id = p_team_id and id = p_base),
+  head as (select * from public.eval_runs where team_id = p_team_id and id = p_head),
+  side as (
+    select e.*, d.t ->> 'output' as full_output, d.t -> 'input' as input, d.t ->> 'expected' as expected
+    from public.eval_results e
+    join public.eval_runs r on r.id = e.run_id and r.team_id = p_team_id
+    left join lateral (
+      select t from jsonb_array_elements(coalesce(r.result -> 'all_results', '[]'::jsonb)) t
+      where t ->> 'name' = e.test_name and coalesce((t ->> 'trial')::integer, 1) = e.trial limit 1
+    ) d on true
+    where e.team_id = p_team_id and e.run_id in (p_base, p_head)
+  ),
+  b as (select * from side where run_id = p_base),
+  h as (select * from side where run_id = p_head)
+  select jsonb_build_object(
+    'base', (select public.dashboard_run_row(base) from base),
+    'head', (select public.dashboard_run_row(head) from head),
+    'tests', coalesce((
+      select jsonb_agg(jsonb_build_object(
+        'test_name', coalesce(h.test_name, b.test_name), 'trial', coalesce(h.trial, b.trial),
+        'input', case when jsonb_typeof(h.input) = 'object' then h.input when jsonb_typeof(b.input) = 'object' then b.input end,
+        'expected', coalesce(h.expected, b.expected),
+        'base', case when b.run_id is not null then jsonb_build_object('passed', b.passed, 'skipped', b.skipped,
+          'cost_usd', b.cost_usd, 'duration_ms', b.duration_ms, 'resolved_tier', b.resolved_tier,
+          'resolved_model', b.resolved_model, 'error', b.error, 'output', left(b.full_output, p_output_chars),
+          'output_length', char_length(b.full_output)) end,
+        'head', case when h.run_id is not null then jsonb_build_object('passed', h.passed, 'skipped', h.skipped,
+          'cost_usd', h.cost_usd, 'duration_ms', h.duration_ms, 'resolved_tier', h.resolved_tier,
+          'resolved_model', h.resolved_model, 'error', h.error, 'output', left(h.full_output, p_output_chars),
+          'output_length', char_length(h.full_output)) end
+      ) order by coalesce(h.test_name, b.test_name), coalesce(h.trial, b.trial))
+      from b full join h on h.test_name = b.test_name and h.trial = b.trial
+    ), '[]'::jsonb)
+  )
+  where exists (select 1 from base) and exists (select 1 from head)
+$$;
+
 -- verifier_outcomes replaces it (the same decisions, with audit flag and reviews).
 drop function public.verifier_decisions(uuid, integer);
 

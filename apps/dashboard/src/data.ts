@@ -151,12 +151,14 @@ export interface CompareSide {
   resolved_model: string | null;
   error: string | null;
   output: string | null;
+  /** The whole output's length (output is cut to the page's limit). */
+  output_length: number | null;
 }
 
 export interface Comparison {
   base: RunRow;
   head: RunRow;
-  tests: Array<{ test_name: string; trial: number; base: CompareSide | null; head: CompareSide | null }>;
+  tests: Array<RecordedQuestion & { test_name: string; trial: number; base: CompareSide | null; head: CompareSide | null }>;
 }
 
 export interface Overview {

@@ -219,8 +219,8 @@ describe('dashboard in Chromium', () => {
     expect(await japanRow.locator('.delta.bad').count()).toBeGreaterThan(0);
     await screenshotBothThemes(page, 'compare');
     await page.getByRole('link', { name: 'pass → fail 1' }).click();
-    expect(await page.locator('main table tbody tr').allTextContents()).toHaveLength(1);
-    expect(await page.locator('main table tbody tr').textContent()).toContain('france');
+    expect(await page.locator('main table tbody tr.test-row').allTextContents()).toHaveLength(1);
+    expect(await page.locator('main table tbody tr.test-row').textContent()).toContain('france');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -14,7 +14,11 @@ interface Case {
   name: string;
   base: { passed: boolean; output: string; error?: string };
   head: { passed: boolean; output: string; error?: string };
-  input: { messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>; vars: Record<string, string> | null; truncated: boolean };
+  input: {
+    messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>;
+    vars: Record<string, string> | null;
+    truncated: boolean;
+  };
   expected: string | null;
 }
 
@@ -58,7 +62,11 @@ export const CASES: Case[] = [
     name: 'long',
     base: { passed: true, output: 'Summary.' },
     head: { passed: true, output: 'Summary.' },
-    input: { messages: [{ role: 'user', content: `Summarise: ${'word '.repeat(20)}… [${LONG_CUT} more characters]` }], vars: null, truncated: true },
+    input: {
+      messages: [{ role: 'user', content: `Summarise: ${'word '.repeat(20)}… [${LONG_CUT} more characters]` }],
+      vars: null,
+      truncated: true,
+    },
     expected: null,
   },
 ];

@@ -1,11 +1,15 @@
 /**
- * `/t/:slug/compare?base=<run>&head=<run>`: two runs test by test. Without a
- * base, the previous run of the head's suite is the baseline; without a head,
- * a picker. Change badges (pass → fail, fail → pass), counts that filter the
- * table, cost and latency deltas coloured by direction (lower is better), tier
- * changes, outputs side by side.
+ * `/t/:slug/compare?base=<run>&head=<run>`: two runs test by test, regressions
+ * first, then fixes, then the rest (core's testChange and CHANGE_ORDER).
+ * Change badges, counts that filter the table, cost and latency deltas
+ * coloured by direction (lower is better), tier changes, and per test the
+ * question (as recorded), a word diff of the outputs and each side's output
+ * with its failure reason beside it. Without a base, the previous run of the
+ * head's suite is the baseline. Two runs picked with the runs list's
+ * checkboxes arrive as `?run=<a>&run=<b>` (the older becomes the base);
+ * without a head, the latest runs with checkboxes.
  */
-import { html, type SafeHtml } from '@gstack/core';
+import { CHANGE_ORDER, html, type SafeHtml, type TestChange, testChange } from '@gstack/core';
 import type { Context } from 'hono';
 import { type CompareSide, type Comparison, type RunRow, type RunsPage, rpc, uuidParam } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
@@ -13,28 +17,26 @@ import { DashboardError, notFound } from '../errors.ts';
 import { delta, emptyState, passMark, rateCell } from '../ui/components.ts';
 import { ago, formatDuration, formatUsd, num, rate, shortSha } from '../ui/format.ts';
 import { renderPage, teamHref } from '../ui/layout.ts';
+import { questionBlock } from '../ui/question.ts';
+import { PICK_FORM, pickForm, runsTable } from '../ui/runs-table.ts';
+import { renderWordDiff, wordDiff } from '../ui/word-diff.ts';
 
 type Row = Comparison['tests'][number];
-type Change = 'regressed' | 'fixed' | 'failing' | 'passing' | 'added' | 'removed';
 
-const CHANGES: Array<{ key: Change; label: string; tone: string }> = [
-  { key: 'regressed', label: 'pass → fail', tone: 'bad' },
-  { key: 'fixed', label: 'fail → pass', tone: 'good' },
-  { key: 'failing', label: 'still failing', tone: 'bad' },
-  { key: 'passing', label: 'still passing', tone: 'neutral' },
-  { key: 'added', label: 'new', tone: 'neutral' },
-  { key: 'removed', label: 'removed', tone: 'neutral' },
-];
+const LABELS: Record<TestChange, { label: string; tone: string }> = {
+  'newly-failing': { label: 'pass → fail', tone: 'bad' },
+  'newly-passing': { label: 'fail → pass', tone: 'good' },
+  'still-failing': { label: 'still failing', tone: 'bad' },
+  added: { label: 'new', tone: 'neutral' },
+  removed: { label: 'removed', tone: 'neutral' },
+  'still-passing': { label: 'still passing', tone: 'neutral' },
+};
 
-function change(row: Row): Change {
-  if (!row.base) return 'added';
-  if (!row.head) return 'removed';
-  if (row.base.passed && !row.head.passed) return 'regressed';
-  if (!row.base.passed && row.head.passed) return 'fixed';
-  return row.head.passed ? 'passing' : 'failing';
-}
+const change = (row: Row): TestChange => testChange(row.base, row.head);
 
 export async function comparePage(c: Context<DashboardEnv>): Promise<Response> {
+  const picked = c.req.queries('run') ?? [];
+  if (picked.length) return comparePicked(c, picked);
   const headParam = c.req.query('head');
   if (!headParam) return picker(c);
   const head = uuidParam(headParam, 'This run');
@@ -42,11 +44,13 @@ export async function comparePage(c: Context<DashboardEnv>): Promise<Response> {
   if (!base) return picker(c, 'This run is the first of its suite: pick a baseline.');
   const data = (await rpc(c, 'compare_runs', { p_team_id: c.var.team.id, p_base: base, p_head: head })) as unknown as Comparison | null;
   if (!data) throw notFound('One of these runs');
-  const only = CHANGES.some((x) => x.key === c.req.query('only')) ? (c.req.query('only') as Change) : undefined;
-  const counts = new Map<Change, number>(CHANGES.map((x) => [x.key, 0]));
+  const only = CHANGE_ORDER.includes(c.req.query('only') as TestChange) ? (c.req.query('only') as TestChange) : undefined;
+  const counts = new Map<TestChange, number>(CHANGE_ORDER.map((x) => [x, 0]));
   for (const row of data.tests) counts.set(change(row), (counts.get(change(row)) ?? 0) + 1);
-  const rows = only ? data.tests.filter((r) => change(r) === only) : data.tests;
-  const self = (o?: Change) => teamHref(c, `/compare?base=${base}&head=${head}${o ? `&only=${o}` : ''}`);
+  // Regressions first, then fixes, then the rest; by name within each (the SQL order).
+  const sorted = [...data.tests].sort((a, b) => CHANGE_ORDER.indexOf(change(a)) - CHANGE_ORDER.indexOf(change(b)));
+  const rows = only ? sorted.filter((r) => change(r) === only) : sorted;
+  const self = (o?: TestChange) => teamHref(c, `/compare?base=${base}&head=${head}${o ? `&only=${o}` : ''}`);
 
   const body = html`<h1>Compare runs</h1>
   <div class="grid2">${runSummary(c, 'Baseline', data.base)}${runSummary(c, 'Head', data.head)}</div>
@@ -55,37 +59,50 @@ export async function comparePage(c: Context<DashboardEnv>): Promise<Response> {
   <span>duration ${delta(num(data.head.duration_ms), num(data.base.duration_ms), { good: 'down', format: formatDuration })}</span></p>
   <nav class="tabs" aria-label="Filter by change">
     <a href="${self()}"${only ? '' : html` aria-current="true"`}>all ${data.tests.length}</a>
-    ${CHANGES.map((x) => html`<a href="${self(x.key)}"${only === x.key ? html` aria-current="true"` : ''}>${x.label} ${counts.get(x.key) ?? 0}</a>`)}
+    ${CHANGE_ORDER.map((x) => html`<a href="${self(x)}"${only === x ? html` aria-current="true"` : ''}>${LABELS[x].label} ${counts.get(x) ?? 0}</a>`)}
   </nav>
   ${
     rows.length
-      ? html`<div class="panel"><table>
-    <thead><tr><th>Test</th><th>Change</th><th>Baseline</th><th>Head</th><th>Tier</th><th class="num">Cost Δ</th><th class="num">Latency Δ</th><th>Outputs</th></tr></thead>
+      ? html`<div class="panel"><table class="compare">
+    <thead><tr><th>Test</th><th>Change</th><th>Baseline</th><th>Head</th><th class="hide-sm">Tier</th><th class="num hide-sm">Cost Δ</th><th class="num hide-sm">Latency Δ</th></tr></thead>
     <tbody>${rows.map(compareRow)}</tbody></table></div>`
       : emptyState('No test in this group', html`<p><a href="${self()}">Show all tests</a></p>`)
   }`;
   return renderPage(c, { title: 'Compare', nav: 'compare', body });
 }
 
+/** One side's output with its failure reason beside it (never instead of it). */
+function sideBlock(title: string, side: CompareSide | null): SafeHtml {
+  if (!side) return html`<div><h3 class="sub">${title}</h3><p class="sub">Not in this run.</p></div>`;
+  const cut = side.output !== null && num(side.output_length) > side.output.length;
+  return html`<div class="side"><h3 class="sub">${title} ${passMark(side.passed, side.skipped)}${cut ? html` <span class="sub">first ${side.output?.length} of ${num(side.output_length)} characters</span>` : ''}</h3>
+    <pre>${side.output ?? '(no output)'}</pre>
+    ${side.error ? html`<p class="reason"><span class="sub">reason:</span> <span class="bad">${side.error}</span></p>` : ''}</div>`;
+}
+
 function compareRow(row: Row): SafeHtml {
   const kind = change(row);
-  const info = CHANGES.find((x) => x.key === kind);
+  const info = LABELS[kind];
   const tier = (side: CompareSide | null) => side?.resolved_tier ?? '—';
   const tierChanged = row.base && row.head && tier(row.base) !== tier(row.head);
   const both = row.base && row.head;
-  return html`<tr>
+  const diff =
+    both && row.base?.output !== null && row.head?.output !== null ? wordDiff(row.base?.output ?? '', row.head?.output ?? '') : null;
+  // Each test is two rows: the numbers, then its outputs across the whole table (readable on a phone).
+  return html`<tr class="test-row" data-change="${kind}">
     <td class="wrap">${row.test_name}${row.trial > 1 ? html` <span class="chip">trial ${row.trial}</span>` : ''}</td>
-    <td><span class="badge ${info?.tone ?? 'neutral'}">${info?.label ?? kind}</span></td>
+    <td><span class="badge ${info.tone}">${info.label}</span></td>
     <td>${row.base ? passMark(row.base.passed, row.base.skipped) : '—'}</td>
     <td>${row.head ? passMark(row.head.passed, row.head.skipped) : '—'}</td>
-    <td>${tierChanged ? html`<span class="chip">${tier(row.base)}</span> → <span class="chip">${tier(row.head)}</span>` : html`<span class="chip">${tier(row.head ?? row.base)}</span>`}</td>
-    <td class="num">${both ? delta(num(row.head?.cost_usd), num(row.base?.cost_usd), { good: 'down', format: formatUsd }) : '—'}</td>
-    <td class="num">${both ? delta(num(row.head?.duration_ms), num(row.base?.duration_ms), { good: 'down', format: formatDuration }) : '—'}</td>
-    <td class="wrap"><details><summary>side by side</summary><div class="grid2">
-      <div><h3 class="sub">Baseline</h3><pre>${row.base?.error ?? row.base?.output ?? '(none)'}</pre></div>
-      <div><h3 class="sub">Head</h3><pre>${row.head?.error ?? row.head?.output ?? '(none)'}</pre></div>
-    </div></details></td>
-  </tr>`;
+    <td class="hide-sm">${tierChanged ? html`<span class="chip">${tier(row.base)}</span> → <span class="chip">${tier(row.head)}</span>` : html`<span class="chip">${tier(row.head ?? row.base)}</span>`}</td>
+    <td class="num hide-sm">${both ? delta(num(row.head?.cost_usd), num(row.base?.cost_usd), { good: 'down', format: formatUsd }) : '—'}</td>
+    <td class="num hide-sm">${both ? delta(num(row.head?.duration_ms), num(row.base?.duration_ms), { good: 'down', format: formatDuration }) : '—'}</td>
+  </tr>
+  <tr class="detail" data-test="${row.test_name}"><td colspan="7"><details${kind === 'newly-failing' ? html` open` : ''}><summary>outputs of ${row.test_name}</summary>
+      ${diff ? html`<h3 class="sub">Changes, baseline → head</h3>${renderWordDiff(diff)}` : ''}
+      <div class="grid2">${sideBlock('Baseline', row.base)}${sideBlock('Head', row.head)}</div>
+      ${questionBlock(row)}
+    </details></td></tr>`;
 }
 
 function runSummary(c: Context<DashboardEnv>, title: string, run: RunRow): SafeHtml {
@@ -118,20 +135,28 @@ async function previousRun(c: Context<DashboardEnv>, head: string): Promise<stri
   return prev?.id ?? null;
 }
 
-/** Two selects over the latest runs, for when the URL names no head. */
+/** Two runs ticked in a runs list: the older is the baseline. Any other number: the picker says so. */
+async function comparePicked(c: Context<DashboardEnv>, picked: string[]): Promise<Response> {
+  const ids = [...new Set(picked.map((id) => uuidParam(id, 'A picked run')))];
+  if (ids.length !== 2) return picker(c, `Tick exactly two runs to compare (${ids.length} ticked).`);
+  const { data, error } = await c.var.supabase.from('eval_runs').select('id, run_at').eq('team_id', c.var.team.id).in('id', ids);
+  if (error) throw new DashboardError(502, `Reading the runs failed: ${error.message}`);
+  if ((data ?? []).length !== 2) throw notFound('One of these runs');
+  const [older, newer] = [...(data ?? [])].sort((a, b) => Date.parse(a.run_at) - Date.parse(b.run_at));
+  return c.redirect(teamHref(c, `/compare?base=${older?.id}&head=${newer?.id}`), 303);
+}
+
+/** The latest runs with a checkbox each, for when the URL names no head. */
 async function picker(c: Context<DashboardEnv>, message?: string): Promise<Response> {
-  const page = (await rpc(c, 'runs_page', { p_team_id: c.var.team.id, p_limit: 100 })) as unknown as RunsPage;
-  const option = (r: RunRow, selected?: string) =>
-    html`<option value="${r.id}"${r.id === selected ? html` selected` : ''}>${r.repo_slug} / ${r.suite} · ${ago(r.run_at)} · ${r.who ?? '—'} · ${r.pass_rate ?? '—'}%</option>`;
+  const page = (await rpc(c, 'runs_page', { p_team_id: c.var.team.id, p_limit: 50 })) as unknown as RunsPage;
   const body = html`<h1>Compare runs</h1>
   ${message ? html`<p class="error">${message}</p>` : ''}
   ${
     page.rows.length
-      ? html`<form class="filters" method="get" action="${teamHref(c, '/compare')}">
-    <label>Baseline (empty: the previous run of the head's suite)<select name="base"><option value="">previous run</option>${page.rows.map((r) => option(r, c.req.query('base')))}</select></label>
-    <label>Head<select name="head">${page.rows.map((r) => option(r, c.req.query('head')))}</select></label>
-    <button type="submit">Compare</button></form>
-    <p class="sub">Or open a run and choose “Compare with the previous run”.</p>`
+      ? html`<p class="sub">Tick two runs and compare them (the older is the baseline), or compare one with the run before it. Older runs: the <a href="${teamHref(c, '/runs')}">Runs</a> list, with filters, has the same checkboxes.</p>
+    ${pickForm(c)}
+    ${runsTable(c, page.rows, { pick: true })}
+    <p><button type="submit" form="${PICK_FORM}">Compare the ticked runs</button></p>`
       : emptyState('No runs yet', html`<p>Push two runs of a suite to compare them.</p>`)
   }`;
   return renderPage(c, { title: 'Compare', nav: 'compare', body });

@@ -1,7 +1,8 @@
 /**
  * `/t/:slug/runs`: every run, newest first, paged on the server. Filters (repo,
  * suite, branch, person or CI, date range) live in the query string so a view
- * can be shared by URL.
+ * can be shared by URL. Each run can be ticked for comparison (two at a time)
+ * or compared with its previous run.
  */
 import { html } from '@gstack/core';
 import type { Context } from 'hono';
@@ -9,7 +10,7 @@ import { type RunsFacets, type RunsPage, rpc } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
 import { countLabel, pager } from '../ui/components.ts';
 import { renderPage, teamHref } from '../ui/layout.ts';
-import { runsTable } from '../ui/runs-table.ts';
+import { PICK_FORM, pickForm, runsTable } from '../ui/runs-table.ts';
 
 const PAGE_SIZE = 50;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -56,7 +57,9 @@ export async function runsPage(c: Context<DashboardEnv>): Promise<Response> {
     <button type="submit">Filter</button>
     <a class="button secondary" href="${teamHref(c, '/runs')}">Clear</a>
   </form>
-  ${runsTable(c, rows)}
+  ${pickForm(c)}
+  ${runsTable(c, rows, { pick: true })}
+  ${rows.length ? html`<p><button type="submit" form="${PICK_FORM}">Compare the ticked runs</button> <span class="sub">Tick two runs; the older is the baseline.</span></p>` : ''}
   ${pager(new URL(c.req.url), offset, PAGE_SIZE, total)}`;
   return renderPage(c, { title: 'Runs', nav: 'runs', body, refresh: offset === 0 });
 }

@@ -12,6 +12,7 @@ import { QUESTION_STYLES } from './question.ts';
 import { REVIEW_STYLES } from './review.ts';
 import { STYLES } from './styles.ts';
 import { teamSwitcher } from './team-switcher.ts';
+import { WORD_DIFF_STYLES } from './word-diff.ts';
 
 /** Reloads every 60 s while the tab is visible; a hidden tab reloads when it is shown again, if due. */
 const REFRESH_SCRIPT = `(()=>{let due=Date.now()+60000;const tick=()=>{if(!document.hidden&&Date.now()>=due)location.reload()};setInterval(tick,5000);document.addEventListener('visibilitychange',tick)})();`;
@@ -96,7 +97,7 @@ ${options.body}
 
 // The stylesheet and the script are our own constants, not user input: inserted as is.
 function rawCss(): SafeHtml {
-  return new SafeHtml(STYLES + INSIGHTS_STYLES + REVIEW_STYLES + QUESTION_STYLES);
+  return new SafeHtml(STYLES + INSIGHTS_STYLES + REVIEW_STYLES + QUESTION_STYLES + WORD_DIFF_STYLES);
 }
 function rawScript(): SafeHtml {
   return new SafeHtml(REFRESH_SCRIPT);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEvalResult } from '../eval-result.ts';
-import { compareRuns } from './compare.ts';
+import { CHANGE_ORDER, compareRuns, testChange } from './compare.ts';
 
 function run(
   results: Array<{ name: string; passed: boolean; score?: number; cost?: number; tier?: string; trial?: number }>,
@@ -79,5 +79,24 @@ describe('compareRuns', () => {
     const diff = compareRuns(before, after);
     expect(diff.tests[0]?.change).toBe('newly-failing');
     expect(diff.warnings).toEqual(['the suite file changed between the runs (prompt_sha differs)']);
+  });
+});
+
+describe('the change of one test', () => {
+  it('is one rule, and regressions sort first, then fixes, then what still fails', () => {
+    expect(testChange({ passed: true }, { passed: false })).toBe('newly-failing');
+    expect(testChange({ passed: false }, { passed: true })).toBe('newly-passing');
+    expect(testChange({ passed: false }, { passed: false })).toBe('still-failing');
+    expect(testChange({ passed: true }, { passed: true })).toBe('still-passing');
+    expect(testChange(null, { passed: true })).toBe('added');
+    expect(testChange({ passed: true }, undefined)).toBe('removed');
+    const changes = ['still-passing', 'added', 'newly-passing', 'still-failing', 'newly-failing'] as const;
+    expect([...changes].sort((a, b) => CHANGE_ORDER.indexOf(a) - CHANGE_ORDER.indexOf(b))).toEqual([
+      'newly-failing',
+      'newly-passing',
+      'still-failing',
+      'added',
+      'still-passing',
+    ]);
   });
 });

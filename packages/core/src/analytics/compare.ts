@@ -1,9 +1,24 @@
 /** The per-test difference between two runs of a suite. */
 import type { StandardEvalResult, TestResult } from '../eval-result.ts';
 
+/** How a test changed between a base and a head run. */
+export type TestChange = 'newly-failing' | 'newly-passing' | 'still-failing' | 'still-passing' | 'added' | 'removed';
+
+/** What a lead reads first: regressions, then fixes, then what still fails, then the rest. */
+export const CHANGE_ORDER: readonly TestChange[] = ['newly-failing', 'newly-passing', 'still-failing', 'added', 'removed', 'still-passing'];
+
+/** The one rule for a test's change (absent on a side: added or removed). */
+export function testChange(base: { passed: boolean } | null | undefined, head: { passed: boolean } | null | undefined): TestChange {
+  if (!base) return 'added';
+  if (!head) return 'removed';
+  if (base.passed && !head.passed) return 'newly-failing';
+  if (!base.passed && head.passed) return 'newly-passing';
+  return head.passed ? 'still-passing' : 'still-failing';
+}
+
 export interface TestDiff {
   name: string;
-  change: 'newly-failing' | 'newly-passing' | 'still-failing' | 'still-passing' | 'added' | 'removed';
+  change: TestChange;
   scoreDelta: number | null;
   costDelta: number | null;
   tierBefore: string | null;
@@ -42,15 +57,9 @@ export function compareRuns(before: StandardEvalResult, after: StandardEvalResul
   const tests = names.map((name): TestDiff => {
     const x = a.get(name);
     const y = b.get(name);
-    let change: TestDiff['change'];
-    if (!x) change = 'added';
-    else if (!y) change = 'removed';
-    else if (x.allPassed && !y.allPassed) change = 'newly-failing';
-    else if (!x.allPassed && y.allPassed) change = 'newly-passing';
-    else change = y.allPassed ? 'still-passing' : 'still-failing';
     return {
       name,
-      change,
+      change: testChange(x && { passed: x.allPassed }, y && { passed: y.allPassed }),
       scoreDelta: x?.score != null && y?.score != null ? round(y.score - x.score, 4) : null,
       costDelta: x && y ? round(y.cost_usd - x.cost_usd, 8) : null,
       tierBefore: x?.resolved_tier ?? null,
