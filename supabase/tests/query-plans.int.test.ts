@@ -309,6 +309,11 @@ const CASES: Record<string, Case> = {
     call: (db) => ({ sql: 'select * from public.verifier_outcomes($1, 30)', params: [db.team] }),
     bounds: async (db) => ({ eval_runs: await rowsSince(db, 'eval_runs', '30 days') }),
   },
+  problem_history: {
+    call: (db) => ({ sql: 'select * from public.problem_history($1, null, null, 30)', params: [db.team] }),
+    // The 90 days' runs (to find the suites), and each suite's last 30 runs and their results.
+    bounds: async (db) => ({ eval_runs: await rowsSince(db, 'eval_runs', '90 days') }),
+  },
   review_queue: {
     call: (db) => ({ sql: 'select * from public.review_queue($1, 30, 30)', params: [db.team] }),
     bounds: async (db) => ({ eval_runs: await rowsSince(db, 'eval_runs', '30 days') }),

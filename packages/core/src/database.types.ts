@@ -1333,6 +1333,15 @@ export type Database = {
           suite: string;
         }[];
       };
+      problem_history: {
+        Args: { p_branch?: string; p_repo_slug?: string; p_runs?: number; p_team_id: string };
+        Returns: {
+          outcomes: Json;
+          repo_slug: string;
+          suite: string;
+          test_name: string;
+        }[];
+      };
       push_eval_run: { Args: { p_payload: Json; p_team_id: string }; Returns: Json };
       remove_member: { Args: { p_team_id: string; p_user_id: string }; Returns: undefined };
       review_answer: {

@@ -11,6 +11,7 @@ import { costsPage } from './costs.ts';
 import { escalationPage } from './escalation.ts';
 import { leaderboardPage } from './leaderboard.ts';
 import { overviewPage } from './overview.ts';
+import { problemsPage } from './problems.ts';
 import { REVIEW_ACTIONS, reviewPage } from './review.ts';
 import { runDetailPage } from './run-detail.ts';
 import { runsPage } from './runs.ts';
@@ -27,6 +28,7 @@ export const TEAM_PAGES: Array<{ path: string; handler: Handler<DashboardEnv> }>
   // Part 2: insights.
   { path: '/trends', handler: trendsPage },
   { path: '/tests', handler: testsPage },
+  { path: '/problems', handler: problemsPage },
   { path: '/test', handler: testPage },
   { path: '/costs', handler: costsPage },
   { path: '/escalation', handler: escalationPage },

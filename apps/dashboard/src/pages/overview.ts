@@ -1,9 +1,10 @@
 /**
  * `/t/:slug`: the team at a glance: runs, pass rate and cost this week vs last
  * (deltas coloured by the good direction), who is active now, each suite with a
- * pass-rate sparkline and its latest run, and the latest runs.
+ * pass-rate sparkline and its latest run, the latest runs, and links to the
+ * Problems page with its counts (failing, degrading, flaky, newly passing).
  */
-import { html } from '@gstack/core';
+import { html, PROBLEM_KINDS, type ProblemKind, problemCounts } from '@gstack/core';
 import type { Context } from 'hono';
 import { type Overview, type RunRow, rpc } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
@@ -12,15 +13,25 @@ import { card, delta, emptyState, rateCell } from '../ui/components.ts';
 import { ago, formatPercent, formatUsd, num, rate } from '../ui/format.ts';
 import { renderPage, teamHref } from '../ui/layout.ts';
 import { runsTable } from '../ui/runs-table.ts';
+import { loadProblems } from './problems.ts';
+
+const PROBLEM_LABELS: Record<ProblemKind, string> = {
+  failing: 'failing',
+  degrading: 'degrading',
+  flaky: 'flaky',
+  'newly-passing': 'newly passing',
+};
 
 export async function overviewPage(c: Context<DashboardEnv>): Promise<Response> {
   const team = c.var.team;
-  const [overview, active, suites, latest] = await Promise.all([
+  const [overview, active, suites, latest, problems] = await Promise.all([
     rpc(c, 'dashboard_overview', { p_team_id: team.id }),
     rpc(c, 'active_now', { p_team_id: team.id }),
     rpc(c, 'suite_sparklines', { p_team_id: team.id }),
     rpc(c, 'runs_page', { p_team_id: team.id, p_limit: 10 }),
+    loadProblems(c),
   ]);
+  const counts = problemCounts(problems);
   const o = overview as unknown as Overview;
   const runs = (latest as unknown as { rows: RunRow[] }).rows;
   if (!num(o.runs_total)) return renderPage(c, { title: 'Overview', nav: 'overview', body: emptyOverview(team.slug) });
@@ -51,8 +62,13 @@ export async function overviewPage(c: Context<DashboardEnv>): Promise<Response> 
     </tr>`;
   });
 
+  const problemLinks = html`<p class="problem-counts">Problems across suites: ${PROBLEM_KINDS.map(
+    (k, i) => html`${i ? ' · ' : ''}<a href="${teamHref(c, `/problems#${k}`)}">${counts[k]} ${PROBLEM_LABELS[k]}</a>`,
+  )}</p>`;
+
   const body = html`<h1>Overview</h1>
   ${cards}
+  ${problemLinks}
   <h2>Suites</h2>
   <div class="panel"><table>
     <thead><tr><th>Repo</th><th>Suite</th><th>Pass rate, last 20 runs</th><th class="num">Latest</th><th class="num">Passed</th><th>When</th></tr></thead>

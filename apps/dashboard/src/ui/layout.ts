@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import type { DashboardConfig } from '../config.ts';
 import type { DashboardEnv } from '../env.ts';
 import { INSIGHTS_STYLES } from './insights-styles.ts';
+import { PROBLEM_STYLES } from './problem-styles.ts';
 import { QUESTION_STYLES } from './question.ts';
 import { REVIEW_STYLES } from './review.ts';
 import { STYLES } from './styles.ts';
@@ -24,6 +25,7 @@ export const TEAM_NAV: Array<{ key: string; label: string; path: string }> = [
   { key: 'compare', label: 'Compare', path: '/compare' },
   { key: 'trends', label: 'Trends', path: '/trends' },
   { key: 'tests', label: 'Tests', path: '/tests' },
+  { key: 'problems', label: 'Problems', path: '/problems' },
   { key: 'costs', label: 'Costs', path: '/costs' },
   { key: 'escalation', label: 'Escalation', path: '/escalation' },
   { key: 'review', label: 'Review', path: '/review' },
@@ -97,7 +99,7 @@ ${options.body}
 
 // The stylesheet and the script are our own constants, not user input: inserted as is.
 function rawCss(): SafeHtml {
-  return new SafeHtml(STYLES + INSIGHTS_STYLES + REVIEW_STYLES + QUESTION_STYLES + WORD_DIFF_STYLES);
+  return new SafeHtml(STYLES + INSIGHTS_STYLES + REVIEW_STYLES + QUESTION_STYLES + WORD_DIFF_STYLES + PROBLEM_STYLES);
 }
 function rawScript(): SafeHtml {
   return new SafeHtml(REFRESH_SCRIPT);

@@ -2,6 +2,7 @@
 export * from './compare.ts';
 export * from './ladder.ts';
 export * from './leaderboard.ts';
+export * from './problems.ts';
 export * from './regression.ts';
 export * from './trend.ts';
 export * from './verdict.ts';
