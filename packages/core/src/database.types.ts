@@ -1222,6 +1222,16 @@ export type Database = {
           week: string;
         }[];
       };
+      cost_series: {
+        Args: { p_days?: number; p_team_id: string };
+        Returns: {
+          bucket: string;
+          cost_usd: number;
+          days: number;
+          judge_cost_usd: number;
+          runs: number;
+        }[];
+      };
       create_invite: {
         Args: { p_email?: string; p_expires_in?: string; p_role?: string; p_team_id: string };
         Returns: {
@@ -1282,6 +1292,14 @@ export type Database = {
         }[];
       };
       ingest_eval_run: { Args: { p_payload: Json; p_token: string }; Returns: Json };
+      judge_cache_savings: {
+        Args: { p_days?: number; p_team_id: string };
+        Returns: {
+          hits: number;
+          hits_priced: number;
+          saved_usd: number;
+        }[];
+      };
       ladder_spend: {
         Args: { p_days?: number; p_team_id: string };
         Returns: {

@@ -59,6 +59,8 @@ export const attemptSchema = z.object({
       /** The verifier call failed (no verdict): `accept` is then false and means nothing. */
       error: z.boolean().default(false),
       feedback: z.string().nullable().default(null),
+      /** A cached verdict: what it cost when it was first paid; null when not cached or not recorded. */
+      saved_usd: usd.nullable().default(null),
     })
     .nullable()
     .default(null),
@@ -88,6 +90,8 @@ export const judgeResultSchema = z.object({
   cached: z.boolean(),
   cost_usd: usd,
   cost_exact: z.boolean().default(false),
+  /** A cached verdict: what it cost when it was first paid (what the cache saved); null when not cached or not recorded. */
+  saved_usd: usd.nullable().default(null),
 });
 export type JudgeResult = z.infer<typeof judgeResultSchema>;
 

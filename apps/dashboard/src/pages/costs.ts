@@ -1,5 +1,7 @@
 /**
- * `/t/:slug/costs`: spend per week stacked system vs judge; per model with
+ * `/t/:slug/costs`: over the chosen period (7, 30 or 90 days), spend per day
+ * (7 days) or week stacked system vs judge, every bucket of the period shown;
+ * what the judge cache saved (each cached verdict's cost when first paid); per model with
  * calls, input/output/cache read/cache write tokens and whether the cost is
  * exact or estimated; the most expensive suites and tests; and what the same
  * work would cost with everything on each ladder tier (core's ladderSavings);
@@ -24,13 +26,18 @@ interface Leaders {
 export async function costsPage(c: Context<DashboardEnv>): Promise<Response> {
   const days = readPeriod(c, [7, 30, 90], 30);
   const team = c.var.team.id;
-  const [weeks, models, leadersRaw, spend, verifier] = await Promise.all([
-    rpc(c, 'cost_per_week', { p_team_id: team, p_weeks: 12 }),
+  const [buckets, models, leadersRaw, spend, verifier, cacheSavings] = await Promise.all([
+    rpc(c, 'cost_series', { p_team_id: team, p_days: days }),
     rpc(c, 'cost_per_model', { p_team_id: team, p_days: days }),
     rpc(c, 'cost_leaders', { p_team_id: team, p_days: days, p_limit: 10 }),
     rpc(c, 'ladder_spend', { p_team_id: team, p_days: days }),
     rpc(c, 'verifier_outcomes', { p_team_id: team, p_days: days }),
+    rpc(c, 'judge_cache_savings', { p_team_id: team, p_days: days }),
   ]);
+  const savings = cacheSavings[0] ?? { hits: 0, hits_priced: 0, saved_usd: 0 };
+  const hits = num(savings.hits);
+  const unpriced = hits - num(savings.hits_priced);
+  const daily = days <= 7;
   // The audit sample's extra verifier calls (answers that had already failed the assertions).
   const audits = verifier.filter((v) => v.audit);
   const auditCalls = audits.reduce((a, v) => a + num(v.decisions), 0);
@@ -58,28 +65,29 @@ export async function costsPage(c: Context<DashboardEnv>): Promise<Response> {
   });
   const ladderActual = perSuite.reduce((a, s) => a + s.actualUsd, 0);
 
-  const chart = weeks.length
+  const chart = buckets.some((b) => num(b.runs) > 0)
     ? stackedBars(
-        weeks.map((w) => ({
-          label: String(w.week).slice(5),
+        buckets.map((b) => ({
+          label: String(b.bucket).slice(5, 10),
           parts: [
-            { value: num(w.cost_usd) - num(w.judge_cost_usd), tone: 'bar-a', name: 'system' },
-            { value: num(w.judge_cost_usd), tone: 'bar-b', name: 'judge' },
+            { value: num(b.cost_usd) - num(b.judge_cost_usd), tone: 'bar-a', name: 'system' },
+            { value: num(b.judge_cost_usd), tone: 'bar-b', name: 'judge' },
           ],
         })),
-        { label: 'Cost per week, system and judge', format: formatUsd },
+        { label: `Cost per ${daily ? 'day' : 'week'}, last ${days} days, system and judge`, format: formatUsd },
       )
-    : emptyState('No spend in the last 12 weeks', html``);
+    : emptyState(`No spend in the last ${days} days`, html``);
 
   const body = html`<h1>Costs</h1>
   ${periodTabs(c, '/costs', [7, 30, 90], days)}
   <section class="cards" aria-label="Totals">
     ${card(`Spend, last ${days} days`, formatUsd(total))}
     ${card('Judge and verifier', formatUsd(judge), html`<span class="delta neutral">${total > 0 ? `${((100 * judge) / total).toFixed(1)}% of spend` : ''}</span>`)}
+    ${card('Judge cache saved', formatUsd(num(savings.saved_usd)), html`<span class="delta neutral">${hits} cached verdict${hits === 1 ? '' : 's'}, each priced at its first paid call${unpriced ? ` (${unpriced} from older results without that cost, not counted)` : ''}</span>`)}
     ${card('Audit sample', formatUsd(auditUsd), html`<span class="delta neutral">${auditCalls} verifier call${auditCalls === 1 ? '' : 's'} on answers that failed the assertions (part of judge and verifier)</span>`)}
     ${card('Exact', exactShare === null ? '—' : `${exactShare.toFixed(1)}%`, html`<span class="delta neutral">reported by the APIs; the rest priced from the table</span>`)}
   </section>
-  <h2>Per week <span class="sub"><span class="key bar-a"></span> system <span class="key bar-b"></span> judge</span></h2>
+  <h2>Per ${daily ? 'day' : 'week'} <span class="sub"><span class="key bar-a"></span> system <span class="key bar-b"></span> judge${daily ? '' : ' · weeks start on Monday (UTC); the first starts with the period'}</span></h2>
   <div class="panel chart">${chart}</div>
   <h2>Per model</h2>
   ${

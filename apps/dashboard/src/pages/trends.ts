@@ -1,12 +1,13 @@
 /**
- * `/t/:slug/trends`: pass rate per suite over 30 or 90 days: daily points, runs
- * per day as faint bars, and the days where a run regressed by core's
- * regression rule (the one the Slack alert uses) marked on the line, at the
- * team's threshold when the reader is an admin (who can read the settings),
- * else at the default; the days whose regression alert reached Slack
- * (alert_deliveries) are marked and counted too.
+ * `/t/:slug/trends`: pass rate per suite over 30 or 90 days: daily points (each
+ * a link to that day's runs of the suite), runs per day as faint bars, and the
+ * regressions by core's rule (the one the Slack alert uses; regressionStarts:
+ * a drop that persists is one regression, not one per day below the mean)
+ * marked and counted, at the team's threshold when the reader is an admin (who
+ * can read the settings), else at the default; the days whose regression alert
+ * reached Slack (alert_deliveries) are marked and counted too.
  */
-import { html, REGRESSION_RULES, runRegression } from '@gstack/core';
+import { html, REGRESSION_RULES, regressionStarts } from '@gstack/core';
 import type { Context } from 'hono';
 import { rpc } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
@@ -42,30 +43,35 @@ export async function trendsPage(c: Context<DashboardEnv>): Promise<Response> {
   const threshold = settings.data ? num(settings.data.alert_threshold_pp) : REGRESSION_RULES.defaultThresholdPp;
   const which = settings.data ? "at the team's threshold" : 'at its default threshold';
   const today = new Date().toISOString().slice(0, 10);
-  const regressed = new Map<string, Set<string>>();
+  // Per suite: the runs that start a regression (oldest first), as days to mark and a count.
+  const regressed = new Map<string, { days: Set<string>; count: number }>();
   for (const [key, rows] of groupBy(runs, (r) => `${r.repo_slug}\u0000${r.suite}`)) {
-    const set = new Set<string>();
-    const rates: number[] = [];
-    for (const r of rows) {
-      const current = rate(r.pass_rate);
-      if (current === null) continue;
-      // Earlier runs newest first, as the rule expects.
-      if (runRegression(current, [...rates].reverse(), threshold).regressed) set.add(new Date(r.run_at).toISOString().slice(0, 10));
-      rates.push(current);
-    }
-    regressed.set(key, set);
+    const rated = rows.filter((r) => rate(r.pass_rate) !== null);
+    const starts = regressionStarts(
+      rated.map((r) => rate(r.pass_rate) as number),
+      threshold,
+    );
+    regressed.set(key, {
+      days: new Set(starts.map((i) => new Date(rated[i]?.run_at ?? 0).toISOString().slice(0, 10))),
+      count: starts.length,
+    });
   }
   const charts = groupBy(series, (r) => `${r.repo_slug}\u0000${r.suite}`).map(([key, rows]) => {
     const first = rows[0] as (typeof rows)[number];
     const sent = alerted.get(key) ?? new Set<string>();
-    const marks = new Set([...(regressed.get(key) ?? []), ...sent]);
-    const points = rows.map((r) => ({ day: String(r.day).slice(0, 10), runs: num(r.runs), passRate: rate(r.pass_rate) }));
+    const found = regressed.get(key) ?? { days: new Set<string>(), count: 0 };
+    const marks = new Set([...found.days, ...sent]);
+    const suiteQuery = `repo=${encodeURIComponent(first.repo_slug)}&suite=${encodeURIComponent(first.suite)}`;
+    const points = rows.map((r) => {
+      const day = String(r.day).slice(0, 10);
+      return { day, runs: num(r.runs), passRate: rate(r.pass_rate), href: teamHref(c, `/runs?${suiteQuery}&from=${day}&to=${day}`) };
+    });
     return html`<section class="panel trend-panel" data-suite="${first.repo_slug}/${first.suite}">
       <h2><code>${first.repo_slug}</code> <a href="${teamHref(c, `/tests?repo=${encodeURIComponent(first.repo_slug)}&suite=${encodeURIComponent(first.suite)}`)}">${first.suite}</a>
       <span class="sub">${plural(
         points.reduce((a, p) => a + p.runs, 0),
         'run',
-      )}${marks.size ? html` · <span class="bad">${marks.size} ${marks.size === 1 ? 'day' : 'days'} with a regression</span>` : ''}${
+      )}${found.count ? html` · <span class="bad regressions">${plural(found.count, 'regression')}</span>` : ''}${
         sent.size ? html` · <span class="bad alerted">${sent.size} alerted in Slack</span>` : ''
       }</span></h2>
       ${trendChart(points, marks, { days, label: `${first.suite} pass rate per day`, endDay: today })}
@@ -73,7 +79,7 @@ export async function trendsPage(c: Context<DashboardEnv>): Promise<Response> {
   });
   const body = html`<h1>Trends</h1>
   ${periodTabs(c, '/trends', [30, 90], days)}
-  <p class="sub">Daily pass rate (line), runs per day (bars), and red rings where a run fell more than ${threshold} points below the mean of the suite's earlier runs in the period (the alert rule, ${which}), or where a regression alert reached Slack.</p>
+  <p class="sub">Daily pass rate (line; a point opens that day's runs), runs per day (bars), and red rings where a regression started: a run more than ${threshold} points below the mean of the suite's earlier runs in the period (the alert rule, ${which}) after a run that was not; a drop that lasts counts once. Rings also mark days whose regression alert reached Slack.</p>
   ${charts.length ? charts : emptyState(`No runs in the last ${days} days`, html``)}`;
   return renderPage(c, { title: 'Trends', nav: 'trends', body });
 }

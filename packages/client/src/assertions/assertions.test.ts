@@ -49,6 +49,7 @@ describe('assertions', () => {
       cached: false,
       cost_usd: 0,
       cost_exact: true,
+      saved_usd: null,
     });
     expect((await runAssertion({ type: 'judge', value: 'r' }, ctx('x', { judge }))).passed).toBe(true);
     const strict = await runAssertion({ type: 'judge', value: { rubric: 'r', threshold: 0.8 } }, ctx('x', { judge }));

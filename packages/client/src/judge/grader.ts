@@ -31,6 +31,8 @@ export interface Verdict<T> {
   cached: boolean;
   cost_usd: number;
   cost_exact: boolean;
+  /** On a cache hit: what the verdict cost when it was first paid (the saving); null otherwise. */
+  saved_usd?: number | null;
 }
 
 /** The first JSON object in a model's answer (models like to wrap JSON in prose or fences). */
@@ -58,7 +60,7 @@ async function grade<T>(
   const hit = await ctx.cache.get(ctx.suite, key, (verdict) => parse(verdict) !== undefined);
   if (hit) {
     const value = parse(hit.verdict);
-    if (value !== undefined) return { value, cached: true, cost_usd: 0, cost_exact: true };
+    if (value !== undefined) return { value, cached: true, cost_usd: 0, cost_exact: true, saved_usd: hit.cost_usd };
   }
   const provider = ctx.providers.provider(model);
   const result = await provider.call({

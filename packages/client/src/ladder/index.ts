@@ -203,6 +203,7 @@ export async function runLadder(
         model: ctx.verifier,
         cached: verdict.cached,
         cost_usd: verdict.cost_usd,
+        saved_usd: verdict.saved_usd ?? null,
         accept: verdict.value?.accept ?? false,
         audit,
         error: !verdict.value,

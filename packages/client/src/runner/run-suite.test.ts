@@ -202,6 +202,13 @@ describe('the judge cache', () => {
     expect(second.all_results[0]?.attempts[0]?.verifier).toMatchObject({ cached: true, cost_usd: 0 });
     expect(second.judge_cost_usd).toBe(0);
     expect(second.cache).toEqual({ hits: 2, misses: 0 });
+    // What the cache saved: each verdict's cost when it was first paid.
+    const paidJudge = first.all_results[0]?.judge[0]?.cost_usd ?? 0;
+    const paidVerifier = first.all_results[0]?.attempts[0]?.verifier?.cost_usd ?? 0;
+    expect(paidJudge).toBeGreaterThan(0);
+    expect(second.all_results[0]?.judge[0]?.saved_usd).toBe(paidJudge);
+    expect(second.all_results[0]?.attempts[0]?.verifier?.saved_usd).toBe(paidVerifier);
+    expect(first.all_results[0]?.judge[0]?.saved_usd).toBeNull();
   });
 
   it('skips reads but still writes with EVAL_CACHE=0 (cacheReads false)', async () => {

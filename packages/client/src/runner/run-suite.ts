@@ -237,6 +237,7 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
             cached: verdict.cached,
             cost_usd: verdict.cost_usd,
             cost_exact: verdict.cost_exact,
+            saved_usd: verdict.saved_usd ?? null,
           };
           judges.push(result);
           return result;

@@ -18,6 +18,8 @@ export function dayStreak(activity: Array<string | Date>, now: Date = new Date()
 }
 
 export interface LeaderboardEntry {
+  /** The member; null for the CI row (runs pushed with team tokens); absent where not known (local files). */
+  userId?: string | null;
   name: string;
   runs: number;
   passRate: number | null;
@@ -27,7 +29,10 @@ export interface LeaderboardEntry {
   streak: number;
 }
 
-/** Most activity (runs + ships) first; ties by pass rate, then name. */
+/** The ranking rule in words, for pages and --help that show the order. */
+export const LEADERBOARD_RULE = 'Ranked by activity (runs + ships), then pass rate, then name.';
+
+/** Most activity (runs + ships) first; ties by pass rate, then name (LEADERBOARD_RULE). */
 export function rankLeaderboard(entries: LeaderboardEntry[]): LeaderboardEntry[] {
   return [...entries].sort(
     (a, b) => b.runs + b.ships - (a.runs + a.ships) || (b.passRate ?? -1) - (a.passRate ?? -1) || a.name.localeCompare(b.name),
@@ -56,6 +61,7 @@ const count = (value: number | string | null | undefined): number => {
 /** A leaderboard_runs row as an entry: the pass rate over the tests that ran, the streak from its active days. */
 export function leaderboardEntry(row: LeaderboardRunsRow, now: Date = new Date()): LeaderboardEntry {
   return {
+    userId: row.user_id,
     name: row.name,
     runs: count(row.runs),
     passRate: passRatePercent(count(row.passed), count(row.ran)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newlyFailing, runRegression } from './regression.ts';
+import { newlyFailing, regressionStarts, runRegression } from './regression.ts';
 
 describe('runRegression', () => {
   it.each([
@@ -37,5 +37,16 @@ describe('newlyFailing', () => {
       ['old-name', [true, true]],
     ]);
     expect(newlyFailing(current, history)).toEqual(['a']);
+  });
+});
+
+describe('regressionStarts', () => {
+  it('counts a drop that persists once, and a second drop again (hand-computed)', () => {
+    // Run 5: 50 vs mean(100, 100, 100, 100) = 100 → regressed; runs 6 and 7 stay below their earlier
+    // means (90, 83.3) → still regressed, not new. Run 8 recovers to 100 (mean 78.6: not regressed).
+    // Run 9: 40 vs mean of runs 1–8 = 81.25 → a second regression.
+    expect(regressionStarts([100, 100, 100, 100, 50, 50, 50, 100, 40])).toEqual([4, 8]);
+    // Too few earlier runs for a verdict: nothing.
+    expect(regressionStarts([100, 10])).toEqual([]);
   });
 });

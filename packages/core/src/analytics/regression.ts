@@ -38,6 +38,22 @@ export function runRegression(
 }
 
 /**
+ * The runs (pass rates, oldest first) that start a regression: regressed by runRegression against
+ * the runs before them while the run before did not. A drop that persists is one regression, not
+ * one per run (or day) spent below the earlier mean. Returns their indices.
+ */
+export function regressionStarts(rates: number[], thresholdPp: number = REGRESSION_RULES.defaultThresholdPp): number[] {
+  const starts: number[] = [];
+  let previous = false;
+  rates.forEach((rate, i) => {
+    const regressed = runRegression(rate, rates.slice(0, i).reverse(), thresholdPp).regressed;
+    if (regressed && !previous) starts.push(i);
+    previous = regressed;
+  });
+  return starts;
+}
+
+/**
  * Tests failing in `current` that passed in more than half of their earlier
  * outcomes (`history`: test → earlier outcomes, any order). Tests with no
  * history are not "newly" failing.
