@@ -224,9 +224,18 @@ describe('dashboard part 2 in Chromium', () => {
     expect(await rows.count()).toBe(2);
     const first = clean(await rows.nth(0).locator('td').allTextContents());
     // alice: 6 runs, 16 of 30 tests passed, a run on each of 6 days, 30 tests × $0.0004.
-    expect([first[0], first[2], first[3], first[4], first[5]]).toEqual(['1', '6', '53.3%', '6 days', '$0.0120']);
+    // Columns: #, who, runs, ships, activity (runs + ships: the rank), pass rate, streak, cost.
+    expect([first[0], first[2], first[3], first[4], first[5], first[6], first[7]]).toEqual([
+      '1',
+      '6',
+      '0',
+      '6',
+      '53.3%',
+      '6 days',
+      '$0.0120',
+    ]);
     // CI: 2 runs, 6 of 7 passed.
-    expect(clean(await rows.nth(1).locator('td').allTextContents())).toEqual(['2', 'CI', '2', '85.7%', '1 day', '$0.0670']);
+    expect(clean(await rows.nth(1).locator('td').allTextContents())).toEqual(['2', 'CI', '2', '0', '2', '85.7%', '1 day', '$0.0670']);
     await screenshotBothThemes(page, 'leaderboard');
     expect(problems).toEqual([]);
     await context.close();
