@@ -311,8 +311,11 @@ const CASES: Record<string, Case> = {
   },
   problem_history: {
     call: (db) => ({ sql: 'select * from public.problem_history($1, null, null, 30)', params: [db.team] }),
-    // The 90 days' runs (to find the suites), and each suite's last 30 runs and their results.
-    bounds: async (db) => ({ eval_runs: await rowsSince(db, 'eval_runs', '90 days') }),
+    // The suites of the last 90 days, then each suite's last 30 runs (and their results, per run).
+    bounds: async (db) => ({
+      eval_runs: (await rowsSince(db, 'eval_runs', '90 days')) + 30 * (await suitesOf(db)),
+      eval_results: 30 * (await suitesOf(db)) * db.shape.resultsPerRun,
+    }),
   },
   review_queue: {
     call: (db) => ({ sql: 'select * from public.review_queue($1, 30, 30)', params: [db.team] }),
