@@ -292,7 +292,10 @@ describe('alerts and digest wiring', () => {
     const runId = (pushed.data as { run_id: string }).run_id;
     // The function claimed the run from the webhook payload (a first run has no baseline: no alert).
     const delivery = await eventually('the delivery row', async () => {
-      const rows = await sql('select team_id, decision from public.alert_deliveries where run_id = $1 and decision <> $2', [runId, 'pending']);
+      const rows = await sql('select team_id, decision from public.alert_deliveries where run_id = $1 and decision <> $2', [
+        runId,
+        'pending',
+      ]);
       return rows[0];
     });
     expect(delivery).toEqual({ team_id: team.id, decision: 'none' });

@@ -89,7 +89,9 @@ export async function startCronRunner(options: CronOptions): Promise<CronRunner>
         entry.cron = new Cron(job.schedule, { timezone: 'UTC', protect: true }, () => void execute(entry.job));
         scheduled.set(job.jobid, entry);
       } catch (error) {
-        options.log(`[cron] job ${job.jobname ?? job.jobid} has an invalid schedule ${JSON.stringify(job.schedule)}: ${(error as Error).message}`);
+        options.log(
+          `[cron] job ${job.jobname ?? job.jobid} has an invalid schedule ${JSON.stringify(job.schedule)}: ${(error as Error).message}`,
+        );
       }
     }
     for (const [id, entry] of scheduled) {

@@ -19,19 +19,19 @@ import { FunctionsRunner } from './functions/runner.ts';
 import { gatewayHandler, startingHandler } from './gateway/app.ts';
 import { closeServer, listen } from './http-server.ts';
 import { loadOrCreateKeys } from './keys.ts';
+import { type NetWorker, startNetWorker } from './pg-net.ts';
 import { assertPortsFree, DEFAULT_PORT_BASE, type PortLayout, portBaseAdvice, portLayout } from './ports.ts';
 import { removeCluster, startCluster, stopLeftoverPostmaster } from './postgres/cluster.ts';
 import { allowWebhookOrigin, bootstrap, pushMigrations, reloadSchema, setVaultSecrets } from './postgres/migrate.ts';
 import { startPostgrest } from './postgrest.ts';
-import { type NetWorker, startNetWorker } from './pg-net.ts';
 import { PidFile, type ServiceProcess, StackLock } from './processes.ts';
 import { loadProjectConfig, type ProjectConfig } from './project-config.ts';
 import { createSlackSink } from './slack-sink.ts';
 
 export { isStackError, StackError } from './errors.ts';
-export { killLeftoverServices } from './processes.ts';
 export { DEFAULT_PORT_BASE, findFreePortBase, portLayout } from './ports.ts';
 export { DATABASE_TYPES_FILE, generateDatabaseTypes } from './postgres/types.ts';
+export { killLeftoverServices } from './processes.ts';
 
 export interface StackOptions {
   /** Folder holding supabase/ (default: this repository). */

@@ -65,7 +65,9 @@ describe('pg_net stand-in', () => {
       old_record: null,
     });
     const responses = await eventually('the recorded response', async () => {
-      const rows = await sql(`select status_code, content, timed_out, error_msg from net._http_response where content like $1`, [`%${key}%`]);
+      const rows = await sql(`select status_code, content, timed_out, error_msg from net._http_response where content like $1`, [
+        `%${key}%`,
+      ]);
       return rows.length ? rows : undefined;
     });
     expect(responses).toEqual([{ status_code: 200, content: JSON.stringify({ forwarded: true, key }), timed_out: false, error_msg: null }]);

@@ -75,13 +75,17 @@ export const DENO_NPM_FLAGS = ['--node-modules-dir=manual', '--no-lock'];
 export function explainBootFailure(output: string): { cause: string; fix: string } {
   const lines = output.split('\n').map((l) => l.replace(/\u001b\[[0-9;]*m/g, '').trim());
   const error = lines.find((l) => /^error\b/i.test(l)) ?? lines.find((l) => l) ?? 'no output';
-  if (/Failed loading|error sending request|registry\.npmjs|Could not find .*node_modules|not found in .*node_modules|npm package/i.test(output)) {
+  if (
+    /Failed loading|error sending request|registry\.npmjs|Could not find .*node_modules|not found in .*node_modules|npm package/i.test(
+      output,
+    )
+  ) {
     return {
       cause: error,
       fix: 'its npm imports must be installed: run `npm install` in the repository (the functions load hono, zod and supabase-js from node_modules, never from the network)',
     };
   }
-  return { cause: error, fix: 'fix the error above in the function\'s code; it restarts on the next request after a change' };
+  return { cause: error, fix: "fix the error above in the function's code; it restarts on the next request after a change" };
 }
 
 export type FunctionTarget = { ok: true; port: number } | { ok: false; status: 404 | 503; code: string; message: string };
