@@ -8,6 +8,7 @@
 import { existsSync, type FSWatcher, readdirSync, readFileSync, watch } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { denoBinary } from '../binaries.ts';
 import { freePort } from '../ports.ts';
 import { type ServiceProcess, spawnService } from '../processes.ts';
@@ -73,7 +74,7 @@ export const DENO_NPM_FLAGS = ['--node-modules-dir=manual', '--no-lock'];
 
 /** The cause of a failed start in one line, and what fixes it. */
 export function explainBootFailure(output: string): { cause: string; fix: string } {
-  const lines = output.split('\n').map((l) => l.replace(/\u001b\[[0-9;]*m/g, '').trim());
+  const lines = output.split('\n').map((l) => stripVTControlCharacters(l).trim());
   const error = lines.find((l) => /^error\b/i.test(l)) ?? lines.find((l) => l) ?? 'no output';
   if (
     /Failed loading|error sending request|registry\.npmjs|Could not find .*node_modules|not found in .*node_modules|npm package/i.test(
