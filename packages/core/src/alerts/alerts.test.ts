@@ -10,7 +10,7 @@ import {
   isWeekStart,
   previousWeekStart,
 } from './digest.ts';
-import { type AlertContext, decideRunAlert } from './regression.ts';
+import { type AlertContext, branchAlerts, decideRunAlert } from './regression.ts';
 import { recoveryMessage, regressionMessage, rollupMessage, runLink } from './regression-message.ts';
 import { isAllowedSlackWebhook } from './slack-url.ts';
 
@@ -42,9 +42,18 @@ function ctx(
       { id: 'e1', pass_rate: 100, cost_usd: 0.1 },
       { id: 'e2', pass_rate: 100, cost_usd: 0.1 },
     ],
-    failing: over.failing ?? [],
+    failing: over.failing ?? [{ name: 'a', error: null, history: [true, true] }],
     settings: over.settings ?? { slack_webhook_url: hook('https://hooks.slack.com'), alert_threshold_pp: 5, dashboard_url: null },
-    state: over.state ?? null,
+    episode: over.episode ?? null,
+  };
+}
+
+function episode(baseline: number, tests: string[], fixed: string[] = []): NonNullable<AlertContext['episode']> {
+  return {
+    baseline,
+    opened_at: NOW.toISOString(),
+    tests: Object.fromEntries(tests.map((t) => [t, { since: '2026-11-21T09:00:00Z', run_id: 'r0' }])),
+    fixed,
   };
 }
 
@@ -60,13 +69,13 @@ describe('decideRunAlert', () => {
     ['team threshold 60 pp', { settings: { slack_webhook_url: null, alert_threshold_pp: 60, dashboard_url: null } }, 'none'],
     [
       'alerting and back at the mean',
-      { pass_rate: 90, earlier: rates(50, 90), state: { alerting: true, alert_baseline: 90, last_alerted_at: '' } },
+      { pass_rate: 90, earlier: rates(50, 90), episode: episode(90, ['a']) },
       'recovery',
     ],
     [
       'alerting, still below',
-      { pass_rate: 89, earlier: rates(50, 90), state: { alerting: true, alert_baseline: 90, last_alerted_at: '' } },
-      'none',
+      { pass_rate: 89, earlier: rates(50, 90), episode: episode(90, ['a']) },
+      'ongoing',
     ],
     ['not alerting, good run', { pass_rate: 100, earlier: rates(100, 100) }, 'none'],
   ] as const)('%s → %s', (_name, over, kind) => {
@@ -88,7 +97,49 @@ describe('decideRunAlert', () => {
     if (decision.kind !== 'regression') throw new Error(decision.kind);
     expect(decision.newlyFailing.map((t) => t.name)).toEqual(['new']);
     expect(decision.flaky.map((t) => t.name)).toEqual(['flaky']);
-    expect(decision).toMatchObject({ baseline: 100, drop: 50, baselineRuns: 2, costBaseline: 0.1 });
+    expect(decision).toMatchObject({ opens: true, baseline: 100, drop: 50, baselineRuns: 2, costBaseline: 0.1 });
+  });
+
+  const failing = (...names: string[]) => names.map((name) => ({ name, error: null, history: [true, true, true] }));
+
+  it('an open episode: the same tests still failing are ongoing, a new one joins named alone', () => {
+    const same = decideRunAlert(ctx({ pass_rate: 50, failing: failing('a', 'b'), episode: episode(100, ['a', 'b']) }), NOW);
+    expect(same).toEqual({ kind: 'ongoing', baseline: 100, still: ['a', 'b'] });
+    const more = decideRunAlert(ctx({ pass_rate: 25, failing: failing('a', 'b', 'c'), episode: episode(100, ['a', 'b']) }), NOW);
+    if (more.kind !== 'regression') throw new Error(more.kind);
+    expect(more).toMatchObject({ opens: false, baseline: 100, drop: 75 });
+    expect(more.newlyFailing.map((t) => t.name)).toEqual(['c']);
+  });
+
+  it('a drop only flaky tests explain opens nothing; a flaky test never joins an episode', () => {
+    const flaky = [{ name: 'f', error: null, history: [true, false, true, false, true] }];
+    expect(decideRunAlert(ctx({ pass_rate: 50, failing: flaky }), NOW)).toMatchObject({ kind: 'none', reason: 'no_newly_failing' });
+    expect(decideRunAlert(ctx({ pass_rate: 25, failing: [...flaky, ...failing('a')], episode: episode(100, ['a']) }), NOW).kind).toBe(
+      'ongoing',
+    );
+  });
+
+  it('recovery lists what was fixed and what still fails', () => {
+    const decision = decideRunAlert(ctx({ pass_rate: 100, failing: failing('b'), episode: episode(90, ['a', 'b'], ['a']) }), NOW);
+    expect(decision).toEqual({ kind: 'recovery', baseline: 90, fixed: ['a'], still: ['b'] });
+  });
+});
+
+describe('branchAlerts', () => {
+  it.each([
+    [null, 'main', false, true],
+    [null, 'master', false, true],
+    [null, 'wip/alice', false, false],
+    [null, null, true, true],
+    [null, null, false, false],
+    [['main', 'release/*'], 'release/1.2', false, true],
+    [['main', 'release/*'], 'release/1.2/hotfix', false, false],
+    [['release/**'], 'release/1.2/hotfix', false, true],
+    [['main'], null, true, false],
+    [['feat-?'], 'feat-a', false, true],
+    [['v1.0'], 'v1x0', false, false],
+  ] as const)('%j, branch %s (token %s) → %s', (patterns, branch, viaToken, expected) => {
+    expect(branchAlerts(patterns, branch, viaToken)).toBe(expected);
   });
 });
 
@@ -114,7 +165,7 @@ describe('Slack messages stay within Slack limits', () => {
   }));
   const messages = {
     regression: regressionMessage(big.run, decision, { held, dashboardUrl: 'https://dash.example' }),
-    recovery: recoveryMessage(big.run, 90),
+    recovery: recoveryMessage(big.run, { kind: 'recovery', baseline: 90, fixed: failing.map((t) => t.name), still: ['b'] }),
     rollup: rollupMessage(big.run.repo_slug, big.run.suite, held),
   };
 
