@@ -43,8 +43,9 @@ async function push(
   minutesAgo: number,
   tests: Record<string, boolean>,
   errors: Record<string, string> = {},
+  branch = 'main',
 ): Promise<string> {
-  const doc = makeRun({ suite, hoursAgo: minutesAgo / 60, tests });
+  const doc = makeRun({ suite, hoursAgo: minutesAgo / 60, tests, branch });
   for (const r of doc.all_results) r.error = errors[r.name] ?? null;
   const file = path.join(dir, `${doc.run_id}.json`);
   writeFileSync(file, JSON.stringify(doc));
@@ -77,11 +78,16 @@ async function insertWithoutTriggers(teamId: string, suite: string): Promise<str
   try {
     await client.query('set session_replication_role = replica');
     const { rows } = await client.query<{ id: string }>(
-      `insert into public.eval_runs (team_id, run_key, repo_slug, suite, run_at, total_tests, passed, failed)
-       values ($1, $2, 'acme-app', $3, now(), 2, 0, 2) returning id`,
+      `insert into public.eval_runs (team_id, run_key, repo_slug, suite, branch, run_at, total_tests, passed, failed)
+       values ($1, $2, 'acme-app', $3, 'main', now(), 2, 0, 2) returning id`,
       [teamId, unique('lost'), suite],
     );
-    return rows[0]?.id ?? '';
+    const id = rows[0]?.id ?? '';
+    await client.query(
+      `insert into public.eval_results (run_id, team_id, test_name, passed) values ($1, $2, 'x', false), ($1, $2, 'y', false)`,
+      [id, teamId],
+    );
+    return id;
   } finally {
     await client.end();
   }
@@ -135,6 +141,8 @@ describe('regression alerts', () => {
     expect(body).toContain(`${'x'.repeat(79)}…`);
     expect(body).not.toContain('x'.repeat(81));
     expect(body).toContain('Flaky, not counted as regressions (1)');
+    // The model and tier that answered each newly failing test.
+    expect(body).toContain('_(local/t1, tier t1)_');
     expect(body).not.toContain('other team reason');
     expect(body).toMatch(/pushed by sync/);
     expect(body).not.toContain('Open the run'); // no dashboard_url set yet
@@ -187,8 +195,14 @@ describe('regression alerts', () => {
     expect((await settled([next]))[0]?.status).toBe('sent');
     const messages = await sinkMessages(acme.hook);
     expect(messages).toHaveLength(2);
-    expect(text(messages[1])).toContain('Also regressed during the cooldown (1)');
+    // The episode already holds c and d: only b started failing, and a (held) is named with a link to its run.
+    expect(text(messages[1])).toContain('1 more test failing in smoke');
+    expect(text(messages[1])).toContain('Started failing (1)');
+    expect(text(messages[1])).not.toContain('`c`');
+    expect(text(messages[1])).toContain('Also started failing during the cooldown (1)');
+    expect(text(messages[1])).toMatch(new RegExp(`<https://dash.example/acme/runs/${held}\\|run at [^>]+> \\([^)]*\\): \`a\``));
     expect(text(messages[1])).toContain(`<https://dash.example/acme/runs/${next}|Open the run in the dashboard>`);
+    expect(text(messages[1])).toContain(`<https://dash.example/acme/compare?base=${held}&amp;head=${next}|Compare with the baseline>`);
     const { data } = await serviceClient().from('alert_deliveries').select('status, rolled_up_into').eq('run_id', held).single();
     expect(data).toEqual({ status: 'rolled_up', rolled_up_into: next });
   });
@@ -204,6 +218,7 @@ describe('regression alerts', () => {
     const messages = await sinkMessages(acme.hook);
     expect(messages).toHaveLength(3);
     expect(text(messages[2])).toContain('Recovered: smoke is back at 100%');
+    expect(text(messages[2])).toContain('Fixed (4)*: `a`, `b`, `c`, `d`');
   });
 
   it('never alerts a back-filled run older than 24 hours', async () => {
@@ -268,6 +283,8 @@ describe('regression alerts', () => {
     await sql("update public.alert_cooldowns set last_alerted_at = now() - interval '6 minutes' where team_id = $1 and suite = 'held'", [
       other.id,
     ]);
+    const dash = await run('gstack', ['team', 'set', 'dashboard-url', 'https://dash.example/t/other'], other.admin.env);
+    expect(dash.code, dash.stderr).toBe(0);
     const res = await fetch(`${stackInfo().functionsUrl}/regression-alert`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${stackInfo().serviceRoleKey}` },
@@ -276,8 +293,144 @@ describe('regression alerts', () => {
     expect((await res.json()).rollups).toContainEqual({ repo_slug: 'acme-app', suite: 'held', held: 1, ok: true });
     const messages = await sinkMessages(other.hook);
     expect(messages).toHaveLength(before + 1);
-    expect(text(messages.at(-1))).toContain('1 more regression in held during the cooldown');
+    // The roll-up names the test that started failing and links to its run.
+    expect(text(messages.at(-1))).toContain('1 more test started failing in held during the cooldown');
+    expect(text(messages.at(-1))).toMatch(new RegExp(`<https://dash.example/t/other/runs/${held}\\|run at [^>]+> \\(0%, mean 100%\\): \`y\``));
     const { data } = await serviceClient().from('alert_deliveries').select('status').eq('run_id', held).single();
     expect(data).toEqual({ status: 'rolled_up' });
+  });
+});
+
+describe('episodes: one message per failure, only branches that alert', () => {
+  let team: Team;
+  const suite = 'episodes';
+  const ok = { a: true, b: true, c: true, d: true, e: true, f: true, g: true, h: true, i: true, j: true };
+
+  beforeAll(async () => {
+    team = await makeTeam('alerts-episodes');
+    // No cooldown: every run below is past it, so only the episode rules keep the channel quiet.
+    const cooldown = await run('gstack', ['team', 'set', 'alert-cooldown', '0'], team.admin.env);
+    expect(cooldown.code, cooldown.stderr).toBe(0);
+    const dash = await run('gstack', ['team', 'set', 'dashboard-url', 'https://dash.example/t/ep'], team.admin.env);
+    expect(dash.code, dash.stderr).toBe(0);
+    await settled([await push(team, suite, 120, ok), await push(team, suite, 115, ok), await push(team, suite, 110, ok)]);
+  });
+
+  it('a failure on a work-in-progress branch posts nothing; its baseline is main while the branch is new', async () => {
+    const wip = await push(team, suite, 105, { ...ok, a: false, b: false }, {}, 'wip/alice');
+    expect((await settled([wip]))[0]).toMatchObject({
+      decision: 'regression',
+      status: 'skipped',
+      detail: { reason: 'branch_not_alerting', newly_failing: ['a', 'b'] },
+    });
+    const { data } = await serviceClient().from('alert_deliveries').select('baseline').eq('run_id', wip).single();
+    expect(Number(data?.baseline)).toBe(100); // main's history: the branch has no runs of its own yet
+    expect(await sinkMessages(team.hook)).toHaveLength(0);
+    const { data: episodes } = await serviceClient().from('alert_episodes').select('branch').eq('team_id', team.id);
+    expect(episodes).toEqual([]);
+  });
+
+  it('the same failure pushed three times, each past the cooldown, posts once', async () => {
+    const bad = { ...ok, c: false };
+    const runs: string[] = [];
+    for (const minutes of [100, 95, 90]) {
+      runs.push(await push(team, suite, minutes, bad, { c: 'expected the output not to mention the internal codename anywhere in the answer, but it did twice' }));
+      await settled(runs); // one at a time, as nightly runs arrive
+    }
+    expect((await settled(runs)).map((r) => [r.decision, r.status])).toEqual([
+      ['regression', 'sent'],
+      ['ongoing', 'skipped'],
+      ['ongoing', 'skipped'],
+    ]);
+    const messages = await sinkMessages(team.hook);
+    expect(messages).toHaveLength(1);
+    const body = text(messages[0]);
+    expect(body).toContain('Regression in episodes: 100% → 90% (−10 pp)');
+    expect(body).toContain('Newly failing (1)');
+    // Cut at a word boundary, never mid-word.
+    expect(body).toContain('`c` — expected the output not to mention the internal codename anywhere in the…');
+    const { data } = await serviceClient().from('alert_episodes').select('branch, baseline, tests').eq('team_id', team.id);
+    expect(data).toEqual([{ branch: 'main', baseline: 100, tests: { c: { since: expect.any(String), run_id: runs[0] } } }]);
+  });
+
+  it('a second test failing during the episode posts once, naming only it', async () => {
+    const bad = { ...ok, c: false, d: false };
+    const first = await push(team, suite, 85, bad, { d: 'timeout' });
+    await settled([first]);
+    const second = await push(team, suite, 80, bad);
+    expect((await settled([first, second])).map((r) => [r.decision, r.status])).toEqual([
+      ['regression', 'sent'],
+      ['ongoing', 'skipped'],
+    ]);
+    const messages = await sinkMessages(team.hook);
+    expect(messages).toHaveLength(2);
+    const body = text(messages[1]);
+    expect(body).toContain('1 more test failing in episodes: 80% (mean before 100%)');
+    expect(body).toContain('Started failing (1)');
+    expect(body).toContain('`d` — timeout');
+    expect(body).not.toContain('`c`');
+  });
+
+  it('a flaky test opens nothing and joins nothing', async () => {
+    // Another suite: f flips pass/fail, then fails while everything else passes.
+    const runs: string[] = [];
+    for (const [minutes, f] of [
+      [75, true],
+      [74, false],
+      [73, true],
+      [72, false],
+      [71, true],
+    ] as const)
+      runs.push(await push(team, 'flaky', minutes, { ...ok, f }));
+    await settled(runs);
+    const flaky = await push(team, 'flaky', 70, { ...ok, f: false, g: false });
+    const [row] = await settled([flaky]);
+    expect(row).toMatchObject({ decision: 'regression', status: 'sent', detail: { newly_failing: ['g'], flaky: ['f'] } });
+    const messages = await sinkMessages(team.hook);
+    expect(messages).toHaveLength(3);
+    expect(text(messages[2])).toContain('Flaky, not counted as regressions (1)');
+    const only = await push(team, 'flaky', 69, { ...ok, f: false, g: false, h: true });
+    await settled([only]);
+    const { data } = await serviceClient().from('alert_episodes').select('tests').eq('team_id', team.id).eq('suite', 'flaky').single();
+    expect(Object.keys((data as { tests: Record<string, unknown> }).tests)).toEqual(['g']);
+    expect(await sinkMessages(team.hook)).toHaveLength(3);
+  });
+
+  it('a drop that only a flaky test explains posts nothing and opens no episode', async () => {
+    const runs: string[] = [];
+    for (const [minutes, f] of [
+      [68, true],
+      [67, false],
+      [66, true],
+      [65, false],
+      [64, true],
+    ] as const)
+      runs.push(await push(team, 'flaky-only', minutes, { a: true, f }));
+    await settled(runs);
+    const drop = await push(team, 'flaky-only', 63, { a: true, f: false });
+    expect((await settled([drop]))[0]).toMatchObject({
+      decision: 'none',
+      status: 'skipped',
+      detail: { reason: 'no_newly_failing', flaky: ['f'] },
+    });
+    const { data } = await serviceClient().from('alert_episodes').select('suite').eq('team_id', team.id).eq('suite', 'flaky-only');
+    expect(data).toEqual([]);
+    expect(await sinkMessages(team.hook)).toHaveLength(3);
+  });
+
+  it('recovery posts once, listing what was fixed, and closes the episode', async () => {
+    const back = await push(team, suite, 60, ok);
+    await settled([back]);
+    const again = await push(team, suite, 55, ok);
+    expect((await settled([back, again])).map((r) => [r.decision, r.status])).toEqual([
+      ['recovery', 'sent'],
+      ['none', 'skipped'],
+    ]);
+    const messages = await sinkMessages(team.hook);
+    expect(messages).toHaveLength(4);
+    expect(text(messages[3])).toContain('Recovered: episodes is back at 100% (mean 100%)');
+    expect(text(messages[3])).toContain('Fixed (2)*: `c`, `d`');
+    const { data } = await serviceClient().from('alert_episodes').select('suite').eq('team_id', team.id).eq('suite', suite);
+    expect(data).toEqual([]);
   });
 });
