@@ -43,13 +43,15 @@ async function push(
   minutesAgo: number,
   tests: Record<string, boolean>,
   errors: Record<string, string> = {},
-  branch = 'main',
+  branch: string | null = 'main',
+  env: Record<string, string> = team.admin.env,
 ): Promise<string> {
-  const doc = makeRun({ suite, hoursAgo: minutesAgo / 60, tests, branch });
+  const doc = makeRun({ suite, hoursAgo: minutesAgo / 60, tests });
+  doc.git.branch = branch;
   for (const r of doc.all_results) r.error = errors[r.name] ?? null;
   const file = path.join(dir, `${doc.run_id}.json`);
   writeFileSync(file, JSON.stringify(doc));
-  const pushed = await run('gstack-sync', ['push', file, '--json'], team.admin.env);
+  const pushed = await run('gstack-sync', ['push', file, '--json'], env);
   expect(pushed.code, pushed.stderr).toBe(0);
   const { data } = await serviceClient().from('eval_runs').select('id').eq('team_id', team.id).eq('run_key', doc.run_id).single();
   return (data as { id: string }).id;
@@ -432,5 +434,64 @@ describe('episodes: one message per failure, only branches that alert', () => {
     expect(text(messages[3])).toContain('Fixed (2)*: `c`, `d`');
     const { data } = await serviceClient().from('alert_episodes').select('suite').eq('team_id', team.id).eq('suite', suite);
     expect(data).toEqual([]);
+  });
+});
+
+describe('alert branches and cooldown as team settings', () => {
+  it('gstack team set changes them, gstack team settings shows them, a bad value exits 2 naming the setting', async () => {
+    const team = await makeTeam('alerts-settings');
+    const before = JSON.parse((await run('gstack', ['team', 'settings', '--json'], team.admin.env)).stdout);
+    expect(before).toMatchObject({ alert_branches: ['main', 'master', '(none)'], alert_cooldown_minutes: 5 });
+    for (const [setting, value] of [
+      ['alert-branches', 'main,release/*,(none)'],
+      ['alert-cooldown', '0'],
+    ]) {
+      const set = await run('gstack', ['team', 'set', setting as string, value as string], team.admin.env);
+      expect([set.code, set.stderr]).toEqual([0, '']);
+    }
+    const after = JSON.parse((await run('gstack', ['team', 'settings', '--json'], team.admin.env)).stdout);
+    expect(after).toMatchObject({ alert_branches: ['main', 'release/*', '(none)'], alert_cooldown_minutes: 0 });
+    const text = (await run('gstack', ['team', 'settings'], { ...team.admin.env, NO_COLOR: '1' })).stdout;
+    expect(text).toContain('alert-branches   main, release/*, (none) (other branches never post to Slack)');
+    expect(text).toContain('alert-cooldown   0 minutes');
+    for (const [setting, value, message] of [
+      ['alert-cooldown', '-5', 'alert-cooldown must be a whole number of minutes from 0 (no cooldown) to 1440, not "-5"'],
+      ['alert-branches', 'main,my branch', 'alert-branches must be comma-separated branch globs'],
+    ]) {
+      const bad = await run('gstack', ['team', 'set', setting as string, value as string], team.admin.env);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain(message);
+      expect(bad.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('a CI-token run with no branch alerts; a member\'s run with no branch and a branch off the list do not', async () => {
+    const team = await makeTeam('alerts-ci');
+    expect((await run('gstack', ['team', 'set', 'alert-cooldown', '0'], team.admin.env)).code).toBe(0);
+    const minted = await run('gstack', ['team', 'token', 'create', 'ci', '--json'], team.admin.env);
+    expect(minted.code, minted.stderr).toBe(0);
+    const ci = { ...team.admin.env, GSTACK_SYNC_TOKEN: JSON.parse(minted.stdout).token as string };
+    const good2 = { a: true, b: true };
+    await settled([await push(team, 'ci', 40, good2, {}, null, ci), await push(team, 'ci', 35, good2, {}, null, ci)]);
+    const fromCi = await push(team, 'ci', 30, { a: false, b: true }, {}, null, ci);
+    expect((await settled([fromCi]))[0]).toMatchObject({ decision: 'regression', status: 'sent' });
+    const messages = await sinkMessages(team.hook);
+    expect(messages).toHaveLength(1);
+    expect(text(messages[0])).toContain('pushed by CI token ci');
+
+    await settled([await push(team, 'laptop', 40, good2, {}, null), await push(team, 'laptop', 35, good2, {}, null)]);
+    const fromLaptop = await push(team, 'laptop', 30, { a: false, b: true }, {}, null);
+    expect((await settled([fromLaptop]))[0]).toMatchObject({ status: 'skipped', detail: { reason: 'branch_not_alerting' } });
+
+    // Only release branches alert now: main is off the list.
+    expect((await run('gstack', ['team', 'set', 'alert-branches', 'release/*'], team.admin.env)).code).toBe(0);
+    await settled([await push(team, 'rel', 40, good2, {}, 'main'), await push(team, 'rel', 35, good2, {}, 'main')]);
+    const onMain = await push(team, 'rel', 30, { a: false, b: true }, {}, 'main');
+    const onRelease = await push(team, 'rel', 25, { a: true, b: false }, {}, 'release/2.0');
+    expect((await settled([onMain, onRelease])).map((r) => [r.status, r.detail.reason ?? null])).toEqual([
+      ['skipped', 'branch_not_alerting'],
+      ['sent', null],
+    ]);
+    expect(await sinkMessages(team.hook)).toHaveLength(2);
   });
 });
