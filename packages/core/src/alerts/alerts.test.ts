@@ -6,7 +6,6 @@ import {
   type DigestWeekData,
   digestMessage,
   digestText,
-  escalationSavings,
   isWeekStart,
   previousWeekStart,
 } from './digest.ts';
@@ -254,17 +253,6 @@ describe('digest rules', () => {
     ['16/11/2026', false],
   ])('isWeekStart(%s) = %s', (value, ok) => expect(isWeekStart(value)).toBe(ok));
 
-  it('escalation savings price every test at the top tier', () => {
-    expect(
-      escalationSavings([
-        { tier: 't1', tests: 8, costUsd: 0.08 },
-        { tier: 't2', tests: 2, costUsd: 0.2 },
-      ]),
-    ).toEqual({ topTier: 't2', savedUsd: 0.72 });
-    expect(escalationSavings([{ tier: 't1', tests: 3, costUsd: 0 }])).toEqual({ topTier: 't1', savedUsd: null });
-    expect(escalationSavings([])).toEqual({ topTier: null, savedUsd: null });
-  });
-
   const week: DigestWeekData = {
     week_start: '2026-11-16',
     team: { slug: 'acme', name: 'Acme & <Co>' },
@@ -277,7 +265,25 @@ describe('digest rules', () => {
     prev_passed: 18,
     prev_ran: 20,
     prev_cost_usd: '1',
-    cost_by_model: [{ model: 'anthropic/claude', purpose: 'system', calls: 10, cost_usd: '1' }],
+    cost_by_model: [
+      { model: 'local/t2', purpose: 'system', calls: 6, cost_usd: '0.6' },
+      { model: 'local/t1', purpose: 'system', calls: 30, cost_usd: '0.3' },
+      { model: 'local/judge', purpose: 'judge', calls: 1, cost_usd: '0.5' },
+    ],
+    tier_attempts: [
+      { tier: 't1', attempts: 30, cost_usd: '0.3' },
+      { tier: 't2', attempts: 6, cost_usd: '0.6' },
+    ],
+    verifier: [
+      { model: 'local/judge', accepted: true, assertions_passed: true, decisions: 7 },
+      { model: 'local/judge', accepted: true, assertions_passed: false, decisions: 1 },
+      { model: 'local/judge', accepted: false, assertions_passed: false, decisions: 3 },
+      { model: 'local/judge', accepted: false, assertions_passed: null, decisions: 1 },
+    ],
+    still_failing: [
+      { repo_slug: 'acme-app', suite: 'smoke', branch: 'main', test: 'sinking', since: '2026-11-18T00:00:00Z', run_id: 'd' },
+    ],
+    dashboard_url: 'https://dash.example/t/acme/',
     tiers: [
       { tier: 't1', tests: 24, passed: 22, cost_usd: '0.24' },
       { tier: 't2', tests: 6, passed: 3, cost_usd: '0.6' },
@@ -323,12 +329,56 @@ describe('digest rules', () => {
     ]);
     expect(d.becameFlaky.map((t) => t.test)).toEqual(['flips']);
     expect(d.becameDegrading.map((t) => t.test)).toEqual(['sinking']);
-    expect(d.escalation.tiers.map((t) => t.share)).toEqual([80, 20]);
-    expect(d.escalation.savedUsd).toBe(2.16);
+    expect(d.flaky).toEqual([
+      { repoSlug: 'acme-app', suite: 'smoke', test: 'flips', isNew: true },
+      { repoSlug: 'acme-app', suite: 'smoke', test: 'was-flaky', isNew: false },
+    ]);
+    // Shares from the tests resolved per tier; spend from each tier's attempts (its model calls).
+    expect(d.escalation.tiers).toEqual([
+      { tier: 't1', tests: 24, passed: 22, share: 80, attempts: 30, costUsd: 0.3 },
+      { tier: 't2', tests: 6, passed: 3, share: 20, attempts: 6, costUsd: 0.6 },
+    ]);
+    // Everything on t2: 30 tests × ($0.60 / 6 attempts) = $3.00; the ladder spent $0.90.
+    expect(d.escalation.savedUsd).toBe(2.1);
+    // 8 accepts judged, 1 false; 3 rejects judged, none false; 1 reject with no assertions.
+    expect(d.verifier).toEqual([
+      {
+        model: 'local/judge',
+        decisions: 12,
+        accepts: 8,
+        rejects: 4,
+        falseAccepts: 1,
+        falseRejects: 0,
+        unknown: 1,
+        falseAcceptRate: 12.5,
+        falseRejectRate: 0,
+      },
+    ]);
     const text = digestText(d);
     expect(text).toContain('Pass rate: 83.33% (−6.67 pp vs last week)');
     expect(text).toContain('Cost: $1.50 (+$0.5000, +50% vs last week); system $1.00, judge $0.5000');
-    expect(JSON.stringify(digestMessage(d))).toContain('Acme &amp; &lt;Co&gt;');
+    expect(text).toContain('• local/t2 (system): $0.6000, 6 calls');
+    expect(text).toContain('• local/judge (judge): $0.5000, 1 call');
+    // The same t2 spend in the model table and the escalation section.
+    expect(text).toContain('• t2: 20% of tests resolved here, 3/6 passed; 6 attempts, $0.6000');
+    expect(text).toContain(
+      '• local/judge: 12 decisions, 8 accepted, 4 rejected; 1 false accept (12.5%), 0 false rejects (0%); 1 not judged (no assertions)',
+    );
+    const body = JSON.stringify(digestMessage(d));
+    expect(body).toContain('Acme &amp; &lt;Co&gt;');
+    // Every section links to its page; items link to their run or test.
+    for (const path of ['/runs', '/trends', '/costs?days=7', '/tests', '/escalation?days=7'])
+      expect(body).toContain(`<https://dash.example/t/acme${path.replace('&', '&amp;')}|`);
+    expect(body).toContain('*<https://dash.example/t/acme/trends|Top regressions (1)>*');
+    expect(body).toContain('on <https://dash.example/t/acme/runs/c|2026-11-17>');
+    expect(body).toContain(
+      'acme-app / smoke (main): <https://dash.example/t/acme/test?repo=acme-app&amp;suite=smoke&amp;name=sinking|sinking> since <https://dash.example/t/acme/runs/d|2026-11-18 00:00 UTC>',
+    );
+    expect(body).toContain('flips> (new this week)');
+    expect(body).toContain('3 runs, pass rate 83.33%');
+    const unlinked = JSON.stringify(digestMessage(buildDigest({ ...week, dashboard_url: null })));
+    expect(unlinked).not.toContain('<https://');
+    expect(unlinked).toContain('*Top regressions (1)*');
   });
 
   it("counts regressions by the team's alert threshold, the default when it has none", () => {
