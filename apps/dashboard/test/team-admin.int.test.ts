@@ -154,10 +154,9 @@ describe('team admin in Chromium', () => {
     await page.getByLabel('Alert branches').fill('main, my branch');
     await page.getByRole('button', { name: 'Save settings' }).click();
     expect(await page.getByRole('alert').textContent()).toContain('alert_branches');
-    expect((await sql<{ b: string[] }>('select alert_branches as b from public.team_settings where team_id = $1', [teamId]))[0]?.b).toEqual([
-      'main',
-      'release/*',
-    ]);
+    expect((await sql<{ b: string[] }>('select alert_branches as b from public.team_settings where team_id = $1', [teamId]))[0]?.b).toEqual(
+      ['main', 'release/*'],
+    );
     expect(problems.filter((p) => !p.includes('400'))).toEqual([]);
     await context.close();
   });

@@ -25,7 +25,14 @@ export const alertThresholdSchema = z.coerce
  */
 export const alertBranchesSchema = z
   .string({ error: 'must be a comma-separated list of branch globs' })
-  .transform((v) => [...new Set(v.split(',').map((p) => p.trim()).filter(Boolean))])
+  .transform((v) => [
+    ...new Set(
+      v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    ),
+  ])
   .pipe(
     z
       .array(z.string().regex(/^[^\s,]{1,200}$/, { error: 'each branch pattern has no spaces and at most 200 characters' }))

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clip, escapeSlack, SLACK_LIMITS } from './blocks.ts';
 import { retryAfterSeconds } from './deliver.ts';
-import {
-  buildDigest,
-  type DigestWeekData,
-  digestMessage,
-  digestText,
-  isWeekStart,
-  previousWeekStart,
-} from './digest.ts';
+import { buildDigest, type DigestWeekData, digestMessage, digestText, isWeekStart, previousWeekStart } from './digest.ts';
 import { type AlertContext, branchAlerts, decideRunAlert } from './regression.ts';
 import { recoveryMessage, regressionMessage, rollupMessage, runLink } from './regression-message.ts';
 import { isAllowedSlackWebhook } from './slack-url.ts';
@@ -66,16 +59,8 @@ describe('decideRunAlert', () => {
     ['drop of exactly the threshold', { pass_rate: 95, earlier: rates(100, 100) }, 'none'],
     ['drop just over the threshold', { pass_rate: 94.99, earlier: rates(100, 100) }, 'regression'],
     ['team threshold 60 pp', { settings: { slack_webhook_url: null, alert_threshold_pp: 60, dashboard_url: null } }, 'none'],
-    [
-      'alerting and back at the mean',
-      { pass_rate: 90, earlier: rates(50, 90), episode: episode(90, ['a']) },
-      'recovery',
-    ],
-    [
-      'alerting, still below',
-      { pass_rate: 89, earlier: rates(50, 90), episode: episode(90, ['a']) },
-      'ongoing',
-    ],
+    ['alerting and back at the mean', { pass_rate: 90, earlier: rates(50, 90), episode: episode(90, ['a']) }, 'recovery'],
+    ['alerting, still below', { pass_rate: 89, earlier: rates(50, 90), episode: episode(90, ['a']) }, 'ongoing'],
     ['not alerting, good run', { pass_rate: 100, earlier: rates(100, 100) }, 'none'],
   ] as const)('%s → %s', (_name, over, kind) => {
     expect(decideRunAlert(ctx(over as Parameters<typeof ctx>[0]), NOW).kind).toBe(kind);
@@ -280,9 +265,7 @@ describe('digest rules', () => {
       { model: 'local/judge', accepted: false, assertions_passed: false, decisions: 3 },
       { model: 'local/judge', accepted: false, assertions_passed: null, decisions: 1 },
     ],
-    still_failing: [
-      { repo_slug: 'acme-app', suite: 'smoke', branch: 'main', test: 'sinking', since: '2026-11-18T00:00:00Z', run_id: 'd' },
-    ],
+    still_failing: [{ repo_slug: 'acme-app', suite: 'smoke', branch: 'main', test: 'sinking', since: '2026-11-18T00:00:00Z', run_id: 'd' }],
     dashboard_url: 'https://dash.example/t/acme/',
     tiers: [
       { tier: 't1', tests: 24, passed: 22, cost_usd: '0.24' },

@@ -343,7 +343,9 @@ export function digestMessage(d: Digest): SlackMessage {
   const blocks: Block[] = [header(`:bar_chart: ${escapeSlack(title)}`)];
   for (const group of groups) blocks.push(...sections(group));
   blocks.push(context(`team ${escapeSlack(d.team.slug)} · weeks start Monday 00:00 UTC`));
-  const fallback = d.quiet ? `${title}: quiet week` : `${title}: ${countOf(d.runs, 'run')}, pass rate ${pct(d.passRate)}, cost ${usd(d.costUsd)}`;
+  const fallback = d.quiet
+    ? `${title}: quiet week`
+    : `${title}: ${countOf(d.runs, 'run')}, pass rate ${pct(d.passRate)}, cost ${usd(d.costUsd)}`;
   return message(escapeSlack(fallback), blocks);
 }
 

@@ -7,7 +7,21 @@
  * fixed), the roll-up of held regressions (tests named, runs linked), and the
  * test message of `gstack team alert-test`.
  */
-import { type Block, clip, clipWords, context, escapeSlack, header, message, pct, pp, type SlackMessage, section, sections, usd } from './blocks.ts';
+import {
+  type Block,
+  clip,
+  clipWords,
+  context,
+  escapeSlack,
+  header,
+  message,
+  pct,
+  pp,
+  type SlackMessage,
+  section,
+  sections,
+  usd,
+} from './blocks.ts';
 import { ALERT_RULES, type AlertDecision, type AlertRun, type FailingTest, type HeldRegression } from './regression.ts';
 
 /** `<dashboard>/runs/<id>`, or undefined when the team set no dashboard URL. */
@@ -114,7 +128,12 @@ export function regressionMessage(
     );
   }
   if (options.held?.length)
-    blocks.push(...sections([`*Also started failing during the cooldown (${options.held.length})*`, ...heldLines(options.held, options.dashboardUrl)]));
+    blocks.push(
+      ...sections([
+        `*Also started failing during the cooldown (${options.held.length})*`,
+        ...heldLines(options.held, options.dashboardUrl),
+      ]),
+    );
   const links = [
     runLink(options.dashboardUrl, run.id) && slackLink(runLink(options.dashboardUrl, run.id), 'Open the run in the dashboard'),
     compareLink(options.dashboardUrl, options.compareWith, run.id) &&
@@ -146,7 +165,9 @@ export function recoveryMessage(
   const link = runLink(options.dashboardUrl, run.id);
   if (link) blocks.push(section(slackLink(link, 'Open the run in the dashboard')));
   blocks.push(context(`run ${run.id}`));
-  const fixed = decision.fixed.length ? `; fixed: ${decision.fixed.slice(0, 3).join(', ')}${decision.fixed.length > 3 ? ` +${decision.fixed.length - 3} more` : ''}` : '';
+  const fixed = decision.fixed.length
+    ? `; fixed: ${decision.fixed.slice(0, 3).join(', ')}${decision.fixed.length > 3 ? ` +${decision.fixed.length - 3} more` : ''}`
+    : '';
   return message(escapeSlack(oneLine(`${title} in ${run.repo_slug}${fixed}`)), blocks);
 }
 

@@ -97,7 +97,12 @@ export interface AlertContext {
 
 export type AlertDecision =
   | { kind: 'stale' }
-  | { kind: 'none'; reason: 'no_pass_rate' | 'no_baseline' | 'within_threshold' | 'no_newly_failing'; baseline: number | null; flaky?: FailingTest[] }
+  | {
+      kind: 'none';
+      reason: 'no_pass_rate' | 'no_baseline' | 'within_threshold' | 'no_newly_failing';
+      baseline: number | null;
+      flaky?: FailingTest[];
+    }
   | {
       kind: 'regression';
       /** True when this run opens the episode; false when its tests join an open one. */
@@ -150,9 +155,7 @@ export function decideRunAlert(ctx: AlertContext, now: Date = new Date()): Alert
   const earlier = ctx.earlier.filter((e) => e.pass_rate !== null).map((e) => Number(e.pass_rate));
   const threshold = Number(ctx.settings?.alert_threshold_pp ?? REGRESSION_RULES.defaultThresholdPp);
   const verdict = runRegression(current, earlier, threshold);
-  const flakyNames = new Set(
-    ctx.failing.filter((t) => classifyTrend([...t.history, false]).classification === 'flaky').map((t) => t.name),
-  );
+  const flakyNames = new Set(ctx.failing.filter((t) => classifyTrend([...t.history, false]).classification === 'flaky').map((t) => t.name));
   const flaky = ctx.failing.filter((t) => flakyNames.has(t.name));
   const newly = new Set(
     newlyFailing(new Map(ctx.failing.map((t) => [t.name, false])), new Map(ctx.failing.map((t) => [t.name, t.history]))),

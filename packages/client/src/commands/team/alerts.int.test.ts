@@ -297,7 +297,9 @@ describe('regression alerts', () => {
     expect(messages).toHaveLength(before + 1);
     // The roll-up names the test that started failing and links to its run.
     expect(text(messages.at(-1))).toContain('1 more test started failing in held during the cooldown');
-    expect(text(messages.at(-1))).toMatch(new RegExp(`<https://dash.example/t/other/runs/${held}\\|run at [^>]+> \\(0%, mean 100%\\): \`y\``));
+    expect(text(messages.at(-1))).toMatch(
+      new RegExp(`<https://dash.example/t/other/runs/${held}\\|run at [^>]+> \\(0%, mean 100%\\): \`y\``),
+    );
     const { data } = await serviceClient().from('alert_deliveries').select('status').eq('run_id', held).single();
     expect(data).toEqual({ status: 'rolled_up' });
   });
@@ -336,7 +338,11 @@ describe('episodes: one message per failure, only branches that alert', () => {
     const bad = { ...ok, c: false };
     const runs: string[] = [];
     for (const minutes of [100, 95, 90]) {
-      runs.push(await push(team, suite, minutes, bad, { c: 'expected the output not to mention the internal codename anywhere in the answer, but it did twice' }));
+      runs.push(
+        await push(team, suite, minutes, bad, {
+          c: 'expected the output not to mention the internal codename anywhere in the answer, but it did twice',
+        }),
+      );
       await settled(runs); // one at a time, as nightly runs arrive
     }
     expect((await settled(runs)).map((r) => [r.decision, r.status])).toEqual([
@@ -465,7 +471,7 @@ describe('alert branches and cooldown as team settings', () => {
     }
   });
 
-  it('a CI-token run with no branch alerts; a member\'s run with no branch and a branch off the list do not', async () => {
+  it("a CI-token run with no branch alerts; a member's run with no branch and a branch off the list do not", async () => {
     const team = await makeTeam('alerts-ci');
     expect((await run('gstack', ['team', 'set', 'alert-cooldown', '0'], team.admin.env)).code).toBe(0);
     const minted = await run('gstack', ['team', 'token', 'create', 'ci', '--json'], team.admin.env);
