@@ -12,6 +12,9 @@
 -- - Cooldown: team_settings.alert_cooldown_minutes (default 5, 0 allowed) replaces the fixed 5
 --   minutes; the suite's alerted state moves from alert_cooldowns to the episodes.
 --
+-- - Digest: digest_week also returns the dashboard address, the open episodes' tests, the
+--   ladder's attempts per tier and the verifier's decisions of the week (end of this file).
+--
 -- The rules stay in packages/core/src/alerts; this file stores state and reads data.
 
 -- =============================================================================
@@ -71,6 +74,7 @@ where c.alerting and c.alert_baseline is not null;
 
 drop function public.alert_set_state(uuid, text, text, boolean, numeric);
 alter table public.alert_cooldowns drop column alerting, drop column alert_baseline;
+comment on table public.alert_cooldowns is 'When each team/repo/suite last sent a message (one regression message per the team''s alert_cooldown_minutes). Service role only.';
 
 -- =============================================================================
 -- Grants and policies

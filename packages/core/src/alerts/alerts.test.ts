@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { clip, escapeSlack, SLACK_LIMITS } from './blocks.ts';
+import { clip, clipWords, escapeSlack, SLACK_LIMITS } from './blocks.ts';
 import { retryAfterSeconds } from './deliver.ts';
 import { buildDigest, type DigestWeekData, digestMessage, digestText, isWeekStart, previousWeekStart } from './digest.ts';
 import { type AlertContext, branchAlerts, decideRunAlert } from './regression.ts';
-import { recoveryMessage, regressionMessage, rollupMessage, runLink } from './regression-message.ts';
+import { compareLink, recoveryMessage, regressionMessage, rollupMessage, runLink } from './regression-message.ts';
 import { isAllowedSlackWebhook } from './slack-url.ts';
 
 /** A Slack-webhook-shaped URL built from parts, so no literal in the repository looks like a real hook. */
@@ -192,6 +192,49 @@ describe('escaping and clipping', () => {
   it('never cuts inside an entity', () => {
     expect(clip('ab&amp;cd', 5)).toBe('ab…');
     expect(clip('abc', 5)).toBe('abc');
+  });
+
+  it('cuts reasons at a word boundary, mid-word only for one very long word', () => {
+    expect(clipWords('expected the output not to mention the codename', 30)).toBe('expected the output not to…');
+    expect(clipWords('expected the output, not this', 21)).toBe('expected the output…');
+    expect(clipWords('short', 30)).toBe('short');
+    expect(clipWords(`a ${'x'.repeat(50)}`, 20)).toBe(`a ${'x'.repeat(17)}…`);
+    for (const text of ['one two three four five six seven', `a ${'x'.repeat(50)}`])
+      expect(clipWords(text, 20).length).toBeLessThanOrEqual(20);
+  });
+});
+
+describe('links and the roll-up', () => {
+  const held = [
+    {
+      run_id: 'r 1',
+      run_at: '2026-11-22T05:40:00Z',
+      pass_rate: 70,
+      baseline: 100,
+      detail: { newly_failing: ['e', '<x>'], newly_failing_count: 2 },
+    },
+    {
+      run_id: 'r2',
+      run_at: '2026-11-22T05:42:00Z',
+      pass_rate: 60,
+      baseline: 100,
+      detail: { newly_failing: ['f'], newly_failing_count: 1 },
+    },
+  ];
+
+  it('the roll-up names the tests and links each run', () => {
+    const msg = rollupMessage('acme-app', 'smoke', held, { dashboardUrl: 'https://d.example/t/acme/' });
+    const body = JSON.stringify(msg.blocks);
+    expect(msg.text).toBe('3 more tests started failing in smoke during the cooldown (acme-app): e, &lt;x&gt;, f');
+    expect(body).toContain('<https://d.example/t/acme/runs/r%201|run at 2026-11-22 05:40 UTC> (70%, mean 100%): `e`, `&lt;x&gt;`');
+    expect(body).toContain('<https://d.example/t/acme/runs/r2|run at 2026-11-22 05:42 UTC> (60%, mean 100%): `f`');
+    expect(JSON.stringify(rollupMessage('acme-app', 'smoke', held.slice(1)).blocks)).toContain('1 more test started failing');
+  });
+
+  it('the compare link pairs the newest baseline run with this run', () => {
+    expect(compareLink('https://d.example/t/acme', 'base 1', 'head')).toBe('https://d.example/t/acme/compare?base=base%201&head=head');
+    expect(compareLink(null, 'a', 'b')).toBeUndefined();
+    expect(compareLink('https://d.example', null, 'b')).toBeUndefined();
   });
 });
 

@@ -39,8 +39,9 @@ export function clip(text: string, max: number): string {
 export function clipWords(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text.slice(0, Math.max(0, max - 1));
-  const space = cut.search(/\s\S*$/);
-  return space >= max / 2 ? `${cut.slice(0, space).replace(/[\s,.;:]+$/, '')}…` : clip(text, max);
+  // The cut ends a word when the next character is a space; otherwise back to the last space.
+  const end = /\s/.test(text[cut.length] ?? '') ? cut.length : cut.search(/\s\S*$/);
+  return end >= max / 2 ? `${cut.slice(0, end).replace(/[\s,.;:]+$/, '')}…` : clip(text, max);
 }
 
 export function header(text: string): Block {
