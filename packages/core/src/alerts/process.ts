@@ -83,11 +83,15 @@ export async function processRunAlert(rpc: Rpc, runId: string, options: SendOpti
     await finish('skipped');
     return { run_id: runId, outcome: decision.kind, decision: decision.kind };
   }
-  // Other branches are decided and recorded (the dashboard shows them), never posted, and open no episode.
-  if (!branchAlerts(ctx.settings?.alert_branches, run.branch, run.via_token ?? false)) return skipped('branch_not_alerting');
-  if (decision.kind === 'ongoing') return skipped();
   const suite = { p_team_id: run.team_id, p_repo_slug: run.repo_slug, p_suite: run.suite };
   const episodeKey = { ...suite, p_branch: run.branch ?? '' };
+  // Other branches are decided and recorded (the dashboard shows them), never posted, and open no
+  // episode; one opened before the branch left the list closes silently when it recovers.
+  if (!branchAlerts(ctx.settings?.alert_branches, run.branch, run.via_token ?? false)) {
+    if (decision.kind === 'recovery') await rpc('alert_episode_close', episodeKey);
+    return skipped('branch_not_alerting');
+  }
+  if (decision.kind === 'ongoing') return skipped();
   const webhook = ctx.settings?.slack_webhook_url ?? null;
   const links = { dashboardUrl: ctx.settings?.dashboard_url, compareWith: ctx.earlier[0]?.id, baselineBranch: ctx.baseline_branch };
   let msg: SlackMessage;

@@ -500,4 +500,22 @@ describe('alert branches and cooldown as team settings', () => {
     ]);
     expect(await sinkMessages(team.hook)).toHaveLength(2);
   });
+
+  it('an episode of a branch taken off the list closes silently when it recovers', async () => {
+    const team = await makeTeam('alerts-delisted');
+    expect((await run('gstack', ['team', 'set', 'alert-cooldown', '0'], team.admin.env)).code).toBe(0);
+    const good2 = { a: true, b: true };
+    await settled([await push(team, 'smoke', 40, good2), await push(team, 'smoke', 35, good2)]);
+    expect((await settled([await push(team, 'smoke', 30, { a: false, b: true })]))[0]?.status).toBe('sent');
+    expect((await run('gstack', ['team', 'set', 'alert-branches', 'release/*'], team.admin.env)).code).toBe(0);
+    const back = await push(team, 'smoke', 25, good2);
+    expect((await settled([back]))[0]).toMatchObject({
+      decision: 'recovery',
+      status: 'skipped',
+      detail: { reason: 'branch_not_alerting' },
+    });
+    const { data } = await serviceClient().from('alert_episodes').select('suite').eq('team_id', team.id);
+    expect(data).toEqual([]);
+    expect(await sinkMessages(team.hook)).toHaveLength(1);
+  });
 });
