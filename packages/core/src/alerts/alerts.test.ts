@@ -231,6 +231,19 @@ describe('links and the roll-up', () => {
     expect(JSON.stringify(rollupMessage('acme-app', 'smoke', held.slice(1)).blocks)).toContain('1 more test started failing');
   });
 
+  it("a new branch's message says its baseline is the default branch's, and links the compare view", () => {
+    const c = ctx({ failing: [{ name: 'a', error: 'boom', model: 'local/t2', tier: 't2', history: [true, true] }] });
+    c.run.branch = 'feature/x';
+    const decision = decideRunAlert(c, NOW);
+    if (decision.kind !== 'regression') throw new Error(decision.kind);
+    const body = JSON.stringify(
+      regressionMessage(c.run, decision, { dashboardUrl: 'https://d.example/t/acme', compareWith: 'e1', baselineBranch: 'main' }).blocks,
+    );
+    expect(body).toContain('over 2 earlier runs of main');
+    expect(body).toContain('• `a` — boom _(local/t2, tier t2)_');
+    expect(body).toContain('<https://d.example/t/acme/compare?base=e1&amp;head=run-1|Compare with the baseline>');
+  });
+
   it('the compare link pairs the newest baseline run with this run', () => {
     expect(compareLink('https://d.example/t/acme', 'base 1', 'head')).toBe('https://d.example/t/acme/compare?base=base%201&head=head');
     expect(compareLink(null, 'a', 'b')).toBeUndefined();
