@@ -35,7 +35,16 @@ describe('leaderboardEntry', () => {
   it('reads a leaderboard_runs row (numbers as strings): pass rate over tests that ran, streak from its days', () => {
     const now = new Date('2026-11-21T12:00:00Z');
     const row = { user_id: null, name: 'CI', runs: '2', passed: '6', ran: '7', cost_usd: '0.067', days: ['2026-11-21', '2026-11-20'] };
-    expect(leaderboardEntry(row, now)).toEqual({ userId: null, name: 'CI', runs: 2, passRate: 85.71, costUsd: 0.067, ships: 0, sessions: 0, streak: 2 });
+    expect(leaderboardEntry(row, now)).toEqual({
+      userId: null,
+      name: 'CI',
+      runs: 2,
+      passRate: 85.71,
+      costUsd: 0.067,
+      ships: 0,
+      sessions: 0,
+      streak: 2,
+    });
     expect(leaderboardEntry({ ...row, ran: 0, passed: 0, ships: '3', sessions: 1, days: null }, now)).toMatchObject({
       passRate: null,
       ships: 3,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MIN_SAMPLE, peopleLabel, rateEstimate, verifierOutcome, verifierQuality, wilsonInterval } from './verifier.ts';
+import { describeRate, MIN_SAMPLE, peopleLabel, rateEstimate, verifierOutcome, verifierQuality, wilsonInterval } from './verifier.ts';
 
 describe('the 95 % Wilson interval', () => {
   it('matches the published values (1 of 10: 1.79–40.4 %; 0 of 10: 0–27.8 %; 5 of 10: 23.7–76.3 %)', () => {
@@ -72,5 +72,13 @@ describe('verifier quality', () => {
     expect(q.assertions.falseAccepts).toMatchObject({ count: 0, of: 0, percent: null, enough: false });
     expect(q.assertions.falseRejects).toMatchObject({ count: 0, of: 20, percent: 0, enough: true, high: 16.1 });
     expect(q.people.labelled).toBe(0);
+  });
+});
+
+describe('a rate in words', () => {
+  it('gives count, denominator, percent and interval, or says why not', () => {
+    expect(describeRate(rateEstimate(8, 10))).toBe('8 of 10 (80%, 95% CI 49–94.3%)');
+    expect(describeRate(rateEstimate(1, 4))).toBe('1 of 4 (not enough: 10 needed)');
+    expect(describeRate(rateEstimate(0, 0))).toBe('none');
   });
 });

@@ -65,6 +65,13 @@ export function rateEstimate(count: number, of: number, min = MIN_SAMPLE): RateE
   };
 }
 
+/** A rate in words: "10 of 11 (90.9%, 95% CI 62.3–98.4%)", or "1 of 4 (not enough: 10 needed)", "none". */
+export function describeRate(r: RateEstimate): string {
+  if (r.of === 0) return 'none';
+  if (!r.enough || r.percent === null) return `${r.count} of ${r.of} (not enough: ${MIN_SAMPLE} needed)`;
+  return `${r.count} of ${r.of} (${r.percent}%, 95% CI ${r.low}–${r.high}%)`;
+}
+
 /** How a verifier decision turned out against a ground truth (null: the truth has no label). */
 export type VerifierOutcome = 'true-accept' | 'false-accept' | 'true-reject' | 'false-reject' | 'unknown';
 
