@@ -28,6 +28,6 @@ describe("edge functions' npm imports", () => {
         checked.push(pkg);
       }
     }
-    expect(new Set(checked)).toEqual(new Set(['hono', 'zod', '@supabase/ssr', '@supabase/supabase-js']));
+    expect(new Set(checked)).toEqual(new Set(['hono', 'zod', '@supabase/ssr', '@supabase/supabase-js', 'diff']));
   });
 });
