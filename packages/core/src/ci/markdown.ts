@@ -36,7 +36,7 @@ export function mdCode(text: string): string {
 export function mdText(text: string): string {
   return text
     .replace(/[\r\n]+/g, ' ')
-    .replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`)
+    .replace(/[\\`*_[\]|<>~]/g, (c) => `\\${c}`)
     .replace(/@/g, '@\u200b');
 }
 
