@@ -114,16 +114,38 @@ describe('ci_report_context', () => {
 });
 
 describe('ci_record_report', () => {
-  const report = { gated: true, pull_request: 12, pull_request_url: 'https://github.com/acme/app/pull/12', reasons: ['"a" newly fails'], counts: { 'newly-failing': 1 } };
+  const report = {
+    gated: true,
+    pull_request: 12,
+    pull_request_url: 'https://github.com/acme/app/pull/12',
+    reasons: ['"a" newly fails'],
+    counts: { 'newly-failing': 1 },
+  };
 
   it('records the verdict once per run (the latest report wins); members read it', async () => {
-    const first = await anonClient().rpc('ci_record_report', { p_team_id: null, p_token: token, p_run: keys.pr, p_report: { ...report, gated: false } });
+    const first = await anonClient().rpc('ci_record_report', {
+      p_team_id: null,
+      p_token: token,
+      p_run: keys.pr,
+      p_report: { ...report, gated: false },
+    });
     expect(first.error).toBeNull();
-    const second = await anonClient().rpc('ci_record_report', { p_team_id: null, p_token: token, p_run: keys.pr, p_report: { ...report, baseline_run_id: keys['main-4'] } });
+    const second = await anonClient().rpc('ci_record_report', {
+      p_team_id: null,
+      p_token: token,
+      p_run: keys.pr,
+      p_report: { ...report, baseline_run_id: keys['main-4'] },
+    });
     expect(second.error).toBeNull();
     const { data } = await admin.from('ci_reports').select('gated, pull_request, pull_request_url, reasons, suite, baseline_run_id');
     expect(data).toHaveLength(1);
-    expect(data?.[0]).toMatchObject({ gated: true, pull_request: 12, pull_request_url: report.pull_request_url, reasons: report.reasons, suite: 'smoke' });
+    expect(data?.[0]).toMatchObject({
+      gated: true,
+      pull_request: 12,
+      pull_request_url: report.pull_request_url,
+      reasons: report.reasons,
+      suite: 'smoke',
+    });
     expect(data?.[0]?.baseline_run_id).toMatch(/^[0-9a-f-]{36}$/);
     expect((await outsider.from('ci_reports').select('run_id')).data).toEqual([]);
   });
@@ -140,7 +162,12 @@ describe('ci_record_report', () => {
       p_report: { ...report, pull_request_url: 'javascript:alert(1)' },
     });
     expect(script.error?.code).toBe('23514');
-    const notBool = await anonClient().rpc('ci_record_report', { p_team_id: null, p_token: token, p_run: keys.pr, p_report: { ...report, gated: 'yes' } });
+    const notBool = await anonClient().rpc('ci_record_report', {
+      p_team_id: null,
+      p_token: token,
+      p_run: keys.pr,
+      p_report: { ...report, gated: 'yes' },
+    });
     expect(notBool.error?.code).toBe('22023');
   });
 });

@@ -31,9 +31,10 @@ beforeAll(async () => {
   ];
   const pushed = await run('gstack-sync', ['push', ...writeDocs(docs)], alice.env);
   expect(pushed.code, pushed.stderr).toBe(0);
-  [gatedRun, plainRun] = await Promise.all(
+  const ids = await Promise.all(
     docs.map(async (d) => (await sql<{ id: string }>('select id from public.eval_runs where run_key = $1', [d.run_id]))[0]?.id ?? ''),
   );
+  [gatedRun = '', plainRun = ''] = ids;
   const recorded = await anonClient().rpc('ci_record_report', {
     p_team_id: null,
     p_token: token,

@@ -22,10 +22,15 @@ export interface ActionsContext {
   defaultBranch: string | null;
   /** GITHUB_STEP_SUMMARY: the job summary file. */
   summaryPath: string | null;
+  /** The web root (GITHUB_SERVER_URL), for links to a pull request named by number. */
+  serverUrl: string;
 }
 
 type ActionsEnv = Partial<
-  Record<'GITHUB_TOKEN' | 'GITHUB_API_URL' | 'GITHUB_REPOSITORY' | 'GITHUB_EVENT_PATH' | 'GITHUB_STEP_SUMMARY', string>
+  Record<
+    'GITHUB_TOKEN' | 'GITHUB_API_URL' | 'GITHUB_SERVER_URL' | 'GITHUB_REPOSITORY' | 'GITHUB_EVENT_PATH' | 'GITHUB_STEP_SUMMARY',
+    string
+  >
 >;
 
 const text = (value: unknown) => (typeof value === 'string' && value ? value : null);
@@ -41,6 +46,7 @@ export async function actionsContext(env: ActionsEnv): Promise<{ context: Action
     pullRequest: null,
     defaultBranch: null,
     summaryPath: text(env.GITHUB_STEP_SUMMARY),
+    serverUrl: (text(env.GITHUB_SERVER_URL) ?? 'https://github.com').replace(/\/+$/, ''),
   };
   if (repository && !context.repository) notes.push(`GITHUB_REPOSITORY should be owner/name, not ${JSON.stringify(repository)}`);
   const eventPath = text(env.GITHUB_EVENT_PATH);

@@ -54,8 +54,7 @@ function run(id: string, results: CiResultRow[], extra: Partial<CiRun> = {}): Ci
 
 const alternating = [true, false, true, false, true, false, true, false];
 const steady = [true, true, true, true, true, true, true, true];
-const trials = (name: string, passed: number, total: number) =>
-  Array.from({ length: total }, (_, i) => row(name, i < passed, i + 1));
+const trials = (name: string, passed: number, total: number) => Array.from({ length: total }, (_, i) => row(name, i < passed, i + 1));
 
 describe('ciReport: classification', () => {
   const baseline = run('base', [
@@ -69,7 +68,15 @@ describe('ciReport: classification', () => {
   ]);
   const head = run(
     'head',
-    [row('a', false, 1, 100), row('b', false, 1, 300), row('c', false), row('d', true), row('e', false), row('g', true), row('h', true, 1, 200)],
+    [
+      row('a', false, 1, 100),
+      row('b', false, 1, 300),
+      row('c', false),
+      row('d', true),
+      row('e', false),
+      row('g', true),
+      row('h', true, 1, 200),
+    ],
     { cost_usd: 0.03, branch: 'feature' },
   );
   const history = new Map([
@@ -119,9 +126,15 @@ describe('ciReport: classification', () => {
 
 describe('ciReport: the gate', () => {
   const names = ['t1', 't2', 't3', 't4', 'wobbly'];
-  const base = run('base', names.map((n) => row(n, true)));
+  const base = run(
+    'base',
+    names.map((n) => row(n, true)),
+  );
   it('a known-flaky test failing is reported, never gating (even though it costs 20 points of pass rate)', () => {
-    const head = run('head', names.map((n) => row(n, n !== 'wobbly')));
+    const head = run(
+      'head',
+      names.map((n) => row(n, n !== 'wobbly')),
+    );
     const report = ciReport(head, base, new Map([['wobbly', alternating]]));
     expect(report.tests.find((t) => t.name === 'wobbly')).toMatchObject({ class: 'flaky', knownFlaky: true, gating: false });
     expect(report.passRate.delta).toBe(-20);
@@ -130,7 +143,10 @@ describe('ciReport: the gate', () => {
   });
 
   it('the same failure of a test that is not known-flaky gates', () => {
-    const head = run('head', names.map((n) => row(n, n !== 'wobbly')));
+    const head = run(
+      'head',
+      names.map((n) => row(n, n !== 'wobbly')),
+    );
     const report = ciReport(head, base, new Map([['wobbly', steady]]));
     expect(report.gate.stopped).toBe(true);
     // Two reasons: the test, and the drop of 20 points (4/5 vs 5/5) over the threshold of 5.
@@ -146,7 +162,9 @@ describe('ciReport: the gate', () => {
     expect(t).toMatchObject({ name: 't', class: 'newly-failing', trials: true, gating: true });
     expect(t?.pValue).toBeCloseTo(286 / 184756, 12);
     expect(report.gate.stopped).toBe(true);
-    expect(report.gate.reasons[0]).toBe(`"t" fails 7/10 trials against 0/10 on the baseline (Fisher's exact test, one-sided p = 0.0015 < 0.05)`);
+    expect(report.gate.reasons[0]).toBe(
+      `"t" fails 7/10 trials against 0/10 on the baseline (Fisher's exact test, one-sided p = 0.0015 < 0.05)`,
+    );
     expect(report.gate.reasons[1]).toMatch(/^the pass rate dropped 70 points .*p = 0\.0015 < 0\.05$/);
   });
 
@@ -160,7 +178,10 @@ describe('ciReport: the gate', () => {
   });
 
   it("the drop threshold is the team's: 20 points do not gate under a threshold of 25 (and the test rule still does)", () => {
-    const head = run('head', names.map((n) => row(n, n !== 't1')));
+    const head = run(
+      'head',
+      names.map((n) => row(n, n !== 't1')),
+    );
     const report = ciReport(head, base, new Map(), { thresholdPp: 25 });
     expect(report.gate.reasons).toEqual(['"t1" newly fails (it passed on the baseline and is not known-flaky)']);
   });
@@ -177,7 +198,9 @@ describe('ciMarkdown', () => {
   it('starts with the hidden marker and keeps hostile test names inert', () => {
     const base = run('base', [row('<img src=x onerror=alert(1)> @octocat | `x`', true)]);
     const head = run('head', [row('<img src=x onerror=alert(1)> @octocat | `x`', false)]);
-    const md = ciMarkdown([{ report: ciReport(head, base, new Map()), compareUrl: 'https://dash.example/t/acme/compare?base=base&head=head' }]);
+    const md = ciMarkdown([
+      { report: ciReport(head, base, new Map()), compareUrl: 'https://dash.example/t/acme/compare?base=base&head=head' },
+    ]);
     expect(md.startsWith(`${CI_COMMENT_MARKER}\n`)).toBe(true);
     expect(md).toContain('## ❌ gstack evals: the gate stopped this run');
     expect(md).toContain('[compare with the baseline](https://dash.example/t/acme/compare?base=base&head=head)');

@@ -214,7 +214,15 @@ export function ciReport(run: CiRun, baseline: CiRun | null, history: Map<string
   const runLatency = latencyOf(run);
   const baseLatency = baseline ? latencyOf(baseline) : null;
   return {
-    run: { id: run.id, run_key: run.run_key, repo_slug: run.repo_slug, suite: run.suite, branch: run.branch, git_sha: run.git_sha, run_at: run.run_at },
+    run: {
+      id: run.id,
+      run_key: run.run_key,
+      repo_slug: run.repo_slug,
+      suite: run.suite,
+      branch: run.branch,
+      git_sha: run.git_sha,
+      run_at: run.run_at,
+    },
     baseline: baseline
       ? { id: baseline.id, run_key: baseline.run_key, branch: baseline.branch, git_sha: baseline.git_sha, run_at: baseline.run_at }
       : null,

@@ -20,10 +20,11 @@ import {
   ciMarkdown,
   ciReport,
   parseCiContext,
+  toRunPayload,
 } from '@gstack/core';
 import type { Command } from 'commander';
 import { localRuns } from '../../analytics/local.ts';
-import { appendSummary, actionsContext, upsertComment } from '../../ci/github.ts';
+import { actionsContext, appendSummary, upsertComment } from '../../ci/github.ts';
 import { printJson, snakeKeysDeep } from '../../cli/run.ts';
 import { UserError } from '../../errors.ts';
 import { gitInfo } from '../../runner/git.ts';
@@ -39,6 +40,8 @@ export const CI_EXIT = { passed: 0, stopped: 1, usage: 2, unavailable: 4 } as co
 
 interface ReportFlags {
   baseline?: string;
+  branch?: string;
+  pullRequest?: number;
   baseBranch?: string[];
   threshold?: number;
   alpha: number;
@@ -60,20 +63,24 @@ function number(name: string, min: number, max: number, exclusiveMin = false) {
   return (value: string) => {
     const n = Number(value);
     if (!Number.isFinite(n) || (exclusiveMin ? n <= min : n < min) || n > max)
-      throw new UserError(`${name} must be a number ${exclusiveMin ? 'above' : 'from'} ${min}${exclusiveMin ? ' and at most' : ' to'} ${max}, not ${JSON.stringify(value)}`);
+      throw new UserError(
+        `${name} must be a number ${exclusiveMin ? 'above' : 'from'} ${min}${exclusiveMin ? ' and at most' : ' to'} ${max}, not ${JSON.stringify(value)}`,
+      );
     return n;
   };
 }
 
-function localTarget(file: string): Target {
+/** A local result file to push and report on; `branch` replaces the branch it records (--branch). */
+function localTarget(file: string, branch?: string): Target {
   const checked = checkResultFile(file);
   if (!checked.result) throw new UserError(checked.problems.join('\n'));
   const { doc, item } = checked.result;
-  return { ref: file, key: doc.run_id, item, errored: erroredRunReason(doc) };
+  const payload = branch === undefined ? item.payload : toRunPayload({ ...doc, git: { ...doc.git, branch } });
+  return { ref: file, key: doc.run_id, item: { ...item, payload }, errored: erroredRunReason(doc) };
 }
 
 /** The runs named on the command line, or this commit's local runs (the newest per suite). */
-function targets(refs: string[], cwd: string): Target[] {
+function targets(refs: string[], cwd: string, branch?: string): Target[] {
   const git = gitInfo(cwd);
   const local = localRuns(statePaths(process.env).root, git.repoSlug, (line) => process.stderr.write(`note: ${line}\n`));
   if (!refs.length) {
@@ -83,13 +90,13 @@ function targets(refs: string[], cwd: string): Target[] {
       throw new UserError(
         `no local run of this commit (${git.sha?.slice(0, 12) ?? 'no git commit'}) in ${git.repoSlug}: run \`gstack eval run\` first, or name a result file or run id`,
       );
-    return newest.map((r) => localTarget(r.file));
+    return newest.map((r) => localTarget(r.file, branch));
   }
   return refs.map((ref) => {
     const found = local.filter((r) => r.file === ref || r.doc.run_id.startsWith(ref));
     if (found.length > 1) throw new UserError(`${ref} matches ${found.length} local runs; give more of the run id`);
-    if (found[0]) return localTarget(found[0].file);
-    if (/[\\/]|\.json$/.test(ref)) return localTarget(ref);
+    if (found[0]) return localTarget(found[0].file, branch);
+    if (/[\\/]|\.json$/.test(ref)) return localTarget(ref, branch);
     // Not a local run: a run key or id in the team store.
     return { ref, key: ref };
   });
@@ -141,14 +148,30 @@ export function registerCi(program: Command): void {
     .description(
       "Compare runs with their baseline (the latest run of the repo and suite on the default branch in the team store), classify every test, and gate: exit 1 for a newly failing test that is not known-flaky or a pass-rate drop beyond the team's alert threshold",
     )
-    .argument('[runs...]', "result files or run ids (a local prefix, or a run key or id in the team store); default: this commit's local runs, the newest of each suite")
+    .argument(
+      '[runs...]',
+      "result files or run ids (a local prefix, or a run key or id in the team store); default: this commit's local runs, the newest of each suite",
+    )
     .option('--baseline <run>', "compare with this run (key or id in the team store) instead of the base branch's latest")
     .option(
       '--base-branch <branch>',
       "where the baseline comes from (repeatable; default: the pull request's base branch, else the repository's default branch, else main and master)",
       collect,
     )
-    .option('--threshold <points>', "the pass-rate drop that gates, in percentage points (default: the team's alert threshold)", number('--threshold', 0, 100, true))
+    .option(
+      '--branch <name>',
+      "record this branch for the local runs it pushes (a fork's results in a workflow_run job: never the default branch's name)",
+    )
+    .option(
+      '--pull-request <number>',
+      'the pull request to comment on, when the event is not a pull_request one (a workflow_run job)',
+      number('--pull-request', 1, 2 ** 31 - 1),
+    )
+    .option(
+      '--threshold <points>',
+      "the pass-rate drop that gates, in percentage points (default: the team's alert threshold)",
+      number('--threshold', 0, 100, true),
+    )
     .option('--alpha <p>', "significance level of Fisher's exact test for tests with trials", number('--alpha', 0, 1, true), CI_RULES.alpha)
     .option('--no-comment', 'do not create or update the pull-request comment (the job summary is still written)')
     .option('--json', 'print the reports as JSON instead of Markdown')
@@ -168,7 +191,15 @@ The team store: GSTACK_SYNC_TOKEN (a CI token) or a signed-in member. See docs/c
       const note = (line: string) => process.stderr.write(`note: ${line}\n`);
       const { context: gh, notes } = await actionsContext(process.env);
       notes.forEach(note);
-      const list = targets(refs, cwd);
+      if (flags.pullRequest !== undefined) {
+        if (!Number.isInteger(flags.pullRequest)) throw new UserError(`--pull-request must be a whole number, not ${flags.pullRequest}`);
+        gh.pullRequest = {
+          number: flags.pullRequest,
+          url: gh.repository ? `${gh.serverUrl}/${gh.repository}/pull/${flags.pullRequest}` : null,
+          baseRef: null,
+        };
+      }
+      const list = targets(refs, cwd, flags.branch);
       const branches = baseBranches(flags, gh.pullRequest, gh.defaultBranch);
 
       const sections: CiMarkdownSection[] = [];
@@ -211,7 +242,13 @@ The team store: GSTACK_SYNC_TOKEN (a CI token) or a signed-in member. See docs/c
         if (!gh.token) note('no GITHUB_TOKEN: the report is in the job summary only');
         else {
           const posted = await upsertComment(
-            { apiUrl: gh.apiUrl, token: gh.token, repository: gh.repository, pullRequest: gh.pullRequest.number, marker: CI_COMMENT_MARKER },
+            {
+              apiUrl: gh.apiUrl,
+              token: gh.token,
+              repository: gh.repository,
+              pullRequest: gh.pullRequest.number,
+              marker: CI_COMMENT_MARKER,
+            },
             markdown,
           );
           if (posted.error) note(`the pull-request comment was not written: ${posted.error}; the report is in the job summary`);
@@ -225,7 +262,11 @@ The team store: GSTACK_SYNC_TOKEN (a CI token) or a signed-in member. See docs/c
           exit_code: exitCode,
           problems,
           comment,
-          reports: sections.map((s) => ({ ...(snakeKeysDeep(s.report) as object), run_url: s.runUrl ?? null, compare_url: s.compareUrl ?? null })),
+          reports: sections.map((s) => ({
+            ...(snakeKeysDeep(s.report) as object),
+            run_url: s.runUrl ?? null,
+            compare_url: s.compareUrl ?? null,
+          })),
         });
       else {
         process.stdout.write(markdown);

@@ -25,7 +25,12 @@ interface Comment {
 /** GitHub's issue-comment endpoints, as documented, for one repository; every request is recorded. */
 function fakeGitHub(token: string) {
   const comments: Comment[] = [
-    { id: 1, body: 'LGTM, but see the evals', html_url: 'https://github.test/acme/app/pull/7#issuecomment-1', user: { login: 'ada', type: 'User' } },
+    {
+      id: 1,
+      body: 'LGTM, but see the evals',
+      html_url: 'https://github.test/acme/app/pull/7#issuecomment-1',
+      user: { login: 'ada', type: 'User' },
+    },
   ];
   const requests: Array<{ method: string; path: string; auth: string | undefined; version: string | undefined }> = [];
   let nextId = 100;
@@ -54,7 +59,12 @@ function fakeGitHub(token: string) {
     }
     if (req.method === 'POST' && url.pathname === '/api/v3/repos/acme/app/issues/7/comments') {
       const { body } = await read(req);
-      const comment = { id: nextId++, body: body ?? '', html_url: `https://github.test/acme/app/pull/7#issuecomment-${nextId}`, user: { login: 'github-actions[bot]', type: 'Bot' } };
+      const comment = {
+        id: nextId++,
+        body: body ?? '',
+        html_url: `https://github.test/acme/app/pull/7#issuecomment-${nextId}`,
+        user: { login: 'github-actions[bot]', type: 'Bot' },
+      };
       comments.push(comment);
       return send(201, comment);
     }
@@ -80,7 +90,11 @@ let actions: Record<string, string>;
 let summary: string;
 let dashboardUrl: string;
 
-function writeRun(spec: RunSpec, name: string, change: (doc: StandardEvalResult) => void = () => {}): { file: string; doc: StandardEvalResult } {
+function writeRun(
+  spec: RunSpec,
+  name: string,
+  change: (doc: StandardEvalResult) => void = () => {},
+): { file: string; doc: StandardEvalResult } {
   const doc = makeRun(spec);
   change(doc);
   const file = path.join(dir, `${name}.json`);
@@ -101,7 +115,10 @@ beforeAll(async () => {
   expect((await run('gstack', ['team', 'set', 'dashboard-url', dashboardUrl], admin.env)).code).toBe(0);
   const minted = await run('gstack', ['team', 'token', 'create', 'github-actions', '--json'], admin.env);
   expect(minted.code, minted.stderr).toBe(0);
-  ci = { ...baseEnv(mkdtempSync(path.join(os.tmpdir(), 'gstack-ci-state-')), teamSlug), GSTACK_SYNC_TOKEN: JSON.parse(minted.stdout).token };
+  ci = {
+    ...baseEnv(mkdtempSync(path.join(os.tmpdir(), 'gstack-ci-state-')), teamSlug),
+    GSTACK_SYNC_TOKEN: JSON.parse(minted.stdout).token,
+  };
   // main's history, oldest first: "wobbly" passes and fails in turn (core's classifier: flaky); the rest always pass.
   for (const [i, wobbly] of [true, false, true, false, true].entries()) {
     const { file } = writeRun({ hoursAgo: 10 - i, tests: { a: true, b: true, c: true, wobbly } }, `main-${i}`);
@@ -196,7 +213,11 @@ describe('gstack ci report on a pull request', () => {
     expect(second.stderr).toContain('updated the pull-request comment');
     // The summary gets every report appended.
     expect(readFileSync(summary, 'utf8')).toBe(first.stdout + second.stdout);
-    const recorded = await serviceClient().from('ci_reports').select('gated, pull_request, reasons').eq('pull_request', 7).eq('gated', true);
+    const recorded = await serviceClient()
+      .from('ci_reports')
+      .select('gated, pull_request, reasons')
+      .eq('pull_request', 7)
+      .eq('gated', true);
     expect(recorded.data).toHaveLength(1);
   });
 
@@ -210,6 +231,31 @@ describe('gstack ci report on a pull request', () => {
     expect(github.requests).toEqual([]);
     expect(readFileSync(summary, 'utf8')).toBe(before + fork.stdout);
     expect(fork.stdout).toContain('| `a` | newly failing | ✗ | ✓ | **gates** |');
+  });
+
+  it("a workflow_run job reporting a fork's results: --pull-request names the pull request, --branch keeps them off main", async () => {
+    github.requests.length = 0;
+    const event = path.join(dir, 'workflow-run.json');
+    writeFileSync(event, JSON.stringify({ action: 'completed', workflow_run: { pull_requests: [] }, repository: { default_branch: 'main' } }));
+    // The fork named its branch "main": the result file says so.
+    const { file, doc } = writeRun({ hoursAgo: 0, tests: { a: true, b: true, c: true, wobbly: true } }, 'fork', (d) => {
+      d.git = { branch: 'main', sha: 'f0f0f0f0' };
+    });
+    const out = await run('gstack', ['ci', 'report', file, '--pull-request', '7', '--branch', 'evil/app:main'], {
+      ...ci,
+      ...actions,
+      GITHUB_EVENT_PATH: event,
+      GITHUB_SERVER_URL: 'https://github.test',
+      GITHUB_TOKEN: githubToken,
+    });
+    expect(out.code, out.stderr).toBe(0);
+    expect(github.requests.map((r) => r.method)).toEqual(['GET', 'PATCH']);
+    const stored = await serviceClient().from('eval_runs').select('id, branch').eq('run_key', doc.run_id).single();
+    expect(stored.data?.branch).toBe('evil/app:main');
+    const recorded = await serviceClient().from('ci_reports').select('pull_request, pull_request_url').eq('run_id', stored.data?.id).single();
+    expect(recorded.data).toEqual({ pull_request: 7, pull_request_url: 'https://github.test/acme/app/pull/7' });
+    // Its baseline is still main's latest run, not itself or another fork run.
+    expect(out.stdout).toContain('against the baseline on `main`');
   });
 
   it('--json gives the classification and the exit code', async () => {
@@ -230,7 +276,9 @@ describe('gstack ci report when no report can be produced', () => {
     const env = { ...ci, GSTACK_SUPABASE_URL: 'http://127.0.0.1:9', GITHUB_STEP_SUMMARY: offlineSummary };
     const out = await run('gstack', ['ci', 'report', file], env);
     expect(out.code, out.stderr).toBe(4);
-    expect(readFileSync(offlineSummary, 'utf8')).toMatch(/^<!-- gstack-ci-report -->\n\n## ⚠️ gstack evals: a report could not be produced\n\n- .*unreachable/);
+    expect(readFileSync(offlineSummary, 'utf8')).toMatch(
+      /^<!-- gstack-ci-report -->\n\n## ⚠️ gstack evals: a report could not be produced\n\n- .*unreachable/,
+    );
   });
 
   it('a run id the store does not have: exit 4 naming it', async () => {
