@@ -4,7 +4,8 @@
  * variables), and a local HTTP server standing in for GitHub's REST API with the
  * documented endpoints, reached through the real client (@octokit/request).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -12,6 +13,8 @@ import path from 'node:path';
 import { CI_COMMENT_MARKER, type StandardEvalResult } from '@gstack/core';
 import { serviceClient, unique } from '@gstack/local-stack/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { binDir } from '../../testing/cli.ts';
 import { makeRun, type RunSpec } from '../../testing/history.ts';
 import { baseEnv, type Person, person, run } from '../../testing/people.ts';
 
@@ -236,7 +239,10 @@ describe('gstack ci report on a pull request', () => {
   it("a workflow_run job reporting a fork's results: --pull-request names the pull request, --branch keeps them off main", async () => {
     github.requests.length = 0;
     const event = path.join(dir, 'workflow-run.json');
-    writeFileSync(event, JSON.stringify({ action: 'completed', workflow_run: { pull_requests: [] }, repository: { default_branch: 'main' } }));
+    writeFileSync(
+      event,
+      JSON.stringify({ action: 'completed', workflow_run: { pull_requests: [] }, repository: { default_branch: 'main' } }),
+    );
     // The fork named its branch "main": the result file says so.
     const { file, doc } = writeRun({ hoursAgo: 0, tests: { a: true, b: true, c: true, wobbly: true } }, 'fork', (d) => {
       d.git = { branch: 'main', sha: 'f0f0f0f0' };
@@ -252,7 +258,11 @@ describe('gstack ci report on a pull request', () => {
     expect(github.requests.map((r) => r.method)).toEqual(['GET', 'PATCH']);
     const stored = await serviceClient().from('eval_runs').select('id, branch').eq('run_key', doc.run_id).single();
     expect(stored.data?.branch).toBe('evil/app:main');
-    const recorded = await serviceClient().from('ci_reports').select('pull_request, pull_request_url').eq('run_id', stored.data?.id).single();
+    const recorded = await serviceClient()
+      .from('ci_reports')
+      .select('pull_request, pull_request_url')
+      .eq('run_id', stored.data?.id)
+      .single();
     expect(recorded.data).toEqual({ pull_request: 7, pull_request_url: 'https://github.test/acme/app/pull/7' });
     // Its baseline is still main's latest run, not itself or another fork run.
     expect(out.stdout).toContain('against the baseline on `main`');
@@ -291,5 +301,51 @@ describe('gstack ci report when no report can be produced', () => {
     const out = await run('gstack', ['ci', 'report'], ci);
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(/^error: no local run of this commit/);
+  });
+});
+
+describe('the composite action (action.yml)', () => {
+  const action = parse(readFileSync(path.join(binDir, '../../../action.yml'), 'utf8'));
+  const script: string = action.runs.steps[0].run;
+  /** Runs the action's step as GitHub would: bash, the inputs in the environment. */
+  function step(inputs: Record<string, string>, env: Record<string, string>) {
+    const output = path.join(mkdtempSync(path.join(os.tmpdir(), 'gstack-action-')), 'output');
+    writeFileSync(output, '');
+    const defaults = Object.fromEntries(
+      Object.entries(action.inputs as Record<string, { default?: string }>).map(([k, v]) => [
+        `INPUT_${k.toUpperCase().replace(/-/g, '_')}`,
+        String(v.default ?? '').startsWith('${{') ? '' : String(v.default ?? ''),
+      ]),
+    );
+    const result = spawnSync('bash', ['-e', '-c', script], {
+      cwd: os.tmpdir(),
+      env: { ...env, ...defaults, INPUT_GSTACK: `${process.execPath} ${path.join(binDir, 'gstack.js')}`, GITHUB_OUTPUT: output, ...inputs },
+      encoding: 'utf8',
+    });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr, outputs: readFileSync(output, 'utf8') };
+  }
+
+  it('runs the same report, passes its exit code through and sets its outputs; an input cannot inject shell', async () => {
+    const marker = path.join(dir, 'injected');
+    const { doc } = writeRun({ hoursAgo: 0, tests: { a: false, b: true, c: true, wobbly: true } }, 'action-run', pr);
+    const out = step(
+      { INPUT_RUNS: path.join(dir, 'action-*.json'), INPUT_BRANCH: `$(touch ${marker})`, INPUT_COMMENT: 'false' },
+      { ...ci, GITHUB_STEP_SUMMARY: path.join(dir, 'action-summary.md') },
+    );
+    expect(out.code, out.stderr).toBe(1);
+    expect(out.outputs).toBe('exit-code=1\nresult=stopped\n');
+    expect(existsSync(marker)).toBe(false);
+    const stored = await serviceClient().from('eval_runs').select('branch').eq('run_key', doc.run_id).single();
+    expect(stored.data?.branch).toBe(`$(touch ${marker})`);
+    expect(readFileSync(path.join(dir, 'action-summary.md'), 'utf8')).toContain('| `a` | newly failing | ✗ | ✓ | **gates** |');
+  });
+
+  it('allow-unavailable: a report that could not be produced warns and passes the job, result "unavailable"', () => {
+    const strict = step({ INPUT_RUNS: 'no-such-run-key' }, ci);
+    expect(strict.code).toBe(4);
+    const lenient = step({ INPUT_RUNS: 'no-such-run-key', INPUT_ALLOW_UNAVAILABLE: 'true' }, ci);
+    expect(lenient.code).toBe(0);
+    expect(lenient.outputs).toBe('exit-code=4\nresult=unavailable\n');
+    expect(lenient.stdout).toContain('::warning title=gstack ci report::no report could be produced');
   });
 });

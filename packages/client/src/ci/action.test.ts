@@ -1,0 +1,51 @@
+/**
+ * The composite action and the example workflows, checked as documents: the action
+ * never pastes an input into its script, and the examples only pass inputs the action
+ * has, never run a fork's code with secrets (`pull_request_target`), and check out only
+ * trusted code where they hold the secrets. (report.int.test.ts runs the action's script.)
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const action = parse(readFileSync(path.join(root, 'action.yml'), 'utf8'));
+const example = (name: string) => parse(readFileSync(path.join(root, 'docs/examples/github', name), 'utf8'));
+const workflows = { 'evals.yml': example('evals.yml'), 'evals-report.yml': example('evals-report.yml') };
+
+type Step = { uses?: string; run?: string; with?: Record<string, string> };
+const steps = (workflow: { jobs: Record<string, { steps: Step[] }> }) => Object.values(workflow.jobs).flatMap((j) => j.steps);
+
+describe('action.yml', () => {
+  it('is a composite action whose script reads inputs from the environment only', () => {
+    expect(action.runs.using).toBe('composite');
+    for (const step of action.runs.steps as Step[]) expect(step.run ?? '').not.toContain('${{');
+    const env = action.runs.steps[0].env as Record<string, string>;
+    for (const input of Object.keys(action.inputs)) {
+      if (input === 'sync-token' || input === 'github-token') continue;
+      expect(env[`INPUT_${input.toUpperCase().replace(/-/g, '_')}`]).toBe(`\${{ inputs.${input} }}`);
+    }
+    expect(env.GSTACK_SYNC_TOKEN).toBe('${{ inputs.sync-token }}');
+    expect(env.GITHUB_TOKEN).toBe('${{ inputs.github-token }}');
+  });
+});
+
+describe('the example workflows', () => {
+  it.each(Object.entries(workflows))('%s passes only inputs the action has', (_, workflow) => {
+    const uses = steps(workflow).filter((s) => s.uses?.includes('gstack-team-platform'));
+    expect(uses.length).toBe(1);
+    for (const step of uses) for (const key of Object.keys(step.with ?? {})) expect(Object.keys(action.inputs)).toContain(key);
+  });
+
+  it("never runs a fork's code with the repository's secrets", () => {
+    for (const workflow of Object.values(workflows)) expect(Object.keys(workflow.on)).not.toContain('pull_request_target');
+    // The workflow_run job holds the secrets: it checks out the default branch (no ref), never the fork's head.
+    const checkout = steps(workflows['evals-report.yml']).find((s) => s.uses?.startsWith('actions/checkout'));
+    expect(checkout?.with).toBeUndefined();
+    expect(workflows['evals-report.yml'].jobs.report.if).toContain(
+      'github.event.workflow_run.head_repository.full_name != github.repository',
+    );
+  });
+});
