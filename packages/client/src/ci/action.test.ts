@@ -23,12 +23,15 @@ describe('action.yml', () => {
     expect(action.runs.using).toBe('composite');
     for (const step of action.runs.steps as Step[]) expect(step.run ?? '').not.toContain('${{');
     const env = action.runs.steps[0].env as Record<string, string>;
+    const expr = (input: string) => `\${{ inputs.${input} }}`;
     for (const input of Object.keys(action.inputs)) {
-      if (input === 'sync-token' || input === 'github-token') continue;
-      expect(env[`INPUT_${input.toUpperCase().replace(/-/g, '_')}`]).toBe(`\${{ inputs.${input} }}`);
+      // Tokens go by the names gstack and GitHub read; where to run is the step's working-directory.
+      if (input === 'sync-token' || input === 'github-token' || input === 'working-directory') continue;
+      expect(env[`INPUT_${input.toUpperCase().replace(/-/g, '_')}`]).toBe(expr(input));
     }
-    expect(env.GSTACK_SYNC_TOKEN).toBe('${{ inputs.sync-token }}');
-    expect(env.GITHUB_TOKEN).toBe('${{ inputs.github-token }}');
+    expect(env.GSTACK_SYNC_TOKEN).toBe(expr('sync-token'));
+    expect(env.GITHUB_TOKEN).toBe(expr('github-token'));
+    expect(action.runs.steps[0]['working-directory']).toBe(expr('working-directory'));
   });
 });
 
