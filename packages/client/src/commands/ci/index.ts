@@ -264,6 +264,8 @@ The team store: GSTACK_SYNC_TOKEN (a CI token) or a signed-in member. See docs/c
           comment,
           reports: sections.map((s) => ({
             ...(snakeKeysDeep(s.report) as object),
+            // Class names are keys here: snake_case like every --json key (newly_failing); as values they stay classes.
+            counts: Object.fromEntries(Object.entries(s.report.counts).map(([k, v]) => [k.replace(/-/g, '_'), v])),
             run_url: s.runUrl ?? null,
             compare_url: s.compareUrl ?? null,
           })),

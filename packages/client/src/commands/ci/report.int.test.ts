@@ -92,6 +92,7 @@ let ci: Record<string, string>;
 let actions: Record<string, string>;
 let summary: string;
 let dashboardUrl: string;
+let teamId: string;
 
 function writeRun(
   spec: RunSpec,
@@ -114,6 +115,7 @@ beforeAll(async () => {
   const port = (github.server.address() as AddressInfo).port;
   admin = await person(teamSlug);
   expect((await run('gstack', ['team', 'create', teamSlug], admin.env)).code).toBe(0);
+  teamId = ((await serviceClient().from('teams').select('id').eq('slug', teamSlug).single()).data as { id: string }).id;
   dashboardUrl = `https://dash.example/t/${teamSlug}`;
   expect((await run('gstack', ['team', 'set', 'dashboard-url', dashboardUrl], admin.env)).code).toBe(0);
   const minted = await run('gstack', ['team', 'token', 'create', 'github-actions', '--json'], admin.env);
@@ -173,12 +175,13 @@ describe('gstack ci report on a pull request', () => {
   });
 
   it('links the dashboard: the run, and the compare view of the run against its baseline (the latest main run)', async () => {
-    const runs = await serviceClient().from('eval_runs').select('id, run_key, branch').in('run_key', [firstRun.run_id]);
-    const head = runs.data?.[0] as { id: string; branch: string };
+    const runs = await serviceClient().from('eval_runs').select('id, branch, team_id').in('run_key', [firstRun.run_id]);
+    const head = runs.data?.[0] as { id: string; branch: string; team_id: string };
     expect(head.branch).toBe('feature/faster');
     const base = await serviceClient()
       .from('eval_runs')
       .select('id')
+      .eq('team_id', head.team_id)
       .eq('branch', 'main')
       .eq('repo_slug', 'acme-app')
       .order('run_at', { ascending: false })
@@ -219,6 +222,7 @@ describe('gstack ci report on a pull request', () => {
     const recorded = await serviceClient()
       .from('ci_reports')
       .select('gated, pull_request, reasons')
+      .eq('team_id', teamId)
       .eq('pull_request', 7)
       .eq('gated', true);
     expect(recorded.data).toHaveLength(1);
@@ -274,7 +278,13 @@ describe('gstack ci report on a pull request', () => {
     expect(out.code, out.stderr).toBe(1);
     const json = JSON.parse(out.stdout);
     expect(json.exit_code).toBe(1);
-    expect(json.reports[0].counts).toEqual({ 'newly-failing': 1, flaky: 0, 'still-failing': 0, fixed: 0, new: 0, removed: 0, passing: 3 });
+    expect(json.reports[0].counts).toEqual({ newly_failing: 1, flaky: 0, still_failing: 0, fixed: 0, new: 0, removed: 0, passing: 3 });
+    expect(json.reports[0].tests.map((t: { name: string; class: string }) => [t.name, t.class])).toEqual([
+      ['a', 'newly-failing'],
+      ['b', 'passing'],
+      ['c', 'passing'],
+      ['wobbly', 'passing'],
+    ]);
     expect(json.reports[0].pass_rate).toEqual({ run: 75, baseline: 100, delta: -25 });
   });
 });
