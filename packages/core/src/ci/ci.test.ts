@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fisherGreater } from './fisher.ts';
+import { fisherGreater, significant } from './fisher.ts';
 import { CI_COMMENT_MARKER, ciMarkdown, mdCode, mdText } from './markdown.ts';
 import { type CiResultRow, type CiRun, ciReport } from './report.ts';
 
@@ -20,6 +20,12 @@ describe('fisherGreater (one-sided Fisher exact test), against values computed b
     expect(fisherGreater({ failed: 0, total: 5 }, { failed: 0, total: 5 })).toBe(1);
     // 0 of 4 vs 4 of 4: the run having ≥ 0 of the failures is certain.
     expect(fisherGreater({ failed: 0, total: 4 }, { failed: 4, total: 4 })).toBeCloseTo(1, 12);
+  });
+  it('an exact 1/20 is not below 0.05, though its floating-point sum is', () => {
+    const p = fisherGreater({ failed: 3, total: 3 }, { failed: 0, total: 3 });
+    expect(p).toBeCloseTo(1 / 20, 12);
+    expect(significant(p, 0.05)).toBe(false);
+    expect(significant(1 / 70, 0.05)).toBe(true);
   });
   it('refuses counts that are not a table', () => {
     expect(() => fisherGreater({ failed: 3, total: 2 }, { failed: 0, total: 1 })).toThrow(/run counts/);
@@ -175,6 +181,18 @@ describe('ciReport: the gate', () => {
     expect(t?.pValue).toBeCloseTo(45 / 190, 12);
     expect(report.gate.comparedRate).toMatchObject({ run: 80, baseline: 100, delta: -20 });
     expect(report.gate).toMatchObject({ stopped: false, reasons: [] });
+  });
+
+  it('too few trials to tell: 3 against 3 can never reach p < 0.05 (at best 1/C(6,3) = 0.05), 4 against 4 can (1/70)', () => {
+    const three = ciReport(run('head', trials('t', 0, 3)), run('base', trials('t', 3, 3)), new Map());
+    expect(three.tests[0]).toMatchObject({ class: 'newly-failing', enoughTrials: false, gating: false });
+    expect(three.tests[0]?.pValue).toBeCloseTo(1 / 20, 12);
+    expect(ciMarkdown([{ report: three }])).toContain(
+      '| `t` | newly failing | 0/3 passed | 3/3 passed | not enough trials to tell (3 vs 3) |',
+    );
+    const four = ciReport(run('head', trials('t', 0, 4)), run('base', trials('t', 4, 4)), new Map());
+    expect(four.tests[0]).toMatchObject({ enoughTrials: true, gating: true });
+    expect(four.tests[0]?.pValue).toBeCloseTo(1 / 70, 12);
   });
 
   it("the drop threshold is the team's: 20 points do not gate under a threshold of 25 (and the test rule still does)", () => {

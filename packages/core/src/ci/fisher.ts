@@ -50,3 +50,11 @@ export function fisherGreater(run: TrialCounts, baseline: TrialCounts): number {
   }
   return Math.min(1, p);
 }
+
+/**
+ * p < alpha, with a relative tolerance: p is a sum of floating-point exponentials, so an exact
+ * 1/20 comes out as 0.04999999999999999 and would pass for significant at alpha = 0.05.
+ */
+export function significant(p: number, alpha: number): boolean {
+  return p < alpha * (1 - 1e-9);
+}

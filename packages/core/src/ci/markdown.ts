@@ -47,7 +47,11 @@ function testRow(t: CiTest): string {
   const notes: string[] = [];
   if (t.gating) notes.push('**gates**');
   else if ((t.class === 'newly-failing' || t.class === 'still-failing') && t.trials && t.pValue !== null)
-    notes.push(`not significant (p = ${t.pValue.toPrecision(2)})`);
+    notes.push(
+      t.enoughTrials === false
+        ? `not enough trials to tell (${t.run?.total} vs ${t.baseline?.total})`
+        : `not significant (p = ${t.pValue.toPrecision(2)})`,
+    );
   if (t.gating && t.pValue !== null) notes.push(`p = ${t.pValue.toPrecision(2)}`);
   if (t.knownFlaky) notes.push('known-flaky: never gates');
   return `| ${mdCode(t.name)} | ${LABEL[t.class]} | ${side(t.run)} | ${side(t.baseline)} | ${notes.join(', ')} |`;

@@ -24,7 +24,7 @@
  */
 import { isFlaky } from '../analytics/trend.ts';
 import { passRatePercent } from '../eval-result.ts';
-import { fisherGreater, type TrialCounts } from './fisher.ts';
+import { fisherGreater, significant, type TrialCounts } from './fisher.ts';
 
 export const CI_RULES = {
   /** Significance level of Fisher's exact test for tests with trials. */
@@ -78,6 +78,12 @@ export interface CiTest {
   trials: boolean;
   /** One-sided p of Fisher's exact test (tests with trials on both sides), else null. */
   pValue: number | null;
+  /**
+   * With trials: whether these trial counts could show a significant difference at all (the
+   * most extreme outcome, every run trial failing and no baseline trial, has p < alpha). False:
+   * "not enough trials to tell", whatever happened. Null without trials.
+   */
+  enoughTrials: boolean | null;
   gating: boolean;
 }
 
@@ -171,9 +177,11 @@ export function ciReport(run: CiRun, baseline: CiRun | null, history: Map<string
     const cls = classify(r, b, knownFlaky);
     const trials = Boolean(r && b && Math.max(r.total, b.total) > 1);
     const pValue = r && b && trials ? fisherGreater(r, b) : null;
+    const enoughTrials =
+      r && b && trials ? significant(fisherGreater({ failed: r.total, total: r.total }, { failed: 0, total: b.total }), alpha) : null;
     let gating = false;
     if (cls === 'newly-failing' || cls === 'still-failing') {
-      if (trials && pValue !== null && pValue < alpha) {
+      if (trials && pValue !== null && significant(pValue, alpha)) {
         gating = true;
         reasons.push(
           `${name(test)} fails ${r?.failed}/${r?.total} trials against ${b?.failed}/${b?.total} on the baseline (Fisher's exact test, one-sided p = ${pValue.toPrecision(2)} < ${alpha})`,
@@ -183,7 +191,7 @@ export function ciReport(run: CiRun, baseline: CiRun | null, history: Map<string
         reasons.push(`${name(test)} newly fails (it passed on the baseline and is not known-flaky)`);
       }
     }
-    return { name: test, class: cls, run: r ?? null, baseline: b ?? null, knownFlaky, trials, pValue, gating };
+    return { name: test, class: cls, run: r ?? null, baseline: b ?? null, knownFlaky, trials, pValue, enoughTrials, gating };
   });
 
   // The drop rule: both runs' trials over the tests they share, known noise left out.
@@ -204,7 +212,7 @@ export function ciReport(run: CiRun, baseline: CiRun | null, history: Map<string
   const anyTrials = compared.some((t) => t.trials);
   const pooledP = anyTrials ? fisherGreater(runPool, basePool) : null;
   if (rateDelta !== null && -rateDelta > thresholdPp) {
-    if (pooledP === null || pooledP < alpha)
+    if (pooledP === null || significant(pooledP, alpha))
       reasons.push(
         `the pass rate dropped ${round(-rateDelta, 2)} points (${baseRate}% → ${runRate}% over ${compared.length} ${compared.length === 1 ? 'test' : 'tests'} in both runs, known-flaky ones left out), more than the team's threshold of ${thresholdPp}${pooledP === null ? '' : `; Fisher's exact test on the trials, one-sided p = ${pooledP.toPrecision(2)} < ${alpha}`}`,
       );
