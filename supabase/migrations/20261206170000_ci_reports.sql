@@ -203,6 +203,21 @@ $$;
 comment on function public.ci_record_report(uuid, text, text, jsonb) is
   'CI: record the gate''s verdict on a run ({baseline_run_id, pull_request, pull_request_url, gated, reasons, counts}); the latest report of a run wins. A member (p_team_id) or a CI ingest token (p_token).';
 
+-- The one definition of "pull requests the gate stopped" for a digest: distinct (repository,
+-- pull request) with a gated report in [p_from, p_until). A pull request stopped and then fixed
+-- in the window counts: the gate stopped it once.
+create function public.ci_stopped_pull_requests(p_team_id uuid, p_from timestamptz, p_until timestamptz)
+  returns integer
+  language sql stable security invoker set search_path = ''
+as $$
+  select count(distinct (c.repo_slug, c.pull_request))::integer
+  from public.ci_reports c
+  where c.team_id = p_team_id and c.gated and c.pull_request is not null
+    and c.reported_at >= p_from and c.reported_at < p_until
+$$;
+comment on function public.ci_stopped_pull_requests(uuid, timestamptz, timestamptz) is
+  'How many pull requests (per repository) the CI gate stopped in [p_from, p_until): for the weekly digest.';
+
 revoke execute on function private.ci_team(uuid, text), private.ci_find_run(uuid, text), private.ci_run_json(public.eval_runs)
   from public, anon, authenticated;
 revoke execute on function public.ci_report_context(uuid, text, text, text[], text, integer),
@@ -210,3 +225,5 @@ revoke execute on function public.ci_report_context(uuid, text, text, text[], te
 -- CI has no user session: the anon key plus the ingest token, as for ingest_eval_run.
 grant execute on function public.ci_report_context(uuid, text, text, text[], text, integer),
   public.ci_record_report(uuid, text, text, jsonb) to anon, authenticated, service_role;
+revoke execute on function public.ci_stopped_pull_requests(uuid, timestamptz, timestamptz) from public, anon;
+grant execute on function public.ci_stopped_pull_requests(uuid, timestamptz, timestamptz) to authenticated, service_role;

@@ -150,6 +150,29 @@ describe('ci_record_report', () => {
     expect((await outsider.from('ci_reports').select('run_id')).data).toEqual([]);
   });
 
+  it("counts the pull requests the gate stopped in a window, per repository, once each (the digest's number)", async () => {
+    // Three more runs reported: PR 12 again (still stopped: counted once), PR 13 passed, PR 14 stopped.
+    const reports: Array<[string, number, boolean]> = [
+      ['main-1', 12, true],
+      ['main-2', 13, false],
+      ['main-3', 14, true],
+    ];
+    for (const [key, pr, gated] of reports) {
+      const { error } = await anonClient().rpc('ci_record_report', {
+        p_team_id: null,
+        p_token: token,
+        p_run: keys[key],
+        p_report: { ...report, pull_request: pr, gated },
+      });
+      expect(error).toBeNull();
+    }
+    const window = { p_team_id: team, p_from: new Date(now - HOUR).toISOString(), p_until: new Date(Date.now() + HOUR).toISOString() };
+    expect((await admin.rpc('ci_stopped_pull_requests', window)).data).toBe(2);
+    // Another window: none. Another team's member: RLS hides the rows, so 0.
+    expect((await admin.rpc('ci_stopped_pull_requests', { ...window, p_until: window.p_from })).data).toBe(0);
+    expect((await outsider.rpc('ci_stopped_pull_requests', window)).data).toBe(0);
+  });
+
   it('refuses another team, no credentials, a link that is not http(s), and a verdict that is not a boolean', async () => {
     const foreign = await anonClient().rpc('ci_record_report', { p_team_id: null, p_token: otherToken, p_run: keys.pr, p_report: report });
     expect(foreign.error?.code).toBe('P0002');

@@ -1205,6 +1205,7 @@ export type Database = {
         Args: { p_baseline?: string; p_branches: string[]; p_history_runs?: number; p_run: string; p_team_id: string; p_token: string };
         Returns: Json;
       };
+      ci_stopped_pull_requests: { Args: { p_from: string; p_team_id: string; p_until: string }; Returns: number };
       compare_runs: { Args: { p_base: string; p_head: string; p_output_chars?: number; p_team_id: string }; Returns: Json };
       cost_leaders: { Args: { p_days?: number; p_limit?: number; p_team_id: string }; Returns: Json };
       cost_per_model: {
