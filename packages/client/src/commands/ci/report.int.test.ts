@@ -25,6 +25,9 @@ interface Comment {
   user: { login: string; type: string };
 }
 
+/** A fork's token: it reads, GitHub refuses its writes with 403 "Resource not accessible by integration". */
+const READ_ONLY = 'ghs_read_only_fork_token';
+
 /** GitHub's issue-comment endpoints, as documented, for one repository; every request is recorded. */
 function fakeGitHub(token: string) {
   const comments: Comment[] = [
@@ -54,7 +57,9 @@ function fakeGitHub(token: string) {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(value));
     };
-    if (req.headers.authorization !== `Bearer ${token}`) return send(401, { message: 'Bad credentials' });
+    const readOnly = req.headers.authorization === `Bearer ${READ_ONLY}`;
+    if (req.headers.authorization !== `Bearer ${token}` && !readOnly) return send(401, { message: 'Bad credentials' });
+    if (readOnly && req.method !== 'GET') return send(403, { message: 'Resource not accessible by integration' });
     if (req.method === 'GET' && url.pathname === '/api/v3/repos/acme/app/issues/7/comments') {
       const perPage = Number(url.searchParams.get('per_page') ?? 30);
       const page = Number(url.searchParams.get('page') ?? 1);
@@ -238,6 +243,19 @@ describe('gstack ci report on a pull request', () => {
     expect(github.requests).toEqual([]);
     expect(readFileSync(summary, 'utf8')).toBe(before + fork.stdout);
     expect(fork.stdout).toContain('| `a` | newly failing | ✗ | ✓ | **gates** |');
+  });
+
+  it("a token that cannot write (a fork's): the comment is refused, a note says why, the same exit code", async () => {
+    github.requests.length = 0;
+    const { file } = writeRun({ hoursAgo: 0, tests: { a: false, b: true, c: true, wobbly: true } }, 'pr-read-only', pr);
+    const out = await run('gstack', ['ci', 'report', file], { ...ci, ...actions, GITHUB_TOKEN: READ_ONLY });
+    expect(out.code, out.stderr).toBe(1);
+    expect(github.requests.map((r) => r.method)).toEqual(['GET', 'PATCH']);
+    expect(out.stderr).toContain(
+      'note: the pull-request comment was not written: GitHub answered 403: Resource not accessible by integration',
+    );
+    expect(out.stderr).toContain('(the token cannot write to this pull request');
+    expect(github.comments.filter((c) => c.body.startsWith(CI_COMMENT_MARKER))).toHaveLength(1);
   });
 
   it("a workflow_run job reporting a fork's results: --pull-request names the pull request, --branch keeps them off main", async () => {
