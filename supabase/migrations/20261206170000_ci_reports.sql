@@ -36,6 +36,9 @@ comment on table public.ci_reports is
 -- Indexes
 -- =============================================================================
 
+-- A run's baseline and history: the latest runs of a repo and suite on one branch, found by an
+-- index probe per base branch, however many runs other branches have.
+create index eval_runs_team_suite_branch_run_at_idx on public.eval_runs (team_id, repo_slug, suite, branch, run_at desc);
 -- A digest counts a team's stopped pull requests in a week.
 create index ci_reports_team_reported_at_idx on public.ci_reports (team_id, reported_at desc);
 create index ci_reports_baseline_run_id_idx on public.ci_reports (baseline_run_id);
@@ -78,16 +81,21 @@ end
 $$;
 comment on function private.ci_team(uuid, text) is 'The team of a CI ingest token, or p_team_id when the signed-in user is a member of it.';
 
--- A run of the team by run key (a result file's run_id) or by id, or null.
+-- A run of the team by run key (a result file's run_id) or by id, or null: one unique-index probe
+-- each. In plpgsql so the uuid cast happens only for text shaped like one (SQL would not
+-- short-circuit it: "run-13"::uuid raised an error).
 create function private.ci_find_run(p_team_id uuid, p_run text) returns public.eval_runs
-  language sql stable security definer set search_path = ''
+  language plpgsql stable security definer set search_path = ''
 as $$
-  select r.* from public.eval_runs r
-  where r.team_id = p_team_id
-    and (r.run_key = p_run
-         or (p_run ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' and r.id = p_run::uuid))
-  order by (r.run_key = p_run) desc
-  limit 1
+declare
+  v_run public.eval_runs;
+begin
+  select r.* into v_run from public.eval_runs r where r.team_id = p_team_id and r.run_key = p_run;
+  if v_run.id is null and p_run ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+    select r.* into v_run from public.eval_runs r where r.team_id = p_team_id and r.id = p_run::uuid;
+  end if;
+  return v_run;
+end
 $$;
 
 -- A run as the report reads it: totals and one row per test trial.
@@ -130,9 +138,16 @@ begin
       raise exception 'no baseline run % in the team store', p_baseline using errcode = 'P0002';
     end if;
   else
-    select r.* into v_base from public.eval_runs r
-    where r.team_id = v_team and r.repo_slug = v_run.repo_slug and r.suite = v_run.suite
-      and r.branch = any (p_branches) and r.id <> v_run.id and r.run_at <= v_run.run_at
+    -- One probe per base branch (an index scan each), then the newest of their answers.
+    select r.* into v_base
+    from unnest(p_branches) as b (branch)
+    cross join lateral (
+      select x.* from public.eval_runs x
+      where x.team_id = v_team and x.repo_slug = v_run.repo_slug and x.suite = v_run.suite
+        and x.branch = b.branch and x.id <> v_run.id and x.run_at <= v_run.run_at
+      order by x.run_at desc
+      limit 1
+    ) r
     order by r.run_at desc
     limit 1;
   end if;
@@ -142,7 +157,7 @@ begin
   with recent as (
     select r.id, r.run_at from public.eval_runs r
     where r.team_id = v_team and r.repo_slug = v_run.repo_slug and r.suite = v_run.suite
-      and r.branch is not distinct from coalesce(v_base.branch, p_branches[1])
+      and r.branch = coalesce(v_base.branch, p_branches[1])
       and r.id <> v_run.id and r.run_at <= v_run.run_at
     order by r.run_at desc
     limit least(greatest(p_history_runs, 1), 50)
