@@ -42,6 +42,14 @@ describe('the example workflows', () => {
     for (const step of uses) for (const key of Object.keys(step.with ?? {})) expect(Object.keys(action.inputs)).toContain(key);
   });
 
+  it('lets the gate decide: a failing test does not stop the job before the report runs', () => {
+    const all = steps(workflows['evals.yml']);
+    const evalStep = all.find((s) => s.run?.includes('gstack eval run')) as Step & { 'continue-on-error'?: boolean };
+    expect(evalStep['continue-on-error']).toBe(true);
+    const report = all.find((s) => s.uses?.includes('gstack-team-platform')) as Step & { if?: string };
+    expect(report.if).toContain('!cancelled()');
+  });
+
   it("never runs a fork's code with the repository's secrets", () => {
     for (const workflow of Object.values(workflows)) expect(Object.keys(workflow.on)).not.toContain('pull_request_target');
     // The workflow_run job holds the secrets: it checks out the default branch (no ref), never the fork's head.
