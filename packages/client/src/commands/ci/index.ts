@@ -11,29 +11,15 @@
  * missing, the run errored, token refused). 3 is left to `gstack eval run`'s
  * "the run errored". docs/ci.md has the whole table.
  */
-import {
-  CI_COMMENT_MARKER,
-  CI_RULES,
-  type CiMarkdownSection,
-  type CiReport,
-  ciDashboardLinks,
-  ciMarkdown,
-  ciReport,
-  parseCiContext,
-  toRunPayload,
-} from '@gstack/core';
+import { CI_COMMENT_MARKER, CI_RULES, type CiMarkdownSection, ciMarkdown } from '@gstack/core';
 import type { Command } from 'commander';
-import { localRuns } from '../../analytics/local.ts';
 import { actionsContext, appendSummary, upsertComment } from '../../ci/github.ts';
+import { recordVerdict, reportRun } from '../../ci/store.ts';
+import { baseBranches, reportTargets } from '../../ci/targets.ts';
 import { printJson, snakeKeysDeep } from '../../cli/run.ts';
 import { UserError } from '../../errors.ts';
-import { gitInfo } from '../../runner/git.ts';
-import { statePaths } from '../../state-dir.ts';
-import { type Connection, connect, teamId } from '../../sync/connection.ts';
-import { checkResultFile, erroredRunReason } from '../../sync/push/results.ts';
-import { sendItem } from '../../sync/push/send.ts';
-import type { PushItem } from '../../sync/push/types.ts';
-import { RemoteError, remoteError } from '../../sync/remote-error.ts';
+import { type Connection, connect } from '../../sync/connection.ts';
+import { RemoteError } from '../../sync/remote-error.ts';
 
 /** The exit codes of `gstack ci report` (docs/ci.md). */
 export const CI_EXIT = { passed: 0, stopped: 1, usage: 2, unavailable: 4 } as const;
@@ -49,14 +35,6 @@ interface ReportFlags {
   json?: boolean;
 }
 
-/** A run to report on: its key in the store, and the local result to push first when it has one. */
-interface Target {
-  ref: string;
-  key: string;
-  item?: PushItem;
-  errored?: string;
-}
-
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function number(name: string, min: number, max: number, exclusiveMin = false) {
@@ -68,78 +46,6 @@ function number(name: string, min: number, max: number, exclusiveMin = false) {
       );
     return n;
   };
-}
-
-/** A local result file to push and report on; `branch` replaces the branch it records (--branch). */
-function localTarget(file: string, branch?: string): Target {
-  const checked = checkResultFile(file);
-  if (!checked.result) throw new UserError(checked.problems.join('\n'));
-  const { doc, item } = checked.result;
-  const payload = branch === undefined ? item.payload : toRunPayload({ ...doc, git: { ...doc.git, branch } });
-  return { ref: file, key: doc.run_id, item: { ...item, payload }, errored: erroredRunReason(doc) };
-}
-
-/** The runs named on the command line, or this commit's local runs (the newest per suite). */
-function targets(refs: string[], cwd: string, branch?: string): Target[] {
-  const git = gitInfo(cwd);
-  const local = localRuns(statePaths(process.env).root, git.repoSlug, (line) => process.stderr.write(`note: ${line}\n`));
-  if (!refs.length) {
-    const ofCommit = local.filter((r) => git.sha && r.doc.git.sha === git.sha);
-    const newest = [...new Map([...ofCommit].reverse().map((r) => [r.doc.suite, r])).values()];
-    if (!newest.length)
-      throw new UserError(
-        `no local run of this commit (${git.sha?.slice(0, 12) ?? 'no git commit'}) in ${git.repoSlug}: run \`gstack eval run\` first, or name a result file or run id`,
-      );
-    return newest.map((r) => localTarget(r.file, branch));
-  }
-  return refs.map((ref) => {
-    const found = local.filter((r) => r.file === ref || r.doc.run_id.startsWith(ref));
-    if (found.length > 1) throw new UserError(`${ref} matches ${found.length} local runs; give more of the run id`);
-    if (found[0]) return localTarget(found[0].file, branch);
-    if (/[\\/]|\.json$/.test(ref)) return localTarget(ref, branch);
-    // Not a local run: a run key or id in the team store.
-    return { ref, key: ref };
-  });
-}
-
-/** Where baselines come from: --base-branch, else the pull request's base, else the default branch, else main and master. */
-function baseBranches(flags: ReportFlags, pr: { baseRef: string | null } | null, defaultBranch: string | null): string[] {
-  if (flags.baseBranch?.length) return flags.baseBranch;
-  if (pr?.baseRef) return [pr.baseRef];
-  if (defaultBranch) return [defaultBranch];
-  return ['main', 'master'];
-}
-
-async function reportOne(
-  connection: Connection,
-  target: Target,
-  flags: ReportFlags,
-  branches: string[],
-): Promise<{ section: CiMarkdownSection; report: CiReport }> {
-  if (target.errored) throw new RemoteError('refused', `${target.ref}: the run errored: ${target.errored}`);
-  if (target.item) {
-    // The run must be in the store to have a baseline and a verdict; a re-push is a no-op.
-    const pushed = await sendItem(connection, target.item);
-    if (pushed.error) throw pushed.error;
-  }
-  const team = connection.mode === 'user' ? await teamId(connection) : null;
-  const auth = { p_team_id: team as string, p_token: connection.mode === 'token' ? connection.token : (null as unknown as string) };
-  const answer = await connection.client.rpc('ci_report_context', {
-    ...auth,
-    p_run: target.key,
-    p_branches: branches,
-    p_baseline: flags.baseline as string,
-    p_history_runs: CI_RULES.historyRuns,
-  });
-  if (answer.error) throw remoteError(answer.error, answer.status);
-  const context = parseCiContext(answer.data);
-  if (context.data === null) throw new RemoteError('refused', context.error);
-  const { run, baseline, history, threshold_pp, dashboard_url } = context.data;
-  const report = ciReport(run, baseline, new Map(Object.entries(history)), {
-    thresholdPp: flags.threshold ?? threshold_pp,
-    alpha: flags.alpha,
-  });
-  return { report, section: { report, ...ciDashboardLinks(dashboard_url, run.id, baseline?.id ?? null) } };
 }
 
 export function registerCi(program: Command): void {
@@ -199,8 +105,13 @@ The team store: GSTACK_SYNC_TOKEN (a CI token) or a signed-in member. See docs/c
           baseRef: null,
         };
       }
-      const list = targets(refs, cwd, flags.branch);
-      const branches = baseBranches(flags, gh.pullRequest, gh.defaultBranch);
+      const list = reportTargets(refs, { cwd, env: process.env, branch: flags.branch, warn: note });
+      const options = {
+        branches: baseBranches(flags.baseBranch, gh.pullRequest, gh.defaultBranch),
+        baseline: flags.baseline,
+        threshold: flags.threshold,
+        alpha: flags.alpha,
+      };
 
       const sections: CiMarkdownSection[] = [];
       const problems: string[] = [];
@@ -213,22 +124,10 @@ The team store: GSTACK_SYNC_TOKEN (a CI token) or a signed-in member. See docs/c
       }
       for (const target of connection ? list : []) {
         try {
-          const { section, report } = await reportOne(connection as Connection, target, flags, branches);
+          const section = await reportRun(connection as Connection, target, options);
           sections.push(section);
-          const recorded = await (connection as Connection).client.rpc('ci_record_report', {
-            p_team_id: (connection?.mode === 'user' ? await teamId(connection) : null) as string,
-            p_token: (connection?.mode === 'token' ? connection.token : null) as string,
-            p_run: report.run.id,
-            p_report: {
-              baseline_run_id: report.baseline?.id ?? null,
-              pull_request: gh.pullRequest?.number ?? null,
-              pull_request_url: gh.pullRequest?.url ?? null,
-              gated: report.gate.stopped,
-              reasons: report.gate.reasons,
-              counts: report.counts,
-            },
-          });
-          if (recorded.error) note(`the verdict was not recorded in the team store: ${recorded.error.message}`);
+          const refused = await recordVerdict(connection as Connection, section.report, gh.pullRequest);
+          if (refused) note(`the verdict was not recorded in the team store: ${refused}`);
         } catch (error) {
           if (!(error instanceof RemoteError)) throw error;
           problems.push(`${target.ref}: ${error.message}`);
