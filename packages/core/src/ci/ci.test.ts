@@ -229,6 +229,19 @@ describe('ciMarkdown', () => {
     expect(md).not.toMatch(/(?<!`` |\\)<img/);
   });
 
+  it('one headline over several suites: how many the gate stopped; a suite without a baseline says so', () => {
+    const base = run('base', [row('a', true)]);
+    const stopped = ciReport(run('head', [row('a', false)]), base, new Map());
+    const passed = ciReport(run('head', [row('a', true)], { suite: 'other' }), base, new Map());
+    const alone = ciReport(run('head', [row('a', false)], { suite: 'fresh' }), null, new Map());
+    const md = ciMarkdown([{ report: stopped }, { report: passed }, { report: alone }]);
+    expect(md.split('\n')[2]).toBe('## ❌ gstack evals: the gate stopped 1 suite');
+    expect(md).toContain('### ✅ other · acme-app');
+    expect(md).toContain('### ✅ fresh · acme-app\nNo baseline: no earlier run of this suite on the default branch in the team store');
+    expect(ciMarkdown([{ report: stopped }, { report: stopped }]).split('\n')[2]).toBe('## ❌ gstack evals: the gate stopped 2 suites');
+    expect(ciMarkdown([{ report: passed }]).split('\n')[2]).toBe('## ✅ gstack evals: nothing newly broken against the baseline');
+  });
+
   it('code spans and text escape what they must', () => {
     expect(mdCode('a`b')).toBe('``a`b``');
     expect(mdCode('`x')).toBe('`` `x ``');
