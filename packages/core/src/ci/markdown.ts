@@ -122,11 +122,14 @@ function section({ report, compareUrl, runUrl }: CiMarkdownSection): string {
  */
 export function ciMarkdown(sections: CiMarkdownSection[], problems: string[] = []): string {
   const stopped = sections.filter((s) => s.report.gate.stopped).length;
-  const headline = problems.length
-    ? `## ⚠️ gstack evals: ${problems.length === 1 ? 'a report' : `${problems.length} reports`} could not be produced`
-    : stopped
-      ? `## ❌ gstack evals: the gate stopped ${stopped === 1 ? (sections.length === 1 ? 'this run' : '1 suite') : `${stopped} suites`}`
-      : `## ✅ gstack evals: nothing newly broken against the baseline`;
+  // What decides the exit code decides the headline: a stop first, then what could not be produced.
+  const headline = stopped
+    ? `## ❌ gstack evals: the gate stopped ${stopped === 1 ? (sections.length === 1 ? 'this run' : '1 suite') : `${stopped} suites`}`
+    : problems.length
+      ? `## ⚠️ gstack evals: ${problems.length === 1 ? 'a report' : `${problems.length} reports`} could not be produced`
+      : sections.some((s) => s.report.baseline)
+        ? '## ✅ gstack evals: nothing newly broken against the baseline'
+        : '## ✅ gstack evals: no baseline to compare with yet';
   const parts = [CI_COMMENT_MARKER, headline];
   for (const p of problems) parts.push(`- ${mdText(p)}`);
   for (const s of sections) parts.push(section(s));
