@@ -243,7 +243,11 @@ describe('ciMarkdown', () => {
     expect(ciMarkdown([{ report: alone }]).split('\n')[2]).toBe('## ✅ gstack evals: no baseline to compare with yet');
     // A stop decides the exit code (1) over a report that could not be produced: it heads the comment, the problem follows.
     const mixed = ciMarkdown([{ report: stopped }], ['suites/b.json: the run errored']);
-    expect(mixed.split('\n').slice(2, 5)).toEqual(['## ❌ gstack evals: the gate stopped this run', '', '- suites/b.json: the run errored']);
+    expect(mixed.split('\n').slice(2, 5)).toEqual([
+      '## ❌ gstack evals: the gate stopped this run',
+      '',
+      '- suites/b.json: the run errored',
+    ]);
   });
 
   it('code spans and text escape what they must', () => {
