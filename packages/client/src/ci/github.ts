@@ -70,7 +70,7 @@ export async function actionsContext(env: ActionsEnv): Promise<{ context: Action
 /** GitHub refuses comment bodies over 65,536 characters. */
 const MAX_BODY = 65_000;
 
-function fitted(body: string): string {
+export function fitted(body: string): string {
   if (body.length <= MAX_BODY) return body;
   const cut = body.lastIndexOf('\n', MAX_BODY - 200);
   return `${body.slice(0, cut)}\n\n_(cut to fit a comment: the whole report is in the job summary)_\n`;
@@ -120,7 +120,10 @@ export async function upsertComment(target: CommentTarget, body: string): Promis
         per_page: 100,
         page,
       });
-      const ours = data.find((c) => c.body?.startsWith(target.marker));
+      // Ours starts with the marker. Someone's comment quoting it whole would too: an app's (the
+      // Actions bot's) comes first, as the Actions token cannot edit a person's comment.
+      const marked = data.filter((c) => c.body?.startsWith(target.marker));
+      const ours = marked.find((c) => c.user?.type === 'Bot') ?? marked[0];
       if (ours) {
         const { data: updated } = await github('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
           owner,

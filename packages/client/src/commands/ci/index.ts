@@ -21,6 +21,12 @@ import { UserError } from '../../errors.ts';
 import { type Connection, connect } from '../../sync/connection.ts';
 import { RemoteError } from '../../sync/remote-error.ts';
 
+/**
+ * Each request to the store may take this long: a CI job waits for its report (a push of
+ * thousands of results, the history), where `eval run`'s background push gives up after 5 s and queues.
+ */
+const CI_TIMEOUT_MS = 60_000;
+
 /** The exit codes of `gstack ci report` (docs/ci.md). */
 export const CI_EXIT = { passed: 0, stopped: 1, usage: 2, unavailable: 4 } as const;
 
@@ -117,7 +123,7 @@ The team store: GSTACK_SYNC_TOKEN (a CI token) or a signed-in member. See docs/c
       const problems: string[] = [];
       let connection: Connection | undefined;
       try {
-        connection = await connect({ cwd, env: process.env });
+        connection = await connect({ cwd, env: process.env, timeoutMs: CI_TIMEOUT_MS });
       } catch (error) {
         if (!(error instanceof RemoteError)) throw error;
         problems.push(`the team store could not be used: ${error.message}`);

@@ -80,6 +80,8 @@ function fakeGitHub(token: string) {
     if (req.method === 'PATCH' && patch) {
       const comment = comments.find((c) => c.id === Number(patch[1]));
       if (!comment) return send(404, { message: 'Not Found' });
+      // The Actions token edits only its own comments.
+      if (comment.user.type !== 'Bot') return send(403, { message: 'Resource not accessible by integration' });
       comment.body = (await read(req)).body ?? '';
       return send(200, comment);
     }
@@ -207,13 +209,16 @@ describe('gstack ci report on a pull request', () => {
 
   let second: { code: number | null; stdout: string; stderr: string };
   it('second report: a new failure gates (exit 1) and the same comment is updated, not a second one posted', async () => {
+    // A reviewer's older comment pasted a report (from another pull request) whole: it starts with the marker too.
+    const bot = github.comments.find((c) => c.user.type === 'Bot') as Comment;
+    github.comments.unshift({ id: 99, body: bot.body, html_url: 'https://github.test/x', user: { login: 'ada', type: 'User' } });
     github.requests.length = 0;
     const { file } = writeRun({ hoursAgo: 0, tests: { a: false, b: true, c: true, wobbly: true } }, 'pr-2', pr);
     second = await run('gstack', ['ci', 'report', file], { ...ci, ...actions, GITHUB_TOKEN: githubToken });
     expect(second.code, second.stderr).toBe(1);
-    const ours = github.comments.filter((c) => c.body.startsWith(CI_COMMENT_MARKER));
+    const ours = github.comments.filter((c) => c.body.startsWith(CI_COMMENT_MARKER) && c.user.type === 'Bot');
     expect(ours).toHaveLength(1);
-    expect(github.comments).toHaveLength(2); // the reviewer's comment and ours
+    expect(github.comments).toHaveLength(3); // the reviewer's two comments and ours
     expect(github.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       'GET /api/v3/repos/acme/app/issues/7/comments?per_page=100&page=1',
       `PATCH /api/v3/repos/acme/app/issues/comments/${ours[0]?.id}`,
@@ -255,7 +260,7 @@ describe('gstack ci report on a pull request', () => {
       'note: the pull-request comment was not written: GitHub answered 403: Resource not accessible by integration',
     );
     expect(out.stderr).toContain('(the token cannot write to this pull request');
-    expect(github.comments.filter((c) => c.body.startsWith(CI_COMMENT_MARKER))).toHaveLength(1);
+    expect(github.comments.filter((c) => c.body.startsWith(CI_COMMENT_MARKER) && c.user.type === 'Bot')).toHaveLength(1);
   });
 
   it("a workflow_run job reporting a fork's results: --pull-request names the pull request, --branch keeps them off main", async () => {
