@@ -138,9 +138,9 @@ begin
       raise exception 'no baseline run % in the team store', p_baseline using errcode = 'P0002';
     end if;
   else
-    -- One probe per base branch (an index scan each), then the newest of their answers.
+    -- One probe per base branch (an index scan each, at most 10 branches), then the newest of their answers.
     select r.* into v_base
-    from unnest(p_branches) as b (branch)
+    from unnest(p_branches[1:10]) as b (branch)
     cross join lateral (
       select x.* from public.eval_runs x
       where x.team_id = v_team and x.repo_slug = v_run.repo_slug and x.suite = v_run.suite
