@@ -1,6 +1,6 @@
 /** The answer of the store's ci_report_context RPC, parsed at the boundary (supabase/migrations/*_ci_reports.sql). */
 import { z } from 'zod';
-import { runLink } from '../alerts/regression-message.ts';
+import { compareLink, runLink } from '../alerts/regression-message.ts';
 import type { CiRun } from './report.ts';
 
 const resultRow = z.object({
@@ -44,16 +44,10 @@ export function parseCiContext(value: unknown): { data: CiContext; error: null }
   return { data: null, error: `ci_report_context answered unexpectedly: ${issue?.path.join('.') || '(root)'}: ${issue?.message}` };
 }
 
-/** `<dashboard>/compare?base=<baseline>&head=<run>`: the dashboard's compare view, or undefined without a dashboard URL. */
-export function compareLink(dashboardUrl: string | null | undefined, baselineId: string, runId: string): string | undefined {
-  if (!dashboardUrl) return undefined;
-  return `${dashboardUrl.replace(/\/+$/, '')}/compare?base=${encodeURIComponent(baselineId)}&head=${encodeURIComponent(runId)}`;
-}
-
 /** The dashboard's pages for a report: the run, and the compare view of the run against its baseline. */
 export function ciDashboardLinks(dashboardUrl: string | null, runId: string, baselineId: string | null) {
   return {
     runUrl: runLink(dashboardUrl, runId) ?? null,
-    compareUrl: baselineId ? (compareLink(dashboardUrl, baselineId, runId) ?? null) : null,
+    compareUrl: compareLink(dashboardUrl, baselineId, runId) ?? null,
   };
 }
