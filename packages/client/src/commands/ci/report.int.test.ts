@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { CI_COMMENT_MARKER, type StandardEvalResult } from '@gstack/core';
-import { serviceClient, unique } from '@gstack/local-stack/testing';
+import { eventually, serviceClient, sinkMessages, stackInfo, unique } from '@gstack/local-stack/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { binDir } from '../../testing/cli.ts';
@@ -91,6 +91,7 @@ function fakeGitHub(token: string) {
 }
 
 const teamSlug = unique('ci').replace(/_/g, '-').toLowerCase();
+const hook = `/ci-report/${teamSlug}`;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'gstack-ci-'));
 const githubToken = 'ghs_fake_token_for_tests';
 const github = fakeGitHub(githubToken);
@@ -125,6 +126,7 @@ beforeAll(async () => {
   teamId = ((await serviceClient().from('teams').select('id').eq('slug', teamSlug).single()).data as { id: string }).id;
   dashboardUrl = `https://dash.example/t/${teamSlug}`;
   expect((await run('gstack', ['team', 'set', 'dashboard-url', dashboardUrl], admin.env)).code).toBe(0);
+  expect((await run('gstack', ['team', 'set', 'slack-webhook', `${stackInfo().slackSinkUrl}${hook}`], admin.env)).code).toBe(0);
   const minted = await run('gstack', ['team', 'token', 'create', 'github-actions', '--json'], admin.env);
   expect(minted.code, minted.stderr).toBe(0);
   ci = {
@@ -236,6 +238,22 @@ describe('gstack ci report on a pull request', () => {
       .eq('pull_request', 7)
       .eq('gated', true);
     expect(recorded.data).toHaveLength(1);
+  });
+
+  it("the pull request's gated run never posts to the team's Slack (its branch does not alert); the verdict is in the store", async () => {
+    const runs = await serviceClient().from('eval_runs').select('id').eq('team_id', teamId).eq('branch', 'feature/faster');
+    const ids = (runs.data ?? []).map((r) => r.id as string);
+    expect(ids.length).toBeGreaterThanOrEqual(2);
+    const deliveries = await eventually('the regression-alert decisions on the pull request runs', async () => {
+      const { data } = await serviceClient().from('alert_deliveries').select('run_id, decision, status, detail').in('run_id', ids);
+      return data && data.length === ids.length && data.every((d) => d.status !== 'processing') ? data : undefined;
+    });
+    // The gated run (a newly fails) is a regression against main, and skipped for its branch.
+    expect(deliveries.filter((d) => d.decision === 'regression')).toEqual([
+      expect.objectContaining({ status: 'skipped', detail: expect.objectContaining({ reason: 'branch_not_alerting' }) }),
+    ]);
+    const posted = await sinkMessages(hook);
+    expect(posted.filter((m) => JSON.stringify(m.payload).includes('feature/faster'))).toEqual([]);
   });
 
   it('no GITHUB_TOKEN (a fork): the job summary only, the same exit code, no request to GitHub', async () => {
