@@ -122,6 +122,16 @@ describe('ciReport: classification', () => {
     expect(report.gate.comparedRate).toEqual({ run: 60, baseline: 60, delta: 0, tests: 5, pValue: null });
   });
 
+  it('warns when the baseline (named with --baseline) is a run of another suite or repository', () => {
+    expect(report.warnings).toEqual([]);
+    const odd = ciReport(head, { ...baseline, suite: 'other', repo_slug: 'acme-docs' }, history);
+    expect(odd.warnings).toEqual([
+      'the baseline is a run of another suite (other)',
+      'the baseline is a run of another repository (acme-docs)',
+    ]);
+    expect(ciMarkdown([{ report: odd }])).toContain('> ⚠️ the baseline is a run of another suite (other)\n');
+  });
+
   it('no baseline: every test is new and nothing gates', () => {
     const alone = ciReport(head, null, new Map());
     expect(alone.counts.new).toBe(7);

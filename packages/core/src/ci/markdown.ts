@@ -79,6 +79,7 @@ function section({ report, compareUrl, runUrl }: CiMarkdownSection): string {
       `Run ${mdCode(run.git_sha?.slice(0, 7) ?? run.run_key.slice(0, 8))} against the baseline on ${mdCode(baseline.branch ?? '(no branch)')} at ${mdCode(baseline.git_sha?.slice(0, 7) ?? baseline.run_key.slice(0, 8))} (${baseline.run_at.slice(0, 16).replace('T', ' ')} UTC).${links.length ? ` ${links.join(' · ')}` : ''}`,
     );
   }
+  for (const warning of report.warnings) lines.push(`> ⚠️ ${mdText(warning)}`);
   lines.push('');
   lines.push('| | run | baseline | change |', '| --- | ---: | ---: | ---: |');
   const pr = report.passRate;

@@ -115,6 +115,8 @@ export interface CiReport {
   /** Median duration of a test trial in ms (null without durations). */
   latency: CiRate;
   gate: CiGate;
+  /** What makes the comparison doubtful (a baseline of another suite or repository, named with --baseline). */
+  warnings: string[];
 }
 
 export interface CiRules {
@@ -239,6 +241,12 @@ export function ciReport(run: CiRun, baseline: CiRun | null, history: Map<string
     passRate: { run: run.pass_rate, baseline: baseline?.pass_rate ?? null, delta: delta(run.pass_rate, baseline?.pass_rate ?? null) },
     cost: { run: run.cost_usd, baseline: baseline?.cost_usd ?? null, delta: baseline ? round(run.cost_usd - baseline.cost_usd, 6) : null },
     latency: { run: runLatency, baseline: baseLatency, delta: delta(runLatency, baseLatency, 1) },
+    warnings: baseline
+      ? [
+          ...(baseline.suite !== run.suite ? [`the baseline is a run of another suite (${baseline.suite})`] : []),
+          ...(baseline.repo_slug !== run.repo_slug ? [`the baseline is a run of another repository (${baseline.repo_slug})`] : []),
+        ]
+      : [],
     gate: {
       stopped: reasons.length > 0,
       reasons,
