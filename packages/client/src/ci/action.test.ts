@@ -4,7 +4,9 @@
  * has, never run a fork's code with secrets (`pull_request_target`), and check out only
  * trusted code where they hold the secrets. (report.int.test.ts runs the action's script.)
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +34,20 @@ describe('action.yml', () => {
     expect(env.GSTACK_SYNC_TOKEN).toBe(expr('sync-token'));
     expect(env.GITHUB_TOKEN).toBe(expr('github-token'));
     expect(action.runs.steps[0]['working-directory']).toBe(expr('working-directory'));
+  });
+});
+
+describe("action.yml's script", () => {
+  it('a gstack that is not installed is an error (exit 2, result "error"), never "stopped"', () => {
+    const output = path.join(mkdtempSync(path.join(os.tmpdir(), 'gstack-action-')), 'output');
+    writeFileSync(output, '');
+    const result = spawnSync('bash', ['-e', '-c', action.runs.steps[0].run], {
+      env: { PATH: process.env.PATH ?? '', INPUT_GSTACK: 'false', GITHUB_OUTPUT: output },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toContain("::error title=gstack ci report::'false --version' failed");
+    expect(readFileSync(output, 'utf8')).toBe('exit-code=2\nresult=error\n');
   });
 });
 

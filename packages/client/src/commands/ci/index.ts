@@ -141,7 +141,10 @@ The team store: GSTACK_SYNC_TOKEN (a CI token) or a signed-in member. See docs/c
       }
 
       const markdown = ciMarkdown(sections, problems);
-      if (gh.summaryPath) await appendSummary(gh.summaryPath, markdown);
+      if (gh.summaryPath)
+        await appendSummary(gh.summaryPath, markdown).catch((error: Error) =>
+          note(`the job summary (GITHUB_STEP_SUMMARY) could not be written: ${error.message}`),
+        );
       let comment: { action: string; url: string } | null = null;
       if (flags.comment && gh.pullRequest && gh.repository) {
         if (!gh.token) note('no GITHUB_TOKEN: the report is in the job summary only');
