@@ -15,6 +15,7 @@ import { DashboardError, notFound } from './errors.ts';
 import { errorPage } from './pages/error.ts';
 import { TEAM_ACTIONS, TEAM_PAGES } from './pages/index.ts';
 import { teamsPage } from './pages/teams.ts';
+import { themeRoute } from './pages/theme.ts';
 import { securityMiddleware } from './security.ts';
 import { loadTeam } from './team.ts';
 import { loadTeams } from './ui/team-switcher.ts';
@@ -31,6 +32,7 @@ export function createDashboardApp(input: DashboardConfigInput & { realtimeTrans
   app.use('*', sessionMiddleware(config));
   app.get('/healthz', (c) => c.text('ok'));
   app.route('/', authRoutes());
+  app.post('/theme', themeRoute);
 
   app.get('/', requireUser, teamsPage);
   // '/t/:slug/*' also matches '/t/:slug' itself: one sign-in check and team lookup per request.

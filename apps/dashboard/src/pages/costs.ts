@@ -77,7 +77,7 @@ export async function costsPage(c: Context<DashboardEnv>): Promise<Response> {
   <h2>Per model</h2>
   ${
     models.length
-      ? html`<div class="panel"><table class="models">
+      ? html`<div class="panel scroll" role="region" aria-label="Cost per model" tabindex="0"><table class="models">
     <thead><tr><th>Model</th><th>Purpose</th><th class="num">Calls</th><th class="num">Input</th><th class="num">Output</th><th class="num">Cache read</th><th class="num">Cache write</th><th class="num">Cost</th><th>Cost is</th></tr></thead>
     <tbody>${models.map(
       (m) =>

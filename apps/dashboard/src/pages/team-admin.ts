@@ -150,7 +150,7 @@ function adminSections(
       <label>Only for email (optional)<input type="email" name="email" placeholder="anyone with the code"></label>
       <button type="submit">Create invite</button>
     </form>
-    <table class="invites"><thead><tr><th>Role</th><th>For</th><th>Created</th><th>Expires</th><th></th></tr></thead>
+    <table class="invites"><thead><tr><th>Role</th><th>For</th><th>Created</th><th>Expires</th><th><span class="sr-only">Actions</span></th></tr></thead>
     <tbody>${
       pending.length
         ? pending.map(
@@ -168,7 +168,7 @@ function adminSections(
       <label>Name<input name="name" required maxlength="60" pattern="[A-Za-z0-9._\\-]+" placeholder="github-actions"></label>
       <button type="submit">Create token</button>
     </form>
-    <table class="tokens"><thead><tr><th>Name</th><th>Prefix</th><th>Created</th><th>Last used</th><th>State</th><th></th></tr></thead>
+    <table class="tokens"><thead><tr><th>Name</th><th>Prefix</th><th>Created</th><th>Last used</th><th>State</th><th><span class="sr-only">Actions</span></th></tr></thead>
     <tbody>${
       tokens.length
         ? tokens.map(

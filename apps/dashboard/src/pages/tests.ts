@@ -47,9 +47,9 @@ export async function testsPage(c: Context<DashboardEnv>): Promise<Response> {
       <td>${trendBadge(t.trend.classification)}</td>
       <td class="strip" aria-label="oldest to newest: ${t.trend.outcomes.map((o) => (o ? 'pass' : 'fail')).join(', ')}">${t.trend.outcomes.map((o) => (o ? html`<span class="pass">✓</span>` : html`<span class="fail">✗</span>`))}</td>
       <td class="num">${t.trend.flips}</td>
-      <td class="num">${t.trend.streak.length} ${t.trend.streak.passing ? 'passing' : 'failing'}</td>
+      <td class="num hide-sm">${t.trend.streak.length} ${t.trend.streak.passing ? 'passing' : 'failing'}</td>
       <td class="num">${rateCell(t.trend.passRate)}</td>
-      <td>${t.tier ?? '—'}</td>
+      <td class="hide-sm">${t.tier ?? '—'}</td>
     </tr>`,
   );
   const sortLink = (key: string, label: string) =>
@@ -63,7 +63,7 @@ export async function testsPage(c: Context<DashboardEnv>): Promise<Response> {
   ${
     shown.length
       ? html`<div class="panel"><table>
-    <thead><tr><th>Test</th><th>Class</th><th>History</th><th class="num">Flips</th><th class="num">Streak</th><th class="num">Pass rate</th><th>Last tier</th></tr></thead>
+    <thead><tr><th>Test</th><th>Class</th><th>History</th><th class="num">Flips</th><th class="num hide-sm">Streak</th><th class="num">Pass rate</th><th class="hide-sm">Last tier</th></tr></thead>
     <tbody>${rows}</tbody></table></div>`
       : emptyState('No tests in this class', html`<p>Pick another class or suite.</p>`)
   }`;
