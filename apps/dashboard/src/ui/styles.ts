@@ -28,14 +28,14 @@ header.top .who{color:var(--muted);font-size:13px;display:flex;gap:10px;align-it
 header.top form.theme{margin:0}header.top form.theme button{font-weight:400;font-size:13px;white-space:nowrap}
 main{max-width:1280px;margin:0 auto;padding:20px 24px 48px}
 h1{font-size:20px;margin:4px 0 16px}h2{font-size:15px;margin:24px 0 10px}
-.sub{color:var(--muted);font-size:13px}
+.sub,.muted{color:var(--muted);font-size:13px}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(190px,1fr));gap:12px}
 .card{background:var(--panel);border:1px solid var(--line);border-radius:10px;padding:14px 16px}
 .card .label{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
 .card .value{font-size:26px;font-weight:650;font-variant-numeric:tabular-nums;margin-top:2px}
 .delta{font-size:12px;font-weight:600;font-variant-numeric:tabular-nums}
 .good{color:var(--good)}.bad{color:var(--bad)}.neutral{color:var(--muted)}.warn{color:var(--warn)}
-.panel{background:var(--panel);border:1px solid var(--line);border-radius:10px;overflow-x:auto}
+.panel{position:relative;background:var(--panel);border:1px solid var(--line);border-radius:10px;overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 th,td{padding:7px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:middle;white-space:nowrap}
 th{font-size:12px;color:var(--muted);font-weight:600;background:var(--panel);position:sticky;top:0}
@@ -49,10 +49,12 @@ td.wrap-sm{white-space:normal;word-break:break-word;max-width:240px}
 form.filters{display:flex;flex-wrap:wrap;gap:10px;align-items:end;margin-bottom:12px}
 select{max-width:220px}
 label{display:flex;flex-direction:column;gap:3px;font-size:12px;color:var(--muted)}
+label.check{flex-direction:row;align-items:center;gap:6px}label.check input{height:auto}
 input,select,button{height:34px;font:inherit;color:var(--text);background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:6px 9px}
 button,.button{cursor:pointer;background:var(--accent);border-color:var(--accent);color:var(--on-accent);font-weight:600;border-radius:6px;padding:6px 12px;display:inline-block}
 button.link{background:none;border:0;color:var(--accent);padding:0;font-weight:400}
 .button.secondary,button.secondary{background:var(--panel);color:var(--text);border-color:var(--line)}
+button.danger{background:var(--bad);border-color:var(--bad);color:var(--on-accent)}
 details.test{border-bottom:1px solid var(--line)}details.test:last-child{border-bottom:0}
 details.test>summary{display:grid;grid-template-columns:70px minmax(200px,2fr) 60px minmax(160px,1.3fr) 90px 80px;white-space:nowrap;gap:10px;padding:7px 12px;cursor:pointer;list-style:none;align-items:baseline}
 details.test>summary::-webkit-details-marker{display:none}
@@ -83,9 +85,10 @@ pre{background:var(--code);border:1px solid var(--line);border-radius:6px;paddin
 header.top{padding:8px 12px;gap:8px}header.top nav{order:3;flex-basis:100%}
 main{padding:12px 12px 40px}
 th,td{padding:6px 6px;white-space:normal}td{overflow-wrap:anywhere}td.num{white-space:nowrap;overflow-wrap:normal}
-h1,h2{overflow-wrap:anywhere}
+h1,h2{overflow-wrap:anywhere}td .chip,td button{white-space:nowrap;overflow-wrap:normal}
 .hide-sm{display:none}
-.panel.scroll th:first-child,.panel.scroll td:first-child{position:sticky;left:0;z-index:1;background:var(--panel);max-width:40vw}
+.panel.scroll th,.panel.scroll td{white-space:nowrap;overflow-wrap:normal}
+.panel.scroll th:first-child,.panel.scroll td:first-child{position:sticky;left:0;z-index:1;background:var(--panel);white-space:normal;overflow-wrap:anywhere;min-width:8em;max-width:45vw;box-shadow:1px 0 0 var(--line)}
 .cards{grid-template-columns:repeat(auto-fit,minmax(150px,1fr))}
 .card .value{font-size:22px}
 svg{max-width:100%;height:auto}
