@@ -16,7 +16,7 @@ export const STYLES = `
 body{margin:0;background:var(--bg);color:var(--text);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
 /* Links in running text and tables are underlined: colour alone does not mark them (WCAG 1.4.1). */
-main a:not(.button):not(.tabs a):not(.pager a){text-decoration:underline;text-underline-offset:2px;text-decoration-thickness:1px}
+main a:not(.button):not(.tabs a):not(.pager a):not(.sort){text-decoration:underline;text-underline-offset:2px;text-decoration-thickness:1px}
 .skip{position:absolute;left:8px;top:-48px;z-index:10;background:var(--accent);color:var(--on-accent);padding:8px 12px;border-radius:6px;font-weight:600}.skip:focus{top:8px}
 :focus-visible{outline:2px solid var(--accent);outline-offset:2px}
 header.top{display:flex;align-items:center;gap:20px;padding:10px 24px;background:var(--panel);border-bottom:1px solid var(--line)}
@@ -39,6 +39,8 @@ h1{font-size:20px;margin:4px 0 16px}h2{font-size:15px;margin:24px 0 10px}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 th,td{padding:7px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:middle;white-space:nowrap}
 th{font-size:12px;color:var(--muted);font-weight:600;background:var(--panel);position:sticky;top:0}
+th a.sort{color:inherit}th[aria-sort]{color:var(--text)}
+p.csv{margin:6px 0 0;font-size:13px;text-align:right}
 tr:last-child td{border-bottom:0}
 td.num,th.num{text-align:right}
 td.wrap{white-space:normal;word-break:break-word;max-width:420px}
@@ -75,6 +77,8 @@ pre{background:var(--code);border:1px solid var(--line);border-radius:6px;paddin
 .login form{display:grid;gap:12px}.login .or{text-align:center;color:var(--muted);font-size:12px;margin:14px 0}
 .error{color:var(--bad);background:color-mix(in srgb,var(--bad) 10%,transparent);border-radius:6px;padding:8px 10px}
 .tabs{display:flex;gap:6px;flex-wrap:wrap;margin-bottom:10px}
+.period{display:flex;flex-wrap:wrap;gap:6px 16px;align-items:end;margin-bottom:10px}.period .tabs{margin:0}
+form.since{display:flex;gap:6px;align-items:end;margin:0}form.since label{flex-direction:row;align-items:center;gap:6px}
 .tabs a{padding:4px 10px;border-radius:999px;background:var(--chip);color:var(--muted);font-size:13px}
 .tabs a[aria-current=true]{background:var(--accent);color:var(--on-accent)}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
