@@ -18,7 +18,7 @@ import { z } from 'zod';
 import type { DashboardEnv } from '../env.ts';
 import { DashboardError } from '../errors.ts';
 import { ago, utc } from '../ui/format.ts';
-import { href, renderPage, teamHref } from '../ui/layout.ts';
+import { currentPath, href, renderPage, teamHref } from '../ui/layout.ts';
 import { inviteLink } from './join.ts';
 
 type Role = 'admin' | 'member';
@@ -260,7 +260,7 @@ function confirmPage(c: Context<DashboardEnv>, ask: Confirmation, form: Record<s
   const fields = Object.entries(form).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
   const body = html`<h1>${ask.title}</h1>
   <div class="panel admin confirm">
-    <form class="stack" method="post" action="${new URL(c.req.url).pathname}">
+    <form class="stack" method="post" action="${href(c, currentPath(c))}">
       <p>${ask.question}</p>
       ${fields.map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
       <input type="hidden" name="confirm" value="yes">

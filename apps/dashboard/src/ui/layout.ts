@@ -49,6 +49,11 @@ export function publicPath(config: DashboardConfig | undefined): string {
   return config?.publicPath ?? config?.basePath ?? '';
 }
 
+/** This request's path below the routing base path (what href() takes), without the query. */
+export function currentPath(c: Context<DashboardEnv>): string {
+  return new URL(c.req.url).pathname.slice(c.var.config.basePath.length) || '/';
+}
+
 export function teamHref(c: Context<DashboardEnv>, path: string): string {
   return href(c, `/t/${c.var.team.slug}${path}`);
 }
@@ -84,7 +89,7 @@ ${options.refresh ? html`<script nonce="${nonce}">${rawScript()}</script>` : ''}
   <a class="brand" href="${href(c, '/')}">gstack${team ? html` <span class="sub">/ ${team.name}</span>` : ''}</a>
   ${teamSwitcher(c, (path) => href(c, path))}
   ${nav}
-  ${themeToggle(c, href(c, '/theme'))}
+  ${themeToggle(c, href(c, '/theme'), c.req.method === 'GET' ? `${currentPath(c)}${new URL(c.req.url).search}` : '/')}
   ${who}
 </header>
 <main id="main" tabindex="-1">

@@ -9,6 +9,7 @@ import { html, type SafeHtml } from '@gstack/core';
 import { stringify } from 'csv-stringify/sync';
 import type { Context } from 'hono';
 import type { DashboardEnv } from '../env.ts';
+import { currentPath, href } from './layout.ts';
 
 export interface Column<Row> {
   /** The sort key in the URL and the CSV header. */
@@ -65,9 +66,8 @@ function withQuery(c: Context<DashboardEnv>, changes: Record<string, string | nu
     if (value === null) url.searchParams.delete(name);
     else url.searchParams.set(name, value);
   }
-  const base = c.var.config.publicPath ?? c.var.config.basePath;
-  // Same-site links relative to the public path (a proxy may add a prefix before basePath).
-  return `${base}${url.pathname.slice(c.var.config.basePath.length)}${url.search}`;
+  // Under the public path (a proxy may add a prefix before basePath).
+  return `${href(c, currentPath(c))}${url.search}`;
 }
 
 export interface TableOptions<Row> {

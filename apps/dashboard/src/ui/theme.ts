@@ -19,15 +19,15 @@ export function readTheme(c: Context<DashboardEnv>): Theme {
   return THEMES.find((t) => t === value) ?? 'auto';
 }
 
-/** The header's toggle (posting to `action`): shows the current theme, switches to the next one. */
-export function themeToggle(c: Context<DashboardEnv>, action: string): SafeHtml {
+/**
+ * The header's toggle (posting to `action`): shows the current theme, switches to the next one and
+ * returns to `here` (a path below the base path).
+ */
+export function themeToggle(c: Context<DashboardEnv>, action: string, here: string): SafeHtml {
   const current = readTheme(c);
   const next = THEMES[(THEMES.indexOf(current) + 1) % THEMES.length] as Theme;
-  const url = new URL(c.req.url);
-  // After a form post the address is the action's, which has no page: go home instead.
-  const here = c.req.method === 'GET' ? url.pathname.slice(c.var.config.basePath.length) + url.search : '/';
   return html`<form class="theme" method="post" action="${action}">
-    <input type="hidden" name="next" value="${here || '/'}">
+    <input type="hidden" name="next" value="${here}">
     <button type="submit" class="secondary" name="theme" value="${next}" aria-label="Theme: ${LABEL[current]}${current === 'auto' ? ' (follows the system)' : ''}. Switch to ${LABEL[next]}" title="Switch to ${LABEL[next]}">Theme: ${LABEL[current]}</button>
   </form>`;
 }
