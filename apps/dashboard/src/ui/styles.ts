@@ -86,7 +86,7 @@ form.since{display:flex;gap:6px;align-items:end;margin:0}form.since label{flex-d
 @media (max-width:800px){.grid2{grid-template-columns:1fr}details.test>summary{grid-template-columns:44px 1fr 70px}details.test>summary .hide-sm{display:none}}
 /* Phones: the header stacks, tables drop their secondary columns (.hide-sm) and wrap, nothing scrolls sideways. */
 @media (max-width:640px){
-header.top{padding:8px 12px;gap:8px}header.top nav{order:3;flex-basis:100%}
+header.top{padding:8px 12px;gap:8px}header.top nav{order:3;flex-basis:100%}header.top button{height:30px;padding:4px 8px}header.top .who>span{display:none}
 main{padding:12px 12px 40px}
 th,td{padding:6px 6px;white-space:normal}td{overflow-wrap:anywhere}td.num{white-space:nowrap;overflow-wrap:normal}
 h1,h2{overflow-wrap:anywhere}td .chip,td button{white-space:nowrap;overflow-wrap:normal}
