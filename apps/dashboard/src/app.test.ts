@@ -37,7 +37,9 @@ describe('dashboard app', () => {
     });
     expect(theme.status).toBe(303);
     expect(theme.headers.get('location')).toBe('/functions/v1/dashboard/login');
-    expect(theme.headers.get('set-cookie')).toContain('gstack_theme=dark; Max-Age=31536000; Path=/functions/v1/dashboard; HttpOnly; SameSite=Lax');
+    expect(theme.headers.get('set-cookie')).toContain(
+      'gstack_theme=dark; Max-Age=31536000; Path=/functions/v1/dashboard; HttpOnly; SameSite=Lax',
+    );
   });
 
   it('renders the theme from its cookie and ignores an unknown value', async () => {
