@@ -261,6 +261,15 @@ describe('every page is usable on a phone and with assistive technology', () => 
     const modelsCsv = await csv(page, 'Cost per model');
     expect(modelsCsv[0]).toBe('model,purpose,calls,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,cost_is');
     expect(modelsCsv.slice(1).map((l) => Number(l.split(',')[2]))).toEqual(calls);
+    // The most expensive suites and tests, as listed.
+    const suitesCsv = await csv(page, 'Most expensive suites');
+    expect(suitesCsv[0]).toBe('suite,runs,cost_usd,judge_cost_usd');
+    expect(suitesCsv[1]).toBe('acme-app/ladder,1,0.045,0');
+    expect(suitesCsv).toHaveLength((await page.locator('table.cost-suites tbody tr').count()) + 1);
+    const testsCostCsv = await csv(page, 'Most expensive tests');
+    expect(testsCostCsv[0]).toBe('repo,suite,test,runs,cost_usd');
+    expect(testsCostCsv[1]).toBe('acme-app,geography,japan,2,0.032');
+    expect(testsCostCsv).toHaveLength((await page.locator('table.cost-tests tbody tr').count()) + 1);
 
     await page.goto(`${dashboard.url}/t/${teamSlug}/leaderboard?sort=-cost`);
     expect(await page.locator('th[aria-sort="descending"]').textContent()).toContain('Cost');

@@ -3,7 +3,8 @@
  * calls, input/output/cache read/cache write tokens and whether the cost is
  * exact or estimated; the most expensive suites and tests; and what the same
  * work would cost with everything on each ladder tier (core's ladderSavings).
- * The per-model table sorts by any column (?sort=) and downloads as CSV.
+ * The per-model table sorts by any column (?sort=); it and the most expensive
+ * suites and tests download as CSV.
  */
 import { compareTiers, html, ladderSavings } from '@gstack/core';
 import type { Context } from 'hono';
@@ -77,6 +78,44 @@ export async function costsPage(c: Context<DashboardEnv>): Promise<Response> {
       cell: (m) => html`<span class="chip">${m.exact ? 'exact' : 'estimated'}</span>`,
     },
   ];
+  const suiteColumns: Column<Leaders['suites'][number]>[] = [
+    {
+      key: 'suite',
+      label: 'Suite',
+      value: (r) => `${r.repo_slug}/${r.suite}`,
+      cell: (r) => html`<code>${r.repo_slug}</code> ${r.suite}`,
+    },
+    { key: 'runs', label: 'Runs', num: true, value: (r) => num(r.runs), cell: (r) => num(r.runs) },
+    { key: 'cost_usd', label: 'Cost', num: true, value: (r) => num(r.cost_usd), cell: (r) => formatUsd(num(r.cost_usd)) },
+    {
+      key: 'judge_cost_usd',
+      label: 'Judge',
+      num: true,
+      value: (r) => num(r.judge_cost_usd),
+      cell: (r) => formatUsd(num(r.judge_cost_usd)),
+    },
+  ];
+  const testColumns: Column<Leaders['tests'][number]>[] = [
+    {
+      key: 'test',
+      label: 'Test',
+      className: 'wrap-sm',
+      value: (t) => t.test_name,
+      cell: (t) =>
+        html`<a href="${teamHref(c, `/test?repo=${encodeURIComponent(t.repo_slug)}&suite=${encodeURIComponent(t.suite)}&name=${encodeURIComponent(t.test_name)}`)}">${t.test_name}</a> <span class="sub">${t.suite}</span>`,
+    },
+    { key: 'runs', label: 'Runs', num: true, value: (t) => num(t.runs), cell: (t) => num(t.runs) },
+    { key: 'cost_usd', label: 'Cost', num: true, value: (t) => num(t.cost_usd), cell: (t) => formatUsd(num(t.cost_usd)) },
+  ];
+  if (wantsCsv(c, 'suites')) return csvResponse(c, `${c.var.team.slug}-costliest-suites-${days}d`, suiteColumns, leaders.suites);
+  if (wantsCsv(c, 'tests')) {
+    const withSuite: Column<Leaders['tests'][number]>[] = [
+      { key: 'repo', label: 'Repo', value: (t) => t.repo_slug, cell: (t) => t.repo_slug },
+      { key: 'suite', label: 'Suite', value: (t) => t.suite, cell: (t) => t.suite },
+      ...testColumns,
+    ];
+    return csvResponse(c, `${c.var.team.slug}-costliest-tests-${days}d`, withSuite, leaders.tests);
+  }
   const modelSort = readSort(c, modelColumns, { key: 'cost_usd', desc: true });
   const modelRows = sortRows(models, modelColumns, modelSort);
   if (wantsCsv(c, 'models')) return csvResponse(c, `${c.var.team.slug}-cost-per-model-${days}d`, modelColumns, modelRows);
@@ -145,14 +184,8 @@ export async function costsPage(c: Context<DashboardEnv>): Promise<Response> {
       : emptyState('No model calls in this period', html``)
   }
   <div class="grid2">
-    <section><h2>Most expensive suites</h2><div class="panel"><table class="cost-suites">
-      <thead><tr><th>Suite</th><th class="num">Runs</th><th class="num">Cost</th><th class="num">Judge</th></tr></thead>
-      <tbody>${leaders.suites.map((s) => html`<tr><td><code>${s.repo_slug}</code> ${s.suite}</td><td class="num">${num(s.runs)}</td><td class="num">${formatUsd(num(s.cost_usd))}</td><td class="num">${formatUsd(num(s.judge_cost_usd))}</td></tr>`)}</tbody>
-    </table></div></section>
-    <section><h2>Most expensive tests</h2><div class="panel"><table class="cost-tests">
-      <thead><tr><th>Test</th><th class="num">Runs</th><th class="num">Cost</th></tr></thead>
-      <tbody>${leaders.tests.map((t) => html`<tr><td class="wrap-sm"><a href="${teamHref(c, `/test?repo=${encodeURIComponent(t.repo_slug)}&suite=${encodeURIComponent(t.suite)}&name=${encodeURIComponent(t.test_name)}`)}">${t.test_name}</a> <span class="sub">${t.suite}</span></td><td class="num">${num(t.runs)}</td><td class="num">${formatUsd(num(t.cost_usd))}</td></tr>`)}</tbody>
-    </table></div></section>
+    <section><h2>Most expensive suites</h2>${dataTable(c, { id: 'suites', label: 'Most expensive suites', columns: suiteColumns, rows: leaders.suites, className: 'cost-suites' })}</section>
+    <section><h2>Most expensive tests</h2>${dataTable(c, { id: 'tests', label: 'Most expensive tests', columns: testColumns, rows: leaders.tests, className: 'cost-tests' })}</section>
   </div>
   <h2>The same work with everything on one tier</h2>
   ${
