@@ -48,6 +48,7 @@ const EXPECTED = parseMatrix(`
   digest_deliveries    DDDD  0DDD      RDDD    RDDD   RIUX
   test_costs_daily     DDDD  0DDD      RDDD    RDDD   RIUX
   answer_reviews       DDDD  0D00      RIUX    RI00   RIUX
+  ci_reports           DDDD  0DDD      RDDD    RDDD   RIUX
 `);
 
 /** Reads the table above: one line per table, one four-letter cell per identity. */
@@ -136,6 +137,26 @@ async function newAttempt(ctx: Ctx): Promise<string> {
   const attempt = { run_id: ctx.run, team_id: ctx.team, test_name: name, attempt: 1, model: 'local/qwen', verdict: 'accept' };
   await serviceInsert('eval_attempts', attempt, ['run_id']);
   return name;
+}
+
+/** A CI report row on a new run of the matrix team (a run has at most one): written only by ci_record_report. */
+async function ciReportRow(ctx: Ctx): Promise<Row> {
+  const run = await serviceInsert(
+    'eval_runs',
+    {
+      id: randomUUID(),
+      team_id: ctx.team,
+      run_key: unique('run'),
+      repo_slug: 'acme/app',
+      suite: 'ci',
+      run_at: new Date(Date.now() - 48 * 3_600_000).toISOString(),
+      total_tests: 1,
+      passed: 1,
+      failed: 0,
+    },
+    ['id'],
+  );
+  return { run_id: run.id, team_id: ctx.team, repo_slug: 'acme/app', suite: 'ci', gated: false, pull_request: 7 };
 }
 
 let weeks = 0;
@@ -319,6 +340,12 @@ const SPECS: Record<string, TableSpec> = {
       correct: true,
     }),
     patch: { note: 'changed' },
+  },
+  // The CI gate's verdicts: members read them; they arrive only through ci_record_report.
+  ci_reports: {
+    create: async (ctx) => serviceInsert('ci_reports', await ciReportRow(ctx), ['run_id']),
+    row: (ctx) => ciReportRow(ctx),
+    patch: { gated: true },
   },
   // A rollup kept by triggers: members read it, only the service role writes it.
   test_costs_daily: simple(

@@ -63,7 +63,7 @@ export async function comparePage(c: Context<DashboardEnv>): Promise<Response> {
   </nav>
   ${
     rows.length
-      ? html`<div class="panel"><table class="compare">
+      ? html`<div class="panel scroll" role="region" aria-label="Tests compared" tabindex="0"><table class="compare">
     <thead><tr><th>Test</th><th>Change</th><th>Baseline</th><th>Head</th><th class="hide-sm">Tier</th><th class="num hide-sm">Cost Δ</th><th class="num hide-sm">Latency Δ</th></tr></thead>
     <tbody>${rows.map(compareRow)}</tbody></table></div>`
       : emptyState('No test in this group', html`<p><a href="${self()}">Show all tests</a></p>`)
@@ -155,7 +155,7 @@ async function picker(c: Context<DashboardEnv>, message?: string): Promise<Respo
     page.rows.length
       ? html`<p class="sub">Tick two runs and compare them (the older is the baseline), or compare one with the run before it. Older runs: the <a href="${teamHref(c, '/runs')}">Runs</a> list, with filters, has the same checkboxes.</p>
     ${pickForm(c)}
-    ${runsTable(c, page.rows, { pick: true })}
+    ${runsTable(c, page.rows, undefined, { pick: true })}
     <p><button type="submit" form="${PICK_FORM}">Compare the ticked runs</button></p>`
       : emptyState('No runs yet', html`<p>Push two runs of a suite to compare them.</p>`)
   }`;

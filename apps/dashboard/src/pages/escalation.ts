@@ -78,7 +78,7 @@ export async function escalationPage(c: Context<DashboardEnv>): Promise<Response
   <h2>Ladder per suite</h2>
   ${
     suites.length
-      ? html`<div class="panel"><table class="ladder">
+      ? html`<div class="panel scroll" role="region" aria-label="Ladder per suite" tabindex="0"><table class="ladder">
     <thead><tr><th>Suite</th><th class="num">Tests</th>${allTiers.map((t) => html`<th class="num">${t}: resolved · spend</th>`)}<th class="num">Actual</th><th class="num">All on top tier</th><th class="num">Saved</th></tr></thead>
     <tbody>${ladderRows}</tbody></table></div>
   <p class="sub">A tier's spend is every attempt it made (answers it resolved and answers it passed up). "All on top tier" prices each test at the top tier's average cost per attempt.</p>`
@@ -88,7 +88,7 @@ export async function escalationPage(c: Context<DashboardEnv>): Promise<Response
   ${
     decisions.length
       ? html`<p class="sub">Each verifier decision is checked against two ground truths: people's reviews (<a href="${teamHref(c, '/review')}">Review</a>; the majority when several reviewed an answer) and the test's deterministic assertions on the same answer (the audit sample shows the verifier answers that failed them). Agreement: decisions that match. False accepts: of the answers the truth calls wrong, the share the verifier accepted. False rejects: of those it calls right, the share it rejected. Each with its count and a 95&nbsp;% Wilson interval; under ${MIN_SAMPLE} labelled answers: not enough.</p>
-  <div class="panel"><table class="verifier-models">
+  <div class="panel scroll" role="region" aria-label="Verifier decisions" tabindex="0"><table class="verifier-models">
     <caption class="sr-only">Verifier decisions per model</caption>
     <thead><tr><th>Verifier</th><th class="num">Decisions</th><th class="num">Accepted</th><th class="num">Audit sample</th><th class="num">Reviewed by people</th></tr></thead>
     <tbody>${byModel.map(
@@ -99,7 +99,7 @@ export async function escalationPage(c: Context<DashboardEnv>): Promise<Response
   ${truthTable('people', 'Against people', 'reviews', byModel)}
   ${truthTable('assertions', 'Against the deterministic assertions', 'answers', byModel)}
   <h2>Verifier quality per suite</h2>
-  <div class="panel"><table class="verifier-suites">
+  <div class="panel scroll" role="region" aria-label="Verifier quality per suite" tabindex="0"><table class="verifier-suites">
     <thead><tr><th>Suite</th><th>Verifier</th><th class="num">Decisions</th><th class="num">Agreement with people</th><th class="num">Agreement with assertions</th></tr></thead>
     <tbody>${bySuite.map(
       (s) =>
@@ -156,7 +156,7 @@ function truthTable(
   models: Array<{ model: string; q: VerifierQuality }>,
 ): SafeHtml {
   const of = (q: VerifierQuality): TruthAgreement => q[truth];
-  return html`<h3>${title}</h3><div class="panel"><table class="verifier-${truth}">
+  return html`<h3>${title}</h3><div class="panel scroll" role="region" aria-label="Verifier ${title.toLowerCase()}" tabindex="0"><table class="verifier-${truth}">
     <caption class="sr-only">Verifier ${title.toLowerCase()}</caption>
     <thead><tr><th>Verifier</th><th class="num">Labelled (right · wrong)</th><th class="num">Agreement</th><th class="num">False accepts <span class="sub">of wrong answers</span></th><th class="num">False rejects <span class="sub">of right answers</span></th></tr></thead>
     <tbody>${models.map((m) => {

@@ -16,7 +16,7 @@ import { num, rate } from '../ui/format.ts';
 import { groupBy } from '../ui/group.ts';
 import { renderPage, teamHref } from '../ui/layout.ts';
 import { trendChart } from '../ui/line-chart.ts';
-import { periodTabs, readPeriod } from '../ui/period.ts';
+import { periodTabs, readPeriod, runsOf } from '../ui/period.ts';
 
 export async function trendsPage(c: Context<DashboardEnv>): Promise<Response> {
   const days = readPeriod(c, [30, 90], 30);
@@ -61,11 +61,7 @@ export async function trendsPage(c: Context<DashboardEnv>): Promise<Response> {
     const sent = alerted.get(key) ?? new Set<string>();
     const found = regressed.get(key) ?? { days: new Set<string>(), count: 0 };
     const marks = new Set([...found.days, ...sent]);
-    const suiteQuery = `repo=${encodeURIComponent(first.repo_slug)}&suite=${encodeURIComponent(first.suite)}`;
-    const points = rows.map((r) => {
-      const day = String(r.day).slice(0, 10);
-      return { day, runs: num(r.runs), passRate: rate(r.pass_rate), href: teamHref(c, `/runs?${suiteQuery}&from=${day}&to=${day}`) };
-    });
+    const points = rows.map((r) => ({ day: String(r.day).slice(0, 10), runs: num(r.runs), passRate: rate(r.pass_rate) }));
     return html`<section class="panel trend-panel" data-suite="${first.repo_slug}/${first.suite}">
       <h2><code>${first.repo_slug}</code> <a href="${teamHref(c, `/tests?repo=${encodeURIComponent(first.repo_slug)}&suite=${encodeURIComponent(first.suite)}`)}">${first.suite}</a>
       <span class="sub">${plural(
@@ -74,7 +70,12 @@ export async function trendsPage(c: Context<DashboardEnv>): Promise<Response> {
       )}${found.count ? html` · <span class="bad regressions">${plural(found.count, 'regression')}</span>` : ''}${
         sent.size ? html` · <span class="bad alerted">${sent.size} alerted in Slack</span>` : ''
       }</span></h2>
-      ${trendChart(points, marks, { days, label: `${first.suite} pass rate per day`, endDay: today })}
+      ${trendChart(points, marks, {
+        days,
+        label: `${first.suite} pass rate per day`,
+        endDay: today,
+        pointHref: (day) => runsOf(c, { repo: first.repo_slug, suite: first.suite, from: day, to: day }),
+      })}
     </section>`;
   });
   const body = html`<h1>Trends</h1>

@@ -1,7 +1,9 @@
 /**
- * The runs table the overview, the runs list and the compare picker share.
- * With `pick`, each row has a checkbox (in the PICK_FORM form, which GETs
- * /compare?run=…&run=…: no script) and a "vs previous" link.
+ * The runs table the overview, the runs list and the compare picker share:
+ * its columns once (ui/table.ts), so the runs list can sort them on the server
+ * and export exactly what it shows as CSV. With `pick`, each row also has a
+ * checkbox (in the PICK_FORM form, which GETs /compare?run=…&run=…: no
+ * script) and a "vs previous" link.
  */
 import { html, type SafeHtml } from '@gstack/core';
 import type { Context } from 'hono';
@@ -11,6 +13,72 @@ import { passBar } from './charts.ts';
 import { emptyState, rateCell, tierMix } from './components.ts';
 import { ago, formatDuration, formatUsd, num, rate, shortSha, utc } from './format.ts';
 import { teamHref } from './layout.ts';
+import { type Column, dataTable, type Sort } from './table.ts';
+
+/** The columns; those with a value and not unsortable are runs_page's p_sort keys (when, pass_rate, tests, cost, duration). */
+export function runColumns(c: Context<DashboardEnv>): Column<RunRow>[] {
+  return [
+    {
+      key: 'when',
+      label: 'When',
+      value: (r) => new Date(r.run_at).toISOString(),
+      cell: (r) =>
+        html`<a href="${teamHref(c, `/runs/${r.id}`)}" title="${utc(r.run_at)}">${ago(r.run_at)}</a>${r.interrupted ? html` <span class="badge warn" title="stopped before every test ran">interrupted</span>` : ''}`,
+    },
+    {
+      key: 'suite',
+      label: 'Repo / suite',
+      className: 'wrap-sm',
+      value: (r) => `${r.repo_slug}/${r.suite}`,
+      unsortable: true,
+      cell: (r) => html`<code>${r.repo_slug}</code> ${r.suite}${r.label ? html` <span class="chip">${r.label}</span>` : ''}`,
+    },
+    {
+      key: 'branch',
+      label: 'Branch',
+      className: 'wrap-sm',
+      hideSm: true,
+      value: (r) => r.branch,
+      unsortable: true,
+      cell: (r) => html`${r.branch ?? '—'} <span class="sub">${shortSha(r.git_sha)}</span>`,
+    },
+    { key: 'who', label: 'Who', hideSm: true, value: (r) => r.who, unsortable: true, cell: (r) => r.who ?? '—' },
+    {
+      key: 'model',
+      label: 'Model',
+      className: 'wrap-sm',
+      hideSm: true,
+      value: (r) => (r.models ?? []).join(' '),
+      unsortable: true,
+      cell: (r) => modelsCell(r.models ?? []),
+    },
+    { key: 'pass_rate', label: 'Pass rate', num: true, value: (r) => rate(r.pass_rate), cell: (r) => rateCell(rate(r.pass_rate)) },
+    {
+      key: 'bar',
+      label: html`<span class="sr-only">Passed and failed</span>`,
+      hideSm: true,
+      cell: (r) => html`<span class="sr-only">${r.passed} passed, ${r.failed} failed</span>${passBar(r.passed, r.failed)}`,
+    },
+    { key: 'tests', label: 'Tests', num: true, value: (r) => r.total_tests, cell: (r) => `${r.passed}/${r.total_tests - r.skipped}` },
+    { key: 'tiers', label: 'Tiers', hideSm: true, cell: (r) => tierMix(r.tier_stats) },
+    { key: 'cost', label: 'Cost', num: true, hideSm: true, value: (r) => num(r.cost_usd), cell: (r) => formatUsd(num(r.cost_usd)) },
+    {
+      key: 'duration',
+      label: 'Duration',
+      num: true,
+      hideSm: true,
+      value: (r) => (r.duration_ms === null ? null : num(r.duration_ms)),
+      cell: (r) => (r.duration_ms === null ? '—' : formatDuration(num(r.duration_ms))),
+    },
+  ];
+}
+
+/** The first model, and how many more (all of them in the tooltip). */
+function modelsCell(models: string[]): SafeHtml {
+  if (!models.length) return html`<span class="sub">—</span>`;
+  const [first, ...rest] = models;
+  return html`<span title="${models.join(', ')}">${first}${rest.length ? html` <span class="sub">+${rest.length}</span>` : ''}</span>`;
+}
 
 /** The id of the form the pick checkboxes belong to (they sit in the table, the form above it). */
 export const PICK_FORM = 'pick-runs';
@@ -20,25 +88,27 @@ export function pickForm(c: Context<DashboardEnv>): SafeHtml {
   return html`<form id="${PICK_FORM}" method="get" action="${teamHref(c, '/compare')}"></form>`;
 }
 
-export function runsTable(c: Context<DashboardEnv>, runs: RunRow[], options: { pick?: boolean } = {}): SafeHtml {
+/** The pick columns: a checkbox first, "vs previous" last (neither sorts nor exports). */
+function pickColumns(c: Context<DashboardEnv>, columns: Column<RunRow>[]): Column<RunRow>[] {
+  return [
+    {
+      key: 'pick',
+      label: html`<span class="sr-only">Pick</span>`,
+      cell: (r) =>
+        html`<input type="checkbox" name="run" value="${r.id}" form="${PICK_FORM}" aria-label="Pick the ${r.suite} run of ${utc(r.run_at)} to compare">`,
+    },
+    ...columns,
+    {
+      key: 'previous',
+      label: html`<span class="sr-only">Compare</span>`,
+      cell: (r) => html`<a href="${teamHref(c, `/compare?head=${r.id}`)}">vs previous</a>`,
+    },
+  ];
+}
+
+/** The runs as a table; `sort` makes the headers sort links (the rows come sorted from runs_page); `pick` adds the compare columns. */
+export function runsTable(c: Context<DashboardEnv>, runs: RunRow[], sort?: Sort, options: { pick?: boolean } = {}): SafeHtml {
   if (!runs.length) return emptyState('No runs match', html`<p>Clear a filter or widen the dates.</p>`);
-  const pick = options.pick === true;
-  return html`<div class="panel"><table>
-  <thead><tr>${pick ? html`<th><span class="sr-only">Pick</span></th>` : ''}<th>When</th><th>Repo / suite</th><th>Branch</th><th>Who</th><th class="num">Pass rate</th><th></th><th class="num">Tests</th><th>Tiers</th><th class="num">Cost</th><th class="num">Duration</th>${pick ? html`<th><span class="sr-only">Compare</span></th>` : ''}</tr></thead>
-  <tbody>${runs.map(
-    (r) => html`<tr>
-    ${pick ? html`<td><input type="checkbox" name="run" value="${r.id}" form="${PICK_FORM}" aria-label="Pick the ${r.suite} run of ${utc(r.run_at)} to compare"></td>` : ''}
-    <td><a href="${teamHref(c, `/runs/${r.id}`)}" title="${utc(r.run_at)}">${ago(r.run_at)}</a>${r.interrupted ? html` <span class="badge warn" title="stopped before every test ran">interrupted</span>` : ''}</td>
-    <td class="wrap-sm"><code>${r.repo_slug}</code> ${r.suite}${r.label ? html` <span class="chip">${r.label}</span>` : ''}</td>
-    <td class="wrap-sm">${r.branch ?? '—'} <span class="sub">${shortSha(r.git_sha)}</span></td>
-    <td>${r.who ?? '—'}</td>
-    <td class="num">${rateCell(rate(r.pass_rate))}</td>
-    <td>${passBar(r.passed, r.failed)}</td>
-    <td class="num">${r.passed}/${r.total_tests - r.skipped}</td>
-    <td>${tierMix(r.tier_stats)}</td>
-    <td class="num">${formatUsd(num(r.cost_usd))}</td>
-    <td class="num">${r.duration_ms === null ? '—' : formatDuration(num(r.duration_ms))}</td>
-    ${pick ? html`<td><a href="${teamHref(c, `/compare?head=${r.id}`)}">vs previous</a></td>` : ''}
-  </tr>`,
-  )}</tbody></table></div>`;
+  const columns = options.pick ? pickColumns(c, runColumns(c)) : runColumns(c);
+  return dataTable(c, { id: 'runs', label: 'Runs', columns, rows: runs, sort, csv: Boolean(sort) });
 }
