@@ -185,7 +185,7 @@ describe('costs, leaderboard and trends, as a lead reads them', () => {
     // Days 5, 6 and 7 are all below the earlier mean; only day 5 starts a regression.
     expect(await persist.locator('circle.regression').count()).toBe(1);
     expect(await persist.locator('h2 .regressions').textContent()).toBe('1 regression');
-    const points = persist.locator('svg a.day');
+    const points = persist.locator('svg a.point');
     expect(await points.count()).toBe(7);
     await screenshotBothThemes(page, 'trends-regressions');
     const href = await points.nth(4).getAttribute('href');

@@ -92,6 +92,8 @@ describe('every page is usable on a phone and with assistive technology', () => 
       ['test', `${t}/test?repo=acme-app&suite=geography&name=${q(LONG_NAME)}`],
       ['costs', `${t}/costs`],
       ['escalation', `${t}/escalation`],
+      ['review', `${t}/review`],
+      ['problems', `${t}/problems`],
       ['leaderboard', `${t}/leaderboard`],
       ['active', `${t}/active`],
       ['team', `${t}/team`],
@@ -174,7 +176,8 @@ describe('every page is usable on a phone and with assistive technology', () => 
     const problems = watchForProblems(page);
     const [team] = await sql<{ id: string }>('select id from public.teams where slug = $1', [teamSlug]);
     const shownIds = async () =>
-      (await page.locator('main table tbody tr td:first-child a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))).map(
+      // The run's own link (the row also has a pick checkbox and a "vs previous" link).
+      (await page.locator('main table tbody tr td a[href*="/runs/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))).map(
         (href) => href.split('/').at(-1),
       );
     // Cost, most expensive first: a click on the heading; the order is the database's.
@@ -221,8 +224,8 @@ describe('every page is usable on a phone and with assistive technology', () => 
     expect(lines[2]).toContain(`,${Number(head?.cost_usd)},`);
     // The model column: the first model and how many more; the judge is not one of them.
     const headRow = page.locator('main table tbody tr', { has: page.locator(`a[href$="${headRunId}"]`) });
-    expect(await headRow.locator('td').nth(4).textContent()).toBe('anthropic/claude-sonnet-4-6 +1');
-    expect(await headRow.locator('td').nth(4).locator('[title]').getAttribute('title')).toBe('anthropic/claude-sonnet-4-6, local/qwen3-8b');
+    expect(await headRow.locator('td').nth(5).textContent()).toBe('anthropic/claude-sonnet-4-6 +1');
+    expect(await headRow.locator('td').nth(5).locator('[title]').getAttribute('title')).toBe('anthropic/claude-sonnet-4-6, local/qwen3-8b');
     expect(await auditPage(page, 'runs-sorted')).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
@@ -274,14 +277,14 @@ describe('every page is usable on a phone and with assistive technology', () => 
     await page.goto(`${dashboard.url}/t/${teamSlug}/leaderboard?sort=-cost`);
     expect(await page.locator('th[aria-sort="descending"]').textContent()).toContain('Cost');
     const board = await csv(page, 'Leaderboard');
-    expect(board[0]).toBe('rank,who,runs,pass_rate,streak,cost');
+    expect(board[0]).toBe('rank,who,runs,ships,activity,pass_rate,streak,cost');
     expect(board).toHaveLength(2);
     const [mine] = await sql<{ runs: string; cost: string }>(
       "select count(*) as runs, sum(cost_usd) as cost from public.eval_runs r join public.teams t on t.id = r.team_id where t.slug = $1 and r.user_id is not null and r.run_at > now() - interval '7 days'",
       [teamSlug],
     );
     expect(board[1]?.split(',').slice(2, 3)).toEqual([mine?.runs]);
-    expect(Number(board[1]?.split(',')[5])).toBeCloseTo(Number(mine?.cost), 10);
+    expect(Number(board[1]?.split(',')[7])).toBeCloseTo(Number(mine?.cost), 10);
     await context.close();
   });
 
