@@ -106,7 +106,7 @@ create function public.team_answers(p_team_id uuid, p_days integer default 30, p
     run_id uuid, run_at timestamptz, repo_slug text, suite text, test_name text, trial integer, attempt integer,
     tier text, model text, verdict text, self_certified boolean, verifier_model text, verifier_accept boolean,
     verifier_error boolean, audit boolean, verifier_cost_usd numeric, assertions_passed boolean, answer text,
-    reviews_correct bigint, reviews_incorrect bigint, my_review boolean
+    answer_length integer, reviews_correct bigint, reviews_incorrect bigint, my_review boolean
   )
   language sql stable security invoker set search_path = ''
 as $$
@@ -128,6 +128,7 @@ as $$
            ) end
          ),
          left(coalesce(a ->> 'answer', case when a ->> 'verdict' = 'accept' then t ->> 'output' end), p_answer_chars),
+         char_length(coalesce(a ->> 'answer', case when a ->> 'verdict' = 'accept' then t ->> 'output' end)),
          coalesce(rv.correct, 0), coalesce(rv.incorrect, 0), coalesce(rv.mine, false)
   from public.eval_runs r
   cross join lateral jsonb_array_elements(coalesce(r.result -> 'all_results', '[]'::jsonb)) t
@@ -171,8 +172,8 @@ create function public.review_queue(p_team_id uuid, p_days integer default 30, p
   returns table (
     run_id uuid, run_at timestamptz, repo_slug text, suite text, test_name text, trial integer, attempt integer,
     tier text, model text, verdict text, self_certified boolean, verifier_model text, verifier_accept boolean,
-    verifier_error boolean, audit boolean, assertions_passed boolean, answer text, reviews_correct bigint,
-    reviews_incorrect bigint, priority integer, waiting bigint, waiting_in_priority bigint
+    verifier_error boolean, audit boolean, assertions_passed boolean, answer text, answer_length integer,
+    reviews_correct bigint, reviews_incorrect bigint, priority integer, waiting bigint, waiting_in_priority bigint
   )
   language sql stable security invoker set search_path = ''
 as $$
@@ -191,7 +192,7 @@ as $$
   )
   select o.run_id, o.run_at, o.repo_slug, o.suite, o.test_name, o.trial, o.attempt, o.tier, o.model, o.verdict,
          o.self_certified, o.verifier_model, o.verifier_accept, o.verifier_error, o.audit, o.assertions_passed, o.answer,
-         o.reviews_correct, o.reviews_incorrect, o.priority, count(*) over (), count(*) over (partition by o.priority)
+         o.answer_length, o.reviews_correct, o.reviews_incorrect, o.priority, count(*) over (), count(*) over (partition by o.priority)
   from open o
   order by o.priority, o.run_at desc, o.test_name, o.trial, o.attempt
   limit p_limit

@@ -161,6 +161,11 @@ describe('insights aggregates', () => {
       'ladder/d-reject-unknown#2:4',
     ]);
     expect(rows.every((r) => Number(r.waiting) === 8)).toBe(true);
+    // Each answer with its full length (the page marks a cut); an accepted attempt's answer is the test's output.
+    const full = (data ?? []) as Array<{ answer: string; answer_length: number }>;
+    expect(full.every((r) => r.answer.length > 0 && r.answer_length === r.answer.length)).toBe(true);
+    const first = await member.rpc('review_queue', { p_team_id: team, p_days: 30, p_limit: 1 });
+    expect((first.data ?? []).map((r: { answer: string }) => r.answer)).toEqual(['answer to b-false-accept']);
   });
 
   it('gives an outsider nothing', async () => {

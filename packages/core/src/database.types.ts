@@ -1523,6 +1523,7 @@ export type Database = {
         Args: { p_days?: number; p_limit?: number; p_team_id: string };
         Returns: {
           answer: string;
+          answer_length: number;
           assertions_passed: boolean;
           attempt: number;
           audit: boolean;
@@ -1589,6 +1590,7 @@ export type Database = {
         Args: { p_answer_chars?: number; p_days?: number; p_team_id: string };
         Returns: {
           answer: string;
+          answer_length: number;
           assertions_passed: boolean;
           attempt: number;
           audit: boolean;

@@ -47,6 +47,7 @@ interface QueueRow {
   audit: boolean;
   assertions_passed: boolean | null;
   answer: string | null;
+  answer_length: number | null;
   reviews_correct: number;
   reviews_incorrect: number;
   priority: number;
@@ -87,6 +88,7 @@ export async function reviewPage(c: Context<DashboardEnv>): Promise<Response> {
       <h3><span class="chip">${PRIORITY[r.priority] ?? ''}</span> <a href="${teamHref(c, `/runs/${r.run_id}?open=${encodeURIComponent(r.test_name)}`)}">${r.test_name}</a>${r.trial > 1 ? ` trial ${r.trial}` : ''}
         <span class="sub">${r.repo_slug} / ${r.suite} · ${r.tier ?? '—'} ${r.model ?? ''} · attempt ${r.attempt} · <span title="${utc(r.run_at)}">${ago(r.run_at)}</span></span></h3>
       <p class="decided">${whySaid(r)}</p>
+      ${r.answer !== null && Number(r.answer_length) > r.answer.length ? html`<p class="sub">First ${r.answer.length} of ${Number(r.answer_length)} characters.</p>` : ''}
       <pre>${r.answer ?? ''}</pre>
       ${reviewForm(
         c,
