@@ -86,7 +86,7 @@ export const testSchema = z
     expect: z.array(assertionSchema).default([]),
   })
   .superRefine((t, ctx) => {
-    if (t.prompt === undefined && t.messages === undefined) ctx.addIssue({ code: 'custom', message: 'give `prompt` or `messages`' });
+    // A test with neither uses defaults.prompt; the suite checks that one exists (expandTest).
     if (t.prompt !== undefined && t.messages !== undefined)
       ctx.addIssue({ code: 'custom', message: 'give either `prompt` or `messages`, not both' });
   });
@@ -135,6 +135,10 @@ export const suiteSchema = z
         timeout_ms: z.int().min(100).default(60_000),
         concurrency: z.int().min(1).max(64).default(4),
         judge: modelRef.optional(),
+        /** The prompt of tests that give neither `prompt` nor `messages`: a template over each test's vars. */
+        prompt: z.string().optional(),
+        /** The system text of tests that have none of their own. */
+        system: z.string().optional(),
         repeat: z.int().min(1).max(100).default(1),
         /** Vars every test sees (a test's own vars win). */
         vars: varSet.optional(),
@@ -164,13 +168,24 @@ export const suiteSchema = z
 export type Suite = z.output<typeof suiteSchema>;
 
 type RawTest = z.infer<typeof testSchema>;
-type Defaults = { vars?: VarSet; options?: z.infer<typeof modelOptionsSchema>; expect: Assertion[] };
+type Defaults = { vars?: VarSet; options?: z.infer<typeof modelOptionsSchema>; expect: Assertion[]; prompt?: string; system?: string };
 
 /**
  * One test per var set (named `name[1]`, `name[2]`, … when there are several),
  * placeholders filled in; a placeholder with no value is an error on the field.
  */
-function expandTest(raw: RawTest, defaults: Defaults, path: Array<string | number>, ctx: z.RefinementCtx): SuiteTest[] {
+function expandTest(given: RawTest, defaults: Defaults, path: Array<string | number>, ctx: z.RefinementCtx): SuiteTest[] {
+  const inherits = given.prompt === undefined && given.messages === undefined;
+  if (inherits && defaults.prompt === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'give `prompt` or `messages` (or defaults.prompt in the suite)', path });
+    return [];
+  }
+  const ownSystem = given.system !== undefined || given.messages?.some((m) => m.role === 'system');
+  const raw: RawTest = {
+    ...given,
+    ...(inherits ? { prompt: defaults.prompt } : {}),
+    ...(!ownSystem && defaults.system !== undefined ? { system: defaults.system } : {}),
+  };
   const sets = raw.vars === undefined ? [undefined] : Array.isArray(raw.vars) ? raw.vars : [raw.vars];
   const options = defaults.options || raw.options ? { ...defaults.options, ...raw.options } : undefined;
   return sets.map((set, n) => {
