@@ -156,7 +156,7 @@ export class SuiteFiles {
         at || '(top)',
         `${value}: files can be referenced only by tests, vars (or a var's value), prompt, system, messages[].content and json_schema`,
       );
-    if (Array.isArray(value)) value.forEach((v, i) => this.refuseStray(v, `${at}[${i}]`));
+    if (Array.isArray(value)) for (const [i, v] of value.entries()) this.refuseStray(v, `${at}[${i}]`);
     else if (isObj(value)) for (const [k, v] of Object.entries(value)) this.refuseStray(v, at ? `${at}.${k}` : k);
   }
 }
