@@ -100,6 +100,8 @@ export const modelCostSchema = z.object({
   exact: z.boolean(),
   /** true when the model is not in the pricing table and was priced at the fallback. */
   unknown_model: z.boolean().default(false),
+  /** true when some call was priced by `pricing:` in models.yaml rather than the table. */
+  configured_price: z.boolean().default(false),
 });
 export type ModelCost = z.infer<typeof modelCostSchema>;
 

@@ -6,7 +6,19 @@
 import { type Command, CommanderError } from 'commander';
 import { isUserError, RemoteError } from '../errors.ts';
 
+/**
+ * `gstack --help | head -1`: the reader went away, so the rest of the output has
+ * nowhere to go. That is no error (no EPIPE stack trace); the command finishes
+ * and exits with its own code.
+ */
+function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+  throw error;
+}
+
 export async function runCli(program: Command, argv: string[] = process.argv): Promise<void> {
+  process.stdout.on('error', ignoreClosedPipe);
+  process.stderr.on('error', ignoreClosedPipe);
   const configure = (command: Command) => {
     command.exitOverride();
     command.showHelpAfterError('(run with --help for usage)');

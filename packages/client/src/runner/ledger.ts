@@ -19,6 +19,7 @@ export class CostLedger {
       cost_usd: 0,
       exact: true,
       unknown_model: false,
+      configured_price: false,
     };
     const usageTotal = addUsage(row, usage);
     this.rows.set(key, {
@@ -28,6 +29,7 @@ export class CostLedger {
       cost_usd: roundUsd(row.cost_usd + cost.cost_usd),
       exact: row.exact && cost.exact,
       unknown_model: row.unknown_model || cost.unknown_model,
+      configured_price: row.configured_price || Boolean(cost.configured),
     });
   }
 

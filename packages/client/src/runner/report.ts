@@ -1,7 +1,22 @@
 /** The run's terminal output: a live progress line on a TTY, one line per test otherwise, and the summary. */
-import type { StandardEvalResult, TestResult } from '@gstack/core';
+import type { ModelCost, StandardEvalResult, TestResult } from '@gstack/core';
 import { countOf, formatDuration, formatPercent, formatUsd, pad, type Style } from '../cli/term.ts';
 import type { Progress } from './run-suite.ts';
+
+/** How a model's cost was arrived at, one wording for the run summary and `eval cost`. */
+export function priceNote(c: Pick<ModelCost, 'exact' | 'unknown_model' | 'configured_price'>): string {
+  if (c.unknown_model) return 'estimated (unknown model, fallback price)';
+  if (c.exact) return 'exact';
+  return c.configured_price ? 'configured (models.yaml pricing)' : 'estimated from the price table';
+}
+
+/** The run's cost caveat: empty when every cost is exact. */
+export function costCaveat(costs: Array<Pick<ModelCost, 'exact' | 'unknown_model' | 'configured_price'>>): string {
+  const inexact = costs.filter((c) => !c.exact);
+  if (!inexact.length) return '';
+  if (inexact.every((c) => c.configured_price && !c.unknown_model)) return ' (partly priced by models.yaml pricing)';
+  return ' (partly estimated from the price table)';
+}
 
 export function progressLine(suite: string, p: Progress, s: Style, width = 80): string {
   const barWidth = 20;
@@ -38,7 +53,7 @@ export function summary(doc: StandardEvalResult, file: string | null, s: Style):
   if (doc.costs.length) {
     const width = Math.max(...doc.costs.map((c) => c.model.length));
     doc.costs.forEach((c, i) => {
-      const note = c.unknown_model ? s.yellow('estimated (unknown model, fallback price)') : c.exact ? 'exact' : 'estimated';
+      const note = c.unknown_model ? s.yellow(priceNote(c)) : priceNote(c);
       lines.push(
         `  ${i === 0 ? 'cost by model' : '             '}  ${pad(c.model, width)}  ${pad(c.purpose, 6)}  ${pad(countOf(c.calls, 'call'), 9)}  ${pad(formatUsd(c.cost_usd), 9)}  ${s.dim(note)}`,
       );

@@ -178,6 +178,30 @@ describe('gstack eval run', () => {
     expect(JSON.parse(readFileSync(file ?? '', 'utf8'))).toMatchObject({ errored: true, totals: { errors: 1 } });
   });
 
+  it('labels prices set by pricing: in models.yaml "configured", in the summary and in eval cost', async () => {
+    const server = await new FakeLlmServer('openai', () => ({ text: 'ok', usage: { input: 1000, output: 500 } })).start();
+    try {
+      const { dir, env } = workspace();
+      writeFileSync(path.join(dir, 'suite.yaml'), stringify({ suite: 's', tests: [{ name: 't', prompt: 'p' }] }));
+      writeFileSync(
+        path.join(dir, 'models.yaml'),
+        stringify({ providers: { box: { type: 'openai', base_url: `${server.url}/v1` } }, pricing: { 'box/m': { input: 1, output: 2 } } }),
+      );
+      const out = await run('gstack', ['eval', 'run', 'suite.yaml', '--model', 'box/m'], env, dir);
+      expect(out.code).toBe(0);
+      // 1,000 input tokens at $1/M + 500 output at $2/M = $0.0020
+      expect(out.stdout).toMatch(/box\/m\s+system\s+1 call\s+\$0\.0020\s+configured \(models\.yaml pricing\)/);
+      expect(out.stdout).not.toContain('price table');
+      const [file] = evalFiles(dir, env.GSTACK_STATE_DIR ?? '');
+      const cost = await run('gstack', ['eval', 'cost', file ?? ''], env, dir);
+      expect(cost.stdout).toMatch(/box\/m .*\$0\.0020\s+configured \(models\.yaml pricing\)/);
+      expect(cost.stdout).toContain('(partly priced by models.yaml pricing)');
+      expect(cost.stdout).not.toContain('price table');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('lets --model win over an exported EVAL_TIER', async () => {
     const server = await new FakeLlmServer('openai', () => ({ text: 'Paris' })).start();
     try {
