@@ -33,6 +33,11 @@ export class CostLedger {
     });
   }
 
+  /** Starts from an earlier run's costs (a resumed run, or one retrying its errored tests, carries that run's tests). */
+  seed(costs: ModelCost[]): void {
+    for (const c of costs) this.rows.set(`${c.purpose}\u0000${c.model}`, { ...c });
+  }
+
   costs(): ModelCost[] {
     return [...this.rows.values()].sort((a, b) => b.cost_usd - a.cost_usd || a.model.localeCompare(b.model));
   }

@@ -67,6 +67,11 @@ export interface RunOptions {
    * costs. Calls are made one at a time, in order.
    */
   partial?: PartialSink;
+  /**
+   * Tests of an earlier run kept as they are (`--resume`, `--retry-errors`): they are not run
+   * again, they are in this run's results, and the earlier run's costs count in this run's.
+   */
+  carry?: { results: TestResult[]; costs: ModelCost[] };
 }
 
 /** Where the run's progress goes (results-store's PartialWriter writes the _partial file). */
@@ -143,6 +148,9 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
   const { chain, judgeModel, verifier, providers } = planRun(options);
 
   const ledger = new CostLedger();
+  if (options.carry) ledger.seed(options.carry.costs);
+  const carried = options.carry?.results ?? [];
+  const done = new Set(carried.map((r) => `${r.name}\u0000${r.trial}`));
   const grader: GraderContext = {
     providers,
     cache: options.cache,
@@ -155,13 +163,21 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
   };
   const jobs: Array<{ test: SuiteTest; trial: number }> = suite.tests.flatMap((test) => {
     const trials = options.repeat ?? test.repeat ?? suite.defaults.repeat;
-    return Array.from({ length: trials }, (_, i) => ({ test, trial: i + 1 }));
+    return Array.from({ length: trials }, (_, i) => ({ test, trial: i + 1 })).filter((j) => !done.has(`${test.name}\u0000${j.trial}`));
   });
-  const results: TestResult[] = [];
+  const results: TestResult[] = [...carried];
   const started = new Date();
   const startedAt = performance.now();
   const runId = randomUUID();
-  const progress: Progress = { done: 0, total: jobs.length, passed: 0, failed: 0, costUsd: 0, tier: null, cacheHits: 0 };
+  const progress: Progress = {
+    done: carried.length,
+    total: carried.length + jobs.length,
+    passed: carried.filter((r) => r.passed).length,
+    failed: carried.filter((r) => !r.passed).length,
+    costUsd: ledger.total(),
+    tier: null,
+    cacheHits: 0,
+  };
 
   async function runJob(test: SuiteTest, trial: number): Promise<TestResult> {
     const jobStart = performance.now();
@@ -292,7 +308,7 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
       hostname: options.hostname,
       timestamp: started.toISOString(),
       prompt_sha: loaded.sha,
-      planned_tests: jobs.length,
+      planned_tests: carried.length + jobs.length,
     };
   }
 
@@ -304,6 +320,11 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
   }
 
   let partialWrites: Promise<void> = options.partial ? options.partial.start(header()) : Promise.resolve();
+  // Carried tests go into the partial file first, so a crash now loses none of them either.
+  for (const result of carried) {
+    const sink = options.partial;
+    if (sink) partialWrites = partialWrites.then(() => sink.append(result, runningCosts()));
+  }
   let next = 0;
   const concurrency = Math.max(1, options.concurrency ?? suite.defaults.concurrency);
   async function worker(): Promise<void> {

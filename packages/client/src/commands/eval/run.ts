@@ -1,4 +1,5 @@
 /** `gstack eval run <suite.yaml>...`: run suites through the escalation ladder and write their results. */
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,19 +9,20 @@ import { type Command, Option } from 'commander';
 import { printJson } from '../../cli/run.ts';
 import { style, useColor } from '../../cli/term.ts';
 import { VERSION } from '../../cli/version.ts';
-import { checkSuiteEntries, loadModelsConfig, loadSuite } from '../../config/load.ts';
+import { checkSuiteEntries, type LoadedSuite, loadModelsConfig, loadSuite } from '../../config/load.ts';
 import { UserError } from '../../errors.ts';
 import { JudgeCache } from '../../judge/cache.ts';
-import { noPushMarker, resultFileName, resultsDir } from '../../results/layout.ts';
+import { noPushMarker, partialPath, resultFileName, resultsDir } from '../../results/layout.ts';
 import { gitInfo } from '../../runner/git.ts';
 import { junitXml } from '../../runner/junit.ts';
 import { progressLine, summary, testLine } from '../../runner/report.ts';
 import { claimPartial, PartialWriter, removePartial, writeResultFile } from '../../runner/results-store.ts';
-import { runSuite } from '../../runner/run-suite.ts';
+import { planRun, runSuite } from '../../runner/run-suite.ts';
 import { statePaths } from '../../state-dir.ts';
 import { checkConnection } from '../../sync/check.ts';
 import { teamVerdictsFor } from '../../sync/judge-sharing.ts';
 import { backgroundPushEnabled, pushInBackground } from '../../sync/push/background.ts';
+import { type Carry, markSuperseded, resumeFrom, retryErrorsOf } from './resume.ts';
 
 interface RunFlags {
   models?: string;
@@ -38,7 +40,12 @@ interface RunFlags {
   pushErrors?: boolean;
   filter?: string;
   junit?: string;
+  resume?: boolean;
+  retryErrors?: string;
 }
+
+/** The exit code of a run that errored (some test got no answer from any model): an outage, not a verdict on the system. */
+export const EXIT_ERRORED = 3;
 
 /** `--filter`: `*` is any run of characters; without `*` a substring. Case-insensitive, on the test's name or category. */
 export function testFilter(pattern: string): (test: { name: string; category: string }) => boolean {
@@ -84,10 +91,13 @@ export function registerEvalRun(evalCommand: Command): void {
     .option('--filter <pattern>', 'only tests whose name or category matches (substring, or a glob with *)')
     .option('--junit <file>', 'also write JUnit XML there, for CI systems')
     .option('--fail-under <pct>', "exit 1 when a suite's pass rate is below this percentage (instead of on any failure)", percent)
+    .option('--resume', "continue each suite's newest run when it was interrupted: its finished tests are kept, the rest run")
+    .option('--retry-errors <run>', 'run again only the tests of RUN (a result file or run id) that no model answered; keep the others')
     .addHelpText(
       'after',
       `
-Exit codes: 0 all passed (or --fail-under met), 1 a test failed or the threshold was missed, 2 usage or config error.
+Exit codes: 0 all passed (or --fail-under met), 1 a test failed, the threshold was missed or the run was
+interrupted, 2 usage or config error, 3 the run errored: no model answered some test (server down, bad key).
 Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provider keys (ANTHROPIC_API_KEY, OPENAI_API_KEY, OLLAMA_HOST, ...).`,
     )
     .action(async (files: string[], flags: RunFlags, command: Command) => {
@@ -116,6 +126,22 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
         );
       }
       checkSuiteEntries(models, suites);
+      if (flags.resume && flags.retryErrors) throw new UserError('--resume and --retry-errors both continue a run; give one');
+      const warn = (line: string) => process.stderr.write(`note: ${line}\n`);
+      const git = gitInfo(process.cwd());
+      const carries = new Map<LoadedSuite, { file: string; carry: Carry }>();
+      if (flags.resume)
+        for (const loaded of suites) {
+          const from = resumeFrom(paths.root, git.repoSlug, loaded, warn);
+          carries.set(loaded, { file: from.file, carry: { results: from.results, costs: from.costs } });
+        }
+      if (flags.retryErrors) {
+        const retry = retryErrorsOf(flags.retryErrors, paths.root, git.repoSlug, suites, warn);
+        carries.set(retry.loaded, { file: retry.run.file, carry: retry.carry });
+      }
+      // Every suite's plan (chain, providers, keys) is checked before the first call, and before any file is written.
+      for (const loaded of suites)
+        planRun({ loaded, models, override: { model: flags.model, tier: flags.tier }, judgeTier: flags.judgeTier, env });
       const readEnabled = flags.cache && env.EVAL_CACHE !== '0';
       const remote = readEnabled ? await teamVerdictsFor(process.cwd(), env) : undefined;
       const cache = new JudgeCache(paths.evalCache, { readEnabled, remote });
@@ -138,10 +164,10 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
       // Whether the background push can land is checked while the tests run, and told at the end.
       const preflight =
         flags.push && backgroundPushEnabled(process.cwd(), env) ? checkConnection(process.cwd(), env).catch(() => undefined) : undefined;
-      const git = gitInfo(process.cwd());
       const docs: StandardEvalResult[] = [];
       const written: string[] = [];
       let failed = false;
+      let errored = false;
       try {
         for (const loaded of suites) {
           if (!loaded.suite.tests.length) continue; // --filter left nothing of this suite
@@ -150,42 +176,53 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
           const file = path.join(dir, resultFileName(timestamp, loaded.suite.suite));
           const writer = new PartialWriter(file);
           await claimPartial(file);
-          const doc = await runSuite({
-            loaded,
-            models,
-            override: { model: flags.model, tier: flags.tier },
-            judgeTier: flags.judgeTier,
-            concurrency: flags.concurrency,
-            repeat: flags.repeat,
-            label: flags.label ?? null,
-            cache,
-            env,
-            git,
-            hostname: os.hostname(),
-            version: VERSION,
-            signal: controller.signal,
-            onProgress: (p) => {
-              if (tty) err.write(`\r\u001b[2K${progressLine(loaded.suite.suite, p, es, err.columns ?? 80)}`);
-            },
-            partial: {
-              start: (header) => writer.start(header),
-              append: async (result, running) => {
-                await writer.append(result, running);
-                // In logs, each test's line appears once it is safely in the partial file.
-                if (!tty && !flags.json) process.stdout.write(`${testLine(result, s)}\n`);
+          const continued = carries.get(loaded);
+          let doc: StandardEvalResult;
+          try {
+            doc = await runSuite({
+              carry: continued?.carry,
+              loaded,
+              models,
+              override: { model: flags.model, tier: flags.tier },
+              judgeTier: flags.judgeTier,
+              concurrency: flags.concurrency,
+              repeat: flags.repeat,
+              label: flags.label ?? null,
+              cache,
+              env,
+              git,
+              hostname: os.hostname(),
+              version: VERSION,
+              signal: controller.signal,
+              onProgress: (p) => {
+                if (tty) err.write(`\r\u001b[2K${progressLine(loaded.suite.suite, p, es, err.columns ?? 80)}`);
               },
-            },
-          });
+              partial: {
+                start: (header) => writer.start(header),
+                append: async (result, running) => {
+                  await writer.append(result, running);
+                  // In logs, each test's line appears once it is safely in the partial file.
+                  if (!tty && !flags.json) process.stdout.write(`${testLine(result, s)}\n`);
+                },
+              },
+            });
+          } catch (error) {
+            // Nothing ran (the partial was never started): no owner record is left behind.
+            if (!existsSync(partialPath(file))) await removePartial(file);
+            throw error;
+          }
           if (tty) err.write('\r\u001b[2K');
           await writeResultFile(file, doc);
           // --no-push: a bare `gstack-sync push` must not send this run later either.
           if (!flags.push) await writeFile(noPushMarker(file), '', { mode: 0o600 });
           await removePartial(file);
+          if (continued) markSuperseded(continued.file);
           written.push(file);
           docs.push(doc);
           if (!flags.json) process.stdout.write(`${summary(doc, file, s)}\n`);
           const missed = flags.failUnder !== undefined ? (doc.pass_rate ?? 0) < flags.failUnder : doc.totals.failed > 0;
           if (missed || doc.interrupted) failed = true;
+          if (doc.errored) errored = true;
           if (controller.signal.aborted) break;
         }
       } finally {
@@ -209,6 +246,6 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
       }
       if (flags.junit) await writeFile(path.resolve(flags.junit), junitXml(docs));
       if (flags.json) printJson(docs.length === 1 ? docs[0] : docs);
-      process.exitCode = failed ? 1 : 0;
+      process.exitCode = errored ? EXIT_ERRORED : failed ? 1 : 0;
     });
 }
