@@ -21,6 +21,8 @@ export function statePaths(env: Env = process.env) {
     queue: path.join(root, 'sync-queue.jsonl'),
     deadLetters: path.join(root, 'sync-dead-letters.jsonl'),
     synced: path.join(root, 'sync-state.json'),
+    /** Background pushes that failed, shown by every command until resolved (sync/push/failures.ts). */
+    pushFailures: path.join(root, 'sync-push-failures.json'),
     preferences: path.join(root, 'preferences.json'),
     evalCache: path.join(root, 'eval-cache'),
     projects: path.join(root, 'projects'),

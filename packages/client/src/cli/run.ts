@@ -3,8 +3,10 @@
  * without stack traces, and turns outcomes into exit codes
  * (0 ok, 1 failed/refused, 2 usage or config error).
  */
+import { existsSync } from 'node:fs';
 import { type Command, CommanderError } from 'commander';
 import { isUserError, RemoteError } from '../errors.ts';
+import { statePaths } from '../state-dir.ts';
 
 /**
  * `gstack --help | head -1`: the reader went away, so the rest of the output has
@@ -19,6 +21,11 @@ function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
 export async function runCli(program: Command, argv: string[] = process.argv): Promise<void> {
   process.stdout.on('error', ignoreClosedPipe);
   process.stderr.on('error', ignoreClosedPipe);
+  // A background push that failed is shown by every command until resolved (only a stat when there is none).
+  if (existsSync(statePaths(process.env).pushFailures)) {
+    const { pushFailureNotice } = await import('../sync/push/failures.ts');
+    for (const line of pushFailureNotice(process.env)) process.stderr.write(`${line}\n`);
+  }
   const configure = (command: Command) => {
     command.exitOverride();
     command.showHelpAfterError('(run with --help for usage)');

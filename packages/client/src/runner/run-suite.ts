@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  fitResultForPush,
   type JudgeResult,
   lookupPrice,
   type ModelCost,
@@ -331,7 +332,8 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
     while (next < jobs.length && !options.signal?.aborted) {
       const job = jobs[next++];
       if (!job) break;
-      const result = await runJob(job.test, job.trial);
+      // Assertions saw the whole answer; what is stored fits the team store's limits (cut with a marker).
+      const result = fitResultForPush(await runJob(job.test, job.trial));
       // A test cut short by an abort did not finish: it is not reported.
       if (options.signal?.aborted) break;
       results.push(result);
