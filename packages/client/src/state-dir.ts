@@ -21,7 +21,7 @@ export function statePaths(env: Env = process.env) {
     queue: path.join(root, 'sync-queue.jsonl'),
     deadLetters: path.join(root, 'sync-dead-letters.jsonl'),
     synced: path.join(root, 'sync-state.json'),
-    /** Background pushes that failed, shown by every command until resolved (sync/push/failures.ts). */
+    /** Background pushes that failed, shown by every command until resolved (cli/push-failures.ts). */
     pushFailures: path.join(root, 'sync-push-failures.json'),
     preferences: path.join(root, 'preferences.json'),
     evalCache: path.join(root, 'eval-cache'),

@@ -23,7 +23,7 @@ export async function runCli(program: Command, argv: string[] = process.argv): P
   process.stderr.on('error', ignoreClosedPipe);
   // A background push that failed is shown by every command until resolved (only a stat when there is none).
   if (existsSync(statePaths(process.env).pushFailures)) {
-    const { pushFailureNotice } = await import('../sync/push/failures.ts');
+    const { pushFailureNotice } = await import('./push-failures.ts');
     for (const line of pushFailureNotice(process.env)) process.stderr.write(`${line}\n`);
   }
   const configure = (command: Command) => {

@@ -23,7 +23,7 @@ const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.i
 export const isFileRef = (v: unknown): v is string => typeof v === 'string' && v.startsWith(FILE_PREFIX);
 
 /** The assertion types whose value may be a file (parsed as JSON or YAML). */
-const STRUCTURED_ASSERTIONS = new Set(['json_schema', 'not_json_schema']);
+const STRUCTURED_ASSERTIONS = new Set(['json_schema', 'contains_json']);
 /** The assertion types whose value may be a file read as text (code). */
 const TEXT_ASSERTIONS = new Set(['javascript', 'python']);
 
@@ -144,6 +144,9 @@ export class SuiteFiles {
     const [type] = Object.keys(entry);
     if (!type || !isFileRef(entry[type])) return entry;
     const ref = entry[type] as string;
+    const base = type.replace(/^not_/, '');
+    if (STRUCTURED_ASSERTIONS.has(base)) return { ...entry, [type]: this.data(ref, `${at}.${type}`) };
+    if (TEXT_ASSERTIONS.has(base)) return { ...entry, [type]: this.text(ref, `${at}.${type}`) };
     if (STRUCTURED_ASSERTIONS.has(type)) return { ...entry, [type]: this.data(ref, `${at}.${type}`) };
     if (TEXT_ASSERTIONS.has(type)) return { ...entry, [type]: this.text(ref, `${at}.${type}`) };
     return entry;

@@ -29,6 +29,8 @@ export interface LadderContext {
   signal?: AbortSignal;
   /** Called when a tier starts, for progress display. */
   onTier?: (tier: string, model: string) => void;
+  /** The test's name and vars, for `javascript` and `python` checks of a tier's answer. */
+  test?: { name: string; vars: Record<string, string | number | boolean> };
 }
 
 export interface LadderOutcome {
@@ -159,6 +161,14 @@ export async function runLadder(
         costUsd: attempt.cost_usd,
         prompt: messages,
         judge: async () => ({ error: 'not used' }),
+        embed: async () => ({ error: 'not used' }),
+        codeContext: () => ({
+          vars: ctx.test?.vars ?? {},
+          prompt: messages,
+          test: ctx.test?.name ?? '',
+          latency_ms: result.latencyMs,
+          cost_usd: attempt.cost_usd,
+        }),
       });
       if (!check.passed) failed.push(check.message ?? assertion.type);
     }

@@ -131,6 +131,8 @@ export class ProviderSet {
           }),
         ),
     };
+    const embed = provider.embed?.bind(provider);
+    if (embed) limited.embed = (request) => limiter.run(() => embed({ ...request, ...(timeoutMs ? { timeoutMs } : {}) }));
     this.providers.set(name, limited);
     return limited;
   }

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  assertionName,
   fitResultForPush,
   type JudgeResult,
   lookupPrice,
@@ -26,6 +27,7 @@ import { runAssertion } from '../assertions/index.ts';
 import type { LoadedModels, LoadedSuite } from '../config/load.ts';
 import { UserError } from '../errors.ts';
 import type { JudgeCache } from '../judge/cache.ts';
+import { embedTexts } from '../judge/embed.ts';
 import { type GraderContext, judge } from '../judge/grader.ts';
 import { resolveChain, resolveTier } from '../ladder/chain.ts';
 import { runLadder } from '../ladder/index.ts';
@@ -137,6 +139,7 @@ export function planRun(options: PlanInput) {
     verifier,
     verifierNone: config.verifier === 'none',
     judge: needsDefaultJudge ? judgeUse : undefined,
+    embedding: config.embedding,
     providers,
   });
   return { chain, judgeModel, verifier, providers };
@@ -193,6 +196,7 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
       timeoutMs,
       options: test.options,
       signal: options.signal,
+      test: { name: test.name, vars: test.vars ?? {} },
       onTier: (tier, model) => {
         progress.tier = `${tier} ${model}`;
         options.onProgress?.({ ...progress, cacheHits: options.cache.hits });
@@ -228,12 +232,29 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
     let judgeCallsUsd = 0;
     const assertionResults = [];
     let scoreSum = 0;
+    let weightSum = 0;
+    const counted: boolean[] = [];
     for (const assertion of test.expect) {
+      const latencyMs = ladder.final?.duration_ms ?? ladder.latencyMs;
       const outcome = await runAssertion(assertion, {
         output: ladder.output,
-        latencyMs: ladder.final?.duration_ms ?? ladder.latencyMs,
+        latencyMs,
         costUsd: ladder.systemCostUsd,
         prompt: messages,
+        codeContext: () => ({
+          vars: test.vars ?? {},
+          prompt: messages,
+          test: test.name,
+          latency_ms: latencyMs,
+          cost_usd: ladder.systemCostUsd,
+        }),
+        embed: async (texts, model) => {
+          const ref = model ?? config.embedding;
+          if (!ref) return { error: 'no embeddings model: give similar a model, or set embedding: in models.yaml' };
+          const result = await embedTexts(grader, ref, texts, timeoutMs);
+          judgeCallsUsd += result.costUsd;
+          return result.vectors ? { vectors: result.vectors } : { error: result.error };
+        },
         judge: async (rubric, model) => {
           const ref = model ?? judgeModel;
           if (!ref) return { error: 'no judge model configured' };
@@ -252,21 +273,32 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
           return result;
         },
       });
-      assertionResults.push({ type: assertion.type, passed: outcome.passed, message: outcome.message });
-      scoreSum += outcome.score ?? (outcome.passed ? 1 : 0);
+      assertionResults.push({ type: assertionName(assertion), passed: outcome.passed, message: outcome.message });
+      const weight = assertion.weight ?? 1;
+      counted.push(weight > 0);
+      weightSum += weight;
+      scoreSum += weight * (outcome.score ?? (outcome.passed ? 1 : 0));
     }
     // This test's own verifier and judge calls (the ledger also holds concurrent tests' calls).
     const judgeCost = ladder.verifierCostUsd + judgeCallsUsd;
-    const allPassed = assertionResults.every((a) => a.passed);
+    // The weighted score; with a `threshold` the test passes on it, else every counted (weight > 0) assertion must pass.
+    const score = weightSum > 0 ? scoreSum / weightSum : ladder.accepted ? 1 : 0;
+    const assertionsPass =
+      test.threshold !== undefined ? score >= test.threshold : assertionResults.every((a, i) => a.passed || !counted[i]);
     const errors = [
       ...(ladder.accepted ? [] : [`every tier was rejected: ${ladder.reasons.join('; ')}`]),
-      ...assertionResults.filter((a) => !a.passed).map((a) => a.message ?? a.type),
+      ...(assertionsPass
+        ? []
+        : [
+            ...(test.threshold !== undefined ? [`score ${round2(score)}, below the test's threshold ${test.threshold}`] : []),
+            ...assertionResults.filter((a, i) => !a.passed && counted[i]).map((a) => a.message ?? a.type),
+          ]),
     ];
     return {
       ...base,
-      passed: ladder.accepted && allPassed,
+      passed: ladder.accepted && assertionsPass,
       skipped: false,
-      score: test.expect.length ? round2(scoreSum / test.expect.length) : ladder.accepted ? 1 : 0,
+      score: round2(score),
       duration_ms: Math.round(performance.now() - jobStart),
       cost_usd: ladder.systemCostUsd + judgeCost,
       judge_cost_usd: judgeCost,

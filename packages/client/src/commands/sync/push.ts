@@ -1,12 +1,12 @@
 /** `gstack-sync push [FILE...]` and `gstack-sync drain`: flags in, lines out; the push itself is sync/push. */
 import { type Command, Option } from 'commander';
+import { recordPushFailures, resolvePushFailures } from '../../cli/push-failures.ts';
 import { printJson } from '../../cli/run.ts';
 import { countOf } from '../../cli/term.ts';
 import { gitInfo } from '../../runner/git.ts';
 import { statePaths } from '../../state-dir.ts';
 import { requireConfig } from '../../sync/config.ts';
 import { syncState } from '../../sync/local-state.ts';
-import { recordPushFailures, resolvePushFailures } from '../../sync/push/failures.ts';
 import { drainQueue, drainReport } from '../../sync/push/index.ts';
 import { loadResultFiles, unsyncedResults, withoutErroredRuns } from '../../sync/push/results.ts';
 import { type PushFlags, print, pushAndReport, stderrLine } from './common.ts';

@@ -9,8 +9,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { PRIVATE_FILE, readJsonSync, writeJsonAtomicSync } from '../../files/json.ts';
-import { type Env, statePaths } from '../../state-dir.ts';
+import { PRIVATE_FILE, readJsonSync, writeJsonAtomicSync } from '../files/json.ts';
+import { type Env, statePaths } from '../state-dir.ts';
 
 const failuresSchema = z.object({
   failures: z.array(z.object({ file: z.string(), reason: z.string(), at: z.string() })),
