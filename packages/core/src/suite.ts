@@ -300,3 +300,41 @@ export function testMessages(test: SuiteTest): Message[] {
   else messages.push({ role: 'user', content: test.prompt ?? '' });
   return messages;
 }
+
+/** A `file://` reference, where a suite may read a value from a file (the client resolves it before parsing). */
+const FILE_REF_JSON_SCHEMA = { type: 'string', pattern: '^file://', description: 'a file, relative to the suite (file://path)' };
+
+/**
+ * The JSON Schema of a suite file, for editors and other writers (docs/suite.schema.json,
+ * `npm run gen:schema`): the zod schema's input side, with each assertion spelled out
+ * (every type, its `not_` negation, and `weight`) and `file://` where files are read.
+ * `summaries` (the client's assertion registry) become the assertions' descriptions.
+ */
+export function suiteJsonSchema(summaries: Partial<Record<AssertionType, string>> = {}): Record<string, unknown> {
+  const base = z.toJSONSchema(suiteSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown> & {
+    properties: Record<string, Record<string, unknown>>;
+  };
+  const assertion = {
+    oneOf: ASSERTION_TYPES.flatMap((type) => {
+      const value = z.toJSONSchema(ASSERTION_SCHEMAS[type], { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+      delete value.$schema;
+      return [type, `not_${type}`].map((key) => ({
+        type: 'object',
+        ...(summaries[type] ? { description: key === type ? summaries[type] : `negated: ${summaries[type]}` } : {}),
+        properties: { [key]: value, weight: { type: 'number', minimum: 0 } },
+        required: [key],
+        additionalProperties: false,
+      }));
+    }),
+  };
+  const props = base.properties;
+  const orFile = (schema: unknown) => ({ anyOf: [schema, FILE_REF_JSON_SCHEMA] });
+  const tests = props.tests as { items: { properties: Record<string, Record<string, unknown>> } };
+  tests.items.properties.expect = { type: 'array', items: assertion };
+  tests.items.properties.vars = orFile(tests.items.properties.vars);
+  const defaults = props.defaults as { properties: Record<string, Record<string, unknown>> };
+  defaults.properties.expect = { type: 'array', items: assertion };
+  defaults.properties.vars = orFile(defaults.properties.vars);
+  props.tests = orFile(props.tests);
+  return { $id: 'https://gstack.dev/schemas/suite-v1.json', title: 'gstack eval suite', ...base };
+}
