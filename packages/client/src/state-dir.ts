@@ -25,6 +25,8 @@ export function statePaths(env: Env = process.env) {
     pushFailures: path.join(root, 'sync-push-failures.json'),
     preferences: path.join(root, 'preferences.json'),
     evalCache: path.join(root, 'eval-cache'),
+    /** The opt-in model response cache (cache/responses.ts). */
+    responseCache: path.join(root, 'response-cache'),
     projects: path.join(root, 'projects'),
   };
 }

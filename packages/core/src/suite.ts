@@ -210,6 +210,8 @@ export const suiteSchema = z
         /** The system text of tests that have none of their own. */
         system: z.string().optional(),
         repeat: z.int().min(1).max(100).default(1),
+        /** Use the model response cache for this suite (as models.yaml `cache: true` or --cache do). */
+        cache: z.boolean().optional(),
         /** Vars every test sees (a test's own vars win). */
         vars: varSet.optional(),
         /** Model options for every test. */

@@ -22,7 +22,9 @@ describe('the assertion registry', () => {
   it('the suite JSON Schema accepts every type, its negation and a weight, and refuses unknown ones', () => {
     const validate = new Ajv2020({ strict: false }).compile(JSON.parse(suiteSchemaText()));
     const suite = (expect_: unknown[]) => ({ suite: 's', tests: [{ name: 't', prompt: 'p', expect: expect_ }] });
-    expect(validate(suite([{ not_regex: 'x', weight: 2 }, { starts_with: 'a' }, { bleu: ['a b c d'] }, { javascript: 'true' }]))).toBe(true);
+    expect(validate(suite([{ not_regex: 'x', weight: 2 }, { starts_with: 'a' }, { bleu: ['a b c d'] }, { javascript: 'true' }]))).toBe(
+      true,
+    );
     expect(validate({ suite: 's', tests: 'file://cases.csv' })).toBe(true);
     expect(validate(suite([{ contian: 'x' }]))).toBe(false);
     expect(validate(suite([{ contains: 'x', extra: 1 }]))).toBe(false);

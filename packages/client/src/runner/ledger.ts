@@ -20,6 +20,7 @@ export class CostLedger {
       exact: true,
       unknown_model: false,
       configured_price: false,
+      cached_calls: 0,
     };
     const usageTotal = addUsage(row, usage);
     this.rows.set(key, {
@@ -31,6 +32,23 @@ export class CostLedger {
       unknown_model: row.unknown_model || cost.unknown_model,
       configured_price: row.configured_price || Boolean(cost.configured),
     });
+  }
+
+  /** A call answered from the response cache: counted apart, $0. */
+  recordCached(model: string, purpose: Purpose): void {
+    const key = `${purpose}\u0000${model}`;
+    const row = this.rows.get(key) ?? {
+      model,
+      purpose,
+      calls: 0,
+      ...ZERO_USAGE,
+      cost_usd: 0,
+      exact: true,
+      unknown_model: false,
+      configured_price: false,
+      cached_calls: 0,
+    };
+    this.rows.set(key, { ...row, cached_calls: row.cached_calls + 1 });
   }
 
   /** Starts from an earlier run's costs (a resumed run, or one retrying its errored tests, carries that run's tests). */

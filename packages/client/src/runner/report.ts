@@ -34,7 +34,8 @@ export function testLine(r: TestResult, s: Style): string {
   const mark = r.passed ? s.green('✓') : s.red('✗');
   const name = r.trial > 1 ? `${r.name} #${r.trial}` : r.name;
   const tier = r.resolved_tier ? `${r.resolved_tier} ${r.resolved_model}` : 'unresolved';
-  const cached = allJudgesCached(r) ? ` ${s.dim('cached')}` : '';
+  const answerCached = r.attempts.length > 0 && r.attempts.every((a) => a.cached);
+  const cached = allJudgesCached(r) || answerCached ? ` ${s.dim('cached')}` : '';
   return `${mark} ${pad(name, 28)} ${pad(s.dim(tier), 40)} ${formatUsd(r.cost_usd)}${cached}`;
 }
 
@@ -77,6 +78,11 @@ export function summary(doc: StandardEvalResult, file: string | null, s: Style):
     );
   }
   if (doc.cache.hits || doc.cache.misses) lines.push(`  judge cache    ${doc.cache.hits} hits, ${doc.cache.misses} misses`);
+  const cachedAnswers = doc.costs.reduce((n, c) => n + c.cached_calls, 0);
+  if (cachedAnswers) {
+    const calls = doc.costs.filter((c) => c.purpose === 'system').reduce((n, c) => n + c.calls, 0);
+    lines.push(`  response cache ${countOf(cachedAnswers, 'answer')} from the cache ($0), ${countOf(calls, 'model call')}`);
+  }
   const failed = doc.all_results.filter((r) => !r.passed);
   if (failed.length) {
     lines.push('  failed');

@@ -24,6 +24,7 @@ import {
   testMessages,
 } from '@gstack/core';
 import { runAssertion } from '../assertions/index.ts';
+import type { ResponseCache } from '../cache/responses.ts';
 import type { LoadedModels, LoadedSuite } from '../config/load.ts';
 import { UserError } from '../errors.ts';
 import type { JudgeCache } from '../judge/cache.ts';
@@ -75,6 +76,8 @@ export interface RunOptions {
    * again, they are in this run's results, and the earlier run's costs count in this run's.
    */
   carry?: { results: TestResult[]; costs: ModelCost[] };
+  /** The model response cache, when this run uses it (run.ts decides: --cache, the suite's defaults.cache, models.yaml cache). */
+  responses?: ResponseCache;
 }
 
 /** Where the run's progress goes (results-store's PartialWriter writes the _partial file). */
@@ -197,6 +200,7 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
       options: test.options,
       signal: options.signal,
       test: { name: test.name, vars: test.vars ?? {} },
+      responses: options.responses,
       onTier: (tier, model) => {
         progress.tier = `${tier} ${model}`;
         options.onProgress?.({ ...progress, cacheHits: options.cache.hits });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { StandardEvalResult } from '@gstack/core';
 import { type Command, Option } from 'commander';
+import { ResponseCache } from '../../cache/responses.ts';
 import { printJson } from '../../cli/run.ts';
 import { style, useColor } from '../../cli/term.ts';
 import { VERSION } from '../../cli/version.ts';
@@ -33,7 +34,8 @@ interface RunFlags {
   repeat?: number;
   label?: string;
   out?: string;
-  cache: boolean;
+  /** true: --cache (use the response cache); false: --no-cache (read neither cache); undefined: the configuration decides. */
+  cache?: boolean;
   json?: boolean;
   failUnder?: number;
   push: boolean;
@@ -84,7 +86,8 @@ export function registerEvalRun(evalCommand: Command): void {
     .option('--repeat <n>', 'run every test n times (trials)', positiveInt('--repeat'))
     .option('--label <label>', 'a label stored with the results')
     .option('--out <dir>', 'write results here instead of ~/.gstack/projects/<repo>/evals')
-    .option('--no-cache', 'do not read the judge cache (verdicts are still written); same as EVAL_CACHE=0')
+    .option('--cache', "use the model response cache for every suite (as a suite's defaults.cache or models.yaml cache: true)")
+    .option('--no-cache', 'do not read the judge or response cache (both are still written); same as EVAL_CACHE=0')
     .option('--json', 'print the result document(s) on stdout and nothing else there')
     .option('--no-push', 'do not push the results to the team store (when sync is configured)')
     .option('--push-errors', 'push runs in which no model answered some test too (by default they are not pushed)')
@@ -142,7 +145,11 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
       // Every suite's plan (chain, providers, keys) is checked before the first call, and before any file is written.
       for (const loaded of suites)
         planRun({ loaded, models, override: { model: flags.model, tier: flags.tier }, judgeTier: flags.judgeTier, env });
-      const readEnabled = flags.cache && env.EVAL_CACHE !== '0';
+      const readEnabled = flags.cache !== false && env.EVAL_CACHE !== '0';
+      const responses = new ResponseCache(paths.responseCache, { read: readEnabled });
+      // Opt-in: --cache, else the suite's defaults.cache, else models.yaml's cache. (--no-cache only stops reads.)
+      const usesResponseCache = (loaded: LoadedSuite) =>
+        flags.cache === true || (loaded.suite.defaults.cache ?? models.config.cache ?? false);
       const remote = readEnabled ? await teamVerdictsFor(process.cwd(), env) : undefined;
       const cache = new JudgeCache(paths.evalCache, { readEnabled, remote });
 
@@ -181,6 +188,7 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
           try {
             doc = await runSuite({
               carry: continued?.carry,
+              responses: usesResponseCache(loaded) ? responses : undefined,
               loaded,
               models,
               override: { model: flags.model, tier: flags.tier },
