@@ -1,6 +1,6 @@
 /** The run's terminal output: a live progress line on a TTY, one line per test otherwise, and the summary. */
 import type { ModelCost, StandardEvalResult, TestResult } from '@gstack/core';
-import { countOf, formatDuration, formatPercent, formatUsd, pad, type Style } from '../cli/term.ts';
+import { countOf, displayWidth, formatDuration, formatPercent, formatUsd, pad, type Style, stripAnsi, visible } from '../cli/term.ts';
 import type { Progress } from './run-suite.ts';
 
 /** How a model's cost was arrived at, one wording for the run summary and `eval cost`. */
@@ -90,4 +90,50 @@ export function summary(doc: StandardEvalResult, file: string | null, s: Style):
   }
   if (file) lines.push(`  result         ${file}`);
   return lines.join('\n');
+}
+
+/** What a run is called in a matrix: its model, or its chain as a → b. */
+export function runModel(doc: StandardEvalResult): string {
+  const models = [...new Set(doc.all_results.flatMap((r) => r.attempts.map((a) => a.model)))];
+  return models.length ? models.join(' → ') : doc.tier;
+}
+
+/** The median of a list (0 when empty). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/**
+ * Runs of one suite on several models side by side: a row per test (✓/✗, errored as "!"), then
+ * pass rate, cost and the median test duration per model. Tests (× trials) in suite order.
+ */
+export function modelMatrix(runs: StandardEvalResult[], s: Style): string {
+  const names = runs.map(runModel);
+  const keys: string[] = [];
+  for (const run of runs) for (const r of run.all_results) if (!keys.includes(`${r.name}#${r.trial}`)) keys.push(`${r.name}#${r.trial}`);
+  const cell = (run: StandardEvalResult, key: string) => {
+    const r = run.all_results.find((x) => `${x.name}#${x.trial}` === key);
+    if (!r) return '—';
+    if (r.output === null) return s.yellow('!');
+    return r.passed ? s.green('✓') : s.red('✗');
+  };
+  const label = (key: string) => (key.endsWith('#1') ? key.slice(0, -2) : key.replace('#', ' #'));
+  const rows: string[][] = [
+    [s.bold(runs[0]?.suite ?? ''), ...names],
+    ...keys.map((key) => [visible(label(key)), ...runs.map((run) => cell(run, key))]),
+    ['pass rate', ...runs.map((run) => formatPercent(run.pass_rate))],
+    ['cost', ...runs.map((run) => formatUsd(run.cost_usd))],
+    ['latency p50', ...runs.map((run) => formatDuration(median(run.all_results.map((r) => r.duration_ms))))],
+  ];
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => displayWidth(stripAnsi(row[i] ?? ''))))) ?? [];
+  return rows
+    .map((row) =>
+      row
+        .map((c, i) => pad(c, widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

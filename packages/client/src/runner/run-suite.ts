@@ -53,7 +53,7 @@ export interface Progress {
 export interface RunOptions {
   loaded: LoadedSuite;
   models: LoadedModels;
-  override: { model?: string; tier?: string };
+  override: { model?: string; tier?: string; chain?: string[] };
   judgeTier?: string;
   concurrency?: number;
   repeat?: number;

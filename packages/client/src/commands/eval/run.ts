@@ -16,7 +16,7 @@ import { JudgeCache } from '../../judge/cache.ts';
 import { noPushMarker, partialPath, resultFileName, resultsDir } from '../../results/layout.ts';
 import { gitInfo } from '../../runner/git.ts';
 import { junitXml } from '../../runner/junit.ts';
-import { progressLine, summary, testLine } from '../../runner/report.ts';
+import { modelMatrix, progressLine, summary, testLine } from '../../runner/report.ts';
 import { claimPartial, PartialWriter, removePartial, writeResultFile } from '../../runner/results-store.ts';
 import { planRun, runSuite } from '../../runner/run-suite.ts';
 import { statePaths } from '../../state-dir.ts';
@@ -27,7 +27,8 @@ import { type Carry, markSuperseded, resumeFrom, retryErrorsOf } from './resume.
 
 interface RunFlags {
   models?: string;
-  model?: string;
+  /** Repeatable; `a/x,b/y` is a chain. */
+  model: string[];
   tier?: string;
   judgeTier?: string;
   concurrency?: number;
@@ -77,7 +78,12 @@ export function registerEvalRun(evalCommand: Command): void {
     .description('Run eval suites through the model escalation ladder and write StandardEvalResult files')
     .argument('<suite...>', 'suite YAML files')
     .option('--models <file>', 'models.yaml (default: ./models.yaml, else the one next to the suite)')
-    .option('--model <provider/model>', 'run every test on this one model: no escalation, no verifier')
+    .option(
+      '--model <provider/model>',
+      'run every test on this one model (no escalation, no verifier); repeat it to run the suite once per model and print a matrix; a,b is a chain',
+      (value: string, list: string[]) => [...list, value],
+      [] as string[],
+    )
     .addOption(
       new Option('--tier <tier>', 'run every test on this tier of models.yaml (fast|standard|full, or haiku|sonnet|opus)').env('EVAL_TIER'),
     )
@@ -105,10 +111,13 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
     )
     .action(async (files: string[], flags: RunFlags, command: Command) => {
       // An explicit flag wins over the environment: --model with EVAL_TIER exported runs that model.
-      if (flags.model && command.getOptionValueSource('tier') === 'env') flags.tier = undefined;
-      if (flags.model && flags.tier) throw new UserError('--model and --tier both pick the model; give one');
-      if (flags.model && !/^[A-Za-z0-9_.-]+\/\S+$/.test(flags.model))
-        throw new UserError(`--model must be provider/model, not ${JSON.stringify(flags.model)}`);
+      const picked = flags.model.length > 0;
+      if (picked && command.getOptionValueSource('tier') === 'env') flags.tier = undefined;
+      if (picked && flags.tier) throw new UserError('--model and --tier both pick the model; give one');
+      for (const value of flags.model)
+        for (const ref of value.split(','))
+          if (!/^[A-Za-z0-9_.-]+\/\S+$/.test(ref))
+            throw new UserError(`--model must be provider/model (a,b for a chain), not ${JSON.stringify(value)}`);
       const env = process.env;
       const paths = statePaths(env);
       const suites = [];
@@ -123,12 +132,22 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
           throw new UserError(`--filter ${JSON.stringify(flags.filter)} matches no test by name or category in ${files.join(', ')}`);
       }
       const models = loadModelsConfig(flags.models, process.cwd(), suites[0]?.dir);
-      if (!models.file && !flags.model) {
+      if (!models.file && !picked && !suites.every((l) => l.suite.models)) {
         throw new UserError(
           'no models.yaml (here or next to the suite): pass --models FILE, or --model provider/model to run every test on one model',
         );
       }
       checkSuiteEntries(models, suites);
+      // One run per model (or chain) given by --model, else by the suite's models: list, else one run.
+      const runsOf = (loaded: LoadedSuite): Array<{ model?: string; tier?: string; chain?: string[] }> => {
+        const entries: Array<string | string[]> = picked
+          ? flags.model.map((m) => (m.includes(',') ? m.split(',') : m))
+          : (loaded.suite.models ?? []);
+        if (!entries.length) return [{ tier: flags.tier }];
+        return entries.map((e) => (Array.isArray(e) ? (e.length > 1 ? { chain: e } : { model: e[0] }) : { model: e }));
+      };
+      if ((flags.resume || flags.retryErrors) && suites.some((l) => runsOf(l).length > 1))
+        throw new UserError(`${flags.resume ? '--resume' : '--retry-errors'} continues one run: give one --model (or none)`);
       if (flags.resume && flags.retryErrors) throw new UserError('--resume and --retry-errors both continue a run; give one');
       const warn = (line: string) => process.stderr.write(`note: ${line}\n`);
       const git = gitInfo(process.cwd());
@@ -144,7 +163,7 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
       }
       // Every suite's plan (chain, providers, keys) is checked before the first call, and before any file is written.
       for (const loaded of suites)
-        planRun({ loaded, models, override: { model: flags.model, tier: flags.tier }, judgeTier: flags.judgeTier, env });
+        for (const override of runsOf(loaded)) planRun({ loaded, models, override, judgeTier: flags.judgeTier, env });
       const readEnabled = flags.cache !== false && env.EVAL_CACHE !== '0';
       const responses = new ResponseCache(paths.responseCache, { read: readEnabled });
       // Opt-in: --cache, else the suite's defaults.cache, else models.yaml's cache. (--no-cache only stops reads.)
@@ -176,7 +195,7 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
       let failed = false;
       let errored = false;
       try {
-        for (const loaded of suites) {
+        for (const [loaded, override] of suites.flatMap((l) => runsOf(l).map((o) => [l, o] as const))) {
           if (!loaded.suite.tests.length) continue; // --filter left nothing of this suite
           const timestamp = new Date().toISOString();
           const dir = flags.out ? path.resolve(flags.out) : resultsDir(paths.root, git.repoSlug);
@@ -191,7 +210,7 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
               responses: usesResponseCache(loaded) ? responses : undefined,
               loaded,
               models,
-              override: { model: flags.model, tier: flags.tier },
+              override,
               judgeTier: flags.judgeTier,
               concurrency: flags.concurrency,
               repeat: flags.repeat,
@@ -252,6 +271,12 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
             : `warning: the results will not reach the team store: ${problem.check}: ${problem.detail}\n`,
         );
       }
+      // Several models on one suite: a matrix of tests × models.
+      if (!flags.json)
+        for (const loaded of suites) {
+          const runs = docs.filter((d) => d.suite === loaded.suite.suite);
+          if (runs.length > 1) process.stdout.write(`${modelMatrix(runs, s)}\n`);
+        }
       if (flags.junit) await writeFile(path.resolve(flags.junit), junitXml(docs));
       if (flags.json) printJson(docs.length === 1 ? docs[0] : docs);
       process.exitCode = errored ? EXIT_ERRORED : failed ? 1 : 0;
