@@ -13,6 +13,8 @@ import { VERSION } from '../../cli/version.ts';
 import { checkSuiteEntries, type LoadedSuite, loadModelsConfig, loadSuite } from '../../config/load.ts';
 import { UserError } from '../../errors.ts';
 import { JudgeCache } from '../../judge/cache.ts';
+import { csvReport } from '../../reports/csv.ts';
+import { htmlReport } from '../../reports/html.ts';
 import { noPushMarker, partialPath, resultFileName, resultsDir } from '../../results/layout.ts';
 import { gitInfo } from '../../runner/git.ts';
 import { junitXml } from '../../runner/junit.ts';
@@ -45,6 +47,8 @@ interface RunFlags {
   junit?: string;
   resume?: boolean;
   retryErrors?: string;
+  html?: string;
+  csv?: string;
 }
 
 /** The exit code of a run that errored (some test got no answer from any model): an outage, not a verdict on the system. */
@@ -99,6 +103,8 @@ export function registerEvalRun(evalCommand: Command): void {
     .option('--push-errors', 'push runs in which no model answered some test too (by default they are not pushed)')
     .option('--filter <pattern>', 'only tests whose name or category matches (substring, or a glob with *)')
     .option('--junit <file>', 'also write JUnit XML there, for CI systems')
+    .option('--html <file>', 'also write a self-contained HTML report there (offline, no script)')
+    .option('--csv <file>', 'also write every test result as a CSV row there')
     .option('--fail-under <pct>', "exit 1 when a suite's pass rate is below this percentage (instead of on any failure)", percent)
     .option('--resume', "continue each suite's newest run when it was interrupted: its finished tests are kept, the rest run")
     .option('--retry-errors <run>', 'run again only the tests of RUN (a result file or run id) that no model answered; keep the others')
@@ -278,6 +284,8 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
           if (runs.length > 1) process.stdout.write(`${modelMatrix(runs, s)}\n`);
         }
       if (flags.junit) await writeFile(path.resolve(flags.junit), junitXml(docs));
+      if (flags.html) await writeFile(path.resolve(flags.html), htmlReport(docs));
+      if (flags.csv) await writeFile(path.resolve(flags.csv), csvReport(docs));
       if (flags.json) printJson(docs.length === 1 ? docs[0] : docs);
       process.exitCode = errored ? EXIT_ERRORED : failed ? 1 : 0;
     });
