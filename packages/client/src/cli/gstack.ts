@@ -22,6 +22,7 @@ Team sync (push results, log in, manage the team) is the separate gstack-sync co
     { names: ['eval'], load: async () => (await import('../commands/eval/index.ts')).registerEval },
     { names: ['team'], load: async () => (await import('../commands/team/index.ts')).registerTeam },
     { names: ['dashboard'], load: async () => (await import('../commands/dashboard/index.ts')).registerDashboard },
+    { names: ['import'], load: async () => (await import('../commands/import/index.ts')).registerImport },
   ]);
   return program;
 }

@@ -192,13 +192,26 @@ function csvTest(row: Record<string, string>, source: string, index: number): Ob
   return test;
 }
 
+const CELL_ALIASES: Record<string, string> = {
+  grade: 'judge',
+  llm_rubric: 'judge',
+  fn: 'javascript',
+  starts_with: 'starts_with',
+  rouge_n: 'rouge_n',
+};
+
 /**
  * `contains: Paris`, `icontains:paris`, `not-contains: x`, `max_latency_ms: 500`: an assertion type
  * (promptfoo's dashes allowed) and its value; anything else is an `equals`.
  */
 export function expectedCell(cell: string): Obj {
   const match = /^([a-z_-]+):\s?([\s\S]*)$/.exec(cell.trim());
-  const type = match?.[1]?.replace(/-/g, '_');
+  const written = match?.[1]?.replace(/-/g, '_');
+  // promptfoo's shorthands in CSV cells: `grade:`/`llm-rubric:` is a judge rubric, `fn:` JavaScript.
+  const type = written
+    ? (CELL_ALIASES[written] ??
+      (written.startsWith('not_') && CELL_ALIASES[written.slice(4)] ? `not_${CELL_ALIASES[written.slice(4)]}` : written))
+    : undefined;
   const known = (t: string) => (ASSERTION_TYPES as readonly string[]).includes(t);
   if (!match || !type || !(known(type) || (type.startsWith('not_') && known(type.slice(4))))) return { equals: cell };
   const text = match[2] ?? '';

@@ -14,7 +14,7 @@ import type { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { SuiteFiles } from './files.ts';
 
-function readYaml(file: string, what: string, shown = file): unknown {
+export function readYaml(file: string, what: string, shown = file): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
