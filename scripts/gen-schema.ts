@@ -6,9 +6,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assertionSummaries } from '../packages/client/src/assertions/index.ts';
 import { evalResultJsonSchema } from '../packages/core/src/eval-result.ts';
 import { suiteJsonSchema } from '../packages/core/src/suite.ts';
-import { assertionSummaries } from '../packages/client/src/assertions/index.ts';
 
 export const SCHEMA_FILE = 'docs/eval-result.schema.json';
 export const SUITE_SCHEMA_FILE = 'docs/suite.schema.json';

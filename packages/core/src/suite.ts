@@ -221,7 +221,10 @@ export const suiteSchema = z
       })
       .prefault({}),
     /** Run the suite once per entry (a model, or a list of models: a chain) and compare them (as repeated --model). */
-    models: z.array(z.union([modelRef, z.array(modelRef).min(1)])).min(1).optional(),
+    models: z
+      .array(z.union([modelRef, z.array(modelRef).min(1)]))
+      .min(1)
+      .optional(),
     /** Files (relative to the suite) whose contents are part of the judge cache key. */
     sources: z.array(z.string()).default([]),
     tests: z.array(testSchema).min(1, 'at least one test'),

@@ -150,15 +150,20 @@ function checkTemplate(text: string, at: string, skipped: string[]): void {
 function prompts(config: Obj, skipped: string[]): string[] {
   const list = config.prompts === undefined ? [] : Array.isArray(config.prompts) ? config.prompts : [config.prompts];
   const out: string[] = [];
-  list.forEach((p, i) => {
+  for (const [i, p] of list.entries()) {
     const text =
       typeof p === 'string' ? p : isObj(p) && typeof p.raw === 'string' ? p.raw : isObj(p) && typeof p.id === 'string' ? p.id : undefined;
-    if (text === undefined) return skipped.push(`prompts[${i}]: not a string, {raw} or {id}`);
-    if (/^file:\/\/.*\.(json|jsonl|js|ts|py|yaml|yml)$/.test(text))
-      return skipped.push(`prompts[${i}]: ${text}: chat-format or code prompts are not converted (gstack reads text prompt files)`);
+    if (text === undefined) {
+      skipped.push(`prompts[${i}]: not a string, {raw} or {id}`);
+      continue;
+    }
+    if (/^file:\/\/.*\.(json|jsonl|js|ts|py|yaml|yml)$/.test(text)) {
+      skipped.push(`prompts[${i}]: ${text}: chat-format or code prompts are not converted (gstack reads text prompt files)`);
+      continue;
+    }
     checkTemplate(text, `prompts[${i}]`, skipped);
     out.push(text);
-  });
+  }
   return out;
 }
 
@@ -218,10 +223,8 @@ export function convertPromptfoo(config: unknown, name: string): Converted {
     const files = rawTests.filter((t) => typeof t === 'string');
     if (files.length === 1 && rawTests.length === 1) tests = files[0];
     else {
-      rawTests.forEach(
-        (t, i) =>
-          typeof t === 'string' && skipped.push(`tests[${i}]: ${t}: a file among inline tests is not converted (use tests: FILE alone)`),
-      );
+      for (const [i, t] of rawTests.entries())
+        if (typeof t === 'string') skipped.push(`tests[${i}]: ${t}: a file among inline tests is not converted (use tests: FILE alone)`);
       tests = rawTests.flatMap((t, i) => (typeof t === 'string' ? [] : (test(t, i, skipped) ?? [])));
     }
   } else skipped.push('tests: missing');
