@@ -347,18 +347,35 @@ describe('push', () => {
     writeFileSync(malformed, JSON.stringify({ schema_version: 1, suite: 'x', totals: { tests: 'many' } }));
     const future = path.join(dir, 'future.json');
     writeFileSync(future, JSON.stringify({ schema_version: 2, suite: 'x' }));
-    const huge = resultFile(dir, 1);
-    const doc = JSON.parse(readFileSync(huge.file, 'utf8'));
-    doc.all_results[0].output = 'x'.repeat(250_000);
-    writeFileSync(huge.file, JSON.stringify(doc));
+    const longName = resultFile(dir, 1);
+    const doc = JSON.parse(readFileSync(longName.file, 'utf8'));
+    doc.all_results[0].name = 'n'.repeat(600);
+    writeFileSync(longName.file, JSON.stringify(doc));
 
-    const result = await run('gstack-sync', ['push', good.file, malformed, future, huge.file], bob.env);
+    const result = await run('gstack-sync', ['push', good.file, malformed, future, longName.file], bob.env);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${malformed}: totals.tests: Invalid input: expected number, received string`);
     expect(result.stderr).toContain(`${future}: schema_version: this gstack reads version 1 result files, not 2`);
-    expect(result.stderr).toContain(`${huge.file}: all_results[0].output: 250000 characters; at most 200000`);
+    expect(result.stderr).toContain(`${longName.file}: all_results[0].name: 600 characters; at most 500`);
     expect(result.stderr).toContain('nothing was pushed');
     expect(await countRows(good.runId)).toMatchObject({ eval_runs: 0 });
+  });
+
+  it('pushes a run with an answer over the store limit, cut with a marker (it was refused)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gstack-huge-'));
+    const huge = resultFile(dir, 1);
+    const doc = JSON.parse(readFileSync(huge.file, 'utf8'));
+    doc.all_results[0].output = 'x'.repeat(2_000_000);
+    writeFileSync(huge.file, JSON.stringify(doc));
+    const result = await run('gstack-sync', ['push', huge.file], bob.env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('pushed 1 run');
+    // The stored document (eval_runs.result) holds the answer, cut.
+    const stored = await serviceClient().from('eval_runs').select('result').eq('run_key', huge.runId);
+    const output = (stored.data?.[0]?.result as { all_results?: Array<{ output?: string }> } | undefined)?.all_results?.[0]?.output ?? '';
+    expect(output.length).toBe(200_000);
+    expect(output).toMatch(/\n…\[truncated by gstack: 2000000 characters, the first \d+ kept\]$/);
   });
 });
 
