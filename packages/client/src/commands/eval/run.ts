@@ -30,7 +30,7 @@ import { type Carry, markSuperseded, resumeFrom, retryErrorsOf } from './resume.
 interface RunFlags {
   models?: string;
   /** Repeatable; `a/x,b/y` is a chain. */
-  model: string[];
+  model?: string[];
   tier?: string;
   judgeTier?: string;
   concurrency?: number;
@@ -85,8 +85,7 @@ export function registerEvalRun(evalCommand: Command): void {
     .option(
       '--model <provider/model>',
       'run every test on this one model (no escalation, no verifier); repeat it to run the suite once per model and print a matrix; a,b is a chain',
-      (value: string, list: string[]) => [...list, value],
-      [] as string[],
+      (value: string, list: string[] = []) => [...list, value],
     )
     .addOption(
       new Option('--tier <tier>', 'run every test on this tier of models.yaml (fast|standard|full, or haiku|sonnet|opus)').env('EVAL_TIER'),
@@ -117,10 +116,11 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
     )
     .action(async (files: string[], flags: RunFlags, command: Command) => {
       // An explicit flag wins over the environment: --model with EVAL_TIER exported runs that model.
-      const picked = flags.model.length > 0;
+      const modelFlags = flags.model ?? [];
+      const picked = modelFlags.length > 0;
       if (picked && command.getOptionValueSource('tier') === 'env') flags.tier = undefined;
       if (picked && flags.tier) throw new UserError('--model and --tier both pick the model; give one');
-      for (const value of flags.model)
+      for (const value of modelFlags)
         for (const ref of value.split(','))
           if (!/^[A-Za-z0-9_.-]+\/\S+$/.test(ref))
             throw new UserError(`--model must be provider/model (a,b for a chain), not ${JSON.stringify(value)}`);
@@ -147,7 +147,7 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
       // One run per model (or chain) given by --model, else by the suite's models: list, else one run.
       const runsOf = (loaded: LoadedSuite): Array<{ model?: string; tier?: string; chain?: string[] }> => {
         const entries: Array<string | string[]> = picked
-          ? flags.model.map((m) => (m.includes(',') ? m.split(',') : m))
+          ? modelFlags.map((m) => (m.includes(',') ? m.split(',') : m))
           : (loaded.suite.models ?? []);
         if (!entries.length) return [{ tier: flags.tier }];
         return entries.map((e) => (Array.isArray(e) ? (e.length > 1 ? { chain: e } : { model: e[0] }) : { model: e }));
