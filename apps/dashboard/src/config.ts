@@ -32,8 +32,6 @@ export const dashboardConfigSchema = z.object({
     .string()
     .regex(/^(\/[A-Za-z0-9_-]+)*$/)
     .optional(),
-  /** Hosts the Team page's "send a test message" may post to (the team's Slack webhook). */
-  slackWebhookHosts: z.array(z.string().min(1)).default(['hooks.slack.com']),
 });
 
 export type DashboardConfigInput = z.input<typeof dashboardConfigSchema>;

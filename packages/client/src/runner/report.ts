@@ -1,6 +1,7 @@
 /** The run's terminal output: a live progress line on a TTY, one line per test otherwise, and the summary. */
 import type { ModelCost, StandardEvalResult, TestResult } from '@gstack/core';
-import { countOf, displayWidth, formatDuration, formatPercent, formatUsd, pad, type Style, stripAnsi, visible } from '../cli/term.ts';
+import { countOf, formatDuration, formatPercent, formatUsd, type Style, stripAnsi, visible } from '../cli/term.ts';
+import { displayWidth, pad } from '../cli/width.ts';
 import type { Progress } from './run-suite.ts';
 
 /** How a model's cost was arrived at, one wording for the run summary and `eval cost`. */

@@ -156,7 +156,7 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
         throw new UserError(`${flags.resume ? '--resume' : '--retry-errors'} continues one run: give one --model (or none)`);
       if (flags.resume && flags.retryErrors) throw new UserError('--resume and --retry-errors both continue a run; give one');
       const warn = (line: string) => process.stderr.write(`note: ${line}\n`);
-      const git = gitInfo(process.cwd());
+      const git = gitInfo(process.cwd(), env);
       const carries = new Map<LoadedSuite, { file: string; carry: Carry }>();
       if (flags.resume)
         for (const loaded of suites) {
