@@ -361,6 +361,22 @@ describe('push', () => {
     expect(await countRows(good.runId)).toMatchObject({ eval_runs: 0 });
   });
 
+  it('a failed background push is shown by every command until a push of the file lands', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gstack-failed-bg-'));
+    const { file } = resultFile(dir, 1);
+    // What a background push that was refused leaves behind.
+    writeFileSync(
+      path.join(bob.state, 'sync-push-failures.json'),
+      JSON.stringify({ failures: [{ file, reason: 'refused: not a member', at: new Date().toISOString() }] }),
+    );
+    const before = await run('gstack', ['eval', 'list'], bob.env);
+    expect(before.stderr).toContain(`warning: the background push of ${file} failed: refused: not a member`);
+    const pushed = await run('gstack-sync', ['push', file], bob.env);
+    expect(pushed.code).toBe(0);
+    const after = await run('gstack', ['eval', 'list'], bob.env);
+    expect(after.stderr).not.toContain('background push');
+  });
+
   it('pushes a run with an answer over the store limit, cut with a marker (it was refused)', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gstack-huge-'));
     const huge = resultFile(dir, 1);
