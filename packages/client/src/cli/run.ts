@@ -57,8 +57,10 @@ export async function runCli(program: Command, argv: string[] = process.argv): P
     // A library timer (a session refresh retrying in the background) must not keep the CLI alive;
     // but what is still queued for stdout (a large --json document into a pipe) is written first.
     const exit = () => setTimeout(() => process.exit(), 0).unref();
-    if (process.stdout.writableLength > 0) process.stdout.once('drain', exit);
-    else exit();
+    if (process.stdout.writableLength > 0 && !process.stdout.destroyed) {
+      process.stdout.once('drain', exit);
+      process.stdout.once('close', exit); // the reader went away (EPIPE): nothing more will drain
+    } else exit();
   }
 }
 
