@@ -32,6 +32,16 @@ export const dashboardConfigSchema = z.object({
     .string()
     .regex(/^(\/[A-Za-z0-9_-]+)*$/)
     .optional(),
+  /**
+   * Addresses of the proxies in front of the dashboard whose X-Forwarded-For names the visitor; `*`
+   * believes any peer (the edge function, reachable only through Supabase's gateway). Default none:
+   * the socket's peer is the visitor.
+   */
+  trustedProxies: z.array(z.string().min(1)).default([]),
+  /** Sign-in attempts per 5 minutes, per visitor address and per address and email together. */
+  signInLimit: z
+    .object({ perAddress: z.number().int().positive(), perAddressAndEmail: z.number().int().positive() })
+    .default({ perAddress: 30, perAddressAndEmail: 10 }),
   /** Hosts the Team page's "send a test message" may post to (the team's Slack webhook). */
   slackWebhookHosts: z.array(z.string().min(1)).default(['hooks.slack.com']),
 });

@@ -79,7 +79,15 @@ describe('gateway', () => {
       role: 'anon',
       body: 'hello',
       supabase_url: stackInfo().apiUrl,
+      forwarded_for: '127.0.0.1',
     });
+  });
+
+  it("appends the caller's address to X-Forwarded-For, as Kong does: the last entry cannot be forged", async () => {
+    const res = await fetch(`${stackInfo().functionsUrl}/echo`, {
+      headers: { apikey: stackInfo().anonKey, 'x-forwarded-for': '6.6.6.6' },
+    });
+    expect(await res.json()).toMatchObject({ forwarded_for: '6.6.6.6, 127.0.0.1' });
   });
 
   it('forwards the path as sent, percent-encoding and all', async () => {
