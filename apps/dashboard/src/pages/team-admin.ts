@@ -10,6 +10,7 @@
 import { alertThresholdSchema, booleanTextSchema, html, httpUrlSchema, REGRESSION_RULES, type SafeHtml } from '@gstack/core';
 import type { Context, Handler } from 'hono';
 import { z } from 'zod';
+import { storeFailed } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
 import { DashboardError } from '../errors.ts';
 import { ago, utc } from '../ui/format.ts';
@@ -40,7 +41,7 @@ async function myRole(c: Context<DashboardEnv>): Promise<Role | null> {
     .eq('team_id', c.var.team.id)
     .eq('user_id', c.var.user.id)
     .maybeSingle();
-  if (error) throw new DashboardError(502, `Reading your role failed: ${error.message}`);
+  if (error) throw storeFailed('Reading your role', error);
   return (data?.role as Role | undefined) ?? null;
 }
 
@@ -75,8 +76,7 @@ async function render(c: Context<DashboardEnv>, flash: Flash, status: 200 | 400 
           .maybeSingle()
       : null,
   ]);
-  for (const r of [members, invites, tokens, settings])
-    if (r?.error) throw new DashboardError(502, `Reading the team failed: ${r.error.message}`);
+  for (const r of [members, invites, tokens, settings]) if (r?.error) throw storeFailed('Reading the team', r.error);
   const admins = (members.data ?? []).filter((m) => m.role === 'admin').length;
   const now = Date.now();
   const pending = (invites?.data ?? []).filter((i) => !i.accepted_at && !i.revoked_at && Date.parse(i.expires_at) > now);
