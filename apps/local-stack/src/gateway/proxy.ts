@@ -1,7 +1,7 @@
 /**
  * The gateway's proxy to PostgREST and the functions, on node's own request
  * and response objects (no web-stream conversion on the hot path): the body
- * is read once, at most MAX_BODY_BYTES of it (413 above), the upstream's
+ * is read once, at most its route's limit (413 above), the upstream's
  * answer is streamed back as it arrives, over a keep-alive pool.
  */
 import http from 'node:http';
