@@ -1,0 +1,59 @@
+/**
+ * Bidirectional controls in user strings (issue 23, item 8): a commit sha, a
+ * label, a branch and a test name carrying U+202E (right-to-left override) are
+ * shown with the control as visible text on the runs list and the run page, so
+ * no override is ever open in the HTML. Pushed with the real gstack-sync,
+ * served by the Node dashboard on the private stack.
+ */
+import { person, run } from '@gstack/client/testing/people';
+import { sql, stackInfo, unique } from '@gstack/local-stack/testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type RunningDashboard, startDashboard } from '../src/node.ts';
+import { resultDoc, writeDocs } from './fixtures.ts';
+
+const RLO = '\u202E';
+let dashboard: RunningDashboard;
+let cookie: string;
+let slug: string;
+let runId: string;
+
+beforeAll(async () => {
+  slug = unique('bidi').replace(/_/g, '-').toLowerCase().slice(0, 40);
+  const who = await person(slug);
+  expect((await run('gstack', ['team', 'create', slug], who.env)).code).toBe(0);
+  const doc = resultDoc({
+    suite: `suite${RLO}fdp.exe`,
+    minutesAgo: 5,
+    label: `label${RLO}gnp.exe`,
+    branch: `main${RLO}exe.txt`,
+    tests: [{ name: `test${RLO}exe.txt`, passed: false, judgeReason: `reason${RLO}exe.txt` }],
+  });
+  doc.git = { branch: doc.git.branch, sha: `sha${RLO}exe.txt` };
+  const pushed = await run('gstack-sync', ['push', ...writeDocs([doc])], who.env);
+  expect(pushed.code, pushed.stderr).toBe(0);
+  runId = (await sql<{ id: string }>('select id from public.eval_runs where run_key = $1', [doc.run_id]))[0]?.id ?? '';
+  dashboard = await startDashboard({ supabaseUrl: stackInfo().apiUrl, supabaseKey: stackInfo().publishableKey });
+  const login = await fetch(`${dashboard.url}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: dashboard.url },
+    body: new URLSearchParams({ email: who.email, password: who.password, next: '/' }),
+    redirect: 'manual',
+  });
+  expect(login.status).toBe(303);
+  cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+});
+
+afterAll(async () => {
+  await dashboard?.close();
+});
+
+it.each(['/runs', '/runs/:id', '', '/tests', '/compare'])('the %s page shows no open override, only its visible name', async (page) => {
+  const res = await fetch(`${dashboard.url}/t/${slug}${page.replace(':id', runId)}`, { headers: { cookie } });
+  expect(res.status).toBe(200);
+  const text = await res.text();
+  expect(text).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+  expect(text).toContain('[U+202E]');
+});
