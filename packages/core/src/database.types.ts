@@ -539,7 +539,9 @@ export type Database = {
           grader_version: string;
           judge_model: string;
           team_id: string;
+          token_id: string | null;
           verdict: NonNullable<Json>;
+          writer: string;
         };
         ComputedFields: never;
         Insert: {
@@ -550,7 +552,9 @@ export type Database = {
           grader_version: string;
           judge_model: string;
           team_id: string;
+          token_id?: string | null;
           verdict: NonNullable<Json>;
+          writer?: never;
         };
         Update: {
           cache_key?: string;
@@ -560,7 +564,9 @@ export type Database = {
           grader_version?: string;
           judge_model?: string;
           team_id?: string;
+          token_id?: string | null;
           verdict?: NonNullable<Json>;
+          writer?: never;
         };
         Relationships: [
           {
@@ -568,6 +574,13 @@ export type Database = {
             columns: ['team_id'];
             isOneToOne: false;
             referencedRelation: 'teams';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'judge_cache_token_id_fkey';
+            columns: ['token_id'];
+            isOneToOne: false;
+            referencedRelation: 'team_tokens';
             referencedColumns: ['id'];
           },
         ];
@@ -919,6 +932,9 @@ export type Database = {
           alert_threshold_pp: number;
           dashboard_url: string | null;
           digest_enabled: boolean;
+          judge_cache_trust_members: boolean;
+          push_results_per_hour: number;
+          push_runs_per_hour: number;
           slack_webhook_url: string | null;
           team_id: string;
           updated_at: string;
@@ -929,6 +945,9 @@ export type Database = {
           alert_threshold_pp?: number;
           dashboard_url?: string | null;
           digest_enabled?: boolean;
+          judge_cache_trust_members?: boolean;
+          push_results_per_hour?: number;
+          push_runs_per_hour?: number;
           slack_webhook_url?: string | null;
           team_id: string;
           updated_at?: string;
@@ -938,6 +957,9 @@ export type Database = {
           alert_threshold_pp?: number;
           dashboard_url?: string | null;
           digest_enabled?: boolean;
+          judge_cache_trust_members?: boolean;
+          push_results_per_hour?: number;
+          push_runs_per_hour?: number;
           slack_webhook_url?: string | null;
           team_id?: string;
           updated_at?: string;
@@ -1220,6 +1242,18 @@ export type Database = {
         }[];
       };
       ingest_eval_run: { Args: { p_payload: Json; p_token: string }; Returns: Json };
+      ingest_judge_verdict: {
+        Args: {
+          p_cache_key: string;
+          p_cost_usd: number;
+          p_grader_version: string;
+          p_judge_model: string;
+          p_token: string;
+          p_verdict: Json;
+        };
+        Returns: boolean;
+      };
+      judge_verdict: { Args: { p_cache_key: string; p_grader_version: string; p_team_id: string }; Returns: Json };
       ladder_spend: {
         Args: { p_days?: number; p_team_id: string };
         Returns: {
@@ -1271,6 +1305,7 @@ export type Database = {
           suite: string;
         }[];
       };
+      purge_judge_verdicts: { Args: { p_team_id: string; p_token_name?: string; p_user_id?: string }; Returns: number };
       push_eval_run: { Args: { p_payload: Json; p_team_id: string }; Returns: Json };
       remove_member: { Args: { p_team_id: string; p_user_id: string }; Returns: undefined };
       revoke_team_token: { Args: { p_name: string; p_team_id: string }; Returns: boolean };

@@ -448,8 +448,10 @@ describe('gstack eval run with sync configured', () => {
 });
 
 describe('the team-shared judge cache', () => {
-  it("reuses a teammate's verdicts: an unchanged suite costs the second person nothing to judge", async () => {
+  it("reuses a teammate's verdicts where the team allows it: an unchanged suite costs the second person nothing to judge", async () => {
     const example = fileURLToPath(new URL('../../../../docs/examples/capitals.yaml', import.meta.url));
+    // By default a run reuses only its own and CI tokens' verdicts; the admin allows members' (issue 23, item 5).
+    expect((await run('gstack', ['team', 'set', 'judge-cache-trust-members', 'true'], alice.env)).code).toBe(0);
     // Alice judges the suite (or already has): her verdicts are shared with team A.
     expect((await run('gstack', ['eval', 'run', example, '--no-push'], alice.env)).code).toBe(0);
     const shared = await serviceClient()

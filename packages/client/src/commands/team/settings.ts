@@ -1,5 +1,5 @@
 /** `gstack team settings`: the team's settings as they are now (admins; the Slack webhook URL is a secret, so it is masked). */
-import { REGRESSION_RULES } from '@gstack/core';
+import { PUSH_QUOTA_DEFAULTS, REGRESSION_RULES } from '@gstack/core';
 import type { Command } from 'commander';
 import { printJson } from '../../cli/run.ts';
 import { formatRelative } from '../../cli/term.ts';
@@ -12,6 +12,9 @@ const DEFAULTS = {
   slack_webhook_url: null,
   alert_threshold_pp: REGRESSION_RULES.defaultThresholdPp,
   digest_enabled: true,
+  judge_cache_trust_members: false,
+  push_runs_per_hour: PUSH_QUOTA_DEFAULTS.runsPerHour,
+  push_results_per_hour: PUSH_QUOTA_DEFAULTS.resultsPerHour,
   updated_at: null,
 } as const;
 
@@ -25,14 +28,16 @@ export function registerTeamSettings(team: Command): void {
   team
     .command('settings')
     .option('--json', 'print JSON')
-    .description('Show the team settings: Slack webhook (masked), alert threshold, digest (admins)')
+    .description('Show the team settings: Slack webhook (masked), alert threshold, digest, judge cache trust, push quotas (admins)')
     .action(async (flags: { json?: boolean }) => {
       const connection = await user();
       const id = await teamId(connection);
       await requireAdmin(connection, id, 'read its settings');
       const { data, error, status } = await connection.client
         .from('team_settings')
-        .select('slack_webhook_url, alert_threshold_pp, digest_enabled, updated_at')
+        .select(
+          'slack_webhook_url, alert_threshold_pp, digest_enabled, judge_cache_trust_members, push_runs_per_hour, push_results_per_hour, updated_at',
+        )
         .eq('team_id', id)
         .maybeSingle();
       if (error) throw remoteError(error, status);
@@ -42,14 +47,20 @@ export function registerTeamSettings(team: Command): void {
         slack_webhook: maskWebhook(settings.slack_webhook_url),
         alert_threshold_pp: Number(settings.alert_threshold_pp),
         digest_enabled: settings.digest_enabled,
+        judge_cache_trust_members: settings.judge_cache_trust_members,
+        push_runs_per_hour: settings.push_runs_per_hour,
+        push_results_per_hour: settings.push_results_per_hour,
         updated_at: settings.updated_at,
       };
       if (flags.json) return printJson(shown);
-      const line = (label: string, value: string) => process.stdout.write(`${label.padEnd(16)} ${value}\n`);
+      const line = (label: string, value: string) => process.stdout.write(`${label.padEnd(26)} ${value}\n`);
       line('team', shown.team);
       line('slack-webhook', shown.slack_webhook ?? 'not set (gstack team set slack-webhook URL)');
       line('alert-threshold', `${shown.alert_threshold_pp} percentage points`);
       line('digest-enabled', String(shown.digest_enabled));
+      line('judge-cache-trust-members', String(shown.judge_cache_trust_members));
+      line('push-runs-per-hour', `${shown.push_runs_per_hour} per member or CI token`);
+      line('push-results-per-hour', `${shown.push_results_per_hour} per member or CI token`);
       line('updated', shown.updated_at ? formatRelative(shown.updated_at) : 'never (defaults)');
     });
 }
