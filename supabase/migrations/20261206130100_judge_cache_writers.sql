@@ -4,8 +4,8 @@
 --
 -- Now each verdict records its writer (a member, created_by, or a CI token, token_id) and the
 -- cache keeps one verdict per key per writer. A run reuses, through judge_verdict(), its own
--- verdicts and those of the team's active CI tokens; teammates' verdicts only when the team's
--- admins turn on team_settings.judge_cache_trust_members (as GitHub Actions' cache is scoped:
+-- verdicts and those of the team's active CI tokens; current teammates' verdicts only when the
+-- team's admins turn on team_settings.judge_cache_trust_members (as GitHub Actions' cache is scoped:
 -- a branch reads its own and the default branch's entries, not every other branch's). Admins can
 -- purge one writer's verdicts (purge_judge_verdicts) or delete rows directly, as before.
 
@@ -72,8 +72,8 @@ as $$
     and c.team_id = p_team_id and c.cache_key = p_cache_key and c.grader_version = p_grader_version
     and (c.created_by = (select auth.uid())
          or (c.token_id is not null and t.revoked_at is null)
-         or (c.created_by is not null and coalesce(
-               (select s.judge_cache_trust_members from public.team_settings s where s.team_id = p_team_id), false)))
+         or (coalesce((select s.judge_cache_trust_members from public.team_settings s where s.team_id = p_team_id), false)
+             and exists (select 1 from public.team_members m where m.team_id = p_team_id and m.user_id = c.created_by)))
   order by (c.created_by = (select auth.uid())) desc, (c.token_id is not null) desc, c.created_at
   limit 1
 $$;

@@ -99,6 +99,19 @@ describe('team judge verdicts: whose are reused', () => {
     expect((await alice.client.from('team_settings').upsert({ team_id: teamId, judge_cache_trust_members: false })).error).toBeNull();
   });
 
+  it("stops reusing a member's verdicts once they leave the team, even where members are trusted", async () => {
+    const leaver = await signedInClient();
+    const invite = await alice.client.rpc('create_invite', { p_team_id: teamId });
+    expect((await leaver.client.rpc('accept_invite', { p_code: invite.data[0].code })).error).toBeNull();
+    const k = key();
+    await write(verdicts(leaver), k, FORGED);
+    expect((await alice.client.from('team_settings').upsert({ team_id: teamId, judge_cache_trust_members: true })).error).toBeNull();
+    expect(await verdicts(bob).get(k)).toEqual(FORGED);
+    expect((await alice.client.rpc('remove_member', { p_team_id: teamId, p_user_id: leaver.userId })).error).toBeNull();
+    expect(await verdicts(bob).get(k)).toBeUndefined();
+    expect((await alice.client.from('team_settings').upsert({ team_id: teamId, judge_cache_trust_members: false })).error).toBeNull();
+  });
+
   it("stops reusing a revoked token's verdicts; an admin can purge a token's by name", async () => {
     const k = key();
     await write(ci(), k, HONEST);

@@ -469,6 +469,19 @@ describe('the team-shared judge cache', () => {
     // Carol's team has its own cache: nothing to reuse.
     const other = JSON.parse((await run('gstack', ['eval', 'run', example, '--json', '--no-push'], carol.env)).stdout);
     expect(other.cache.hits).toBe(0);
+
+    // An admin purges one writer's verdicts (a member may not; naming no writer is a usage error).
+    expect((await run('gstack', ['team', 'purge-verdicts'], alice.env)).code).toBe(2);
+    const notAdmin = await run('gstack', ['team', 'purge-verdicts', alice.email], bob.env);
+    expect(notAdmin.code).toBe(1);
+    expect(notAdmin.stderr).toContain('only an admin');
+    const purged = await run('gstack', ['team', 'purge-verdicts', alice.email], alice.env);
+    expect(purged.stdout).toBe(`purged 4 verdicts written by ${alice.email} from ${teamA}'s judge cache\n`);
+    const left = await serviceClient()
+      .from('judge_cache')
+      .select('cache_key', { count: 'exact', head: true })
+      .eq('team_id', (await teamIdOf(teamA)) ?? '');
+    expect(left.count).toBe(0);
   });
 });
 
