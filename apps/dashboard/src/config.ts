@@ -3,6 +3,7 @@
  * app itself reads no environment: where Supabase is, which public key to use,
  * how cookies are set, and which sign-in providers to offer.
  */
+import { normalizeAddress } from '@gstack/core';
 import { z } from 'zod';
 
 export const dashboardConfigSchema = z.object({
@@ -37,7 +38,9 @@ export const dashboardConfigSchema = z.object({
    * believes any peer (the edge function, reachable only through Supabase's gateway). Default none:
    * the socket's peer is the visitor.
    */
-  trustedProxies: z.array(z.string().min(1)).default([]),
+  trustedProxies: z
+    .array(z.string().refine((v) => v === '*' || normalizeAddress(v) !== undefined, { error: 'an IP address, or * for any peer' }))
+    .default([]),
   /** Sign-in attempts per 5 minutes, per visitor address and per address and email together. */
   signInLimit: z
     .object({ perAddress: z.number().int().positive(), perAddressAndEmail: z.number().int().positive() })
