@@ -2,11 +2,24 @@
 -- (service role only), the eval_runs trigger that calls the regression-alert function, and the
 -- weekly digest schedule.
 --
--- Calling functions from the database: on hosted Supabase through pg_net, with the project URL
--- and the service-role key read from Vault at call time (secrets `project_url` and
--- `service_role_key`: see docs/team-sync.md), never stored in a migration or job definition.
--- Without pg_net (the local stack) a NOTIFY on `local_webhooks`, which the stack delivers
--- as the same database-webhook payload.
+-- Calling functions from the database: through pg_net, with the project URL and the
+-- service-role key read from Vault at call time (secrets `project_url` and `service_role_key`:
+-- see docs/alerts.md), never stored in a migration or job definition; schedules through
+-- pg_cron. One code path: the local stack provides pg_net, pg_cron and Vault stand-ins with
+-- the same schemas and signatures (apps/local-stack/src/postgres/bootstrap.sql).
+
+-- pg_net and pg_cron where the server has them (hosted Supabase), so `supabase db push` to a
+-- new project needs no manual step. The local stack has none and brings its stand-ins.
+do $$
+begin
+  if exists (select 1 from pg_catalog.pg_available_extensions where name = 'pg_net') then
+    create extension if not exists pg_net with schema extensions;
+  end if;
+  if exists (select 1 from pg_catalog.pg_available_extensions where name = 'pg_cron') then
+    create extension if not exists pg_cron with schema pg_catalog;
+  end if;
+end
+$$;
 
 -- =============================================================================
 -- Tables
@@ -86,31 +99,27 @@ begin
     raise warning 'gstack: cannot call the % function: set the Vault secrets project_url and service_role_key', p_name;
     return;
   end if;
+  -- A cold function start plus the work can take longer than pg_net's 5 s default.
   perform net.http_post(
     url := rtrim(v_url, '/') || '/functions/v1/' || p_name,
     body := p_body,
-    headers := jsonb_build_object('Content-Type', 'application/json', 'Authorization', 'Bearer ' || v_key)
+    headers := jsonb_build_object('Content-Type', 'application/json', 'Authorization', 'Bearer ' || v_key),
+    timeout_milliseconds := 30000
   );
 end
 $$;
 comment on function private.invoke_function(text, jsonb) is 'Calls an edge function through pg_net with credentials read from Vault.';
 
--- The database webhook for new runs. An alerting problem never fails the insert.
+-- The database webhook for new runs: the payload a Supabase database webhook sends (the run
+-- without its raw result file). An alerting problem never fails the insert.
 create function private.on_eval_run_inserted() returns trigger
   language plpgsql security definer set search_path = ''
 as $$
 begin
   begin
-    if exists (select 1 from pg_catalog.pg_extension where extname = 'pg_net') then
-      perform private.invoke_function('regression-alert', jsonb_build_object(
-        'type', tg_op, 'table', tg_table_name, 'schema', tg_table_schema,
-        'record', to_jsonb(new) - 'result', 'old_record', null));
-    else
-      -- NOTIFY payloads are limited to 8000 bytes: send the id, the local stack reads the row.
-      perform pg_notify('local_webhooks', jsonb_build_object(
-        'function', 'regression-alert', 'type', tg_op, 'table', tg_table_name, 'schema', tg_table_schema,
-        'record_id', new.id)::text);
-    end if;
+    perform private.invoke_function('regression-alert', jsonb_build_object(
+      'type', tg_op, 'table', tg_table_name, 'schema', tg_table_schema,
+      'record', to_jsonb(new) - 'result', 'old_record', null));
   exception when others then
     raise warning 'gstack: regression alert for run % not sent: %', new.id, sqlerrm;
   end;
@@ -126,17 +135,7 @@ create trigger eval_runs_regression_alert
 -- Weekly digest: Mondays 09:00 UTC
 -- =============================================================================
 
-do $$
-begin
-  if exists (select 1 from pg_catalog.pg_extension where extname = 'pg_cron') then
-    perform cron.schedule(
-      'gstack-weekly-digest', '0 9 * * 1',
-      $job$ select private.invoke_function('weekly-digest', '{}'::jsonb) $job$
-    );
-  elsif to_regclass('local_stack.cron_jobs') is not null then
-    insert into local_stack.cron_jobs (jobname, schedule, function_name)
-    values ('gstack-weekly-digest', '0 9 * * 1', 'weekly-digest')
-    on conflict (jobname) do update set schedule = excluded.schedule, function_name = excluded.function_name;
-  end if;
-end
-$$;
+select cron.schedule(
+  'gstack-weekly-digest', '0 9 * * 1',
+  $job$ select private.invoke_function('weekly-digest', '{}'::jsonb) $job$
+);

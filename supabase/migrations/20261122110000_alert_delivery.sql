@@ -1,8 +1,8 @@
 -- Alert delivery: exactly-once Slack messages for regression alerts (keyed by run) and the
 -- weekly digest (keyed by team and week), the state behind cooldown roll-ups and recovery
 -- messages, the data the two edge functions read in one round trip, and the 5-minute sweep that
--- re-dispatches runs whose webhook call was lost (pg_net has no retries; the local stack's
--- dispatcher can miss a NOTIFY while restarting).
+-- re-dispatches runs whose webhook call was lost (pg_net sends once, from an unlogged queue, with
+-- no retries).
 --
 -- The rules (what regressed, what is flaky, what the digest says) live in packages/core/src/alerts;
 -- this file only stores decisions and reads data. Delivery rows never hold the webhook URL, so
@@ -454,17 +454,7 @@ grant execute on function public.digest_week(uuid, date) to authenticated, servi
 -- roll-ups whose cooldown ended.
 -- =============================================================================
 
-do $$
-begin
-  if exists (select 1 from pg_catalog.pg_extension where extname = 'pg_cron') then
-    perform cron.schedule(
-      'gstack-alert-sweep', '*/5 * * * *',
-      $job$ select private.invoke_function('regression-alert', '{"sweep": true}'::jsonb) $job$
-    );
-  elsif to_regclass('local_stack.cron_jobs') is not null then
-    insert into local_stack.cron_jobs (jobname, schedule, function_name, body)
-    values ('gstack-alert-sweep', '*/5 * * * *', 'regression-alert', '{"sweep": true}'::jsonb)
-    on conflict (jobname) do update set schedule = excluded.schedule, function_name = excluded.function_name, body = excluded.body;
-  end if;
-end
-$$;
+select cron.schedule(
+  'gstack-alert-sweep', '*/5 * * * *',
+  $job$ select private.invoke_function('regression-alert', '{"sweep": true}'::jsonb) $job$
+);

@@ -3,8 +3,7 @@
  * create, invite → accept, remove, role changes, the last-admin rule, and the CI
  * token lifecycle (create → ingest → revoke → refused).
  */
-import { anonClient, serviceClient, signedInClient, sql, stackInfo, unique } from '@gstack/local-stack/testing';
-import pg from 'pg';
+import { anonClient, eventually, serviceClient, signedInClient, sql, stackInfo, unique } from '@gstack/local-stack/testing';
 import { describe, expect, it } from 'vitest';
 
 const slug = (prefix: string) => unique(prefix).replace(/_/g, '-').toLowerCase();
@@ -321,37 +320,32 @@ describe('CI ingest tokens', () => {
 });
 
 describe('alerts and digest wiring', () => {
-  it('a new run notifies the regression-alert function with the run id', async () => {
+  it('a new run reaches the regression-alert function through net.http_post, which records its decision', async () => {
     const { admin, team } = await teamWithAdmin();
-    const listener = new pg.Client({ connectionString: stackInfo().dbUrl });
-    await listener.connect();
-    try {
-      await listener.query('listen local_webhooks');
-      const received = new Promise<Record<string, unknown>>((resolve) => {
-        listener.on('notification', (n) => {
-          const payload = JSON.parse(n.payload ?? '{}');
-          if (payload.function === 'regression-alert') resolve(payload);
-        });
-      });
-      const pushed = await admin.client.rpc('push_eval_run', { p_team_id: team.id, p_payload: runPayload(unique('alerting')) });
-      const runId = (pushed.data as { run_id: string }).run_id;
-      expect(await received).toEqual({
-        function: 'regression-alert',
-        type: 'INSERT',
-        table: 'eval_runs',
-        schema: 'public',
-        record_id: runId,
-      });
-    } finally {
-      await listener.end();
-    }
+    const pushed = await admin.client.rpc('push_eval_run', { p_team_id: team.id, p_payload: runPayload(unique('alerting')) });
+    const runId = (pushed.data as { run_id: string }).run_id;
+    // The function claimed the run from the webhook payload (a first run has no baseline: no alert).
+    const delivery = await eventually('the delivery row', async () => {
+      const rows = await sql('select team_id, decision from public.alert_deliveries where run_id = $1 and decision <> $2', [
+        runId,
+        'pending',
+      ]);
+      return rows[0];
+    });
+    expect(delivery).toEqual({ team_id: team.id, decision: 'none' });
+    const requests = await eventually('the recorded response', async () => {
+      const rows = await sql<{ status_code: number }>('select status_code from net._http_response where content like $1', [`%${runId}%`]);
+      return rows.length ? rows : undefined;
+    });
+    expect(requests.map((r) => r.status_code)).toEqual([200]);
   });
 
-  it('schedules the weekly digest for Mondays 09:00 UTC without any secret in the job', async () => {
-    const jobs = await sql('select jobname, schedule, function_name, body from local_stack.cron_jobs where jobname = $1', [
-      'gstack-weekly-digest',
+  it('schedules the weekly digest for Mondays 09:00 UTC with cron.schedule, without any secret in the job', async () => {
+    const jobs = await sql('select jobname, schedule, command from cron.job where jobname = $1', ['gstack-weekly-digest']);
+    expect(jobs).toEqual([
+      { jobname: 'gstack-weekly-digest', schedule: '0 9 * * 1', command: ` select private.invoke_function('weekly-digest', '{}'::jsonb) ` },
     ]);
-    expect(jobs).toEqual([{ jobname: 'gstack-weekly-digest', schedule: '0 9 * * 1', function_name: 'weekly-digest', body: {} }]);
+    expect(JSON.stringify(jobs)).not.toContain(stackInfo().serviceRoleKey);
   });
 
   it('keeps team settings to admins', async () => {

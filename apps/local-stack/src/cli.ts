@@ -5,7 +5,10 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startStackDashboard } from './dashboard.ts';
-import { DEFAULT_PORT_BASE, isStackError, type StackInfo, startStack } from './index.ts';
+import { DEFAULT_PORT_BASE, isStackError, killLeftoverServices, type StackInfo, startStack } from './index.ts';
+
+/** How long a graceful stop may take before what is left is killed (Ctrl-C must end within 5 s). */
+const STOP_GRACE_MS = 3500;
 
 const HELP = `Usage: npm run stack -- [options]
 
@@ -19,6 +22,9 @@ Options:
   --reset          delete the data dir (the whole database) before starting
   --no-demo        do not seed the demo team on a new database (by default a
                    new database gets one, and its sign-in is printed)
+  --functions-dir DIR
+                   also serve the edge functions in DIR (one folder each, with
+                   an index.ts); a name found there wins over supabase/functions
   -h, --help       show this help
 `;
 
@@ -59,7 +65,14 @@ export function describe(info: StackInfo, seconds: number, created: boolean, das
 }
 
 async function main(): Promise<void> {
-  let values: { 'port-base'?: string; 'data-dir'?: string; reset?: boolean; 'no-demo'?: boolean; help?: boolean };
+  let values: {
+    'port-base'?: string;
+    'data-dir'?: string;
+    reset?: boolean;
+    'no-demo'?: boolean;
+    'functions-dir'?: string;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       options: {
@@ -67,6 +80,7 @@ async function main(): Promise<void> {
         'data-dir': { type: 'string' },
         reset: { type: 'boolean' },
         'no-demo': { type: 'boolean' },
+        'functions-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -86,14 +100,27 @@ async function main(): Promise<void> {
 
   const started = Date.now();
   let stopping = false;
-  let stack: Awaited<ReturnType<typeof startStack>> | undefined;
+  const abort = new AbortController();
+  let starting: ReturnType<typeof startStack> | undefined;
   let dashboard: Awaited<ReturnType<typeof startStackDashboard>> | undefined;
+  // In every state (starting, seeding, functions failing, deliveries waiting) a signal ends the
+  // stack within 5 s: a graceful stop gets STOP_GRACE_MS, then whatever still runs is killed.
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the stack…`);
-    await dashboard?.close();
-    await stack?.stop();
+    abort.abort();
+    const graceful = (async () => {
+      await dashboard?.close();
+      const stack = await starting?.catch(() => undefined);
+      await stack?.stop();
+    })().then(
+      () => true,
+      () => false,
+    );
+    const inTime = await Promise.race([graceful, new Promise<false>((r) => setTimeout(() => r(false), STOP_GRACE_MS).unref())]);
+    const killed = killLeftoverServices();
+    if (!inTime || killed.length) console.log(`Killed what did not stop in time: ${killed.join(', ') || 'nothing left'}`);
     console.log('Stopped.');
     process.exit(0);
   };
@@ -101,20 +128,27 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGHUP', () => void shutdown('SIGHUP'));
 
+  let stack: Awaited<ReturnType<typeof startStack>>;
   try {
-    stack = await startStack({ portBase, dataDir: values['data-dir'], reset: values.reset });
+    starting = startStack({
+      portBase,
+      dataDir: values['data-dir'],
+      reset: values.reset,
+      extraFunctionDirs: values['functions-dir'] ? [path.resolve(values['functions-dir'])] : undefined,
+      signal: abort.signal,
+    });
+    stack = await starting;
+    if (stopping) return;
     dashboard = await startStackDashboard(stack.info);
   } catch (error) {
+    if (stopping) return; // the shutdown handler reports and exits
     if (isStackError(error)) {
       process.stderr.write(`error: ${error.message}\nfix: ${error.fix}\n`);
       process.exit(error.exitCode);
     }
     throw error;
   }
-  if (stopping) {
-    await stack.stop();
-    return;
-  }
+  if (stopping) return;
   console.log(describe(stack.info, (Date.now() - started) / 1000, stack.created, dashboard?.url));
   // Loaded only now: the demo brings the engine and supabase-js, which the stack itself does not need.
   const { demoAtStart } = await import('../../../scripts/demo/start.ts');

@@ -1,39 +1,38 @@
 /**
- * A pg_cron stand-in. Migrations that would `cron.schedule(...)` a function
- * call insert the job into `local_stack.cron_jobs` when pg_cron is absent; this
- * runner reads that table (at start, whenever it changes, and every 30 s as a
- * safety net), and on each tick of a
- * job's cron expression (UTC, as pg_cron) POSTs its body to
- * `/functions/v1/<function_name>` with the service-role JWT.
+ * The pg_cron scheduler, for the stand-in in bootstrap.sql. Migrations call
+ * `cron.schedule(name, schedule, command)` as on hosted Supabase; this runner
+ * reads `cron.job` (at start, whenever it changes, and every 30 s as a safety
+ * net) and on each tick of an active job's cron expression (UTC, as pg_cron)
+ * runs its command as SQL in the database, recording the run in
+ * `cron.job_run_details` like pg_cron. A command that calls a function goes
+ * through `net.http_post`, so the pg_net worker delivers it.
  */
 import { Cron } from 'croner';
 import pg from 'pg';
 
 export interface CronJob {
-  jobname: string;
+  jobid: string;
+  jobname: string | null;
   schedule: string;
-  function_name: string;
-  body: unknown;
+  command: string;
 }
 
 export interface CronOptions {
   dbUrl: string;
-  apiUrl: string;
-  serviceRoleKey: string;
   log: (line: string) => void;
   reloadMs?: number;
 }
 
 export interface CronRunner {
   jobs(): Array<CronJob & { next_run: string | null }>;
-  /** Runs a job now, as its schedule would; resolves with the function's HTTP status. */
-  run(jobname: string): Promise<number>;
+  /** Runs a job now, as its schedule would; resolves with its cron.job_run_details status. */
+  run(jobname: string): Promise<'succeeded' | 'failed'>;
   reload(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startCronRunner(options: CronOptions): Promise<CronRunner> {
-  const pool = new pg.Pool({ connectionString: options.dbUrl, max: 1 });
+  const pool = new pg.Pool({ connectionString: options.dbUrl, max: 2 });
   const listener = new pg.Client({ connectionString: options.dbUrl });
   let closing = false;
   listener.on('error', (error) => {
@@ -41,21 +40,30 @@ export async function startCronRunner(options: CronOptions): Promise<CronRunner>
   });
   const scheduled = new Map<string, { job: CronJob; cron: Cron }>();
 
-  async function invoke(job: CronJob): Promise<number> {
+  async function execute(job: CronJob): Promise<'succeeded' | 'failed'> {
+    const client = await pool.connect();
+    const started = new Date();
+    let status: 'succeeded' | 'failed' = 'succeeded';
+    let message = '';
     try {
-      const res = await fetch(`${options.apiUrl}/functions/v1/${job.function_name}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${options.serviceRoleKey}` },
-        body: JSON.stringify(job.body ?? {}),
-        signal: AbortSignal.timeout(60_000),
-      });
-      await res.arrayBuffer();
-      options.log(`[cron] ${job.jobname} → ${job.function_name}: ${res.status}`);
-      return res.status;
+      const result = await client.query(job.command);
+      const last = Array.isArray(result) ? result.at(-1) : result;
+      message = `${last?.command ?? ''} ${last?.rowCount ?? ''}`.trim();
     } catch (error) {
-      options.log(`[cron] ${job.jobname} → ${job.function_name} failed: ${(error as Error).message}`);
-      return 0;
+      status = 'failed';
+      message = (error as Error).message;
+      options.log(`[cron] job ${job.jobname ?? job.jobid} failed: ${message}`);
+    } finally {
+      client.release();
     }
+    await pool
+      .query(
+        `insert into cron.job_run_details (jobid, job_pid, database, username, command, status, return_message, start_time, end_time)
+         values ($1, pg_backend_pid(), current_database(), current_user, $2, $3, $4, $5, now())`,
+        [job.jobid, job.command, status, message, started],
+      )
+      .catch(() => {});
+    return status;
   }
 
   // Reloads run one at a time so a burst of changes never double-schedules a job.
@@ -66,35 +74,37 @@ export async function startCronRunner(options: CronOptions): Promise<CronRunner>
   }
 
   async function loadJobs(): Promise<void> {
-    const { rows } = await pool.query<CronJob>('select jobname, schedule, function_name, body from local_stack.cron_jobs order by jobname');
+    const { rows } = await pool.query<CronJob>('select jobid::text, jobname, schedule, command from cron.job where active order by jobid');
     const seen = new Set<string>();
     for (const job of rows) {
-      seen.add(job.jobname);
-      const current = scheduled.get(job.jobname);
-      if (current && current.job.schedule === job.schedule && current.job.function_name === job.function_name) {
+      seen.add(job.jobid);
+      const current = scheduled.get(job.jobid);
+      if (current && current.job.schedule === job.schedule) {
         current.job = job;
         continue;
       }
       current?.cron.stop();
       try {
         const entry = { job, cron: undefined as unknown as Cron };
-        entry.cron = new Cron(job.schedule, { timezone: 'UTC', protect: true }, () => void invoke(entry.job));
-        scheduled.set(job.jobname, entry);
+        entry.cron = new Cron(job.schedule, { timezone: 'UTC', protect: true }, () => void execute(entry.job));
+        scheduled.set(job.jobid, entry);
       } catch (error) {
-        options.log(`[cron] job ${job.jobname} has an invalid schedule ${JSON.stringify(job.schedule)}: ${(error as Error).message}`);
+        options.log(
+          `[cron] job ${job.jobname ?? job.jobid} has an invalid schedule ${JSON.stringify(job.schedule)}: ${(error as Error).message}`,
+        );
       }
     }
-    for (const [name, entry] of scheduled) {
-      if (!seen.has(name)) {
+    for (const [id, entry] of scheduled) {
+      if (!seen.has(id)) {
         entry.cron.stop();
-        scheduled.delete(name);
+        scheduled.delete(id);
       }
     }
   }
 
   await reload();
   await listener.connect();
-  await listener.query('listen local_cron_changed');
+  await listener.query('listen cron_job_changed');
   listener.on('notification', () => void reload().catch((e: Error) => options.log(`[cron] reload failed: ${e.message}`)));
   const timer = setInterval(
     () => void reload().catch((e: Error) => options.log(`[cron] reload failed: ${e.message}`)),
@@ -106,16 +116,16 @@ export async function startCronRunner(options: CronOptions): Promise<CronRunner>
     jobs: () => [...scheduled.values()].map(({ job, cron }) => ({ ...job, next_run: cron.nextRun()?.toISOString() ?? null })),
     async run(jobname) {
       await reload();
-      const entry = scheduled.get(jobname);
+      const entry = [...scheduled.values()].find((e) => e.job.jobname === jobname);
       if (!entry) throw new Error(`No cron job named ${jobname}`);
-      return invoke(entry.job);
+      return execute(entry.job);
     },
     reload,
     async close() {
       closing = true;
       clearInterval(timer);
-      await listener.end().catch(() => {});
       for (const { cron } of scheduled.values()) cron.stop();
+      await listener.end().catch(() => {});
       await pool.end().catch(() => {});
     },
   };

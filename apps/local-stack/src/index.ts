@@ -20,18 +20,19 @@ import { FunctionsRunner } from './functions/runner.ts';
 import { gatewayHandler, startingHandler } from './gateway/app.ts';
 import { closeServer, listen } from './http-server.ts';
 import { loadOrCreateKeys } from './keys.ts';
+import { type NetWorker, startNetWorker } from './pg-net.ts';
 import { assertPortsFree, DEFAULT_PORT_BASE, type PortLayout, portBaseAdvice, portLayout } from './ports.ts';
 import { removeCluster, startCluster, stopLeftoverPostmaster } from './postgres/cluster.ts';
-import { allowWebhookOrigin, bootstrap, pushMigrations, reloadSchema } from './postgres/migrate.ts';
+import { allowWebhookOrigin, bootstrap, pushMigrations, reloadSchema, setVaultSecrets } from './postgres/migrate.ts';
 import { startPostgrest } from './postgrest.ts';
 import { PidFile, type ServiceProcess, StackLock } from './processes.ts';
 import { loadProjectConfig, type ProjectConfig } from './project-config.ts';
 import { createSlackSink } from './slack-sink.ts';
-import { startWebhookDispatcher, type WebhookDispatcher } from './webhooks.ts';
 
 export { isStackError, StackError } from './errors.ts';
 export { DEFAULT_PORT_BASE, findFreePortBase, portLayout } from './ports.ts';
 export { DATABASE_TYPES_FILE, generateDatabaseTypes } from './postgres/types.ts';
+export { killLeftoverServices } from './processes.ts';
 
 export interface StackOptions {
   /** Folder holding supabase/ (default: this repository). */
@@ -59,6 +60,8 @@ export interface StackOptions {
    */
   authTrustedProxies?: string[];
   log?: (line: string) => void;
+  /** Aborting stops whatever has started so far; startStack then rejects. */
+  signal?: AbortSignal;
 }
 
 export interface StackInfo {
@@ -83,7 +86,9 @@ export interface RunningStack {
   info: StackInfo;
   /** True when this start created the database (first start or --reset). */
   created: boolean;
-  webhooks: WebhookDispatcher;
+  /** The pg_net stand-in's worker: sends what net.http_post queued. */
+  net: NetWorker;
+  /** The pg_cron stand-in's scheduler: runs cron.job's commands. */
   cron: CronRunner;
   /** Pids of every process the stack runs right now. */
   pids(): number[];
@@ -162,14 +167,23 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         ...[...functionPids].map(([name, pid]) => [`function-${name}`, { pid, command: denoBinary() }]),
       ]),
     );
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((e: Error) => log(`[stack] while stopping: ${e.message}`));
-    await pidFile.write({}).catch(() => {});
-    await lock.release().catch(() => {});
+  // Each call stops what has been started until then, newest first. A step that was under way
+  // when an abort stopped the stack registers its cleanup late; the next call stops that too.
+  let stopping: Promise<void> = Promise.resolve();
+  const stop = (): Promise<void> => {
+    stopping = stopping.then(async () => {
+      for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) {
+        await cleanup().catch((e: Error) => log(`[stack] while stopping: ${e.message}`));
+      }
+      await pidFile.write({}).catch(() => {});
+      await lock.release().catch(() => {});
+    });
+    return stopping;
   };
+  const signal = options.signal;
+  const onAbort = () => void stop();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const checkpoint = () => signal?.throwIfAborted();
 
   try {
     // Take the in-process ports at once: a port found free can otherwise go to any
@@ -182,12 +196,18 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     await listen(sink, ports.slackSink);
     cleanups.push(() => closeServer(sink));
 
+    checkpoint();
     const cluster = await startCluster({ dataDir, logDir, port: ports.db, ephemeral: options.ephemeral });
     services.push(cluster.process);
     cleanups.push(() => cluster.stop());
+    checkpoint();
     await bootstrap(cluster.url);
+    checkpoint();
     await pushMigrations(cluster.url, projectRoot);
+    checkpoint();
     await allowWebhookOrigin(cluster.url, `http://127.0.0.1:${ports.slackSink}`, 'the local stack Slack sink');
+    // What a hosted project's admin sets once (docs/alerts.md): where pg_net reaches the functions.
+    await setVaultSecrets(cluster.url, { project_url: apiUrl, service_role_key: keys.serviceRoleKey });
 
     const postgrest = await startPostgrest({
       dbPort: ports.db,
@@ -199,6 +219,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     });
     services.push(postgrest);
     cleanups.push(() => postgrest.stop('SIGTERM', 3000));
+    checkpoint();
     await reloadSchema(cluster.url);
 
     const pool = new pg.Pool({ connectionString: cluster.url, max: 5 });
@@ -215,8 +236,6 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const functionDirs = [path.join(projectRoot, 'supabase', 'functions'), ...(options.extraFunctionDirs ?? [])];
     const functions = new FunctionsRunner({
       dirs: functionDirs,
-      firstPort: ports.functionsFirst,
-      lastPort: ports.functionsLast,
       logDir,
       log,
       env: {
@@ -252,10 +271,12 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     gateway.removeAllListeners('request');
     gateway.on('request', handler);
 
-    const webhooks = await startWebhookDispatcher({ dbUrl: cluster.url, apiUrl, serviceRoleKey: keys.serviceRoleKey, log });
-    cleanups.push(() => webhooks.close());
-    const cron = await startCronRunner({ dbUrl: cluster.url, apiUrl, serviceRoleKey: keys.serviceRoleKey, log });
+    checkpoint();
+    const net = await startNetWorker({ dbUrl: cluster.url, log });
+    cleanups.push(() => net.close());
+    const cron = await startCronRunner({ dbUrl: cluster.url, log });
     cleanups.push(() => cron.close());
+    checkpoint();
 
     await recordPids();
     const info: StackInfo = {
@@ -279,7 +300,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     return {
       info,
       created: cluster.created,
-      webhooks,
+      net,
       cron,
       pids: () => [...services.map((s) => s.pid), ...Object.values(functions.pids())],
       stop,
@@ -287,5 +308,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   } catch (error) {
     await stop();
     throw error;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -8,10 +8,9 @@ describe('port layout', () => {
     const layout = portLayout(54321);
     expect(layout.api).toBe(54321);
     expect(layout.db).toBe(54322);
-    const all = [layout.api, layout.db, layout.postgrest, layout.postgrestAdmin, layout.slackSink, layout.dashboard, layout.functionsFirst];
+    const all = [layout.api, layout.db, layout.postgrest, layout.postgrestAdmin, layout.slackSink, layout.dashboard];
     expect(layout.dashboard).toBe(54326);
     expect(new Set(all).size).toBe(all.length);
-    expect(layout.functionsLast).toBeGreaterThan(layout.functionsFirst);
   });
 
   it('names a taken port and how to get around it', async () => {
@@ -38,8 +37,8 @@ describe('port layout', () => {
   it('suggests a base whose ports are all free, skipping one that is taken', async () => {
     const base = await findFreePortBase();
     const blocker = net.createServer();
-    // The next base up has one port taken (a function port, not its first): it must be skipped.
-    await new Promise<void>((resolve) => blocker.listen(portLayout(base + 100).functionsFirst + 3, '127.0.0.1', resolve));
+    // The next base up has one port taken (not its first): it must be skipped.
+    await new Promise<void>((resolve) => blocker.listen(portLayout(base + 100).slackSink, '127.0.0.1', resolve));
     try {
       const suggested = await suggestPortBase(base);
       expect(suggested).toBeDefined();

@@ -15,15 +15,15 @@ export interface PortLayout {
   slackSink: number;
   /** The dashboard's Node server (started by `npm start`, not by test stacks). */
   dashboard: number;
-  /** First port handed to Deno function servers; each function takes the next one. */
-  functionsFirst: number;
-  functionsLast: number;
 }
 
 export const DEFAULT_PORT_BASE = 54321;
-const FUNCTION_PORT_SLOTS = 20;
-/** How many consecutive ports a stack occupies from its base. */
-export const PORT_SPAN = 10 + FUNCTION_PORT_SLOTS;
+/**
+ * How many consecutive ports a stack occupies from its base (six used, the rest kept
+ * free for new services). Edge functions listen on ports the OS hands out, so two
+ * stacks on nearby bases never fight over them.
+ */
+export const PORT_SPAN = 10;
 
 export function portLayout(base: number): PortLayout {
   return {
@@ -33,9 +33,19 @@ export function portLayout(base: number): PortLayout {
     postgrestAdmin: base + 3,
     slackSink: base + 4,
     dashboard: base + 5,
-    functionsFirst: base + 10,
-    functionsLast: base + 10 + FUNCTION_PORT_SLOTS - 1,
   };
+}
+
+/** A port on 127.0.0.1 that the OS says is free right now (for an edge function's server). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** Resolves true when nothing listens on 127.0.0.1:port. */
@@ -49,22 +59,19 @@ export function isPortFree(port: number): Promise<boolean> {
   });
 }
 
-const SERVICE_NAMES: Record<keyof Omit<PortLayout, 'functionsLast'>, string> = {
+const SERVICE_NAMES: Record<keyof PortLayout, string> = {
   api: 'API gateway',
   db: 'Postgres',
   postgrest: 'PostgREST',
   postgrestAdmin: 'PostgREST admin',
   slackSink: 'Slack sink',
   dashboard: 'dashboard',
-  functionsFirst: 'edge functions',
 };
 
 /** Every port a stack on `base` would take. */
 function allPorts(base: number): number[] {
   const layout = portLayout(base);
-  const ports = [layout.api, layout.db, layout.postgrest, layout.postgrestAdmin, layout.slackSink, layout.dashboard];
-  for (let p = layout.functionsFirst; p <= layout.functionsLast; p++) ports.push(p);
-  return ports;
+  return [layout.api, layout.db, layout.postgrest, layout.postgrestAdmin, layout.slackSink, layout.dashboard];
 }
 
 /** True when every port of a stack on `base` is free right now. */

@@ -31,6 +31,24 @@ export interface SpawnOptions {
   onOutput?: (text: string) => void;
 }
 
+/** Every service this process started that has not exited yet (see killLeftoverServices). */
+const live = new Set<ServiceProcess>();
+
+/**
+ * SIGKILLs the process group of every service still running: the last step of a
+ * shutdown that ran out of time or was interrupted mid-start, so no Postgres,
+ * PostgREST or Deno outlives the stack. Returns what it killed.
+ */
+export function killLeftoverServices(): string[] {
+  const killed: string[] = [];
+  for (const service of live) {
+    signalGroup(service.pid, 'SIGKILL');
+    killed.push(`${service.name} (pid ${service.pid})`);
+  }
+  live.clear();
+  return killed;
+}
+
 export function spawnService(name: string, command: string, args: string[], options: SpawnOptions): ServiceProcess {
   const logStream = createWriteStream(path.join(options.logDir, `${name}.log`), { flags: 'a' });
   const child = spawn(command, args, {
@@ -63,10 +81,7 @@ export function spawnService(name: string, command: string, args: string[], opti
   });
   const pid = child.pid ?? -1;
   let done = false;
-  void exited.then(() => {
-    done = true;
-  });
-  return {
+  const service: ServiceProcess = {
     name,
     pid,
     child,
@@ -82,6 +97,12 @@ export function spawnService(name: string, command: string, args: string[], opti
       signalGroup(pid, 'SIGKILL');
     },
   };
+  if (pid > 0) live.add(service);
+  void exited.then(() => {
+    done = true;
+    live.delete(service);
+  });
+  return service;
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

@@ -3,123 +3,13 @@
  * that SIGTERM and Ctrl-C leave no process behind, that a restart keeps the
  * data, that --reset does not, and that a taken port is a clear error.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePortBase } from '../src/index.ts';
-import { eventually } from './harness.ts';
-
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-
-interface StackProcess {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exit: Promise<number | null>;
-}
-
-function launch(args: string[]): StackProcess {
-  // No demo team: these tests are about the processes (scripts/demo/seed.int.test.ts covers the seed).
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, '--no-demo', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, stdout: () => stdout, stderr: () => stderr, exit };
-}
-
-/** Resolves once the stack printed its banner; rejects if it exits first. */
-async function ready(stack: StackProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const onData = () => {
-      if (stack.stdout().includes('Press Ctrl-C to stop.')) {
-        stack.child.stdout?.off('data', onData);
-        resolve(stack.stdout());
-      }
-    };
-    stack.child.stdout?.on('data', onData);
-    onData();
-    void stack.exit.then((code) => reject(new Error(`stack exited with ${code}:\n${stack.stderr()}`)));
-  });
-}
-
-/** Every live descendant of `pid`, from /proc. */
-function descendants(pid: number): Array<{ pid: number; command: string }> {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // exited while we looked
-    }
-  }
-  const out: Array<{ pid: number; command: string }> = [];
-  const walk = (p: number) => {
-    for (const c of children.get(p) ?? []) {
-      let command = '';
-      try {
-        command = readFileSync(`/proc/${c}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      } catch {}
-      out.push({ pid: c, command });
-      walk(c);
-    }
-  };
-  walk(pid);
-  return out;
-}
-
-/**
- * Waits (bounded) until none of `processes` is alive; returns the survivors.
- * Helpers such as tsx's esbuild service end on their own once their parent's
- * pipe closes, a moment after the parent exits.
- */
-async function survivors(processes: Array<{ pid: number; command: string }>): Promise<Array<{ pid: number; command: string }>> {
-  try {
-    await eventually('children to exit', async () => (processes.some((c) => alive(c.pid)) ? undefined : true), 5000);
-  } catch {
-    // report whoever is left
-  }
-  return processes.filter((c) => alive(c.pid));
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function envValue(dataDir: string, name: string): string {
-  const line = readFileSync(path.join(dataDir, 'stack.env'), 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith(`${name}=`));
-  return line?.slice(name.length + 1) ?? '';
-}
-
-async function query(url: string, text: string): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
+import { alive, descendants, envValue, launch, query, ready, survivors } from './stack-process.ts';
 
 let dataDir: string;
 let portBase: number;

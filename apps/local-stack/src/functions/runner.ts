@@ -8,15 +8,14 @@
 import { existsSync, type FSWatcher, readdirSync, readFileSync, watch } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { denoBinary } from '../binaries.ts';
-import { StackError } from '../errors.ts';
+import { freePort } from '../ports.ts';
 import { type ServiceProcess, spawnService } from '../processes.ts';
 
 export interface FunctionsOptions {
   /** Folders holding one folder per function; later ones win on a name clash. */
   dirs: string[];
-  firstPort: number;
-  lastPort: number;
   logDir: string;
   env: Record<string, string>;
   /** Prints a line about a function (boot errors, restarts). */
@@ -28,10 +27,66 @@ export interface FunctionsOptions {
 interface FunctionInstance {
   name: string;
   dir: string;
-  port: number;
+  port?: number;
   process?: ServiceProcess;
   ready?: Promise<void>;
   stale: boolean;
+}
+
+/**
+ * What Deno needs from our environment besides PATH and HOME: where its cache is, and how to
+ * reach a registry through a proxy or a private CA (for the rare download; see bootArgs).
+ */
+const PASSED_THROUGH = [
+  'PATH',
+  'HOME',
+  'DENO_DIR',
+  'HTTPS_PROXY',
+  'HTTP_PROXY',
+  'NO_PROXY',
+  'https_proxy',
+  'http_proxy',
+  'no_proxy',
+  'NODE_EXTRA_CA_CERTS',
+  'DENO_CERT',
+  'DENO_TLS_CA_STORE',
+  'NPM_CONFIG_REGISTRY',
+];
+
+/** The environment a Deno process gets from ours (the variables in PASSED_THROUGH that are set). */
+export function denoEnvironment(from: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of PASSED_THROUGH) {
+    const value = from[name];
+    if (value !== undefined) env[name] = value;
+  }
+  // Deno reads a private CA from DENO_CERT; Node users set NODE_EXTRA_CA_CERTS.
+  if (env.NODE_EXTRA_CA_CERTS && !env.DENO_CERT) env.DENO_CERT = env.NODE_EXTRA_CA_CERTS;
+  return env;
+}
+
+/**
+ * Flags that make Deno resolve the functions' `npm:` imports from the node_modules that
+ * `npm install` filled (the versions deno.json names are the workspace's own dependencies),
+ * so a function starts with no download: offline, behind a proxy, with an empty Deno cache.
+ */
+export const DENO_NPM_FLAGS = ['--node-modules-dir=manual', '--no-lock'];
+
+/** The cause of a failed start in one line, and what fixes it. */
+export function explainBootFailure(output: string): { cause: string; fix: string } {
+  const lines = output.split('\n').map((l) => stripVTControlCharacters(l).trim());
+  const error = lines.find((l) => /^error\b/i.test(l)) ?? lines.find((l) => l) ?? 'no output';
+  if (
+    /Failed loading|error sending request|registry\.npmjs|Could not find .*node_modules|not found in .*node_modules|npm package/i.test(
+      output,
+    )
+  ) {
+    return {
+      cause: error,
+      fix: 'its npm imports must be installed: run `npm install` in the repository (the functions load hono, zod and supabase-js from node_modules, never from the network)',
+    };
+  }
+  return { cause: error, fix: "fix the error above in the function's code; it restarts on the next request after a change" };
 }
 
 export type FunctionTarget = { ok: true; port: number } | { ok: false; status: 404 | 503; code: string; message: string };
@@ -63,11 +118,11 @@ function readDotEnv(file: string): Record<string, string> {
 export class FunctionsRunner {
   private readonly instances = new Map<string, FunctionInstance>();
   private readonly watchers: FSWatcher[] = [];
-  private nextPort: number;
+  /** The last boot failure reported per function, so each is reported once. */
+  private readonly reported = new Map<string, string>();
   private closed = false;
 
   constructor(private readonly options: FunctionsOptions) {
-    this.nextPort = options.firstPort;
     denoBinary(); // fail at start-up, not on the first request, when Deno is missing
     for (const dir of options.dirs) {
       if (!existsSync(dir)) continue;
@@ -91,39 +146,35 @@ export class FunctionsRunner {
       const dir = discoverFunctions(this.options.dirs).get(name);
       if (!dir) return { ok: false, status: 404, code: 'NOT_FOUND', message: `Requested function ${name} was not found` };
       if (instance) await this.stopInstance(instance);
-      instance = { name, dir, port: instance?.port ?? this.allocatePort(), stale: false };
+      instance = { name, dir, stale: false };
       this.instances.set(name, instance);
     }
-    if (!instance.process) this.boot(instance);
+    if (!instance.process) instance.ready = this.boot(instance);
     try {
       await instance.ready;
-      return { ok: true, port: instance.port };
+      this.reported.delete(name);
+      return { ok: true, port: instance.port as number };
     } catch (error) {
-      return { ok: false, status: 503, code: 'BOOT_ERROR', message: `Function failed to start: ${(error as Error).message}` };
+      const { cause, fix } = explainBootFailure((error as Error).message);
+      if (this.reported.get(name) !== cause) {
+        this.reported.set(name, cause);
+        this.options.log(`[functions/${name}] cannot start: ${cause}\n[functions/${name}] fix: ${fix}`);
+      }
+      return { ok: false, status: 503, code: 'BOOT_ERROR', message: `Function failed to start: ${cause}. Fix: ${fix}` };
     }
   }
 
-  private allocatePort(): number {
-    if (this.nextPort > this.options.lastPort) {
-      throw new StackError(
-        'Too many edge functions for the port range.',
-        'Use fewer functions or extend FUNCTION_PORT_SLOTS in apps/local-stack/src/ports.ts.',
-      );
-    }
-    return this.nextPort++;
-  }
-
-  private boot(instance: FunctionInstance): void {
+  private async boot(instance: FunctionInstance): Promise<void> {
     const deno = denoBinary();
     const functionsRoot = path.dirname(instance.dir);
     const config = path.join(instance.dir, 'deno.json');
-    const args = ['run', '--allow-net', '--allow-env', '--allow-read', '--allow-sys', '--no-prompt', '--no-lock'];
+    const args = ['run', '--allow-net', '--allow-env', '--allow-read', '--allow-sys', '--no-prompt', ...DENO_NPM_FLAGS];
     if (existsSync(config)) args.push('--config', config);
     args.push(path.join(instance.dir, 'index.ts'));
+    // A port the OS says is free, fresh for every start.
+    instance.port = await freePort();
     const env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DENO_DIR: process.env.DENO_DIR,
+      ...denoEnvironment(),
       ...readDotEnv(path.join(functionsRoot, '.env')),
       ...this.options.env,
       SB_EXECUTION_ID: instance.name,
@@ -136,21 +187,25 @@ export class FunctionsRunner {
       cwd: instance.dir,
       logDir: this.options.logDir,
       onOutput: (text) => {
+        // Until it listens, the output is the boot error: reported once, with its fix, by target().
+        if (!listening) return;
         for (const line of text.split('\n')) {
           if (line.trim() && !line.startsWith('Listening on')) this.options.log(`[functions/${instance.name}] ${line}`);
         }
       },
     });
+    let listening = false;
     instance.process = proc;
     this.options.onSpawn?.(instance.name, proc.pid);
-    instance.ready = waitForPort(instance.port, proc);
     void proc.exited.then((how) => {
       if (instance.process === proc) {
         instance.process = undefined;
-        if (!this.closed && !instance.stale)
+        if (!this.closed && !instance.stale && listening)
           this.options.log(`[functions/${instance.name}] exited (${how}); the next request starts it again`);
       }
     });
+    await waitForPort(instance.port, proc);
+    listening = true;
   }
 
   private onChange(root: string, file: string): void {

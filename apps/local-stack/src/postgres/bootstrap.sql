@@ -213,32 +213,216 @@ $$;
 grant execute on function auth.uid(), auth.role(), auth.email(), auth.jwt() to anon, authenticated, service_role;
 
 -- ---------------------------------------------------------------------------
--- local_stack: stand-ins for pg_cron and pg_net, local only
+-- Stand-ins for the extensions hosted Supabase has and Postgres here lacks:
+-- pg_net, pg_cron and Vault, with the schemas, tables and function signatures
+-- of the real ones (supabase/pg_net docs/api.md, citusdata/pg_cron README,
+-- supabase/vault). Migrations call them exactly as on hosted Supabase; the
+-- stack's workers play the extensions' background workers
+-- (apps/local-stack/src/pg-net.ts and cron.ts). test/extensions.int.test.ts
+-- checks the signatures against the documented ones.
 -- ---------------------------------------------------------------------------
-create schema if not exists local_stack;
-revoke all on schema local_stack from public;
 
--- Migrations insert here (when pg_cron is absent) what they would cron.schedule();
--- the stack's cron runner calls `function_name` with `body` on `schedule`.
-create table if not exists local_stack.cron_jobs (
-  jobname text primary key,
-  schedule text not null,
-  function_name text not null,
-  body jsonb not null default '{}'::jsonb,
-  created_at timestamptz not null default now()
-);
+-- Data dirs from before the stand-ins had a schema of their own for jobs.
+drop schema if exists local_stack cascade;
 
--- The cron runner reloads its jobs as soon as this table changes.
-create or replace function local_stack.cron_jobs_changed() returns trigger
-  language plpgsql set search_path = ''
-as $$
+-- pg_net: requests wait in net.http_request_queue until the transaction commits;
+-- the worker sends them and writes net._http_response (both unlogged, as in pg_net).
+create schema if not exists net;
+grant usage on schema net to postgres, service_role;
+
+do $$
 begin
-  perform pg_notify('local_cron_changed', '');
-  return null;
+  if to_regtype('net.http_method') is null then
+    create type net.http_method as enum ('GET', 'POST', 'DELETE');
+  end if;
 end
 $$;
 
-drop trigger if exists cron_jobs_changed on local_stack.cron_jobs;
-create trigger cron_jobs_changed
-  after insert or update or delete or truncate on local_stack.cron_jobs
-  for each statement execute function local_stack.cron_jobs_changed();
+create unlogged table if not exists net.http_request_queue (
+  id bigserial,
+  method net.http_method not null,
+  url text not null,
+  headers jsonb not null,
+  body bytea,
+  timeout_milliseconds integer not null
+);
+
+create unlogged table if not exists net._http_response (
+  id bigint,
+  status_code integer,
+  content_type text,
+  headers jsonb,
+  content text,
+  timed_out boolean,
+  error_msg text,
+  created timestamptz not null default now()
+);
+create index if not exists _http_response_created_idx on net._http_response (created);
+
+-- The worker wakes on this notification, sent at commit like pg_net's own wake-up.
+create or replace function net._enqueue(p_method net.http_method, p_url text, p_params jsonb, p_headers jsonb, p_body bytea, p_timeout integer)
+  returns bigint language plpgsql volatile set search_path = ''
+as $$
+declare
+  v_id bigint;
+  v_query text;
+begin
+  select string_agg(pg_catalog.format('%s=%s', key, value), '&') into v_query from pg_catalog.jsonb_each_text(coalesce(p_params, '{}'::jsonb));
+  insert into net.http_request_queue (method, url, headers, body, timeout_milliseconds)
+  values (
+    p_method,
+    case when v_query is null then p_url when p_url like '%?%' then p_url || '&' || v_query else p_url || '?' || v_query end,
+    coalesce(p_headers, '{}'::jsonb), p_body, p_timeout
+  )
+  returning id into v_id;
+  perform pg_notify('net_http_request_queue', v_id::text);
+  return v_id;
+end
+$$;
+
+create or replace function net.http_get(
+  url text, params jsonb default '{}'::jsonb, headers jsonb default '{}'::jsonb, timeout_milliseconds integer default 5000
+) returns bigint language sql volatile parallel safe set search_path = ''
+as $$ select net._enqueue('GET', url, params, headers, null, timeout_milliseconds) $$;
+
+create or replace function net.http_post(
+  url text, body jsonb default '{}'::jsonb, params jsonb default '{}'::jsonb,
+  headers jsonb default '{"Content-Type": "application/json"}'::jsonb, timeout_milliseconds integer default 5000
+) returns bigint language sql volatile parallel safe set search_path = ''
+as $$ select net._enqueue('POST', url, params, headers, pg_catalog.convert_to(body::text, 'UTF8'), timeout_milliseconds) $$;
+
+create or replace function net.http_delete(
+  url text, params jsonb default '{}'::jsonb, headers jsonb default '{}'::jsonb, timeout_milliseconds integer default 5000
+) returns bigint language sql volatile parallel safe set search_path = ''
+as $$ select net._enqueue('DELETE', url, params, headers, null, timeout_milliseconds) $$;
+
+revoke all on all tables in schema net from public, anon, authenticated;
+revoke all on all functions in schema net from public, anon, authenticated;
+grant execute on function net.http_get(text, jsonb, jsonb, integer), net.http_post(text, jsonb, jsonb, jsonb, integer),
+  net.http_delete(text, jsonb, jsonb, integer) to postgres, service_role;
+
+-- pg_cron: jobs in cron.job, run by the stack's scheduler as SQL on their schedule (UTC),
+-- each run recorded in cron.job_run_details.
+create schema if not exists cron;
+revoke all on schema cron from public;
+
+create table if not exists cron.job (
+  jobid bigserial primary key,
+  schedule text not null,
+  command text not null,
+  nodename text not null default 'localhost',
+  nodeport integer not null default pg_catalog.inet_server_port(),
+  database text not null default pg_catalog.current_database(),
+  username text not null default current_user,
+  active boolean not null default true,
+  jobname name,
+  constraint jobname_username_uniq unique (jobname, username)
+);
+
+create table if not exists cron.job_run_details (
+  jobid bigint,
+  runid bigserial primary key,
+  job_pid integer,
+  database text,
+  username text,
+  command text,
+  status text,
+  return_message text,
+  start_time timestamptz,
+  end_time timestamptz
+);
+
+-- Like pg_cron's: a job with the same name (and user) is updated in place.
+create or replace function cron.schedule(job_name text, schedule text, command text) returns bigint
+  language plpgsql set search_path = ''
+as $$
+declare
+  v_id bigint;
+begin
+  insert into cron.job (jobname, schedule, command) values (job_name, schedule, command)
+  on conflict (jobname, username) do update set schedule = excluded.schedule, command = excluded.command, active = true
+  returning jobid into v_id;
+  return v_id;
+end
+$$;
+
+create or replace function cron.schedule(schedule text, command text) returns bigint
+  language sql set search_path = ''
+as $$ insert into cron.job (schedule, command) values (schedule, command) returning jobid $$;
+
+create or replace function cron.unschedule(job_id bigint) returns boolean
+  language plpgsql set search_path = ''
+as $$
+begin
+  delete from cron.job where jobid = job_id;
+  if not found then raise exception 'could not find valid entry for job %', job_id; end if;
+  return true;
+end
+$$;
+
+create or replace function cron.unschedule(job_name text) returns boolean
+  language plpgsql set search_path = ''
+as $$
+begin
+  delete from cron.job where jobname = job_name and username = current_user;
+  if not found then raise exception 'could not find valid entry for job ''%''', job_name; end if;
+  return true;
+end
+$$;
+
+-- The scheduler reloads its jobs as soon as cron.job changes.
+create or replace function cron._job_changed() returns trigger
+  language plpgsql set search_path = ''
+as $$
+begin
+  perform pg_notify('cron_job_changed', '');
+  return null;
+end
+$$;
+drop trigger if exists job_changed on cron.job;
+create trigger job_changed after insert or update or delete or truncate on cron.job
+  for each statement execute function cron._job_changed();
+
+revoke all on all tables in schema cron from public, anon, authenticated;
+revoke all on all functions in schema cron from public, anon, authenticated;
+
+-- Vault: named secrets, read back through vault.decrypted_secrets. Here they are stored in
+-- plain text in a schema only the database owner reaches (the local stack's own keys);
+-- hosted Vault encrypts them with a key outside the database.
+create schema if not exists vault;
+revoke all on schema vault from public;
+
+create table if not exists vault.secrets (
+  id uuid primary key default gen_random_uuid(),
+  name text unique,
+  description text not null default '',
+  secret text not null,
+  key_id uuid,
+  nonce bytea,
+  created_at timestamptz not null default pg_catalog.now(),
+  updated_at timestamptz not null default pg_catalog.now()
+);
+
+create or replace view vault.decrypted_secrets as
+  select id, name, description, secret, secret as decrypted_secret, key_id, nonce, created_at, updated_at from vault.secrets;
+
+create or replace function vault.create_secret(
+  new_secret text, new_name text default null, new_description text default '', new_key_id uuid default null
+) returns uuid language sql set search_path = ''
+as $$
+  insert into vault.secrets (secret, name, description, key_id) values (new_secret, new_name, coalesce(new_description, ''), new_key_id)
+  returning id
+$$;
+
+create or replace function vault.update_secret(
+  secret_id uuid, new_secret text default null, new_name text default null, new_description text default null, new_key_id uuid default null
+) returns void language sql set search_path = ''
+as $$
+  update vault.secrets
+  set secret = coalesce(new_secret, secret), name = coalesce(new_name, name), description = coalesce(new_description, description),
+      key_id = coalesce(new_key_id, key_id), updated_at = pg_catalog.now()
+  where id = secret_id
+$$;
+
+revoke all on all tables in schema vault from public, anon, authenticated;
+revoke all on all functions in schema vault from public, anon, authenticated;

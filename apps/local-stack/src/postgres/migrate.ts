@@ -64,3 +64,21 @@ export async function allowWebhookOrigin(url: string, origin: string, reason: st
     await client.end();
   }
 }
+
+/**
+ * Sets the Vault secrets `private.invoke_function` reads (docs/alerts.md), with Vault's own
+ * functions, as an admin does once on a hosted project: creates each, or updates it in place.
+ */
+export async function setVaultSecrets(url: string, secrets: Record<string, string>): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const [name, value] of Object.entries(secrets)) {
+      const { rows } = await client.query<{ id: string }>('select id from vault.secrets where name = $1', [name]);
+      if (rows[0]) await client.query('select vault.update_secret($1, $2)', [rows[0].id, value]);
+      else await client.query('select vault.create_secret($1, $2)', [value, name]);
+    }
+  } finally {
+    await client.end();
+  }
+}
