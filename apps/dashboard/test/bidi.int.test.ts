@@ -99,7 +99,9 @@ it('shows the controls as text in Chromium, desktop and phone, and the refusal p
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.waitForLoadState();
     }
-    await expect(page.getByRole('alert').textContent()).resolves.toBe('Too many sign-in attempts from your address. Try again in 5 minutes.');
+    await expect(page.getByRole('alert').textContent()).resolves.toBe(
+      'Too many sign-in attempts from your address. Try again in 5 minutes.',
+    );
     await screenshotBothThemes(page, 'login-rate-limited-phone');
     await context.close();
   } finally {
