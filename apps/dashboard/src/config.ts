@@ -41,6 +41,15 @@ export const dashboardConfigSchema = z.object({
   trustedProxies: z
     .array(z.string().refine((v) => v === '*' || normalizeAddress(v) !== undefined, { error: 'an IP address, or * for any peer' }))
     .default([]),
+  /**
+   * A header in which a trusted proxy puts the visitor's address alone (`cf-connecting-ip`,
+   * `x-real-ip`), read instead of walking X-Forwarded-For when the proxy chain's own addresses
+   * are not known. Believed only from a trusted proxy, like X-Forwarded-For.
+   */
+  clientAddressHeader: z
+    .string()
+    .regex(/^[a-z0-9-]+$/i)
+    .optional(),
   /** Sign-in attempts per 5 minutes, per visitor address and per address and email together. */
   signInLimit: z
     .object({ perAddress: z.number().int().positive(), perAddressAndEmail: z.number().int().positive() })

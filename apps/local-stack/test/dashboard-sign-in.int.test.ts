@@ -59,14 +59,14 @@ async function dashboard(options: Parameters<typeof startDashboard>[0] extends i
   return running;
 }
 
-/** Posts the sign-in form as the visitor `forwardedFor` (through the proxy the test plays). */
-async function signIn(url: string, email: string, password: string, forwardedFor?: string) {
+/** Posts the sign-in form as the visitor `forwardedFor` (through the proxy the test plays, in `header`). */
+async function signIn(url: string, email: string, password: string, forwardedFor?: string, header = 'x-forwarded-for') {
   const res = await fetch(`${url}/login`, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
       origin: url,
-      ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}),
+      ...(forwardedFor ? { [header]: forwardedFor } : {}),
     },
     body: new URLSearchParams({ email, password, next: '/' }),
     redirect: 'manual',
@@ -116,5 +116,17 @@ describe('dashboard sign-in limits', () => {
     expect((await signIn(url, who.email, 'nope', '10.9.9.1')).status).toBe(400);
     expect((await signIn(url, who.email, 'nope', '10.9.9.2')).status).toBe(400);
     expect((await signIn(url, who.email, who.password, '10.9.9.3')).status).toBe(429);
+  });
+
+  it("reads the visitor from a proxy's single-address header when configured", async () => {
+    const { url } = await dashboard({
+      trustedProxies: ['127.0.0.1'],
+      clientAddressHeader: 'x-real-ip',
+      signInLimit: { perAddress: 1, perAddressAndEmail: 1 },
+    });
+    const who = await signedInClient();
+    expect((await signIn(url, who.email, 'nope', '192.0.2.50', 'x-real-ip')).status).toBe(400);
+    expect((await signIn(url, who.email, who.password, '192.0.2.50', 'x-real-ip')).status).toBe(429);
+    expect((await signIn(url, who.email, who.password, '192.0.2.51', 'x-real-ip')).status).toBe(303);
   });
 });

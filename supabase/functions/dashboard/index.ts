@@ -6,7 +6,8 @@
  * environment: SUPABASE_URL and SUPABASE_ANON_KEY (set by Supabase), and the
  * optional DASHBOARD_SITE_ORIGIN (default: the origin of SUPABASE_URL), DASHBOARD_PUBLIC_PATH, DASHBOARD_OAUTH_PROVIDERS,
  * DASHBOARD_TRUSTED_PROXIES (default `*`: the function is reached only through Supabase's gateway,
- * whose X-Forwarded-For names the visitor).
+ * whose X-Forwarded-For names the visitor) and DASHBOARD_CLIENT_ADDRESS_HEADER (a header holding the
+ * visitor's address alone, such as cf-connecting-ip, read instead of X-Forwarded-For).
  */
 import { createDashboardApp } from '@gstack/dashboard';
 
@@ -25,6 +26,7 @@ const app = createDashboardApp({
   publicPath: Deno.env.get('DASHBOARD_PUBLIC_PATH')?.trim() ?? '/functions/v1/dashboard',
   providers: list(env('DASHBOARD_OAUTH_PROVIDERS') ?? ''),
   trustedProxies: list(env('DASHBOARD_TRUSTED_PROXIES') ?? '*'),
+  clientAddressHeader: env('DASHBOARD_CLIENT_ADDRESS_HEADER'),
 });
 
 function list(value: string): string[] {

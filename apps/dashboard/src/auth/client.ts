@@ -1,8 +1,8 @@
 /**
  * The visitor's address, for the sign-in limit and for Auth's own per-address
- * limits. Behind a proxy the socket's peer is the proxy: its X-Forwarded-For is
- * believed only when the peer is one of `config.trustedProxies` (core's
- * clientAddress). The address goes to Auth as `Sb-Forwarded-For`, Supabase's
+ * limits. Behind a proxy the socket's peer is the proxy: its X-Forwarded-For (or
+ * `config.clientAddressHeader`) is believed only when the peer is one of
+ * `config.trustedProxies` (core's clientAddress). The address goes to Auth as `Sb-Forwarded-For`, Supabase's
  * header for a server that signs users in on their behalf, so Auth counts each
  * visitor, not the dashboard as one client.
  */
@@ -20,11 +20,12 @@ function peerAddress(env: unknown): string | undefined {
 /** Sets `clientAddress` for the request (undefined when the runtime does not say). */
 export function clientAddressMiddleware(config: DashboardConfig): MiddlewareHandler<DashboardEnv> {
   return async (c, next) => {
+    const header = config.clientAddressHeader;
     const address = clientAddress({
       peer: peerAddress(c.env),
-      forwarded: c.req.header('x-forwarded-for'),
+      forwarded: c.req.header(header ?? 'x-forwarded-for'),
       trustedProxies: config.trustedProxies,
-      pick: 'last-untrusted',
+      pick: header ? 'first' : 'last-untrusted',
     });
     if (address) c.set('clientAddress', address);
     await next();
