@@ -44,6 +44,7 @@ const EXPECTED = parseMatrix(`
   greptile_triage      DDDD  0DD0      RID0    RIDX   RIUX
   alert_cooldowns      DDDD  DDDD      DDDD    DDDD   RIUX
   alert_deliveries     DDDD  0DDD      RDDD    RDDD   RIUX
+  alert_episodes       DDDD  0DDD      RDDD    RDDD   RIUX
   digest_deliveries    DDDD  0DDD      RDDD    RDDD   RIUX
   test_costs_daily     DDDD  0DDD      RDDD    RDDD   RIUX
 `);
@@ -271,6 +272,13 @@ const SPECS: Record<string, TableSpec> = {
     ['team_id', 'repo_slug', 'suite'],
     (ctx) => ({ team_id: ctx.team, repo_slug: unique('repo'), suite: 'smoke', last_alerted_at: new Date().toISOString() }),
     { last_run_id: randomUUID() },
+  ),
+  // Open alert episodes: members read them (the digest's "still failing"), only regression-alert writes them.
+  alert_episodes: simple(
+    'alert_episodes',
+    ['team_id', 'repo_slug', 'suite', 'branch'],
+    (ctx) => ({ team_id: ctx.team, repo_slug: unique('repo'), suite: 'smoke', branch: 'main', opened_run_id: randomUUID(), baseline: 90 }),
+    { baseline: 80 },
   ),
   alert_deliveries: {
     create: async (ctx) => serviceInsert('alert_deliveries', await runWithoutDelivery(ctx), ['run_id']),

@@ -79,15 +79,16 @@ describe('regression threshold: SQL default and core agree', () => {
 });
 
 describe('run windows: the alert and digest RPCs read what the core rules use', () => {
-  it('up to maxBaselineRuns earlier runs for regressions, TREND_RULES.runs runs for trends', async () => {
+  it('up to maxBaselineRuns earlier runs for regressions (of the default branch below minBaselineRuns of its own), TREND_RULES.runs runs for trends', async () => {
     const rows = await sql<{ name: string; body: string }>(
       `select p.proname as name, p.prosrc as body from pg_proc p join pg_namespace n on n.oid = p.pronamespace
        where n.nspname = 'public' and p.proname in ('alert_run_context', 'digest_week') order by 1`,
     );
     const limits = Object.fromEntries(rows.map((r) => [r.name, [...r.body.matchAll(/\blimit (\d+)/g)].map((m) => Number(m[1]))]));
-    const { maxBaselineRuns } = REGRESSION_RULES;
+    const { maxBaselineRuns, minBaselineRuns } = REGRESSION_RULES;
     expect(limits).toEqual({
-      alert_run_context: [maxBaselineRuns],
+      // A branch with fewer than minBaselineRuns earlier runs takes the default branch's history.
+      alert_run_context: [minBaselineRuns, maxBaselineRuns],
       digest_week: [maxBaselineRuns, TREND_RULES.runs, TREND_RULES.runs],
     });
   });

@@ -110,17 +110,24 @@ describe('team admin in Chromium', () => {
     const hookPath = `/services/${unique('hook')}`;
     await page.getByLabel('Slack webhook URL').fill(`${stackInfo().slackSinkUrl}${hookPath}`);
     await page.getByLabel('Alert threshold (points)').fill('7.5');
+    // The defaults are shown before anything is saved.
+    expect(await page.getByLabel('Alert branches').inputValue()).toBe('main,master,(none)');
+    expect(await page.getByLabel('Alert cooldown (minutes)').inputValue()).toBe('5');
+    await page.getByLabel('Alert branches').fill('main, release/*');
+    await page.getByLabel('Alert cooldown (minutes)').fill('0');
     await page.getByLabel('Monday digest').selectOption('false');
     await page.getByLabel('Dashboard URL').fill('https://dash.example.test');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.waitForURL(/done=settings/);
-    const [settings] = await sql<{ slack_webhook_url: string; alert_threshold_pp: string; digest_enabled: boolean; dashboard_url: string }>(
-      'select slack_webhook_url, alert_threshold_pp, digest_enabled, dashboard_url from public.team_settings where team_id = $1',
+    const [settings] = await sql<Record<string, unknown>>(
+      'select slack_webhook_url, alert_threshold_pp, alert_branches, alert_cooldown_minutes, digest_enabled, dashboard_url from public.team_settings where team_id = $1',
       [teamId],
     );
     expect(settings).toEqual({
       slack_webhook_url: `${stackInfo().slackSinkUrl}${hookPath}`,
       alert_threshold_pp: '7.50',
+      alert_branches: ['main', 'release/*'],
+      alert_cooldown_minutes: 0,
       digest_enabled: false,
       dashboard_url: 'https://dash.example.test',
     });
@@ -131,6 +138,9 @@ describe('team admin in Chromium', () => {
     expect(String(messages[0]?.payload.text)).toContain('Test message from the gstack dashboard for Acme Admin');
     expect(JSON.stringify(messages[0]?.payload.blocks)).toContain('https://dash.example.test|Open the dashboard');
     await screenshotBothThemes(page, 'team-admin');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshotBothThemes(page, 'team-admin-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // Invalid input is named, not stored.
     await page.getByLabel('Alert threshold (points)').evaluate((el) => el.removeAttribute('min'));
@@ -139,6 +149,13 @@ describe('team admin in Chromium', () => {
     expect(await page.getByRole('alert').textContent()).toContain('alert_threshold_pp');
     expect((await sql<{ t: string }>('select alert_threshold_pp as t from public.team_settings where team_id = $1', [teamId]))[0]?.t).toBe(
       '7.50',
+    );
+    await page.getByLabel('Alert threshold (points)').fill('7.5');
+    await page.getByLabel('Alert branches').fill('main, my branch');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    expect(await page.getByRole('alert').textContent()).toContain('alert_branches');
+    expect((await sql<{ b: string[] }>('select alert_branches as b from public.team_settings where team_id = $1', [teamId]))[0]?.b).toEqual(
+      ['main', 'release/*'],
     );
     expect(problems.filter((p) => !p.includes('400'))).toEqual([]);
     await context.close();
@@ -162,7 +179,17 @@ describe('team admin in Chromium', () => {
       ['members/remove', { user_id: aliceId?.user_id ?? '' }],
       ['invites', { role: 'admin', expires_days: '7' }],
       ['tokens', { name: 'sneaky' }],
-      ['settings', { alert_threshold_pp: '50', digest_enabled: 'true', slack_webhook_url: '', dashboard_url: '' }],
+      [
+        'settings',
+        {
+          alert_threshold_pp: '50',
+          alert_branches: '**',
+          alert_cooldown_minutes: '0',
+          digest_enabled: 'true',
+          slack_webhook_url: '',
+          dashboard_url: '',
+        },
+      ],
       ['settings/slack-test', {}],
     ] as const) {
       const res = await page.request.post(`${dashboard.url}/t/${teamSlug}/team/${path}`, {

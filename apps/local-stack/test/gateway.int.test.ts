@@ -126,6 +126,28 @@ describe('gateway', () => {
 });
 
 describe('edge function processes', () => {
+  it('listen on ports the OS hands out, so a stack on a nearby base holding our old fixed slots changes nothing', async () => {
+    // A neighbour stack's services on the ports right after ours (where function N used to
+    // listen on base + 10 + N): they must not stop a new function from starting.
+    const base = stackInfo().ports.api;
+    const neighbours: http.Server[] = [];
+    for (let port = base + 10; port < base + 30; port++) {
+      const server = http.createServer((_req, res) => res.end('neighbour'));
+      await new Promise<void>((resolve) => server.once('error', () => resolve()).listen(port, '127.0.0.1', () => resolve()));
+      if (server.listening) neighbours.push(server);
+    }
+    try {
+      expect(neighbours.length).toBeGreaterThan(10);
+      const dir = path.join(inject('scratchFunctions'), 'next-door');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'index.ts'), `Deno.serve(() => Response.json({ mine: true }));\n`);
+      const res = await fetch(`${stackInfo().functionsUrl}/next-door`, { headers: { apikey: stackInfo().anonKey } });
+      expect(await res.json()).toEqual({ mine: true });
+    } finally {
+      for (const server of neighbours) server.close();
+    }
+  });
+
   it('serve a new function, and restart with its new code after a change', async () => {
     const dir = path.join(inject('scratchFunctions'), 'reloading');
     mkdirSync(dir, { recursive: true });

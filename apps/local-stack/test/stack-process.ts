@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { isAlive } from '../src/processes.ts';
 import { eventually } from './harness.ts';
 
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
@@ -89,21 +90,14 @@ export function descendants(pid: number): Array<{ pid: number; command: string }
  */
 export async function survivors(processes: Array<{ pid: number; command: string }>): Promise<Array<{ pid: number; command: string }>> {
   try {
-    await eventually('children to exit', async () => (processes.some((c) => alive(c.pid)) ? undefined : true), 5000);
+    await eventually('children to exit', async () => (processes.some((c) => isAlive(c.pid)) ? undefined : true), 5000);
   } catch {
     // report whoever is left
   }
-  return processes.filter((c) => alive(c.pid));
+  return processes.filter((c) => isAlive(c.pid));
 }
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isAlive as alive } from '../src/processes.ts';
 
 export function envValue(dataDir: string, name: string): string {
   const line = readFileSync(path.join(dataDir, 'stack.env'), 'utf8')

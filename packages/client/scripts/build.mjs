@@ -9,6 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -45,5 +46,13 @@ const result = await build({
   ],
 });
 const inputs = Object.keys(result.metafile.inputs).map((file) => path.relative(clientDir, path.resolve(process.cwd(), file)));
-writeFileSync(path.join(outdir, 'inputs.json'), `${JSON.stringify({ builtAt, inputs }, null, 1)}\n`);
+// The npm packages the compiled code imports at run time: what a packed client depends on (scripts/pack.mjs).
+const externals = new Set();
+for (const output of Object.values(result.metafile.outputs)) {
+  for (const { path: spec, external } of output.imports) {
+    if (!external || spec.startsWith('node:') || isBuiltin(spec)) continue;
+    externals.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+  }
+}
+writeFileSync(path.join(outdir, 'inputs.json'), `${JSON.stringify({ builtAt, inputs, externals: [...externals].sort() }, null, 1)}\n`);
 console.log(`gstack CLIs compiled to ${path.relative(process.cwd(), outdir) || outdir} (${inputs.length} source files)`);

@@ -7,8 +7,6 @@ export type Database = {
     Tables: {
       alert_cooldowns: {
         Row: {
-          alert_baseline: number | null;
-          alerting: boolean;
           last_alerted_at: string;
           last_run_id: string | null;
           repo_slug: string;
@@ -17,8 +15,6 @@ export type Database = {
         };
         ComputedFields: never;
         Insert: {
-          alert_baseline?: number | null;
-          alerting?: boolean;
           last_alerted_at: string;
           last_run_id?: string | null;
           repo_slug: string;
@@ -26,8 +22,6 @@ export type Database = {
           team_id: string;
         };
         Update: {
-          alert_baseline?: number | null;
-          alerting?: boolean;
           last_alerted_at?: string;
           last_run_id?: string | null;
           repo_slug?: string;
@@ -113,6 +107,51 @@ export type Database = {
           },
           {
             foreignKeyName: 'alert_deliveries_team_id_fkey';
+            columns: ['team_id'];
+            isOneToOne: false;
+            referencedRelation: 'teams';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      alert_episodes: {
+        Row: {
+          baseline: number;
+          branch: string;
+          opened_at: string;
+          opened_run_id: string;
+          repo_slug: string;
+          suite: string;
+          team_id: string;
+          tests: NonNullable<Json>;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          baseline: number;
+          branch: string;
+          opened_at?: string;
+          opened_run_id: string;
+          repo_slug: string;
+          suite: string;
+          team_id: string;
+          tests?: NonNullable<Json>;
+          updated_at?: string;
+        };
+        Update: {
+          baseline?: number;
+          branch?: string;
+          opened_at?: string;
+          opened_run_id?: string;
+          repo_slug?: string;
+          suite?: string;
+          team_id?: string;
+          tests?: NonNullable<Json>;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'alert_episodes_team_id_fkey';
             columns: ['team_id'];
             isOneToOne: false;
             referencedRelation: 'teams';
@@ -929,6 +968,8 @@ export type Database = {
       };
       team_settings: {
         Row: {
+          alert_branches: string[];
+          alert_cooldown_minutes: number;
           alert_threshold_pp: number;
           dashboard_url: string | null;
           digest_enabled: boolean;
@@ -942,6 +983,8 @@ export type Database = {
         };
         ComputedFields: never;
         Insert: {
+          alert_branches?: string[];
+          alert_cooldown_minutes?: number;
           alert_threshold_pp?: number;
           dashboard_url?: string | null;
           digest_enabled?: boolean;
@@ -954,6 +997,8 @@ export type Database = {
           updated_by?: string | null;
         };
         Update: {
+          alert_branches?: string[];
+          alert_cooldown_minutes?: number;
           alert_threshold_pp?: number;
           dashboard_url?: string | null;
           digest_enabled?: boolean;
@@ -1103,6 +1148,20 @@ export type Database = {
         }[];
       };
       alert_claim: { Args: { p_run_id: string }; Returns: boolean };
+      alert_episode_close: { Args: { p_branch: string; p_repo_slug: string; p_suite: string; p_team_id: string }; Returns: Json };
+      alert_episode_join: {
+        Args: {
+          p_baseline: number;
+          p_branch: string;
+          p_repo_slug: string;
+          p_run_at: string;
+          p_run_id: string;
+          p_suite: string;
+          p_team_id: string;
+          p_tests: string[];
+        };
+        Returns: string[];
+      };
       alert_finish: {
         Args: {
           p_baseline: number;
@@ -1123,18 +1182,16 @@ export type Database = {
         }[];
       };
       alert_overdue_holds: {
-        Args: { p_seconds: number };
+        Args: Record<PropertyKey, never>;
         Returns: {
+          cooldown_minutes: number;
+          dashboard_url: string;
           repo_slug: string;
           suite: string;
           team_id: string;
         }[];
       };
       alert_run_context: { Args: { p_run_id: string }; Returns: Json };
-      alert_set_state: {
-        Args: { p_alerting: boolean; p_baseline: number; p_repo_slug: string; p_suite: string; p_team_id: string };
-        Returns: boolean;
-      };
       alert_take_held: {
         Args: { p_into: string; p_repo_slug: string; p_suite: string; p_team_id: string };
         Returns: {

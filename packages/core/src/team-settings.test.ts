@@ -9,6 +9,12 @@ describe('team settings', () => {
     });
     expect(parseTeamSetting('alert-threshold', '7.5')).toEqual({ data: { alert_threshold_pp: 7.5 }, error: null });
     expect(parseTeamSetting('digest-enabled', 'false')).toEqual({ data: { digest_enabled: false }, error: null });
+    expect(parseTeamSetting('alert-branches', ' main, release/*,(none),main ')).toEqual({
+      data: { alert_branches: ['main', 'release/*', '(none)'] },
+      error: null,
+    });
+    expect(parseTeamSetting('alert-cooldown', '0')).toEqual({ data: { alert_cooldown_minutes: 0 }, error: null });
+    expect(parseTeamSetting('alert-cooldown', '15')).toEqual({ data: { alert_cooldown_minutes: 15 }, error: null });
     expect(parseTeamSetting('dashboard-url', 'https://dash.example/t/acme//')).toEqual({
       data: { dashboard_url: 'https://dash.example/t/acme' },
       error: null,
@@ -35,12 +41,20 @@ describe('team settings', () => {
         `push-runs-per-hour must be runs each member or CI token may push per hour, 1 to 100000 (default 120), not ${JSON.stringify(bad)}`,
       );
     expect(parseTeamSetting('judge-cache-trust-members', 'maybe').error).toMatch(/^judge-cache-trust-members must be true/);
+    for (const bad of ['', ' , ', 'main,my branch', 'x'.repeat(201)])
+      expect(parseTeamSetting('alert-branches', bad).error).toMatch(/^alert-branches must be comma-separated branch globs/);
+    for (const bad of ['', '-1', '1.5', 'five', '1441'])
+      expect(parseTeamSetting('alert-cooldown', bad).error).toBe(
+        `alert-cooldown must be a whole number of minutes from 0 (no cooldown) to 1440, not ${JSON.stringify(bad)}`,
+      );
   });
 
   it('names every setting when the name is unknown (not an inherited key)', () => {
     expect(TEAM_SETTING_NAMES).toEqual([
       'slack-webhook',
       'alert-threshold',
+      'alert-branches',
+      'alert-cooldown',
       'digest-enabled',
       'dashboard-url',
       'judge-cache-trust-members',
@@ -48,7 +62,7 @@ describe('team settings', () => {
       'push-results-per-hour',
     ]);
     expect(parseTeamSetting('toString', 'x').error).toBe(
-      'unknown setting "toString": slack-webhook, alert-threshold, digest-enabled, dashboard-url, judge-cache-trust-members, push-runs-per-hour or push-results-per-hour',
+      'unknown setting "toString": slack-webhook, alert-threshold, alert-branches, alert-cooldown, digest-enabled, dashboard-url, judge-cache-trust-members, push-runs-per-hour or push-results-per-hour',
     );
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The settings an admin changes for a team (Slack webhook, alert threshold,
- * Monday digest, dashboard URL, whose judge verdicts are reused, push quotas):
- * one schema per setting, used by `gstack team set` and the dashboard's team
- * page, so both accept exactly the same values.
+ * alert branches and cooldown, Monday digest, dashboard URL, whose judge
+ * verdicts are reused, push quotas): one schema per setting, used by `gstack
+ * team set` and the dashboard's team page, so both accept exactly the same values.
  */
 import { z } from 'zod';
 import type { TablesInsert } from './database.types.ts';
@@ -18,6 +18,36 @@ export const alertThresholdSchema = z.coerce
   .number({ error: 'must be a number of percentage points' })
   .gt(0, { error: 'must be more than 0 percentage points' })
   .max(100, { error: 'must be at most 100 percentage points' });
+
+/**
+ * The branches whose runs post to Slack: comma-separated globs (`*` within a
+ * path segment, `**` across, `?` one character), `(none)` for CI-token runs
+ * with no branch; 1 to 20 patterns, no spaces.
+ */
+export const alertBranchesSchema = z
+  .string({ error: 'must be a comma-separated list of branch globs' })
+  .transform((v) => [
+    ...new Set(
+      v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    ),
+  ])
+  .pipe(
+    z
+      .array(z.string().regex(/^[^\s,]{1,200}$/, { error: 'each branch pattern has no spaces and at most 200 characters' }))
+      .min(1, { error: 'must name at least one branch (remove the Slack webhook to stop alerts)' })
+      .max(20, { error: 'must list at most 20 branch patterns' }),
+  );
+
+/** Minutes between two regression messages of a suite: a whole number from 0 (no cooldown) to 1440 (a day). */
+export const alertCooldownSchema = z
+  .string({ error: 'must be a whole number of minutes' })
+  .trim()
+  .regex(/^\d{1,4}$/, { error: 'must be a whole number of minutes' })
+  .transform(Number)
+  .pipe(z.number().max(1440, { error: 'must be at most 1440 minutes (a day)' }));
 
 /** `true` or `false`, as typed on a command line or sent by a form. */
 export const booleanTextSchema = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
@@ -39,6 +69,8 @@ type SettingColumns = Pick<
   | 'alert_threshold_pp'
   | 'digest_enabled'
   | 'dashboard_url'
+  | 'alert_branches'
+  | 'alert_cooldown_minutes'
   | 'judge_cache_trust_members'
   | 'push_runs_per_hour'
   | 'push_results_per_hour'
@@ -53,6 +85,14 @@ export const TEAM_SETTINGS = {
   'alert-threshold': {
     expected: 'percentage points, more than 0 and at most 100',
     schema: alertThresholdSchema.transform((pp): SettingColumns => ({ alert_threshold_pp: pp })),
+  },
+  'alert-branches': {
+    expected: 'comma-separated branch globs, e.g. main,release/*,(none) ((none): CI-token runs with no branch)',
+    schema: alertBranchesSchema.transform((branches): SettingColumns => ({ alert_branches: branches })),
+  },
+  'alert-cooldown': {
+    expected: 'a whole number of minutes from 0 (no cooldown) to 1440',
+    schema: alertCooldownSchema.transform((minutes): SettingColumns => ({ alert_cooldown_minutes: minutes })),
   },
   'digest-enabled': {
     expected: 'true or false',

@@ -15,16 +15,25 @@ import { resultDocument } from '../fixtures.ts';
 import { summarize } from '../stats.ts';
 import type { Scenario, ScenarioOutput } from './index.ts';
 
-/** Two earlier all-pass runs of `suite`, written directly (no alert trigger), so the next bad run is a regression. */
+/**
+ * Two earlier all-pass runs of `suite` on main with their ten results, written directly (no alert
+ * trigger), so the next bad run on main is a regression whose failing tests newly fail (an
+ * alert names them and opens an episode; a drop no test explains posts nothing).
+ */
 async function seedHistory(context: BenchContext, member: Member, suites: string[]): Promise<void> {
   const db = await context.owner.connect();
   try {
     await db.query('begin');
     await db.query('set local session_replication_role = replica');
     await db.query(
-      `insert into public.eval_runs (team_id, user_id, run_key, repo_slug, suite, run_at, total_tests, passed, failed)
-       select $1, $2, 'history-' || s || '-' || k, 'acme/bench', s, now() - make_interval(hours => k), 10, 10, 0
-       from unnest($3::text[]) s cross join generate_series(1, 2) k`,
+      `with runs as (
+         insert into public.eval_runs (team_id, user_id, run_key, repo_slug, suite, branch, run_at, total_tests, passed, failed)
+         select $1, $2, 'history-' || s || '-' || k, 'acme/bench', s, 'main', now() - make_interval(hours => k), 10, 10, 0
+         from unnest($3::text[]) s cross join generate_series(1, 2) k
+         returning id
+       )
+       insert into public.eval_results (run_id, team_id, test_name, passed)
+       select r.id, $1, 'test-' || lpad(i::text, 5, '0'), true from runs r cross join generate_series(0, 9) i`,
       [member.teamId, member.userId, suites],
     );
     await db.query('commit');

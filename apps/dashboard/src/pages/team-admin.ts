@@ -7,7 +7,17 @@
  * limits and token uniqueness are enforced there and their messages shown.
  * Codes and tokens are shown once, on the page that created them.
  */
-import { alertThresholdSchema, booleanTextSchema, html, httpUrlSchema, REGRESSION_RULES, type SafeHtml } from '@gstack/core';
+import {
+  ALERT_RULES,
+  alertBranchesSchema,
+  alertCooldownSchema,
+  alertThresholdSchema,
+  booleanTextSchema,
+  html,
+  httpUrlSchema,
+  REGRESSION_RULES,
+  type SafeHtml,
+} from '@gstack/core';
 import type { Context, Handler } from 'hono';
 import { z } from 'zod';
 import { storeFailed } from '../data.ts';
@@ -71,7 +81,7 @@ async function render(c: Context<DashboardEnv>, flash: Flash, status: 200 | 400 
     admin
       ? sb
           .from('team_settings')
-          .select('slack_webhook_url, alert_threshold_pp, digest_enabled, dashboard_url')
+          .select('slack_webhook_url, alert_threshold_pp, alert_branches, alert_cooldown_minutes, digest_enabled, dashboard_url')
           .eq('team_id', team)
           .maybeSingle()
       : null,
@@ -134,11 +144,20 @@ function adminSections(
   action: (path: string) => string,
   pending: Array<{ id: string; role: string; email: string | null; expires_at: string; created_at: string }>,
   tokens: Array<{ name: string; token_prefix: string; created_at: string; last_used_at: string | null; revoked_at: string | null }>,
-  settings: { slack_webhook_url: string | null; alert_threshold_pp: number; digest_enabled: boolean; dashboard_url: string | null } | null,
+  settings: {
+    slack_webhook_url: string | null;
+    alert_threshold_pp: number;
+    alert_branches: string[];
+    alert_cooldown_minutes: number;
+    digest_enabled: boolean;
+    dashboard_url: string | null;
+  } | null,
 ): SafeHtml {
   const s = settings ?? {
     slack_webhook_url: null,
     alert_threshold_pp: REGRESSION_RULES.defaultThresholdPp,
+    alert_branches: [...ALERT_RULES.defaultBranches],
+    alert_cooldown_minutes: ALERT_RULES.defaultCooldownMinutes,
     digest_enabled: true,
     dashboard_url: null,
   };
@@ -186,8 +205,11 @@ function adminSections(
     <form class="stack" method="post" action="${action('settings')}">
       <label>Slack webhook URL<input type="url" name="slack_webhook_url" size="44" value="${s.slack_webhook_url ?? ''}" placeholder="https://hooks.slack.com/services/…"></label>
       <label>Alert threshold (points)<input type="number" name="alert_threshold_pp" min="0.01" max="100" step="0.01" value="${String(s.alert_threshold_pp)}" required></label>
+      <label>Alert branches<input name="alert_branches" size="34" value="${s.alert_branches.join(',')}" required maxlength="4200" aria-describedby="alert-branches-help"></label>
+      <label>Alert cooldown (minutes)<input type="number" name="alert_cooldown_minutes" min="0" max="1440" step="1" value="${String(s.alert_cooldown_minutes)}" required></label>
       <label>Monday digest<select name="digest_enabled"><option value="true"${s.digest_enabled ? html` selected` : ''}>on</option><option value="false"${s.digest_enabled ? '' : html` selected`}>off</option></select></label>
       <label>Dashboard URL<input type="url" name="dashboard_url" size="34" value="${s.dashboard_url ?? ''}" placeholder="https://dash.example.com/t/your-team"></label>
+      <p class="muted" id="alert-branches-help">Alert branches: comma-separated globs (<code>release/*</code>); <code>(none)</code> is CI-token runs with no branch. Other branches show here but never post to Slack.</p>
       <p class="muted">Slack alerts link to runs under the dashboard URL: this team's address, ending in <code>/t/&lt;team&gt;</code>.</p>
       <button type="submit">Save settings</button>
     </form>
@@ -332,6 +354,8 @@ export const TEAM_ACTIONS: Array<{ path: string; handler: Handler<DashboardEnv> 
       z.object({
         slack_webhook_url: optionalUrl,
         alert_threshold_pp: alertThresholdSchema,
+        alert_branches: alertBranchesSchema,
+        alert_cooldown_minutes: alertCooldownSchema,
         digest_enabled: booleanTextSchema,
         dashboard_url: optionalUrl,
       }),

@@ -7,7 +7,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -61,6 +61,9 @@ function runAs(): RunAs {
   return { uid, gid: id('-g') };
 }
 
+/** Where clusters go whose data dir the postgres user cannot reach (under /var/tmp). */
+const FALLBACK_ROOT = 'gstack-local-pg';
+
 /** True when `user` can reach `dir` (every ancestor must be searchable). */
 function canTraverse(dir: string, who: RunAs): boolean {
   if (who.uid === undefined) return true;
@@ -78,7 +81,7 @@ export function clusterDir(dataDir: string): string {
   const who = runAs();
   if (canTraverse(dataDir, who)) return preferred;
   const key = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16);
-  return path.join(os.tmpdir() === '/tmp' ? '/var/tmp' : os.tmpdir(), 'gstack-local-pg', key);
+  return path.join(os.tmpdir() === '/tmp' ? '/var/tmp' : os.tmpdir(), FALLBACK_ROOT, key);
 }
 
 export async function removeCluster(dataDir: string): Promise<void> {
@@ -102,6 +105,11 @@ export async function stopLeftoverPostmaster(dataDir: string): Promise<number | 
 
 async function initdb(pgdata: string, who: RunAs, logDir: string): Promise<void> {
   const { initdb: initdbBin } = postgresBinaries();
+  // The folders above the cluster must stay searchable for the postgres user (a recursive
+  // mkdir would give them the cluster's own 0700, and initdb could not reach its directory).
+  const parent = path.dirname(pgdata);
+  await mkdir(parent, { recursive: true, mode: 0o755 });
+  if (parent.endsWith(FALLBACK_ROOT)) await chmod(parent, 0o755);
   await mkdir(pgdata, { recursive: true, mode: 0o700 });
   if (who.uid !== undefined) await chown(pgdata, who.uid, who.gid ?? who.uid);
   const pwfile = path.join(os.tmpdir(), `gstack-pw-${process.pid}-${Date.now()}`);

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { clip, escapeSlack, SLACK_LIMITS } from './blocks.ts';
+import { clip, clipWords, escapeSlack, SLACK_LIMITS } from './blocks.ts';
 import { retryAfterSeconds } from './deliver.ts';
-import {
-  buildDigest,
-  type DigestWeekData,
-  digestMessage,
-  digestText,
-  escalationSavings,
-  isWeekStart,
-  previousWeekStart,
-} from './digest.ts';
-import { type AlertContext, decideRunAlert } from './regression.ts';
-import { recoveryMessage, regressionMessage, rollupMessage, runLink } from './regression-message.ts';
+import { buildDigest, type DigestWeekData, digestMessage, digestText, isWeekStart, previousWeekStart } from './digest.ts';
+import { type AlertContext, branchAlerts, decideRunAlert } from './regression.ts';
+import { compareLink, recoveryMessage, regressionMessage, rollupMessage, runLink } from './regression-message.ts';
 import { isAllowedSlackWebhook } from './slack-url.ts';
 
 /** A Slack-webhook-shaped URL built from parts, so no literal in the repository looks like a real hook. */
@@ -42,9 +34,18 @@ function ctx(
       { id: 'e1', pass_rate: 100, cost_usd: 0.1 },
       { id: 'e2', pass_rate: 100, cost_usd: 0.1 },
     ],
-    failing: over.failing ?? [],
+    failing: over.failing ?? [{ name: 'a', error: null, history: [true, true] }],
     settings: over.settings ?? { slack_webhook_url: hook('https://hooks.slack.com'), alert_threshold_pp: 5, dashboard_url: null },
-    state: over.state ?? null,
+    episode: over.episode ?? null,
+  };
+}
+
+function episode(baseline: number, tests: string[], fixed: string[] = []): NonNullable<AlertContext['episode']> {
+  return {
+    baseline,
+    opened_at: NOW.toISOString(),
+    tests: Object.fromEntries(tests.map((t) => [t, { since: '2026-11-21T09:00:00Z', run_id: 'r0' }])),
+    fixed,
   };
 }
 
@@ -58,16 +59,8 @@ describe('decideRunAlert', () => {
     ['drop of exactly the threshold', { pass_rate: 95, earlier: rates(100, 100) }, 'none'],
     ['drop just over the threshold', { pass_rate: 94.99, earlier: rates(100, 100) }, 'regression'],
     ['team threshold 60 pp', { settings: { slack_webhook_url: null, alert_threshold_pp: 60, dashboard_url: null } }, 'none'],
-    [
-      'alerting and back at the mean',
-      { pass_rate: 90, earlier: rates(50, 90), state: { alerting: true, alert_baseline: 90, last_alerted_at: '' } },
-      'recovery',
-    ],
-    [
-      'alerting, still below',
-      { pass_rate: 89, earlier: rates(50, 90), state: { alerting: true, alert_baseline: 90, last_alerted_at: '' } },
-      'none',
-    ],
+    ['alerting and back at the mean', { pass_rate: 90, earlier: rates(50, 90), episode: episode(90, ['a']) }, 'recovery'],
+    ['alerting, still below', { pass_rate: 89, earlier: rates(50, 90), episode: episode(90, ['a']) }, 'ongoing'],
     ['not alerting, good run', { pass_rate: 100, earlier: rates(100, 100) }, 'none'],
   ] as const)('%s → %s', (_name, over, kind) => {
     expect(decideRunAlert(ctx(over as Parameters<typeof ctx>[0]), NOW).kind).toBe(kind);
@@ -88,7 +81,49 @@ describe('decideRunAlert', () => {
     if (decision.kind !== 'regression') throw new Error(decision.kind);
     expect(decision.newlyFailing.map((t) => t.name)).toEqual(['new']);
     expect(decision.flaky.map((t) => t.name)).toEqual(['flaky']);
-    expect(decision).toMatchObject({ baseline: 100, drop: 50, baselineRuns: 2, costBaseline: 0.1 });
+    expect(decision).toMatchObject({ opens: true, baseline: 100, drop: 50, baselineRuns: 2, costBaseline: 0.1 });
+  });
+
+  const failing = (...names: string[]) => names.map((name) => ({ name, error: null, history: [true, true, true] }));
+
+  it('an open episode: the same tests still failing are ongoing, a new one joins named alone', () => {
+    const same = decideRunAlert(ctx({ pass_rate: 50, failing: failing('a', 'b'), episode: episode(100, ['a', 'b']) }), NOW);
+    expect(same).toEqual({ kind: 'ongoing', baseline: 100, still: ['a', 'b'] });
+    const more = decideRunAlert(ctx({ pass_rate: 25, failing: failing('a', 'b', 'c'), episode: episode(100, ['a', 'b']) }), NOW);
+    if (more.kind !== 'regression') throw new Error(more.kind);
+    expect(more).toMatchObject({ opens: false, baseline: 100, drop: 75 });
+    expect(more.newlyFailing.map((t) => t.name)).toEqual(['c']);
+  });
+
+  it('a drop only flaky tests explain opens nothing; a flaky test never joins an episode', () => {
+    const flaky = [{ name: 'f', error: null, history: [true, false, true, false, true] }];
+    expect(decideRunAlert(ctx({ pass_rate: 50, failing: flaky }), NOW)).toMatchObject({ kind: 'none', reason: 'no_newly_failing' });
+    expect(decideRunAlert(ctx({ pass_rate: 25, failing: [...flaky, ...failing('a')], episode: episode(100, ['a']) }), NOW).kind).toBe(
+      'ongoing',
+    );
+  });
+
+  it('recovery lists what was fixed and what still fails', () => {
+    const decision = decideRunAlert(ctx({ pass_rate: 100, failing: failing('b'), episode: episode(90, ['a', 'b'], ['a']) }), NOW);
+    expect(decision).toEqual({ kind: 'recovery', baseline: 90, fixed: ['a'], still: ['b'] });
+  });
+});
+
+describe('branchAlerts', () => {
+  it.each([
+    [null, 'main', false, true],
+    [null, 'master', false, true],
+    [null, 'wip/alice', false, false],
+    [null, null, true, true],
+    [null, null, false, false],
+    [['main', 'release/*'], 'release/1.2', false, true],
+    [['main', 'release/*'], 'release/1.2/hotfix', false, false],
+    [['release/**'], 'release/1.2/hotfix', false, true],
+    [['main'], null, true, false],
+    [['feat-?'], 'feat-a', false, true],
+    [['v1.0'], 'v1x0', false, false],
+  ] as const)('%j, branch %s (token %s) → %s', (patterns, branch, viaToken, expected) => {
+    expect(branchAlerts(patterns, branch, viaToken)).toBe(expected);
   });
 });
 
@@ -114,7 +149,7 @@ describe('Slack messages stay within Slack limits', () => {
   }));
   const messages = {
     regression: regressionMessage(big.run, decision, { held, dashboardUrl: 'https://dash.example' }),
-    recovery: recoveryMessage(big.run, 90),
+    recovery: recoveryMessage(big.run, { kind: 'recovery', baseline: 90, fixed: failing.map((t) => t.name), still: ['b'] }),
     rollup: rollupMessage(big.run.repo_slug, big.run.suite, held),
   };
 
@@ -157,6 +192,62 @@ describe('escaping and clipping', () => {
   it('never cuts inside an entity', () => {
     expect(clip('ab&amp;cd', 5)).toBe('ab…');
     expect(clip('abc', 5)).toBe('abc');
+  });
+
+  it('cuts reasons at a word boundary, mid-word only for one very long word', () => {
+    expect(clipWords('expected the output not to mention the codename', 30)).toBe('expected the output not to…');
+    expect(clipWords('expected the output, not this', 21)).toBe('expected the output…');
+    expect(clipWords('short', 30)).toBe('short');
+    expect(clipWords(`a ${'x'.repeat(50)}`, 20)).toBe(`a ${'x'.repeat(17)}…`);
+    for (const text of ['one two three four five six seven', `a ${'x'.repeat(50)}`])
+      expect(clipWords(text, 20).length).toBeLessThanOrEqual(20);
+  });
+});
+
+describe('links and the roll-up', () => {
+  const held = [
+    {
+      run_id: 'r 1',
+      run_at: '2026-11-22T05:40:00Z',
+      pass_rate: 70,
+      baseline: 100,
+      detail: { newly_failing: ['e', '<x>'], newly_failing_count: 2 },
+    },
+    {
+      run_id: 'r2',
+      run_at: '2026-11-22T05:42:00Z',
+      pass_rate: 60,
+      baseline: 100,
+      detail: { newly_failing: ['f'], newly_failing_count: 1 },
+    },
+  ];
+
+  it('the roll-up names the tests and links each run', () => {
+    const msg = rollupMessage('acme-app', 'smoke', held, { dashboardUrl: 'https://d.example/t/acme/' });
+    const body = JSON.stringify(msg.blocks);
+    expect(msg.text).toBe('3 more tests started failing in smoke during the cooldown (acme-app): e, &lt;x&gt;, f');
+    expect(body).toContain('<https://d.example/t/acme/runs/r%201|run at 2026-11-22 05:40 UTC> (70%, mean 100%): `e`, `&lt;x&gt;`');
+    expect(body).toContain('<https://d.example/t/acme/runs/r2|run at 2026-11-22 05:42 UTC> (60%, mean 100%): `f`');
+    expect(JSON.stringify(rollupMessage('acme-app', 'smoke', held.slice(1)).blocks)).toContain('1 more test started failing');
+  });
+
+  it("a new branch's message says its baseline is the default branch's, and links the compare view", () => {
+    const c = ctx({ failing: [{ name: 'a', error: 'boom', model: 'local/t2', tier: 't2', history: [true, true] }] });
+    c.run.branch = 'feature/x';
+    const decision = decideRunAlert(c, NOW);
+    if (decision.kind !== 'regression') throw new Error(decision.kind);
+    const body = JSON.stringify(
+      regressionMessage(c.run, decision, { dashboardUrl: 'https://d.example/t/acme', compareWith: 'e1', baselineBranch: 'main' }).blocks,
+    );
+    expect(body).toContain('over 2 earlier runs of main');
+    expect(body).toContain('• `a` — boom _(local/t2, tier t2)_');
+    expect(body).toContain('<https://d.example/t/acme/compare?base=e1&amp;head=run-1|Compare with the baseline>');
+  });
+
+  it('the compare link pairs the newest baseline run with this run', () => {
+    expect(compareLink('https://d.example/t/acme', 'base 1', 'head')).toBe('https://d.example/t/acme/compare?base=base%201&head=head');
+    expect(compareLink(null, 'a', 'b')).toBeUndefined();
+    expect(compareLink('https://d.example', null, 'b')).toBeUndefined();
   });
 });
 
@@ -203,17 +294,6 @@ describe('digest rules', () => {
     ['16/11/2026', false],
   ])('isWeekStart(%s) = %s', (value, ok) => expect(isWeekStart(value)).toBe(ok));
 
-  it('escalation savings price every test at the top tier', () => {
-    expect(
-      escalationSavings([
-        { tier: 't1', tests: 8, costUsd: 0.08 },
-        { tier: 't2', tests: 2, costUsd: 0.2 },
-      ]),
-    ).toEqual({ topTier: 't2', savedUsd: 0.72 });
-    expect(escalationSavings([{ tier: 't1', tests: 3, costUsd: 0 }])).toEqual({ topTier: 't1', savedUsd: null });
-    expect(escalationSavings([])).toEqual({ topTier: null, savedUsd: null });
-  });
-
   const week: DigestWeekData = {
     week_start: '2026-11-16',
     team: { slug: 'acme', name: 'Acme & <Co>' },
@@ -226,7 +306,23 @@ describe('digest rules', () => {
     prev_passed: 18,
     prev_ran: 20,
     prev_cost_usd: '1',
-    cost_by_model: [{ model: 'anthropic/claude', purpose: 'system', calls: 10, cost_usd: '1' }],
+    cost_by_model: [
+      { model: 'local/t2', purpose: 'system', calls: 6, cost_usd: '0.6' },
+      { model: 'local/t1', purpose: 'system', calls: 30, cost_usd: '0.3' },
+      { model: 'local/judge', purpose: 'judge', calls: 1, cost_usd: '0.5' },
+    ],
+    tier_attempts: [
+      { tier: 't1', attempts: 30, cost_usd: '0.3' },
+      { tier: 't2', attempts: 6, cost_usd: '0.6' },
+    ],
+    verifier: [
+      { model: 'local/judge', accepted: true, assertions_passed: true, decisions: 7 },
+      { model: 'local/judge', accepted: true, assertions_passed: false, decisions: 1 },
+      { model: 'local/judge', accepted: false, assertions_passed: false, decisions: 3 },
+      { model: 'local/judge', accepted: false, assertions_passed: null, decisions: 1 },
+    ],
+    still_failing: [{ repo_slug: 'acme-app', suite: 'smoke', branch: 'main', test: 'sinking', since: '2026-11-18T00:00:00Z', run_id: 'd' }],
+    dashboard_url: 'https://dash.example/t/acme/',
     tiers: [
       { tier: 't1', tests: 24, passed: 22, cost_usd: '0.24' },
       { tier: 't2', tests: 6, passed: 3, cost_usd: '0.6' },
@@ -272,12 +368,56 @@ describe('digest rules', () => {
     ]);
     expect(d.becameFlaky.map((t) => t.test)).toEqual(['flips']);
     expect(d.becameDegrading.map((t) => t.test)).toEqual(['sinking']);
-    expect(d.escalation.tiers.map((t) => t.share)).toEqual([80, 20]);
-    expect(d.escalation.savedUsd).toBe(2.16);
+    expect(d.flaky).toEqual([
+      { repoSlug: 'acme-app', suite: 'smoke', test: 'flips', isNew: true },
+      { repoSlug: 'acme-app', suite: 'smoke', test: 'was-flaky', isNew: false },
+    ]);
+    // Shares from the tests resolved per tier; spend from each tier's attempts (its model calls).
+    expect(d.escalation.tiers).toEqual([
+      { tier: 't1', tests: 24, passed: 22, share: 80, attempts: 30, costUsd: 0.3 },
+      { tier: 't2', tests: 6, passed: 3, share: 20, attempts: 6, costUsd: 0.6 },
+    ]);
+    // Everything on t2: 30 tests × ($0.60 / 6 attempts) = $3.00; the ladder spent $0.90.
+    expect(d.escalation.savedUsd).toBe(2.1);
+    // 8 accepts judged, 1 false; 3 rejects judged, none false; 1 reject with no assertions.
+    expect(d.verifier).toEqual([
+      {
+        model: 'local/judge',
+        decisions: 12,
+        accepts: 8,
+        rejects: 4,
+        falseAccepts: 1,
+        falseRejects: 0,
+        unknown: 1,
+        falseAcceptRate: 12.5,
+        falseRejectRate: 0,
+      },
+    ]);
     const text = digestText(d);
     expect(text).toContain('Pass rate: 83.33% (−6.67 pp vs last week)');
     expect(text).toContain('Cost: $1.50 (+$0.5000, +50% vs last week); system $1.00, judge $0.5000');
-    expect(JSON.stringify(digestMessage(d))).toContain('Acme &amp; &lt;Co&gt;');
+    expect(text).toContain('• local/t2 (system): $0.6000, 6 calls');
+    expect(text).toContain('• local/judge (judge): $0.5000, 1 call');
+    // The same t2 spend in the model table and the escalation section.
+    expect(text).toContain('• t2: 20% of tests resolved here, 3/6 passed; 6 attempts, $0.6000');
+    expect(text).toContain(
+      '• local/judge: 12 decisions, 8 accepted, 4 rejected; 1 false accept (12.5%), 0 false rejects (0%); 1 not judged (no assertions)',
+    );
+    const body = JSON.stringify(digestMessage(d));
+    expect(body).toContain('Acme &amp; &lt;Co&gt;');
+    // Every section links to its page; items link to their run or test.
+    for (const path of ['/runs', '/trends', '/costs?days=7', '/tests', '/escalation?days=7'])
+      expect(body).toContain(`<https://dash.example/t/acme${path.replace('&', '&amp;')}|`);
+    expect(body).toContain('*<https://dash.example/t/acme/trends|Top regressions (1)>*');
+    expect(body).toContain('on <https://dash.example/t/acme/runs/c|2026-11-17>');
+    expect(body).toContain(
+      'acme-app / smoke (main): <https://dash.example/t/acme/test?repo=acme-app&amp;suite=smoke&amp;name=sinking|sinking> since <https://dash.example/t/acme/runs/d|2026-11-18 00:00 UTC>',
+    );
+    expect(body).toContain('flips> (new this week)');
+    expect(body).toContain('3 runs, pass rate 83.33%');
+    const unlinked = JSON.stringify(digestMessage(buildDigest({ ...week, dashboard_url: null })));
+    expect(unlinked).not.toContain('<https://');
+    expect(unlinked).toContain('*Top regressions (1)*');
   });
 
   it("counts regressions by the team's alert threshold, the default when it has none", () => {

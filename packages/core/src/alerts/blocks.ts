@@ -35,6 +35,15 @@ export function clip(text: string, max: number): string {
   return `${cut}…`;
 }
 
+/** Cuts `text` to at most `max` characters at a word boundary (mid-word only when one word is longer than half of `max`). */
+export function clipWords(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, Math.max(0, max - 1));
+  // The cut ends a word when the next character is a space; otherwise back to the last space.
+  const end = /\s/.test(text[cut.length] ?? '') ? cut.length : cut.search(/\s\S*$/);
+  return end >= max / 2 ? `${cut.slice(0, end).replace(/[\s,.;:]+$/, '')}…` : clip(text, max);
+}
+
 export function header(text: string): Block {
   return { type: 'header', text: { type: 'plain_text', text: clip(text, SLACK_LIMITS.header), emoji: true } };
 }

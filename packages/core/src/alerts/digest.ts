@@ -2,11 +2,14 @@
  * The Monday digest: from one team's week of aggregates (`digest_week` in
  * SQL) to the numbers the message shows, using the same rules as the CLI —
  * pass rates by `passRatePercent`, regressions by `runRegression`, flaky and
- * degrading by `classifyTrend` — then to Slack blocks and to plain text (the
- * CLI preview). A week with no runs, sessions or ships is one "quiet week"
- * line.
+ * degrading by `classifyTrend`, the ladder's savings by `ladderSavings` and the
+ * verifier by `verifierQuality` (the Escalation page's rules) — then to Slack
+ * blocks and to plain text (the CLI preview). Each section links to its
+ * dashboard page when the team set a dashboard URL; counts carry their noun; a
+ * tier's spend is its model calls, the number the model table shows. A week
+ * with no runs, sessions or ships is one "quiet week" line.
  */
-import { ladderSavings } from '../analytics/ladder.ts';
+import { compareTiers, ladderSavings, type VerifierQuality, verifierQuality } from '../analytics/ladder.ts';
 import { REGRESSION_RULES, runRegression } from '../analytics/regression.ts';
 import { classifyTrend, type TrendClass } from '../analytics/trend.ts';
 import { passRatePercent } from '../eval-result.ts';
@@ -31,6 +34,14 @@ export interface DigestWeekData {
   tiers: Array<{ tier: string; tests: number; passed: number; cost_usd: number | string }>;
   sessions: number;
   ships: Array<{ name: string; ships: number }>;
+  /** The team's dashboard address (`…/t/<team>`); null: no links. */
+  dashboard_url?: string | null;
+  /** The ladder's calls per attempt tier (eval_runs.attempt_stats). */
+  tier_attempts?: Array<{ tier: string; attempts: number; cost_usd: number | string }>;
+  /** The verifier's decisions, grouped as verifier_decisions groups them. */
+  verifier?: Array<{ model: string; accepted: boolean; assertions_passed: boolean | null; decisions: number }>;
+  /** Tests in open alert episodes. */
+  still_failing?: Array<{ repo_slug: string; suite: string; branch: string | null; test: string; since: string; run_id: string }>;
   suites: Array<{
     repo_slug: string;
     suite: string;
@@ -60,11 +71,19 @@ export interface Digest {
   systemCostUsd: number;
   costByModel: Array<{ model: string; purpose: string; calls: number; costUsd: number }>;
   escalation: {
-    tiers: Array<{ tier: string; tests: number; passed: number; share: number; costUsd: number }>;
+    /** Per tier: tests resolved there (share of all), how many passed, the tier's attempts and their cost (its model calls). */
+    tiers: Array<{ tier: string; tests: number; passed: number; share: number; attempts: number; costUsd: number }>;
     topTier: string | null;
-    /** What the week would have cost with every test on the top tier, minus what it cost; null without a top-tier price. */
+    /** What the week would have cost with every test at one attempt of the top tier, minus the ladder's spend; null when unknown. */
     savedUsd: number | null;
   };
+  dashboardUrl: string | null;
+  /** Tests flaky through the week's end (`isNew`: not flaky before the week). */
+  flaky: Array<{ repoSlug: string; suite: string; test: string; isNew: boolean }>;
+  /** Tests in open alert episodes, oldest first. */
+  stillFailing: Array<{ repoSlug: string; suite: string; branch: string | null; test: string; since: string; runId: string }>;
+  /** The verifier's figures per verifier model. */
+  verifier: Array<VerifierQuality & { model: string }>;
   regressions: Array<{ repoSlug: string; suite: string; runId: string; runAt: string; baseline: number; passRate: number; drop: number }>;
   becameFlaky: Array<{ repoSlug: string; suite: string; test: string }>;
   becameDegrading: Array<{ repoSlug: string; suite: string; test: string }>;
@@ -89,21 +108,9 @@ export function isWeekStart(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value && date.getUTCDay() === 1;
 }
 
-/**
- * Escalation savings for the digest: core's ladder rule (ladderSavings, the one the dashboard
- * shows), each tier's resolved tests counted as its attempts; unknown when the top tier cost nothing.
- */
-export function escalationSavings(tiers: Array<{ tier: string; tests: number; costUsd: number }>): {
-  topTier: string | null;
-  savedUsd: number | null;
-} {
-  const used = tiers.filter((t) => t.tests > 0);
-  const savings = ladderSavings(
-    used.reduce((a, t) => a + t.tests, 0),
-    used.map((t) => ({ tier: t.tier, attempts: t.tests, costUsd: t.costUsd })),
-  );
-  const top = savings.everythingOn.at(-1);
-  return { topTier: savings.topTier, savedUsd: top && top.costUsd > 0 ? savings.savedUsd : null };
+/** Tests whose outcomes through the week's end classify as `kind`. */
+function classified(tests: DigestWeekData['suites'][number]['tests'], kind: TrendClass) {
+  return tests.filter((t) => t.through.length > 0 && classifyTrend(t.through).classification === kind);
 }
 
 function became(tests: DigestWeekData['suites'][number]['tests'], kind: TrendClass): string[] {
@@ -122,6 +129,7 @@ export function buildDigest(data: DigestWeekData): Digest {
   const regressions: Digest['regressions'] = [];
   const becameFlaky: Digest['becameFlaky'] = [];
   const becameDegrading: Digest['becameDegrading'] = [];
+  const flaky: Digest['flaky'] = [];
   for (const s of data.suites) {
     const runs = s.runs;
     runs.forEach((r, i) => {
@@ -143,18 +151,30 @@ export function buildDigest(data: DigestWeekData): Digest {
           drop: verdict.drop,
         });
     });
-    for (const test of became(s.tests, 'flaky')) becameFlaky.push({ repoSlug: s.repo_slug, suite: s.suite, test });
+    const newlyFlaky = new Set(became(s.tests, 'flaky'));
+    for (const test of newlyFlaky) becameFlaky.push({ repoSlug: s.repo_slug, suite: s.suite, test });
+    for (const t of classified(s.tests, 'flaky'))
+      flaky.push({ repoSlug: s.repo_slug, suite: s.suite, test: t.name, isNew: newlyFlaky.has(t.name) });
     for (const test of became(s.tests, 'degrading')) becameDegrading.push({ repoSlug: s.repo_slug, suite: s.suite, test });
   }
   regressions.sort((a, b) => b.drop - a.drop || a.runAt.localeCompare(b.runAt));
   const tierTotal = data.tiers.reduce((a, t) => a + num(t.tests), 0);
-  const tiers = data.tiers.map((t) => ({
-    tier: t.tier,
-    tests: num(t.tests),
-    passed: num(t.passed),
-    share: tierTotal ? Math.round((10_000 * num(t.tests)) / tierTotal) / 100 : 0,
-    costUsd: round6(num(t.cost_usd)),
-  }));
+  const attempts = (data.tier_attempts ?? []).map((t) => ({ tier: t.tier, attempts: num(t.attempts), costUsd: round6(num(t.cost_usd)) }));
+  const names = [...new Set([...data.tiers.map((t) => t.tier), ...attempts.map((t) => t.tier)])].sort(compareTiers);
+  const tiers = names.map((tier) => {
+    const resolved = data.tiers.find((t) => t.tier === tier);
+    const spend = attempts.find((t) => t.tier === tier);
+    return {
+      tier,
+      tests: num(resolved?.tests),
+      passed: num(resolved?.passed),
+      share: tierTotal ? Math.round((10_000 * num(resolved?.tests)) / tierTotal) / 100 : 0,
+      attempts: spend?.attempts ?? 0,
+      costUsd: spend?.costUsd ?? 0,
+    };
+  });
+  const savings = ladderSavings(tierTotal, attempts);
+  const verifierModels = [...new Set((data.verifier ?? []).map((v) => v.model))].sort();
   const costUsd = round6(num(data.cost_usd));
   const judgeCostUsd = round6(num(data.judge_cost_usd));
   const ships = data.ships.map((s) => ({ name: s.name, ships: num(s.ships) }));
@@ -176,7 +196,25 @@ export function buildDigest(data: DigestWeekData): Digest {
       calls: num(c.calls),
       costUsd: round6(num(c.cost_usd)),
     })),
-    escalation: { tiers, ...escalationSavings(tiers) },
+    escalation: { tiers, topTier: savings.topTier, savedUsd: savings.savedUsd },
+    dashboardUrl: data.dashboard_url ? data.dashboard_url.replace(/\/+$/, '') : null,
+    flaky,
+    stillFailing: (data.still_failing ?? []).map((f) => ({
+      repoSlug: f.repo_slug,
+      suite: f.suite,
+      branch: f.branch,
+      test: f.test,
+      since: f.since,
+      runId: f.run_id,
+    })),
+    verifier: verifierModels.map((model) => ({
+      model,
+      ...verifierQuality(
+        (data.verifier ?? [])
+          .filter((v) => v.model === model)
+          .map((v) => ({ accepted: v.accepted, assertionsPassed: v.assertions_passed, count: num(v.decisions) })),
+      ),
+    })),
     regressions: regressions.slice(0, DIGEST_RULES.topRegressions),
     becameFlaky,
     becameDegrading,
@@ -195,48 +233,100 @@ function costChange(now: number, before: number): string {
   return ` (${delta >= 0 ? '+' : '−'}${usd(Math.abs(delta))}, ${delta >= 0 ? '+' : '−'}${Math.abs(Math.round((100 * delta) / before))}% vs last week)`;
 }
 
-/** The digest as lines of Slack mrkdwn (escaped) or plain text, one list per topic. */
-function digestLines(d: Digest, esc: (v: unknown) => string, bold: (v: string) => string): { title: string; groups: string[][] } {
+/** `n noun` with the noun in the plural unless n is 1 ("1 call", "8 calls"). */
+export function countOf(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
+/** How a section heading or item links to a dashboard page in each output. */
+interface Style {
+  esc: (v: unknown) => string;
+  bold: (v: string) => string;
+  /** `label` linking to `url` (already escaped label; url may be undefined: no link). */
+  link: (label: string, url: string | undefined) => string;
+}
+
+/** The verifier's figures for one model, e.g. "12 decisions, 9 accepted (1 false accept of 8 judged, 12.5%), …". */
+function verifierLine(v: Digest['verifier'][number], esc: Style['esc']): string {
+  const rate = (n: number, r: number | null, noun: string) =>
+    r === null ? `${countOf(n, noun)} (none judged)` : `${countOf(n, noun)} (${r}%)`;
+  return `• ${esc(v.model)}: ${countOf(v.decisions, 'decision')}, ${v.accepts} accepted, ${v.rejects} rejected; ${rate(
+    v.falseAccepts,
+    v.falseAcceptRate,
+    'false accept',
+  )}, ${rate(v.falseRejects, v.falseRejectRate, 'false reject')}${v.unknown ? `; ${v.unknown} not judged (no assertions)` : ''}`;
+}
+
+/** The digest as lines of Slack mrkdwn (escaped) or plain text, one list per topic, headings linked to their pages. */
+function digestLines(d: Digest, style: Style): { title: string; groups: string[][] } {
+  const { esc, bold, link } = style;
   const title = `Weekly digest for ${d.team.name || d.team.slug}: week of ${d.weekStart}`;
   if (d.quiet) return { title, groups: [['Quiet week: no eval runs, sessions or ships.']] };
+  const page = (path: string) => (d.dashboardUrl ? `${d.dashboardUrl}${path}` : undefined);
+  const q = (v: string) => encodeURIComponent(v);
+  const heading = (label: string, path: string) => bold(link(label, page(path)));
   const groups: string[][] = [];
   groups.push([
-    `${bold('Runs')}: ${d.runs} (last week ${d.prevRuns})`,
-    `${bold('Pass rate')}: ${pct(d.passRate)}${change(d.passRate, d.prevPassRate)}`,
-    `${bold('Cost')}: ${usd(d.costUsd)}${costChange(d.costUsd, d.prevCostUsd)}; system ${usd(d.systemCostUsd)}, judge ${usd(d.judgeCostUsd)}`,
+    `${heading('Runs', '/runs')}: ${d.runs} (last week ${d.prevRuns})`,
+    `${heading('Pass rate', '/trends')}: ${pct(d.passRate)}${change(d.passRate, d.prevPassRate)}`,
+    `${heading('Cost', '/costs?days=7')}: ${usd(d.costUsd)}${costChange(d.costUsd, d.prevCostUsd)}; system ${usd(d.systemCostUsd)}, judge ${usd(d.judgeCostUsd)}`,
   ]);
   groups.push([
-    bold(`Top regressions (${d.regressions.length})`),
+    heading(`Top regressions (${d.regressions.length})`, '/trends'),
     ...(d.regressions.length
       ? d.regressions.map(
           (r) =>
-            `• ${esc(r.repoSlug)} / ${esc(r.suite)}: ${pct(r.baseline)} → ${pct(r.passRate)} (${pp(-r.drop)}) on ${r.runAt.slice(0, 10)}`,
+            `• ${esc(r.repoSlug)} / ${esc(r.suite)}: ${pct(r.baseline)} → ${pct(r.passRate)} (${pp(-r.drop)}) on ${link(esc(r.runAt.slice(0, 10)), page(`/runs/${q(r.runId)}`))}`,
         )
       : ['• none']),
   ]);
-  const testList = (label: string, list: Digest['becameFlaky']) => [
-    bold(`${label} (${list.length})`),
-    ...list.slice(0, DIGEST_RULES.topTests).map((t) => `• ${esc(t.repoSlug)} / ${esc(t.suite)}: ${esc(t.test)}`),
-    ...(list.length > DIGEST_RULES.topTests ? [`+${list.length - DIGEST_RULES.topTests} more`] : []),
-  ];
-  if (d.becameFlaky.length) groups.push(testList('Became flaky', d.becameFlaky));
-  if (d.becameDegrading.length) groups.push(testList('Degrading', d.becameDegrading));
+  const more = (n: number) => (n > DIGEST_RULES.topTests ? [`+${n - DIGEST_RULES.topTests} more`] : []);
+  const testLink = (t: { repoSlug: string; suite: string; test: string }) =>
+    link(esc(t.test), page(`/test?repo=${q(t.repoSlug)}&suite=${q(t.suite)}&name=${q(t.test)}`));
+  if (d.stillFailing.length)
+    groups.push([
+      heading(`Still failing (${d.stillFailing.length})`, '/tests'),
+      ...d.stillFailing
+        .slice(0, DIGEST_RULES.topTests)
+        .map(
+          (f) =>
+            `• ${esc(f.repoSlug)} / ${esc(f.suite)}${f.branch ? ` (${esc(f.branch)})` : ''}: ${testLink(f)} since ${link(esc(`${f.since.slice(0, 16).replace('T', ' ')} UTC`), page(`/runs/${q(f.runId)}`))}`,
+        ),
+      ...more(d.stillFailing.length),
+    ]);
+  if (d.flaky.length)
+    groups.push([
+      heading(`Flaky (${d.flaky.length})`, '/tests'),
+      ...d.flaky
+        .slice(0, DIGEST_RULES.topTests)
+        .map((t) => `• ${esc(t.repoSlug)} / ${esc(t.suite)}: ${testLink(t)}${t.isNew ? ' (new this week)' : ''}`),
+      ...more(d.flaky.length),
+    ]);
+  if (d.becameDegrading.length)
+    groups.push([
+      heading(`Degrading (${d.becameDegrading.length})`, '/tests'),
+      ...d.becameDegrading.slice(0, DIGEST_RULES.topTests).map((t) => `• ${esc(t.repoSlug)} / ${esc(t.suite)}: ${testLink(t)}`),
+      ...more(d.becameDegrading.length),
+    ]);
   if (d.costByModel.length)
     groups.push([
-      bold('Cost by model'),
-      ...d.costByModel.map((c) => `• ${esc(c.model)} (${esc(c.purpose)}): ${usd(c.costUsd)}, ${c.calls} calls`),
+      heading('Cost by model', '/costs?days=7'),
+      ...d.costByModel.map((c) => `• ${esc(c.model)} (${esc(c.purpose)}): ${usd(c.costUsd)}, ${countOf(c.calls, 'call')}`),
     ]);
   if (d.escalation.tiers.length)
     groups.push([
-      bold('Escalation'),
+      heading('Escalation', '/escalation?days=7'),
       ...d.escalation.tiers.map(
-        (t) => `• ${esc(t.tier)}: ${t.share}% of tests resolved here, ${t.passed}/${t.tests} passed, ${usd(t.costUsd)}`,
+        (t) =>
+          `• ${esc(t.tier)}: ${t.share}% of tests resolved here, ${t.passed}/${t.tests} passed${t.attempts ? `; ${countOf(t.attempts, 'attempt')}, ${usd(t.costUsd)}` : ''}`,
       ),
       d.escalation.savedUsd === null
-        ? '• saved vs everything on the top tier: unknown (no top-tier cost)'
+        ? '• saved vs everything on the top tier: unknown (no ladder attempts recorded)'
         : `• saved vs everything on ${esc(d.escalation.topTier)}: ${usd(d.escalation.savedUsd)}`,
     ]);
+  if (d.verifier.length) groups.push([heading('Verifier', '/escalation?days=7'), ...d.verifier.map((v) => verifierLine(v, esc))]);
   groups.push([
+    // No dashboard page shows sessions or ships: these two lines have no link.
     `${bold('Sessions')}: ${d.sessions}`,
     `${bold('Ships')}: ${d.ships.length ? d.ships.map((s) => `${esc(s.name)} ${s.ships}`).join(', ') : 'none'}`,
   ]);
@@ -245,20 +335,28 @@ function digestLines(d: Digest, esc: (v: unknown) => string, bold: (v: string) =
 
 /** The digest as a Slack message. */
 export function digestMessage(d: Digest): SlackMessage {
-  const { title, groups } = digestLines(d, escapeSlack, (v) => `*${v}*`);
+  const { title, groups } = digestLines(d, {
+    esc: escapeSlack,
+    bold: (v) => `*${v}*`,
+    link: (label, url) => (url ? `<${escapeSlack(url)}|${label}>` : label),
+  });
   const blocks: Block[] = [header(`:bar_chart: ${escapeSlack(title)}`)];
   for (const group of groups) blocks.push(...sections(group));
   blocks.push(context(`team ${escapeSlack(d.team.slug)} · weeks start Monday 00:00 UTC`));
-  const fallback = d.quiet ? `${title}: quiet week` : `${title}: ${d.runs} runs, pass rate ${pct(d.passRate)}, cost ${usd(d.costUsd)}`;
+  const fallback = d.quiet
+    ? `${title}: quiet week`
+    : `${title}: ${countOf(d.runs, 'run')}, pass rate ${pct(d.passRate)}, cost ${usd(d.costUsd)}`;
   return message(escapeSlack(fallback), blocks);
 }
 
 /** The digest as plain text (the CLI preview). */
 export function digestText(d: Digest): string {
-  const { title, groups } = digestLines(
-    d,
-    (v) => String(v ?? ''),
-    (v) => v,
-  );
-  return `${[title, ...groups.map((g) => g.join('\n'))].join('\n\n')}\n`;
+  const { title, groups } = digestLines(d, {
+    esc: (v) => String(v ?? ''),
+    bold: (v) => v,
+    // Plain text reads as the numbers; the Slack message carries the links, the preview names the dashboard once.
+    link: (label) => label,
+  });
+  const dashboard = !d.quiet && d.dashboardUrl ? [`Dashboard: ${d.dashboardUrl}`] : [];
+  return `${[title, ...groups.map((g) => g.join('\n')), ...dashboard].join('\n\n')}\n`;
 }

@@ -8,7 +8,15 @@
 import type { SlackMessage } from './blocks.ts';
 import { type DeliveryResult, deliverSlack } from './deliver.ts';
 import { buildDigest, type Digest, type DigestWeekData, digestMessage, digestText } from './digest.ts';
-import { ALERT_RULES, type AlertContext, decideRunAlert, decisionDetail, type HeldRegression } from './regression.ts';
+import {
+  ALERT_RULES,
+  type AlertContext,
+  type AlertEpisode,
+  branchAlerts,
+  decideRunAlert,
+  decisionDetail,
+  type HeldRegression,
+} from './regression.ts';
 import { recoveryMessage, regressionMessage, rollupMessage } from './regression-message.ts';
 
 /** Calls a database function; rejects with its error message. */
@@ -39,56 +47,82 @@ function toHeld(rows: Array<Record<string, unknown>>): HeldRegression[] {
   }));
 }
 
-/** Handles one inserted run: claim, decide, send at most one message, record. */
+/** The team's cooldown in seconds (default 5 minutes; 0 allowed). */
+function cooldownSeconds(minutes: number | null | undefined): number {
+  return Math.round(Number(minutes ?? ALERT_RULES.defaultCooldownMinutes) * 60);
+}
+
+/** Handles one inserted run: claim, decide, update the episode, send at most one message, record. */
 export async function processRunAlert(rpc: Rpc, runId: string, options: SendOptions = {}): Promise<RunAlertOutcome> {
   const claimed = await rpc<boolean>('alert_claim', { p_run_id: runId });
   if (!claimed) return { run_id: runId, outcome: 'duplicate' };
   const ctx = await rpc<AlertContext | null>('alert_run_context', { p_run_id: runId });
   if (!ctx) return { run_id: runId, outcome: 'missing' };
   const { run } = ctx;
-  const decision = decideRunAlert(ctx, options.now?.() ?? new Date());
-  const detail = decisionDetail(decision);
+  let decision = decideRunAlert(ctx, options.now?.() ?? new Date());
   const passRate = run.pass_rate === null ? null : Number(run.pass_rate);
-  const baseline = 'baseline' in decision ? decision.baseline : null;
-  const finish = (status: string, extra: { slack?: DeliveryResult; reason?: string } = {}) =>
-    rpc('alert_finish', {
+  const finish = (status: string, extra: { slack?: DeliveryResult; reason?: string } = {}) => {
+    const detail = decisionDetail(decision);
+    return rpc('alert_finish', {
       p_run_id: runId,
       p_decision: decision.kind,
       p_status: status,
       p_pass_rate: passRate,
-      p_baseline: baseline,
+      p_baseline: 'baseline' in decision ? decision.baseline : null,
       p_detail: extra.reason ? { ...detail, reason: extra.reason } : detail,
       p_slack_status: extra.slack ? extra.slack.status : null,
       p_error: extra.slack?.error ?? null,
     });
+  };
+  const skipped = async (reason?: string) => {
+    await finish('skipped', reason ? { reason } : {});
+    return { run_id: runId, outcome: 'skipped' as const, decision: decision.kind };
+  };
 
   if (decision.kind === 'stale' || decision.kind === 'none') {
     await finish('skipped');
     return { run_id: runId, outcome: decision.kind, decision: decision.kind };
   }
   const suite = { p_team_id: run.team_id, p_repo_slug: run.repo_slug, p_suite: run.suite };
+  const episodeKey = { ...suite, p_branch: run.branch ?? '' };
+  // Other branches are decided and recorded (the dashboard shows them), never posted, and open no
+  // episode; one opened before the branch left the list closes silently when it recovers.
+  if (!branchAlerts(ctx.settings?.alert_branches, run.branch, run.via_token ?? false)) {
+    if (decision.kind === 'recovery') await rpc('alert_episode_close', episodeKey);
+    return skipped('branch_not_alerting');
+  }
+  if (decision.kind === 'ongoing') return skipped();
   const webhook = ctx.settings?.slack_webhook_url ?? null;
+  const links = { dashboardUrl: ctx.settings?.dashboard_url, compareWith: ctx.earlier[0]?.id, baselineBranch: ctx.baseline_branch };
   let msg: SlackMessage;
   if (decision.kind === 'regression') {
-    await rpc('alert_set_state', { ...suite, p_alerting: true, p_baseline: decision.baseline });
-    if (!webhook) {
-      await finish('skipped', { reason: 'no_webhook' });
-      return { run_id: runId, outcome: 'skipped', decision: decision.kind };
-    }
-    if (!(await rpc<boolean>('alert_take_slot', { ...suite, p_run_id: runId, p_seconds: ALERT_RULES.cooldownSeconds }))) {
+    // Only the tests this call added to the episode are announced (a concurrent run may have added some).
+    const added = new Set(
+      await rpc<string[]>('alert_episode_join', {
+        ...episodeKey,
+        p_run_id: runId,
+        p_run_at: run.run_at,
+        p_baseline: decision.baseline,
+        p_tests: decision.newlyFailing.map((t) => t.name),
+      }),
+    );
+    decision = { ...decision, newlyFailing: decision.newlyFailing.filter((t) => added.has(t.name)) };
+    if (!decision.newlyFailing.length) return skipped('already_in_episode');
+    if (!webhook) return skipped('no_webhook');
+    const seconds = cooldownSeconds(ctx.settings?.alert_cooldown_minutes);
+    if (!(await rpc<boolean>('alert_take_slot', { ...suite, p_run_id: runId, p_seconds: seconds }))) {
       await finish('held', { reason: 'cooldown' });
       return { run_id: runId, outcome: 'held', decision: decision.kind };
     }
     const held = toHeld(await rpc<Array<Record<string, unknown>>>('alert_take_held', { ...suite, p_into: runId }));
-    msg = regressionMessage(run, decision, { dashboardUrl: ctx.settings?.dashboard_url, held });
+    msg = regressionMessage(run, decision, { ...links, held });
   } else {
-    // Recovery: only the call that closes the alerted state sends it.
-    if (!(await rpc<boolean>('alert_set_state', { ...suite, p_alerting: false, p_baseline: null })) || !webhook) {
-      await finish('skipped', { reason: webhook ? 'already_recovered' : 'no_webhook' });
-      return { run_id: runId, outcome: 'skipped', decision: decision.kind };
-    }
+    // Recovery: only the call that closes the episode sends it.
+    const closed = await rpc<AlertEpisode | null>('alert_episode_close', episodeKey);
+    if (!closed) return skipped('already_recovered');
+    if (!webhook) return skipped('no_webhook');
     await rpc<boolean>('alert_take_slot', { ...suite, p_run_id: runId, p_seconds: 0 });
-    msg = recoveryMessage(run, decision.baseline, { dashboardUrl: ctx.settings?.dashboard_url });
+    msg = recoveryMessage(run, decision, links);
   }
   const slack = await deliverSlack(webhook, msg, { allowHosts: options.allowHosts });
   await finish(slack.ok ? 'sent' : 'failed', { slack });
@@ -104,27 +138,28 @@ export interface SweepOutcome {
 
 /**
  * The 5-minute sweep: runs of the last `hours` with no delivery row go
- * through `processRunAlert`; suites whose held regressions outlived the
- * cooldown get a roll-up message.
+ * through `processRunAlert`; suites whose held regressions outlived their
+ * team's cooldown get a roll-up message naming the tests, with links.
  */
 export async function sweepAlerts(rpc: Rpc, options: SendOptions & { hours?: number } = {}): Promise<SweepOutcome> {
   const missing = await rpc<Array<{ run_id: string }>>('alert_missing_runs', { p_hours: options.hours ?? 6, p_limit: 500 });
   const redispatched: RunAlertOutcome[] = [];
   for (const { run_id } of missing) redispatched.push(await processRunAlert(rpc, run_id, options));
   const rollups: SweepOutcome['rollups'] = [];
-  const overdue = await rpc<Array<{ team_id: string; repo_slug: string; suite: string }>>('alert_overdue_holds', {
-    p_seconds: ALERT_RULES.cooldownSeconds,
-  });
+  const overdue = await rpc<
+    Array<{ team_id: string; repo_slug: string; suite: string; cooldown_minutes: number; dashboard_url: string | null }>
+  >('alert_overdue_holds', {});
   for (const s of overdue) {
     const suite = { p_team_id: s.team_id, p_repo_slug: s.repo_slug, p_suite: s.suite };
     const settings = await rpc<Array<{ slack_webhook_url: string | null }>>('alert_team_webhook', { p_team_id: s.team_id });
     const webhook = settings[0]?.slack_webhook_url;
     if (!webhook) continue;
     const marker = crypto.randomUUID();
-    if (!(await rpc<boolean>('alert_take_slot', { ...suite, p_run_id: marker, p_seconds: ALERT_RULES.cooldownSeconds }))) continue;
+    if (!(await rpc<boolean>('alert_take_slot', { ...suite, p_run_id: marker, p_seconds: cooldownSeconds(s.cooldown_minutes) }))) continue;
     const held = toHeld(await rpc<Array<Record<string, unknown>>>('alert_take_held', { ...suite, p_into: marker }));
     if (!held.length) continue;
-    const slack = await deliverSlack(webhook, rollupMessage(s.repo_slug, s.suite, held), { allowHosts: options.allowHosts });
+    const msg = rollupMessage(s.repo_slug, s.suite, held, { dashboardUrl: s.dashboard_url });
+    const slack = await deliverSlack(webhook, msg, { allowHosts: options.allowHosts });
     rollups.push({ repo_slug: s.repo_slug, suite: s.suite, held: held.length, ok: slack.ok });
   }
   return { redispatched, rollups };

@@ -73,19 +73,23 @@ describe('weekly digest', () => {
     expect(digest.regressions).toMatchObject([{ suite: 'smoke', baseline: 87.5, pass_rate: 50, drop: 37.5 }]);
     expect(digest.became_flaky.map((t: { test: string }) => t.test)).toEqual(['d']); // ✗ ✓ ✗
     expect(digest.became_degrading.map((t: { test: string }) => t.test)).toEqual(['c']); // ✓ ✓ ✗
-    // t1 resolved 7 of 8 tests for $0.007, t2 one for $0.01: everything on t2 would be 8 × $0.01.
+    // t1 resolved 7 of 8 tests, t2 one. These runs record no ladder attempts, so no tier spend and
+    // no savings are claimed (apps/dashboard/test/digest.int.test.ts covers a week with attempts).
     expect(digest.escalation).toEqual({
       tiers: [
-        { tier: 't1', tests: 7, passed: 5, share: 87.5, cost_usd: 0.007 },
-        { tier: 't2', tests: 1, passed: 1, share: 12.5, cost_usd: 0.01 },
+        { tier: 't1', tests: 7, passed: 5, share: 87.5, attempts: 0, cost_usd: 0 },
+        { tier: 't2', tests: 1, passed: 1, share: 12.5, attempts: 0, cost_usd: 0 },
       ],
-      top_tier: 't2',
-      saved_usd: 0.063,
+      top_tier: null,
+      saved_usd: null,
     });
+    expect(digest.flaky).toEqual([{ repo_slug: 'acme-app', suite: 'smoke', test: 'd', is_new: true }]);
     const text = await run('gstack', ['team', 'digest', '--week', '2026-10-05'], admin.env);
     expect(text.stdout).toContain('Weekly digest for Digest & Co: week of 2026-10-05');
     expect(text.stdout).toContain('Pass rate: 75% (±0 pp vs last week)');
     expect(text.stdout).toContain('smoke: 87.5% → 50% (−37.5 pp)');
+    expect(text.stdout).toContain('• local/t1 (system): $0.0170, 8 calls');
+    expect(text.stdout).toContain('• saved vs everything on the top tier: unknown (no ladder attempts recorded)');
     expect(await sinkMessages(hook)).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 /** `gstack team settings`: the team's settings as they are now (admins; the Slack webhook URL is a secret, so it is masked). */
-import { PUSH_QUOTA_DEFAULTS, REGRESSION_RULES } from '@gstack/core';
+import { ALERT_RULES, PUSH_QUOTA_DEFAULTS, REGRESSION_RULES } from '@gstack/core';
 import type { Command } from 'commander';
 import { printJson } from '../../cli/run.ts';
 import { formatRelative } from '../../cli/term.ts';
@@ -11,6 +11,8 @@ import { requireAdmin, user } from './common.ts';
 const DEFAULTS = {
   slack_webhook_url: null,
   alert_threshold_pp: REGRESSION_RULES.defaultThresholdPp,
+  alert_branches: [...ALERT_RULES.defaultBranches],
+  alert_cooldown_minutes: ALERT_RULES.defaultCooldownMinutes,
   digest_enabled: true,
   judge_cache_trust_members: false,
   push_runs_per_hour: PUSH_QUOTA_DEFAULTS.runsPerHour,
@@ -28,7 +30,9 @@ export function registerTeamSettings(team: Command): void {
   team
     .command('settings')
     .option('--json', 'print JSON')
-    .description('Show the team settings: Slack webhook (masked), alert threshold, digest, judge cache trust, push quotas (admins)')
+    .description(
+      'Show the team settings: Slack webhook (masked), alert threshold, branches and cooldown, digest, judge cache trust, push quotas (admins)',
+    )
     .action(async (flags: { json?: boolean }) => {
       const connection = await user();
       const id = await teamId(connection);
@@ -36,7 +40,7 @@ export function registerTeamSettings(team: Command): void {
       const { data, error, status } = await connection.client
         .from('team_settings')
         .select(
-          'slack_webhook_url, alert_threshold_pp, digest_enabled, judge_cache_trust_members, push_runs_per_hour, push_results_per_hour, updated_at',
+          'slack_webhook_url, alert_threshold_pp, alert_branches, alert_cooldown_minutes, digest_enabled, judge_cache_trust_members, push_runs_per_hour, push_results_per_hour, updated_at',
         )
         .eq('team_id', id)
         .maybeSingle();
@@ -46,6 +50,8 @@ export function registerTeamSettings(team: Command): void {
         team: connection.team,
         slack_webhook: maskWebhook(settings.slack_webhook_url),
         alert_threshold_pp: Number(settings.alert_threshold_pp),
+        alert_branches: settings.alert_branches,
+        alert_cooldown_minutes: settings.alert_cooldown_minutes,
         digest_enabled: settings.digest_enabled,
         judge_cache_trust_members: settings.judge_cache_trust_members,
         push_runs_per_hour: settings.push_runs_per_hour,
@@ -57,6 +63,8 @@ export function registerTeamSettings(team: Command): void {
       line('team', shown.team);
       line('slack-webhook', shown.slack_webhook ?? 'not set (gstack team set slack-webhook URL)');
       line('alert-threshold', `${shown.alert_threshold_pp} percentage points`);
+      line('alert-branches', `${shown.alert_branches.join(', ')} (other branches never post to Slack)`);
+      line('alert-cooldown', `${shown.alert_cooldown_minutes} ${shown.alert_cooldown_minutes === 1 ? 'minute' : 'minutes'}`);
       line('digest-enabled', String(shown.digest_enabled));
       line('judge-cache-trust-members', String(shown.judge_cache_trust_members));
       line('push-runs-per-hour', `${shown.push_runs_per_hour} per member or CI token`);

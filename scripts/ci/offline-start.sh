@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# `npm start` with no network after `npm install` (scripts/ci/offline-start.mjs says what is
+# checked): runs the check in a network namespace that has only loopback. Needs root (as CI
+# runs) for `unshare -n`; elsewhere it asks sudo.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+as_root=""
+if [ "$(id -u)" -ne 0 ]; then as_root="sudo"; fi
+exec $as_root unshare -n -- sh -c 'ip link set lo up && exec node scripts/ci/offline-start.mjs'
