@@ -59,7 +59,7 @@ export function registerTeamSettings(team: Command): void {
         updated_at: settings.updated_at,
       };
       if (flags.json) return printJson(shown);
-      const line = (label: string, value: string) => process.stdout.write(`${label.padEnd(26)} ${value}\n`);
+      const line = (label: string, value: string) => process.stdout.write(`${label.padEnd(16)} ${value}\n`);
       line('team', shown.team);
       line('slack-webhook', shown.slack_webhook ?? 'not set (gstack team set slack-webhook URL)');
       line('alert-threshold', `${shown.alert_threshold_pp} percentage points`);
