@@ -63,6 +63,10 @@ const countSchema = (max: number) =>
 /** The push quota a team has until an admin changes it (the columns' defaults in the migration). */
 export const PUSH_QUOTA_DEFAULTS = { runsPerHour: 120, resultsPerHour: 200_000 } as const;
 
+/** Runs, and results, each member or CI token may push per hour (the migration's checks: 1 to 100,000 and 1 to 100,000,000). */
+export const pushRunsPerHourSchema = countSchema(100_000);
+export const pushResultsPerHourSchema = countSchema(100_000_000);
+
 type SettingColumns = Pick<
   TablesInsert<'team_settings'>,
   | 'slack_webhook_url'
@@ -109,11 +113,11 @@ export const TEAM_SETTINGS = {
   },
   'push-runs-per-hour': {
     expected: `runs each member or CI token may push per hour, 1 to 100000 (default ${PUSH_QUOTA_DEFAULTS.runsPerHour})`,
-    schema: countSchema(100_000).transform((n): SettingColumns => ({ push_runs_per_hour: n })),
+    schema: pushRunsPerHourSchema.transform((n): SettingColumns => ({ push_runs_per_hour: n })),
   },
   'push-results-per-hour': {
     expected: `results each member or CI token may push per hour, 1 to 100000000 (default ${PUSH_QUOTA_DEFAULTS.resultsPerHour})`,
-    schema: countSchema(100_000_000).transform((n): SettingColumns => ({ push_results_per_hour: n })),
+    schema: pushResultsPerHourSchema.transform((n): SettingColumns => ({ push_results_per_hour: n })),
   },
 } as const;
 
