@@ -41,6 +41,8 @@ const SHAPES: Shape[] = [
 ];
 
 const HISTORY_RUNS = 20;
+/** ci_report_context reads the base branch's last runs (CI_RULES.historyRuns in core). */
+const CI_HISTORY_RUNS = 10;
 /** test_runs reads one test over this many runs of its suite. */
 const TEST_RUNS = 30;
 /** runs_page counts the filtered total up to this many runs. */
@@ -91,8 +93,9 @@ async function seed(shape: Shape): Promise<Db> {
     await db.query('begin');
     await db.query('set local session_replication_role = replica');
     await db.query(
-      `insert into public.eval_runs (team_id, user_id, run_key, repo_slug, suite, run_at, total_tests, passed, failed, cost_usd, judge_cost_usd)
+      `insert into public.eval_runs (team_id, user_id, run_key, repo_slug, suite, branch, run_at, total_tests, passed, failed, cost_usd, judge_cost_usd)
        select case when g % 11 = 0 then $2::uuid else $1::uuid end, $3, 'run-' || g, 'acme/app', ${shape.suite},
+              case when g % 3 = 0 then 'main' else 'feature-' || (g % 7) end,
               now() - make_interval(mins => g * 10), $5, $5 - 1, 1, 0.01, 0.001
        from generate_series(1, $4::integer) g`,
       [team, otherTeam, user, Math.round(shape.runs * 1.1), shape.resultsPerRun],
@@ -356,6 +359,22 @@ const CASES: Record<string, Case> = {
       eval_results: db.shape.resultsPerRun,
       eval_attempts: 2 * db.shape.resultsPerRun,
       eval_costs: 10,
+    }),
+  },
+  // gstack ci report (20261206170000_ci_reports.sql): the newest feature-branch run of the suite.
+  ci_report_context: {
+    call: (db) => ({
+      sql: `select public.ci_report_context($1, null,
+        (select run_key from public.eval_runs where team_id = $1 and suite = $2 and branch <> 'main' order by run_at desc limit 1),
+        array['main', 'master'], null, ${CI_HISTORY_RUNS})`,
+      params: [db.team, db.shape.historySuite],
+    }),
+    // The run, one probe per base branch (main finds its latest run, master none), the history's
+    // runs; the results of the run, of the baseline and of the history's runs. Never the suite's
+    // other branches' runs, however many.
+    bounds: async (db) => ({
+      eval_runs: 2 + 2 + CI_HISTORY_RUNS,
+      eval_results: (2 + CI_HISTORY_RUNS) * db.shape.resultsPerRun,
     }),
   },
   compare_runs: {

@@ -47,6 +47,7 @@ const EXPECTED = parseMatrix(`
   alert_episodes       DDDD  0DDD      RDDD    RDDD   RIUX
   digest_deliveries    DDDD  0DDD      RDDD    RDDD   RIUX
   test_costs_daily     DDDD  0DDD      RDDD    RDDD   RIUX
+  ci_reports           DDDD  0DDD      RDDD    RDDD   RIUX
 `);
 
 /** Reads the table above: one line per table, one four-letter cell per identity. */
@@ -127,6 +128,26 @@ async function runWithoutDelivery(ctx: Ctx): Promise<Row> {
   const removed = await service().from('alert_deliveries').delete().eq('run_id', run.id);
   if (removed.error) throw new Error(removed.error.message);
   return { run_id: run.id, team_id: ctx.team, repo_slug: run.repo_slug, suite: run.suite, run_at: run.run_at };
+}
+
+/** A CI report row on a new run of the matrix team (a run has at most one): written only by ci_record_report. */
+async function ciReportRow(ctx: Ctx): Promise<Row> {
+  const run = await serviceInsert(
+    'eval_runs',
+    {
+      id: randomUUID(),
+      team_id: ctx.team,
+      run_key: unique('run'),
+      repo_slug: 'acme/app',
+      suite: 'ci',
+      run_at: new Date(Date.now() - 48 * 3_600_000).toISOString(),
+      total_tests: 1,
+      passed: 1,
+      failed: 0,
+    },
+    ['id'],
+  );
+  return { run_id: run.id, team_id: ctx.team, repo_slug: 'acme/app', suite: 'ci', gated: false, pull_request: 7 };
 }
 
 let weeks = 0;
@@ -288,6 +309,12 @@ const SPECS: Record<string, TableSpec> = {
   digest_deliveries: simple('digest_deliveries', ['team_id', 'week_start'], (ctx) => ({ team_id: ctx.team, week_start: nextMonday() }), {
     error: 'changed',
   }),
+  // The CI gate's verdicts: members read them; they arrive only through ci_record_report.
+  ci_reports: {
+    create: async (ctx) => serviceInsert('ci_reports', await ciReportRow(ctx), ['run_id']),
+    row: (ctx) => ciReportRow(ctx),
+    patch: { gated: true },
+  },
   // A rollup kept by triggers: members read it, only the service role writes it.
   test_costs_daily: simple(
     'test_costs_daily',

@@ -159,6 +159,71 @@ export type Database = {
           },
         ];
       };
+      ci_reports: {
+        Row: {
+          baseline_run_id: string | null;
+          counts: NonNullable<Json>;
+          gated: boolean;
+          pull_request: number | null;
+          pull_request_url: string | null;
+          reasons: string[];
+          repo_slug: string;
+          reported_at: string;
+          run_id: string;
+          suite: string;
+          team_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          baseline_run_id?: string | null;
+          counts?: NonNullable<Json>;
+          gated: boolean;
+          pull_request?: number | null;
+          pull_request_url?: string | null;
+          reasons?: string[];
+          repo_slug: string;
+          reported_at?: string;
+          run_id: string;
+          suite: string;
+          team_id: string;
+        };
+        Update: {
+          baseline_run_id?: string | null;
+          counts?: NonNullable<Json>;
+          gated?: boolean;
+          pull_request?: number | null;
+          pull_request_url?: string | null;
+          reasons?: string[];
+          repo_slug?: string;
+          reported_at?: string;
+          run_id?: string;
+          suite?: string;
+          team_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'ci_reports_baseline_run_id_fkey';
+            columns: ['baseline_run_id'];
+            isOneToOne: false;
+            referencedRelation: 'eval_runs';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'ci_reports_run_id_team_id_fkey';
+            columns: ['run_id', 'team_id'];
+            isOneToOne: false;
+            referencedRelation: 'eval_runs';
+            referencedColumns: ['id', 'team_id'];
+          },
+          {
+            foreignKeyName: 'ci_reports_team_id_fkey';
+            columns: ['team_id'];
+            isOneToOne: false;
+            referencedRelation: 'teams';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
       digest_deliveries: {
         Row: {
           attempts: number;
@@ -1214,6 +1279,12 @@ export type Database = {
           team_name: string;
         }[];
       };
+      ci_record_report: { Args: { p_report: Json; p_run: string; p_team_id: string; p_token: string }; Returns: undefined };
+      ci_report_context: {
+        Args: { p_baseline?: string; p_branches: string[]; p_history_runs?: number; p_run: string; p_team_id: string; p_token: string };
+        Returns: Json;
+      };
+      ci_stopped_pull_requests: { Args: { p_from: string; p_team_id: string; p_until: string }; Returns: number };
       compare_runs: { Args: { p_base: string; p_head: string; p_output_chars?: number; p_team_id: string }; Returns: Json };
       cost_leaders: { Args: { p_days?: number; p_limit?: number; p_team_id: string }; Returns: Json };
       cost_per_model: {

@@ -4,6 +4,7 @@ export * from './alerts/index.ts';
 export * from './analytics/index.ts';
 export * from './api-keys.ts';
 export * from './canonical.ts';
+export * from './ci/index.ts';
 export * from './client-address.ts';
 export type { Database, Json, Tables, TablesInsert, TablesUpdate } from './database.types.ts';
 export * from './email.ts';

@@ -27,8 +27,14 @@ const matches: Record<Show, (t: TestDetail) => boolean> = {
 
 export async function runDetailPage(c: Context<DashboardEnv>): Promise<Response> {
   const runId = uuidParam(c.req.param('runId'), 'This run');
-  const data = (await rpc(c, 'run_detail', { p_team_id: c.var.team.id, p_run_id: runId })) as unknown as RunDetail | null;
+  const [detail, ci] = await Promise.all([
+    rpc(c, 'run_detail', { p_team_id: c.var.team.id, p_run_id: runId }),
+    // The pull request `gstack ci report` reported this run on, if any (a link, not a failure when unreadable).
+    c.var.supabase.from('ci_reports').select('pull_request, pull_request_url, gated').eq('run_id', runId).maybeSingle(),
+  ]);
+  const data = detail as unknown as RunDetail | null;
   if (!data) throw notFound('This run');
+  const pr = ci.data?.pull_request ? ci.data : null;
   const { run } = data;
   const show = (SHOWS as readonly string[]).includes(c.req.query('show') ?? '') ? (c.req.query('show') as Show) : 'all';
   const search = (c.req.query('q') ?? '').trim();
@@ -46,6 +52,7 @@ export async function runDetailPage(c: Context<DashboardEnv>): Promise<Response>
     <span>by <b>${run.who ?? '—'}</b>${run.hostname ? html` on <b>${run.hostname}</b>` : ''}</span>
     <span>at <b>${utc(run.run_at)}</b></span>
     <span>tier <b>${run.tier ?? '—'}</b></span>
+    ${pr ? html`<span>pull request <b>${pr.pull_request_url ? html`<a href="${pr.pull_request_url}">#${pr.pull_request}</a>` : `#${pr.pull_request}`}</b>${pr.gated ? html` <span class="badge warn">stopped by the CI gate</span>` : ''}</span>` : ''}
     ${run.label ? html`<span>label <b>${run.label}</b></span>` : ''}
     ${data.version ? html`<span>gstack <b>${data.version}</b></span>` : ''}
   </div>

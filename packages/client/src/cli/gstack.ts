@@ -21,6 +21,7 @@ Team sync (push results, log in, manage the team) is the separate gstack-sync co
     { names: ['init'], load: async () => (await import('../commands/init/index.ts')).registerInit },
     { names: ['eval'], load: async () => (await import('../commands/eval/index.ts')).registerEval },
     { names: ['team'], load: async () => (await import('../commands/team/index.ts')).registerTeam },
+    { names: ['ci'], load: async () => (await import('../commands/ci/index.ts')).registerCi },
     { names: ['dashboard'], load: async () => (await import('../commands/dashboard/index.ts')).registerDashboard },
   ]);
   return program;

@@ -145,6 +145,7 @@ describe('--json keys are snake_case', () => {
     ['gstack eval watch', () => expectSnake('gstack', ['eval', 'watch', '--once'], ada.env)],
     ['gstack eval cache stats', () => expectSnake('gstack', ['eval', 'cache', 'stats'], ada.env)],
     ['gstack eval cache verify', () => expectSnake('gstack', ['eval', 'cache', 'verify'], ada.env)],
+    ['gstack ci report', () => expectSnake('gstack', ['ci', 'report', runIds[1] ?? '', '--no-comment'], ada.env)],
   ];
   it.each(cases)('%s --json', async (_command, check) => {
     await check();

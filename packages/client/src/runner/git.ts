@@ -21,7 +21,13 @@ export interface GitInfo {
   sha: string | null;
 }
 
-export function gitInfo(cwd: string): GitInfo {
+/**
+ * The repository, branch and commit at `cwd`. On a GitHub Actions pull request the
+ * checkout is a detached merge commit: the branch is then the pull request's head
+ * branch (`GITHUB_HEAD_REF`, set only for pull-request events), so a pull request's
+ * runs carry their own branch, never none (runs without a branch alert the team).
+ */
+export function gitInfo(cwd: string, env: { GITHUB_HEAD_REF?: string } = {}): GitInfo {
   const remote = git(['remote', 'get-url', 'origin'], cwd);
   const top = git(['rev-parse', '--show-toplevel'], cwd);
   const repoSlug =
@@ -31,7 +37,8 @@ export function gitInfo(cwd: string): GitInfo {
       .replace(/[^A-Za-z0-9_.-]/g, '-')
       .toLowerCase();
   const branch = git(['rev-parse', '--abbrev-ref', 'HEAD'], cwd);
-  return { repoSlug, branch: branch === 'HEAD' ? null : branch, sha: git(['rev-parse', 'HEAD'], cwd) };
+  const detached = branch === null || branch === 'HEAD';
+  return { repoSlug, branch: detached ? env.GITHUB_HEAD_REF || null : branch, sha: git(['rev-parse', 'HEAD'], cwd) };
 }
 
 export function hostname(): string {

@@ -138,7 +138,7 @@ Environment: GSTACK_STATE_DIR, EVAL_CACHE=0, EVAL_TIER, EVAL_JUDGE_TIER, provide
       // Whether the background push can land is checked while the tests run, and told at the end.
       const preflight =
         flags.push && backgroundPushEnabled(process.cwd(), env) ? checkConnection(process.cwd(), env).catch(() => undefined) : undefined;
-      const git = gitInfo(process.cwd());
+      const git = gitInfo(process.cwd(), env);
       const docs: StandardEvalResult[] = [];
       const written: string[] = [];
       let failed = false;
