@@ -4,7 +4,7 @@
  * history the flaky classifier gets.
  */
 import { randomUUID } from 'node:crypto';
-import { anonClient, createTeam, pushRun, signedInClient } from '@gstack/local-stack/testing';
+import { anonClient, createTeam, pushRun, signedInClient, stackInfo } from '@gstack/local-stack/testing';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -171,6 +171,17 @@ describe('ci_record_report', () => {
     // Another window: none. Another team's member: RLS hides the rows, so 0.
     expect((await admin.rpc('ci_stopped_pull_requests', { ...window, p_until: window.p_from })).data).toBe(0);
     expect((await outsider.rpc('ci_stopped_pull_requests', window)).data).toBe(0);
+
+    // The Monday digest of this week says so (a preview, through the real weekly-digest function).
+    const today = new Date();
+    const monday = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - ((today.getUTCDay() + 6) % 7)));
+    const res = await fetch(`${stackInfo().functionsUrl}/weekly-digest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${stackInfo().serviceRoleKey}` },
+      body: JSON.stringify({ team_id: team, week_start: monday.toISOString().slice(0, 10), dry_run: true }),
+    });
+    const body = (await res.json()) as { results: Array<{ text: string }> };
+    expect(body.results[0]?.text).toContain('CI gate: stopped 2 pull requests');
   });
 
   it('refuses another team, no credentials, a link that is not http(s), and a verdict that is not a boolean', async () => {

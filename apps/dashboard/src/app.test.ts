@@ -28,8 +28,31 @@ describe('dashboard app', () => {
     const app = createDashboardApp({ ...config, basePath: '/dashboard', publicPath: '/functions/v1/dashboard' });
     const res = await app.request('/dashboard/t/acme/runs');
     expect(res.headers.get('location')).toBe(`/functions/v1/dashboard/login?next=${encodeURIComponent('/t/acme/runs')}`);
-    const login = await (await app.request('/dashboard/login')).text();
+    const login = await (await app.request('/dashboard/login?next=/t/acme')).text();
     expect(login).toContain('action="/functions/v1/dashboard/login"');
+    // The theme toggle posts under the public path and comes back to this page.
+    expect(login).toContain('action="/functions/v1/dashboard/theme"');
+    expect(login).toContain('name="next" value="/login?next=/t/acme"');
+    const theme = await app.request('http://dash.test/dashboard/theme', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://dash.test' },
+      body: 'theme=dark&next=%2Flogin',
+    });
+    expect(theme.status).toBe(303);
+    expect(theme.headers.get('location')).toBe('/functions/v1/dashboard/login');
+    expect(theme.headers.get('set-cookie')).toContain(
+      'gstack_theme=dark; Max-Age=31536000; Path=/functions/v1/dashboard; HttpOnly; SameSite=Lax',
+    );
+  });
+
+  it('renders the theme from its cookie and ignores an unknown value', async () => {
+    const app = createDashboardApp(config);
+    const page = async (cookie: string) => (await app.request('/login', { headers: { cookie } })).text();
+    expect(await page('gstack_theme=dark')).toContain('<html lang="en" data-theme="dark">');
+    expect(await page('gstack_theme=light')).toContain('Theme: Light');
+    const odd = await page('gstack_theme=%22%3E%3Cscript%3E');
+    expect(odd).toContain('<html lang="en">');
+    expect(odd).toContain('Theme: Auto');
   });
 
   it('refuses form posts from another origin with 403', async () => {

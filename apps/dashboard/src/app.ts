@@ -15,7 +15,9 @@ import type { DashboardEnv } from './env.ts';
 import { DashboardError, notFound } from './errors.ts';
 import { errorPage } from './pages/error.ts';
 import { TEAM_ACTIONS, TEAM_PAGES } from './pages/index.ts';
+import { joinInviteAction, joinInvitePage } from './pages/join.ts';
 import { teamsPage } from './pages/teams.ts';
+import { themeRoute } from './pages/theme.ts';
 import { securityMiddleware } from './security.ts';
 import { loadTeam } from './team.ts';
 import { loadTeams } from './ui/team-switcher.ts';
@@ -33,8 +35,11 @@ export function createDashboardApp(input: DashboardConfigInput & { realtimeTrans
   app.use('*', sessionMiddleware(config));
   app.get('/healthz', (c) => c.text('ok'));
   app.route('/', authRoutes(config));
+  app.post('/theme', themeRoute);
 
   app.get('/', requireUser, teamsPage);
+  app.get('/join/:code', requireUser, joinInvitePage);
+  app.post('/join/:code', requireUser, joinInviteAction);
   // '/t/:slug/*' also matches '/t/:slug' itself: one sign-in check and team lookup per request.
   app.use('/t/:slug/*', requireUser, loadTeam);
   app.use('/t/:slug', loadTeams);

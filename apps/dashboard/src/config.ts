@@ -54,8 +54,6 @@ export const dashboardConfigSchema = z.object({
   signInLimit: z
     .object({ perAddress: z.number().int().positive(), perAddressAndEmail: z.number().int().positive() })
     .default({ perAddress: 30, perAddressAndEmail: 10 }),
-  /** Hosts the Team page's "send a test message" may post to (the team's Slack webhook). */
-  slackWebhookHosts: z.array(z.string().min(1)).default(['hooks.slack.com']),
 });
 
 export type DashboardConfigInput = z.input<typeof dashboardConfigSchema>;

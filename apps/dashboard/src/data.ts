@@ -56,6 +56,8 @@ export interface RunRow {
   user_id: string | null;
   token_id: string | null;
   who: string | null;
+  /** The models that answered (cost lines other than the judge's), sorted. */
+  models?: string[];
 }
 
 export interface RunsPage {

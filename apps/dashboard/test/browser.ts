@@ -1,9 +1,11 @@
 /**
  * Real Chromium for browser tests: Debian's /usr/bin/chromium driven by
  * playwright-core, headless with a fresh profile; and screenshots of a page
- * in light and dark under .gstack-test/screenshots/.
+ * in light and dark under .gstack-test/screenshots/; auditPage checks a page
+ * with axe-core and for sideways scrolling at desktop and phone width.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -57,4 +59,61 @@ export async function signInWithForm(
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/login'));
   return page;
+}
+
+/** The two widths every page is checked at: a laptop and a 390 px phone. */
+export const VIEWPORTS = [
+  { name: 'desktop', width: 1440, height: 900 },
+  { name: 'phone', width: 390, height: 844 },
+] as const;
+
+/** Rules the adoption review named that axe rates below serious: failed on too. */
+const ALSO_FAILED = ['empty-table-header'];
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AuditFinding {
+  view: string;
+  problem: string;
+}
+
+/**
+ * Checks the page as it is now at each width in light and dark: axe-core's
+ * serious and critical violations (and ALSO_FAILED's), and (at every width) a document wider than
+ * the viewport (the page scrolls sideways). Saves `<name>-<width>-<theme>.png`.
+ * Returns the findings, empty when the page passes; the page is left at desktop width in light.
+ */
+export async function auditPage(page: Page, name: string): Promise<AuditFinding[]> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const findings: AuditFinding[] = [];
+  for (const viewport of VIEWPORTS) {
+    await page.setViewportSize({ width: viewport.width, height: viewport.height });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const view = `${name} ${viewport.width}px ${scheme}`;
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (width > viewport.width) findings.push({ view, problem: `document is ${width}px wide, viewport ${viewport.width}px` });
+      // Evaluated through the DevTools protocol, so the page's CSP (nonce'd scripts only) does not apply.
+      if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+      const violations = await page.evaluate(async (alsoFailed) => {
+        // biome-ignore lint/suspicious/noExplicitAny: axe is injected above, untyped in the page.
+        const axe = (window as any).axe;
+        const result = await axe.run(document, { resultTypes: ['violations'] });
+        return (result.violations as Array<{ id: string; impact: string; nodes: Array<{ target: string[]; failureSummary: string }> }>)
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical' || alsoFailed.includes(v.id))
+          .map(
+            (v) =>
+              `${v.impact} ${v.id} ×${v.nodes.length}: ${v.nodes
+                .slice(0, 3)
+                .map((n) => n.target.join(' '))
+                .join(', ')}`,
+          );
+      }, ALSO_FAILED);
+      for (const problem of violations) findings.push({ view, problem });
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${viewport.width}-${scheme}.png`), fullPage: true });
+    }
+  }
+  await page.setViewportSize({ width: VIEWPORTS[0].width, height: VIEWPORTS[0].height });
+  await page.emulateMedia({ colorScheme: 'light' });
+  return findings;
 }

@@ -164,7 +164,7 @@ describe('dashboard part 2 in Chromium', () => {
     expect(await page.locator('.card', { hasText: 'Spend, last 30 days' }).locator('.value').textContent()).toBe('$0.0790');
     // Exact: only local/qwen3-8b's $0.007 of $0.079.
     expect(await page.locator('.card', { hasText: 'Exact' }).locator('.value').textContent()).toBe('8.9%');
-    expect(await page.locator('svg.bars[role=img]').count()).toBe(1);
+    expect(await page.locator('svg.bars[role=group]').count()).toBe(1);
     const qwen = clean(await page.locator('table.models tr', { hasText: 'local/qwen3-8b' }).locator('td').allTextContents());
     expect(qwen).toEqual(['local/qwen3-8b', 'system', '7', '700', '140', '0', '0', '$0.0070', 'exact']);
     expect(clean(await page.locator('table.cost-suites tbody tr').first().locator('td').allTextContents())).toEqual([

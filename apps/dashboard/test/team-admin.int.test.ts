@@ -1,9 +1,12 @@
 /**
  * The Team page in real Chromium against the private local stack: an admin
- * creates an invite (shown once) that a second person joins with the real CLI,
- * revokes another, mints and revokes a CI token, changes a role, meets the
- * last-admin rule, saves settings and sends a Slack test message to the stack's
- * Slack sink; a member sees no admin forms and their POSTs are refused with 403;
+ * creates an invite (shown once, as a code and a link) that a second person
+ * joins with the real CLI and a third by opening the link, revokes another and
+ * removes a member after a confirmation step (with JavaScript off), mints and
+ * revokes a CI token, changes a role, meets the last-admin rule, saves settings
+ * (the webhook is shown masked afterwards) and sends a Slack test message to the
+ * stack's Slack sink through the same function as `gstack team alert-test`;
+ * a member sees no admin forms and their POSTs are refused with 403;
  * a member leaves (the last admin cannot); a
  * cross-site POST is refused by the CSRF check. Screenshots in both themes.
  */
@@ -12,7 +15,7 @@ import { sinkMessages, sql, stackInfo, unique } from '@gstack/local-stack/testin
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDashboard, startDashboard } from '../src/node.ts';
-import { launchBrowser, screenshotBothThemes, signInWithForm, watchForProblems } from './browser.ts';
+import { auditPage, launchBrowser, screenshotBothThemes, signInWithForm, watchForProblems } from './browser.ts';
 
 const slug = (prefix: string) => unique(prefix).replace(/_/g, '-').toLowerCase().slice(0, 40);
 
@@ -22,18 +25,14 @@ let teamSlug: string;
 let teamId: string;
 let alice: Person;
 let bob: Person;
+let erin: Person;
 
 beforeAll(async () => {
   teamSlug = slug('admin');
-  [alice, bob] = await Promise.all([person(teamSlug), person(teamSlug)]);
+  [alice, bob, erin] = await Promise.all([person(teamSlug), person(teamSlug), person(teamSlug)]);
   expect((await run('gstack', ['team', 'create', teamSlug, '--name', 'Acme Admin'], alice.env)).code).toBe(0);
   teamId = (await sql<{ id: string }>('select id from public.teams where slug = $1', [teamSlug]))[0]?.id ?? '';
-  dashboard = await startDashboard({
-    supabaseUrl: stackInfo().apiUrl,
-    supabaseKey: stackInfo().publishableKey,
-    // The stack's Slack sink stands in for hooks.slack.com.
-    slackWebhookHosts: ['hooks.slack.com', new URL(stackInfo().slackSinkUrl).hostname],
-  });
+  dashboard = await startDashboard({ supabaseUrl: stackInfo().apiUrl, supabaseKey: stackInfo().publishableKey });
   browser = await launchBrowser();
 });
 
@@ -65,16 +64,26 @@ describe('team admin in Chromium', () => {
     await page.getByRole('button', { name: 'Create invite' }).click();
     const code = (await page.locator('[data-secret]').textContent()) ?? '';
     expect(code).toMatch(/^gsi_/);
+    // The same invite as a link, for someone without the CLI.
+    expect(await page.locator('[data-invite-link]').textContent()).toBe(`${dashboard.url}/join/${code}`);
     expect(await page.locator('table.invites tbody tr').count()).toBe(1);
     const joined = await run('gstack', ['team', 'join', code], bob.env);
     expect(joined.code, joined.stderr).toBe(0);
     expect(await roleOf(bob)).toBe('member');
 
-    // A second invite for an email, then revoked.
+    // A second invite for an email, then revoked: Revoke asks first, Cancel keeps it.
     await page.goto(`${dashboard.url}/t/${teamSlug}/team`);
     await page.getByLabel('Only for email (optional)').fill('dana@example.test');
     await page.getByRole('button', { name: 'Create invite' }).click();
     await page.locator('table.invites tr', { hasText: 'dana@example.test' }).getByRole('button', { name: 'Revoke' }).click();
+    expect(await page.locator('main p').first().textContent()).toBe(
+      'Revoke the member invite for dana@example.test? Its code and link stop working.',
+    );
+    expect(await auditPage(page, 'team-confirm-revoke')).toEqual([]);
+    await page.getByRole('link', { name: 'Cancel' }).click();
+    expect(await page.locator('table.invites').textContent()).toContain('dana@example.test');
+    await page.locator('table.invites tr', { hasText: 'dana@example.test' }).getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('button', { name: 'Revoke the invite' }).click();
     await page.waitForURL(/done=invite-revoked/);
     expect(await page.getByRole('status').textContent()).toBe('Invite revoked.');
     expect(await page.locator('table.invites').textContent()).toContain('No pending invites.');
@@ -98,6 +107,9 @@ describe('team admin in Chromium', () => {
     await page.goto(`${dashboard.url}/t/${teamSlug}/team`);
     expect(await page.locator('[data-secret]').count()).toBe(0);
     await page.locator('tr[data-token="github-actions"]').getByRole('button', { name: 'Revoke' }).click();
+    expect(await page.locator('main p').first().textContent()).toContain('Revoke the CI token github-actions?');
+    expect(await sql('select 1 from public.team_tokens where team_id = $1 and revoked_at is null', [teamId])).toHaveLength(1);
+    await page.getByRole('button', { name: 'Revoke github-actions' }).click();
     await page.waitForURL(/done=token-revoked/);
     expect(await page.locator('tr[data-token="github-actions"]').textContent()).toContain('revoked');
     const [stored] = await sql<{ revoked: boolean }>(
@@ -137,16 +149,27 @@ describe('team admin in Chromium', () => {
       push_runs_per_hour: 30,
       push_results_per_hour: 200_000,
     });
+    // Saved, the webhook is shown masked: the page never carries the whole URL again.
+    expect(await page.getByLabel('Slack webhook URL').inputValue()).toBe('');
+    expect(await page.locator('[data-webhook]').textContent()).toBe(`${`${stackInfo().slackSinkUrl}${hookPath}`.slice(0, 32)}…`);
+    expect(await page.content()).not.toContain(hookPath);
+    // Saving with the field left empty keeps it; the box removes it (checked further down).
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.waitForURL(/done=settings/);
+    expect((await sql<{ u: string }>('select slack_webhook_url as u from public.team_settings where team_id = $1', [teamId]))[0]?.u).toBe(
+      `${stackInfo().slackSinkUrl}${hookPath}`,
+    );
+    // The test message goes through the regression-alert function, as the CLI's does, so the stack's sink gets it.
     await page.getByRole('button', { name: 'Send a test message to Slack' }).click();
     await page.waitForURL(/done=slack-test/);
     const messages = await sinkMessages(hookPath);
     expect(messages).toHaveLength(1);
-    expect(String(messages[0]?.payload.text)).toContain('Test message from the gstack dashboard for Acme Admin');
-    expect(JSON.stringify(messages[0]?.payload.blocks)).toContain('https://dash.example.test|Open the dashboard');
+    expect(String(messages[0]?.payload.text)).toBe('Test message from gstack for Acme Admin');
     await screenshotBothThemes(page, 'team-admin');
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshotBothThemes(page, 'team-admin-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
+    expect(await auditPage(page, 'team-admin')).toEqual([]);
 
     // Invalid input is named, not stored.
     await page.getByLabel('Alert threshold (points)').evaluate((el) => el.removeAttribute('min'));
@@ -167,12 +190,62 @@ describe('team admin in Chromium', () => {
     await context.close();
   });
 
+  it('lets someone join by opening the invite link, and removes them after a confirmation that needs no JavaScript', async () => {
+    const admin = await browser.newContext({ javaScriptEnabled: false });
+    const page = await signIn(admin, alice, `/t/${teamSlug}/team`);
+    await page.getByRole('button', { name: 'Create invite' }).click();
+    const link = (await page.locator('[data-invite-link]').textContent()) ?? '';
+
+    // Signed out, the link asks for sign-in first and comes back to the invite.
+    const invited = await browser.newContext();
+    const joining = await invited.newPage();
+    await joining.goto(link);
+    expect(new URL(joining.url()).pathname).toBe('/login');
+    await joining.getByLabel('Email').fill(erin.email);
+    await joining.getByLabel('Password').fill(erin.password);
+    await joining.getByRole('button', { name: 'Sign in' }).click();
+    await joining.waitForURL(link);
+    // Opening the link changed nothing yet: joining is the button.
+    expect(await roleOf(erin)).toBeNull();
+    expect(await auditPage(joining, 'team-join')).toEqual([]);
+    await joining.getByRole('button', { name: 'Join the team' }).click();
+    await joining.waitForURL(`${dashboard.url}/t/${teamSlug}`);
+    expect(await roleOf(erin)).toBe('member');
+    // Single use: the link now says so.
+    await joining.goto(link);
+    await joining.getByRole('button', { name: 'Join the team' }).click();
+    expect(await joining.getByRole('alert').textContent()).toBe('This invite has already been used.');
+    await invited.close();
+
+    // Remove asks first, on a page of its own (a plain form: JavaScript is off here).
+    await page.goto(`${dashboard.url}/t/${teamSlug}/team`);
+    await page.locator(`tr[data-member="${erin.email}"]`).getByRole('button', { name: 'Remove' }).click();
+    expect(await page.locator('main p').first().textContent()).toContain(`Remove ${erin.email} from Acme Admin?`);
+    expect(await roleOf(erin)).toBe('member');
+    // (axe needs script in the page: the confirmation page is audited in the first test.)
+    await screenshotBothThemes(page, 'team-confirm-remove');
+    await page.getByRole('button', { name: `Remove ${erin.email}` }).click();
+    await page.waitForURL(/done=removed/);
+    expect(await roleOf(erin)).toBeNull();
+
+    // The box removes the saved webhook.
+    await page.getByLabel('Remove the saved webhook').check();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.waitForURL(/done=settings/);
+    expect(
+      (await sql<{ u: string | null }>('select slack_webhook_url as u from public.team_settings where team_id = $1', [teamId]))[0]?.u,
+    ).toBeNull();
+    expect(await page.locator('[data-webhook]').count()).toBe(0);
+    await admin.close();
+  });
+
   it('shows a member the team without any forms and refuses their posts', async () => {
     const context = await browser.newContext();
     const page = await signIn(context, bob, `/t/${teamSlug}/team`);
     // No admin forms: the one form a member has is leaving the team.
     expect(await page.locator('main form').count()).toBe(1);
     expect(await page.locator('main button').allTextContents()).toEqual(['Leave Acme Admin']);
+    // alice and bob (erin joined by the link and was removed).
     expect(await page.locator('table.members tbody tr').count()).toBe(2);
     expect(await page.locator('main').textContent()).not.toContain('Slack');
     await screenshotBothThemes(page, 'team-member');

@@ -1447,6 +1447,7 @@ export type Database = {
           p_limit?: number;
           p_offset?: number;
           p_repo_slug?: string;
+          p_sort?: string;
           p_suite?: string;
           p_team_id: string;
           p_to?: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTeamSetting, TEAM_SETTING_NAMES } from './team-settings.ts';
+import { maskWebhook, parseTeamSetting, TEAM_SETTING_NAMES } from './team-settings.ts';
 
 describe('team settings', () => {
   it('turns each setting into its column', () => {
@@ -64,5 +64,12 @@ describe('team settings', () => {
     expect(parseTeamSetting('toString', 'x').error).toBe(
       'unknown setting "toString": slack-webhook, alert-threshold, alert-branches, alert-cooldown, digest-enabled, dashboard-url, judge-cache-trust-members, push-runs-per-hour or push-results-per-hour',
     );
+  });
+
+  it('masks a saved webhook: the host and path start stay, the secret part does not', () => {
+    const url = 'https://hooks.slack.com/services/T0001/B0002/abcdefghijklmnopqrstuvwx';
+    expect(maskWebhook(url)).toBe('https://hooks.slack.com/services…');
+    expect(maskWebhook('https://x.test/abc')).toBe('https://x…');
+    expect(maskWebhook(null)).toBeNull();
   });
 });

@@ -13,6 +13,15 @@ export const httpUrlSchema = z
   .trim()
   .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }));
 
+/**
+ * The Slack webhook as shown after it is saved (CLI and dashboard): its scheme, host and the start
+ * of its path, then `…`: enough to recognise, not enough to post.
+ */
+export function maskWebhook(url: string | null): string | null {
+  if (!url) return null;
+  return url.length > 36 ? `${url.slice(0, 32)}…` : `${url.slice(0, Math.ceil(url.length / 2))}…`;
+}
+
 /** How far (percentage points) a suite's pass rate may drop before an alert: more than 0, at most 100. */
 export const alertThresholdSchema = z.coerce
   .number({ error: 'must be a number of percentage points' })

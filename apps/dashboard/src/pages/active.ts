@@ -24,7 +24,7 @@ export async function activePage(c: Context<DashboardEnv>): Promise<Response> {
   )}</nav>
   ${
     rows.length
-      ? html`<div class="panel"><table class="active">
+      ? html`<div class="panel scroll" role="region" aria-label="Active now" tabindex="0"><table class="active">
     <thead><tr><th>Who</th><th>Machine</th><th>Repo</th><th>Doing</th><th>gstack</th><th>Last seen</th></tr></thead>
     <tbody>${rows.map(
       (r) =>

@@ -59,7 +59,7 @@ export async function comparePage(c: Context<DashboardEnv>): Promise<Response> {
   </nav>
   ${
     rows.length
-      ? html`<div class="panel"><table>
+      ? html`<div class="panel scroll" role="region" aria-label="Tests compared" tabindex="0"><table>
     <thead><tr><th>Test</th><th>Change</th><th>Baseline</th><th>Head</th><th>Tier</th><th class="num">Cost Δ</th><th class="num">Latency Δ</th><th>Outputs</th></tr></thead>
     <tbody>${rows.map(compareRow)}</tbody></table></div>`
       : emptyState('No test in this group', html`<p><a href="${self()}">Show all tests</a></p>`)

@@ -3,6 +3,8 @@
  * calls, input/output/cache read/cache write tokens and whether the cost is
  * exact or estimated; the most expensive suites and tests; and what the same
  * work would cost with everything on each ladder tier (core's ladderSavings).
+ * The per-model table sorts by any column (?sort=); it and the most expensive
+ * suites and tests download as CSV.
  */
 import { compareTiers, html, ladderSavings } from '@gstack/core';
 import type { Context } from 'hono';
@@ -13,7 +15,8 @@ import { card, emptyState } from '../ui/components.ts';
 import { formatUsd, num, tokens } from '../ui/format.ts';
 import { groupBy } from '../ui/group.ts';
 import { renderPage, teamHref } from '../ui/layout.ts';
-import { periodTabs, readPeriod } from '../ui/period.ts';
+import { addDays, periodTabs, readPeriod, runsOf } from '../ui/period.ts';
+import { type Column, csvResponse, dataTable, readSort, sortRows, wantsCsv } from '../ui/table.ts';
 
 interface Leaders {
   suites: Array<{ repo_slug: string; suite: string; runs: number; cost_usd: number; judge_cost_usd: number }>;
@@ -30,6 +33,92 @@ export async function costsPage(c: Context<DashboardEnv>): Promise<Response> {
     rpc(c, 'ladder_spend', { p_team_id: team, p_days: days }),
   ]);
   const leaders = leadersRaw as unknown as Leaders;
+  type Model = (typeof models)[number];
+  const modelColumns: Column<Model>[] = [
+    { key: 'model', label: 'Model', value: (m) => m.model, cell: (m) => m.model },
+    { key: 'purpose', label: 'Purpose', value: (m) => m.purpose, cell: (m) => m.purpose },
+    { key: 'calls', label: 'Calls', num: true, hideSm: true, value: (m) => num(m.calls), cell: (m) => num(m.calls) },
+    {
+      key: 'input_tokens',
+      label: 'Input',
+      num: true,
+      hideSm: true,
+      value: (m) => num(m.input_tokens),
+      cell: (m) => tokens(num(m.input_tokens)),
+    },
+    {
+      key: 'output_tokens',
+      label: 'Output',
+      num: true,
+      hideSm: true,
+      value: (m) => num(m.output_tokens),
+      cell: (m) => tokens(num(m.output_tokens)),
+    },
+    {
+      key: 'cache_read_tokens',
+      label: 'Cache read',
+      num: true,
+      hideSm: true,
+      value: (m) => num(m.cache_read_tokens),
+      cell: (m) => tokens(num(m.cache_read_tokens)),
+    },
+    {
+      key: 'cache_write_tokens',
+      label: 'Cache write',
+      num: true,
+      hideSm: true,
+      value: (m) => num(m.cache_write_tokens),
+      cell: (m) => tokens(num(m.cache_write_tokens)),
+    },
+    { key: 'cost_usd', label: 'Cost', num: true, value: (m) => num(m.cost_usd), cell: (m) => formatUsd(num(m.cost_usd)) },
+    {
+      key: 'cost_is',
+      label: 'Cost is',
+      value: (m) => (m.exact ? 'exact' : 'estimated'),
+      cell: (m) => html`<span class="chip">${m.exact ? 'exact' : 'estimated'}</span>`,
+    },
+  ];
+  const suiteColumns: Column<Leaders['suites'][number]>[] = [
+    {
+      key: 'suite',
+      label: 'Suite',
+      value: (r) => `${r.repo_slug}/${r.suite}`,
+      cell: (r) => html`<code>${r.repo_slug}</code> ${r.suite}`,
+    },
+    { key: 'runs', label: 'Runs', num: true, value: (r) => num(r.runs), cell: (r) => num(r.runs) },
+    { key: 'cost_usd', label: 'Cost', num: true, value: (r) => num(r.cost_usd), cell: (r) => formatUsd(num(r.cost_usd)) },
+    {
+      key: 'judge_cost_usd',
+      label: 'Judge',
+      num: true,
+      value: (r) => num(r.judge_cost_usd),
+      cell: (r) => formatUsd(num(r.judge_cost_usd)),
+    },
+  ];
+  const testColumns: Column<Leaders['tests'][number]>[] = [
+    {
+      key: 'test',
+      label: 'Test',
+      className: 'wrap-sm',
+      value: (t) => t.test_name,
+      cell: (t) =>
+        html`<a href="${teamHref(c, `/test?repo=${encodeURIComponent(t.repo_slug)}&suite=${encodeURIComponent(t.suite)}&name=${encodeURIComponent(t.test_name)}`)}">${t.test_name}</a> <span class="sub">${t.suite}</span>`,
+    },
+    { key: 'runs', label: 'Runs', num: true, value: (t) => num(t.runs), cell: (t) => num(t.runs) },
+    { key: 'cost_usd', label: 'Cost', num: true, value: (t) => num(t.cost_usd), cell: (t) => formatUsd(num(t.cost_usd)) },
+  ];
+  if (wantsCsv(c, 'suites')) return csvResponse(c, `${c.var.team.slug}-costliest-suites-${days}d`, suiteColumns, leaders.suites);
+  if (wantsCsv(c, 'tests')) {
+    const withSuite: Column<Leaders['tests'][number]>[] = [
+      { key: 'repo', label: 'Repo', value: (t) => t.repo_slug, cell: (t) => t.repo_slug },
+      { key: 'suite', label: 'Suite', value: (t) => t.suite, cell: (t) => t.suite },
+      ...testColumns,
+    ];
+    return csvResponse(c, `${c.var.team.slug}-costliest-tests-${days}d`, withSuite, leaders.tests);
+  }
+  const modelSort = readSort(c, modelColumns, { key: 'cost_usd', desc: true });
+  const modelRows = sortRows(models, modelColumns, modelSort);
+  if (wantsCsv(c, 'models')) return csvResponse(c, `${c.var.team.slug}-cost-per-model-${days}d`, modelColumns, modelRows);
   const total = models.reduce((a, m) => a + num(m.cost_usd), 0);
   const exactShare = total > 0 ? (100 * models.filter((m) => m.exact).reduce((a, m) => a + num(m.cost_usd), 0)) / total : null;
   const judge = models.filter((m) => m.purpose === 'judge').reduce((a, m) => a + num(m.cost_usd), 0);
@@ -61,7 +150,14 @@ export async function costsPage(c: Context<DashboardEnv>): Promise<Response> {
             { value: num(w.judge_cost_usd), tone: 'bar-b', name: 'judge' },
           ],
         })),
-        { label: 'Cost per week, system and judge', format: formatUsd },
+        {
+          label: 'Cost per week, system and judge',
+          format: formatUsd,
+          barHref: (i) => {
+            const week = String(weeks[i]?.week ?? '').slice(0, 10);
+            return week ? runsOf(c, { from: week, to: addDays(week, 6) }) : null;
+          },
+        },
       )
     : emptyState('No spend in the last 12 weeks', html``);
 
@@ -77,23 +173,19 @@ export async function costsPage(c: Context<DashboardEnv>): Promise<Response> {
   <h2>Per model</h2>
   ${
     models.length
-      ? html`<div class="panel"><table class="models">
-    <thead><tr><th>Model</th><th>Purpose</th><th class="num">Calls</th><th class="num">Input</th><th class="num">Output</th><th class="num">Cache read</th><th class="num">Cache write</th><th class="num">Cost</th><th>Cost is</th></tr></thead>
-    <tbody>${models.map(
-      (m) =>
-        html`<tr><td>${m.model}</td><td>${m.purpose}</td><td class="num">${num(m.calls)}</td><td class="num">${tokens(num(m.input_tokens))}</td><td class="num">${tokens(num(m.output_tokens))}</td><td class="num">${tokens(num(m.cache_read_tokens))}</td><td class="num">${tokens(num(m.cache_write_tokens))}</td><td class="num">${formatUsd(num(m.cost_usd))}</td><td>${m.exact ? html`<span class="chip">exact</span>` : html`<span class="chip">estimated</span>`}</td></tr>`,
-    )}</tbody></table></div>`
+      ? dataTable(c, {
+          id: 'models',
+          label: 'Cost per model',
+          columns: modelColumns,
+          rows: modelRows,
+          sort: modelSort,
+          className: 'models',
+        })
       : emptyState('No model calls in this period', html``)
   }
   <div class="grid2">
-    <section><h2>Most expensive suites</h2><div class="panel"><table class="cost-suites">
-      <thead><tr><th>Suite</th><th class="num">Runs</th><th class="num">Cost</th><th class="num">Judge</th></tr></thead>
-      <tbody>${leaders.suites.map((s) => html`<tr><td><code>${s.repo_slug}</code> ${s.suite}</td><td class="num">${num(s.runs)}</td><td class="num">${formatUsd(num(s.cost_usd))}</td><td class="num">${formatUsd(num(s.judge_cost_usd))}</td></tr>`)}</tbody>
-    </table></div></section>
-    <section><h2>Most expensive tests</h2><div class="panel"><table class="cost-tests">
-      <thead><tr><th>Test</th><th class="num">Runs</th><th class="num">Cost</th></tr></thead>
-      <tbody>${leaders.tests.map((t) => html`<tr><td class="wrap-sm"><a href="${teamHref(c, `/test?repo=${encodeURIComponent(t.repo_slug)}&suite=${encodeURIComponent(t.suite)}&name=${encodeURIComponent(t.test_name)}`)}">${t.test_name}</a> <span class="sub">${t.suite}</span></td><td class="num">${num(t.runs)}</td><td class="num">${formatUsd(num(t.cost_usd))}</td></tr>`)}</tbody>
-    </table></div></section>
+    <section><h2>Most expensive suites</h2>${dataTable(c, { id: 'suites', label: 'Most expensive suites', columns: suiteColumns, rows: leaders.suites, className: 'cost-suites' })}</section>
+    <section><h2>Most expensive tests</h2>${dataTable(c, { id: 'tests', label: 'Most expensive tests', columns: testColumns, rows: leaders.tests, className: 'cost-tests' })}</section>
   </div>
   <h2>The same work with everything on one tier</h2>
   ${

@@ -65,7 +65,7 @@ export async function escalationPage(c: Context<DashboardEnv>): Promise<Response
   <h2>Ladder per suite</h2>
   ${
     suites.length
-      ? html`<div class="panel"><table class="ladder">
+      ? html`<div class="panel scroll" role="region" aria-label="Ladder per suite" tabindex="0"><table class="ladder">
     <thead><tr><th>Suite</th><th class="num">Tests</th>${allTiers.map((t) => html`<th class="num">${t}: resolved · spend</th>`)}<th class="num">Actual</th><th class="num">All on top tier</th><th class="num">Saved</th></tr></thead>
     <tbody>${ladderRows}</tbody></table></div>
   <p class="sub">A tier's spend is every attempt it made (answers it resolved and answers it passed up). "All on top tier" prices each test at the top tier's average cost per attempt.</p>`
@@ -75,12 +75,12 @@ export async function escalationPage(c: Context<DashboardEnv>): Promise<Response
   ${
     decisions.length
       ? html`<p class="sub">A false accept: the verifier accepted an answer that then failed the test's deterministic assertions. A false reject: it rejected an answer whose deterministic assertions passed. Decisions on tests without deterministic assertions cannot be judged and are counted apart.</p>
-  <div class="panel"><table class="verifier-models">
+  <div class="panel scroll" role="region" aria-label="Verifier quality" tabindex="0"><table class="verifier-models">
     <thead><tr><th>Verifier</th>${qualityHead()}</tr></thead>
     <tbody>${byModel.map((m) => html`<tr data-model="${m.model}"><td>${m.model}</td>${qualityCells(m.q)}</tr>`)}</tbody>
   </table></div>
   <h2>Verifier quality per suite</h2>
-  <div class="panel"><table class="verifier-suites">
+  <div class="panel scroll" role="region" aria-label="Verifier quality per suite" tabindex="0"><table class="verifier-suites">
     <thead><tr><th>Suite</th><th>Verifier</th>${qualityHead()}</tr></thead>
     <tbody>${bySuite.map((s) => html`<tr><td>${s.label}</td><td>${s.model}</td>${qualityCells(s.q)}</tr>`)}</tbody>
   </table></div>`

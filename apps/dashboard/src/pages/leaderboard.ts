@@ -1,7 +1,8 @@
 /**
  * `/t/:slug/leaderboard`: per person over 7 or 30 days: runs, pass rate, day
  * streak (core's dayStreak) and cost; runs pushed with CI tokens are one "CI"
- * row. Ordered by runs, then pass rate (core's rankLeaderboard).
+ * row. Ranked by runs, then pass rate (core's rankLeaderboard); the table can
+ * be sorted by another column (the rank stays) and downloaded as CSV.
  */
 import { html, leaderboardEntry, rankLeaderboard } from '@gstack/core';
 import type { Context } from 'hono';
@@ -11,21 +12,35 @@ import { emptyState, rateCell } from '../ui/components.ts';
 import { formatUsd } from '../ui/format.ts';
 import { renderPage } from '../ui/layout.ts';
 import { periodTabs, readPeriod } from '../ui/period.ts';
+import { type Column, csvResponse, dataTable, readSort, sortRows, wantsCsv } from '../ui/table.ts';
 
 export async function leaderboardPage(c: Context<DashboardEnv>): Promise<Response> {
   const days = readPeriod(c, [7, 30], 7);
   const rows = await rpc(c, 'leaderboard_runs', { p_team_id: c.var.team.id, p_days: days });
-  const ranked = rankLeaderboard(rows.map((r) => leaderboardEntry(r)));
+  const ranked = rankLeaderboard(rows.map((r) => leaderboardEntry(r))).map((e, i) => ({ ...e, rank: i + 1 }));
+  type Ranked = (typeof ranked)[number];
+  const columns: Column<Ranked>[] = [
+    { key: 'rank', label: '#', num: true, value: (e) => e.rank, cell: (e) => e.rank },
+    { key: 'who', label: 'Who', value: (e) => e.name, cell: (e) => (e.name === 'CI' ? html`<span class="chip">CI</span>` : e.name) },
+    { key: 'runs', label: 'Runs', num: true, value: (e) => e.runs, cell: (e) => e.runs },
+    { key: 'pass_rate', label: 'Pass rate', num: true, value: (e) => e.passRate, cell: (e) => rateCell(e.passRate) },
+    {
+      key: 'streak',
+      label: 'Day streak',
+      num: true,
+      value: (e) => e.streak,
+      cell: (e) => `${e.streak} ${e.streak === 1 ? 'day' : 'days'}`,
+    },
+    { key: 'cost', label: 'Cost', num: true, value: (e) => e.costUsd, cell: (e) => formatUsd(e.costUsd) },
+  ];
+  const sort = readSort(c, columns, { key: 'rank', desc: false });
+  const shown = sortRows(ranked, columns, sort);
+  if (wantsCsv(c, 'leaderboard')) return csvResponse(c, `${c.var.team.slug}-leaderboard-${days}d`, columns, shown);
   const body = html`<h1>Leaderboard</h1>
   ${periodTabs(c, '/leaderboard', [7, 30], days)}
   ${
     ranked.length
-      ? html`<div class="panel"><table class="leaderboard">
-    <thead><tr><th class="num">#</th><th>Who</th><th class="num">Runs</th><th class="num">Pass rate</th><th class="num">Day streak</th><th class="num">Cost</th></tr></thead>
-    <tbody>${ranked.map(
-      (e, i) =>
-        html`<tr><td class="num">${i + 1}</td><td>${e.name === 'CI' ? html`<span class="chip">CI</span>` : e.name}</td><td class="num">${e.runs}</td><td class="num">${rateCell(e.passRate)}</td><td class="num">${e.streak} ${e.streak === 1 ? 'day' : 'days'}</td><td class="num">${formatUsd(e.costUsd)}</td></tr>`,
-    )}</tbody></table></div>
+      ? html`${dataTable(c, { id: 'leaderboard', label: 'Leaderboard', columns, rows: shown, sort, className: 'leaderboard' })}
   <p class="sub">Runs pushed with CI tokens are grouped as CI. A day streak counts consecutive UTC days with a run, up to today.</p>`
       : emptyState(`No runs in the last ${days} days`, html``)
   }`;

@@ -42,11 +42,11 @@ export async function overviewPage(c: Context<DashboardEnv>): Promise<Response> 
     const run = s.latest as unknown as RunRow;
     const rates = (s.pass_rates ?? []).map((v) => (v === null ? null : num(v)));
     return html`<tr>
-      <td><code>${s.repo_slug}</code></td>
+      <td class="hide-sm"><code>${s.repo_slug}</code></td>
       <td><a href="${teamHref(c, `/runs?repo=${encodeURIComponent(s.repo_slug)}&suite=${encodeURIComponent(s.suite)}`)}">${s.suite}</a></td>
       <td>${sparkline(rates, { label: `${s.suite} pass rate, last ${rates.length} runs` })}</td>
       <td class="num">${rateCell(rate(run.pass_rate))}</td>
-      <td class="num">${run.passed}/${run.total_tests - run.skipped}</td>
+      <td class="num hide-sm">${run.passed}/${run.total_tests - run.skipped}</td>
       <td><a href="${teamHref(c, `/runs/${run.id}`)}">${ago(run.run_at)}</a></td>
     </tr>`;
   });
@@ -55,7 +55,7 @@ export async function overviewPage(c: Context<DashboardEnv>): Promise<Response> 
   ${cards}
   <h2>Suites</h2>
   <div class="panel"><table>
-    <thead><tr><th>Repo</th><th>Suite</th><th>Pass rate, last 20 runs</th><th class="num">Latest</th><th class="num">Passed</th><th>When</th></tr></thead>
+    <thead><tr><th class="hide-sm">Repo</th><th>Suite</th><th>Pass rate, last 20 runs</th><th class="num">Latest</th><th class="num hide-sm">Passed</th><th>When</th></tr></thead>
     <tbody>${suiteRows}</tbody>
   </table></div>
   <h2>Active now</h2>

@@ -108,7 +108,7 @@ function testRow(t: TestDetail): SafeHtml {
 
 function attemptsTable(attempts: Attempt[]): SafeHtml {
   if (!attempts.length) return html`<p class="sub">No ladder attempts recorded.</p>`;
-  return html`<div class="panel"><table><caption class="sr-only">Ladder attempts</caption>
+  return html`<div class="panel scroll" role="region" aria-label="Ladder attempts" tabindex="0"><table><caption class="sr-only">Ladder attempts</caption>
   <thead><tr><th>#</th><th>Tier</th><th>Model</th><th>Warm</th><th>Verdict</th><th>Feedback</th><th class="num">In</th><th class="num">Out</th><th class="num">Cache r/w</th><th class="num">Cost</th><th class="num">Time</th></tr></thead>
   <tbody>${attempts.map(
     (a) => html`<tr>

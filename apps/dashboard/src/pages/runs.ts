@@ -1,7 +1,8 @@
 /**
  * `/t/:slug/runs`: every run, newest first, paged on the server. Filters (repo,
- * suite, branch, person or CI, date range) live in the query string so a view
- * can be shared by URL.
+ * suite, branch, person or CI, date range) and the sort (runs_page sorts on
+ * the server) live in the query string so a view can be shared by URL;
+ * ?csv=runs downloads the rows the page shows.
  */
 import { html } from '@gstack/core';
 import type { Context } from 'hono';
@@ -10,7 +11,8 @@ import type { DashboardEnv } from '../env.ts';
 import { dateParam, offsetParam } from '../params.ts';
 import { countLabel, pager } from '../ui/components.ts';
 import { renderPage, teamHref } from '../ui/layout.ts';
-import { runsTable } from '../ui/runs-table.ts';
+import { runColumns, runsTable } from '../ui/runs-table.ts';
+import { csvResponse, readSort, wantsCsv } from '../ui/table.ts';
 
 const PAGE_SIZE = 50;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -22,6 +24,8 @@ export async function runsPage(c: Context<DashboardEnv>): Promise<Response> {
   const to = dateParam(c, 'to');
   const offset = offsetParam(c);
   const filters = { repo: q('repo'), suite: q('suite'), branch: q('branch'), who, from, to };
+  const columns = runColumns(c);
+  const sort = readSort(c, columns, { key: 'when', desc: true });
   const [page, facets] = await Promise.all([
     rpc(c, 'runs_page', {
       p_team_id: c.var.team.id,
@@ -35,11 +39,13 @@ export async function runsPage(c: Context<DashboardEnv>): Promise<Response> {
       p_to: to ? new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString() : undefined,
       p_limit: PAGE_SIZE,
       p_offset: offset,
+      p_sort: `${sort.desc ? '-' : ''}${sort.key}`,
     }),
     rpc(c, 'runs_facets', { p_team_id: c.var.team.id }),
   ]);
   const { rows, total } = page as unknown as RunsPage;
   const f = facets as unknown as RunsFacets;
+  if (wantsCsv(c, 'runs')) return csvResponse(c, `${c.var.team.slug}-runs`, columns, rows);
   const select = (name: string, label: string, options: Array<[string, string]>, current?: string) =>
     html`<label>${label}<select name="${name}"><option value="">any</option>${options.map(
       ([value, text]) => html`<option value="${value}"${value === current ? html` selected` : ''}>${text}</option>`,
@@ -54,9 +60,10 @@ export async function runsPage(c: Context<DashboardEnv>): Promise<Response> {
     <label>From<input type="date" name="from" value="${from ?? ''}"></label>
     <label>To<input type="date" name="to" value="${to ?? ''}"></label>
     <button type="submit">Filter</button>
+    ${c.req.query('sort') ? html`<input type="hidden" name="sort" value="${c.req.query('sort') ?? ''}">` : ''}
     <a class="button secondary" href="${teamHref(c, '/runs')}">Clear</a>
   </form>
-  ${runsTable(c, rows)}
+  ${runsTable(c, rows, sort)}
   ${pager(new URL(c.req.url), offset, PAGE_SIZE, total)}`;
   return renderPage(c, { title: 'Runs', nav: 'runs', body, refresh: offset === 0 });
 }

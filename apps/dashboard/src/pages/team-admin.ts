@@ -5,7 +5,12 @@
  * reaches the database, then goes through the existing RPCs (or RLS-guarded
  * writes) so the database stays the authority: the last-admin rule, invite
  * limits and token uniqueness are enforced there and their messages shown.
- * Codes and tokens are shown once, on the page that created them.
+ * Codes and tokens are shown once, on the page that created them; an invite
+ * also as a link to /join/<code> (pages/join.ts). Removing a member and
+ * revoking an invite or a token ask first: the form posts without confirm=yes
+ * and gets a confirmation page whose button posts again with it (no script).
+ * The Slack webhook is shown masked once saved; the test message goes through
+ * the regression-alert function, as `gstack team alert-test` does.
  */
 import {
   ALERT_RULES,
@@ -15,6 +20,7 @@ import {
   booleanTextSchema,
   html,
   httpUrlSchema,
+  maskWebhook,
   PUSH_QUOTA_DEFAULTS,
   pushResultsPerHourSchema,
   pushRunsPerHourSchema,
@@ -27,8 +33,8 @@ import { storeFailed } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
 import { DashboardError } from '../errors.ts';
 import { ago, utc } from '../ui/format.ts';
-import { href, renderPage, teamHref } from '../ui/layout.ts';
-import { sendSlackTest } from './slack-test.ts';
+import { currentPath, href, renderPage, teamHref } from '../ui/layout.ts';
+import { inviteLink } from './join.ts';
 
 type Role = 'admin' | 'member';
 
@@ -44,7 +50,7 @@ const DONE: Record<string, string> = {
 
 interface Flash {
   error?: string;
-  secret?: { label: string; value: string; hint: string };
+  secret?: { label: string; value: string; hint: string; link?: string };
 }
 
 async function myRole(c: Context<DashboardEnv>): Promise<Role | null> {
@@ -100,7 +106,7 @@ async function render(c: Context<DashboardEnv>, flash: Flash, status: 200 | 400 
 
   const memberRows = (members.data ?? []).map(
     (m) => html`<tr data-member="${m.email ?? ''}">
-      <td>${m.display_name ?? '—'}</td><td>${m.email ?? '—'}</td><td><span class="chip">${m.role}</span></td><td>${ago(m.joined_at)}</td>
+      <td class="hide-sm">${m.display_name ?? '—'}</td><td>${m.email ?? '—'}</td><td><span class="chip">${m.role}</span></td><td class="hide-sm">${ago(m.joined_at)}</td>
       ${
         admin
           ? html`<td><form class="inline" method="post" action="${action('members/role')}">
@@ -120,13 +126,17 @@ async function render(c: Context<DashboardEnv>, flash: Flash, status: 200 | 400 
   ${flash.error ? html`<p class="error" role="alert">${flash.error}</p>` : ''}
   ${
     flash.secret
-      ? html`<div class="notice" role="status"><p><b>${flash.secret.label}</b> (shown once: copy it now)</p><p class="secret" data-secret>${flash.secret.value}</p><p class="sub">${flash.secret.hint}</p></div>`
+      ? html`<div class="notice" role="status"><p><b>${flash.secret.label}</b> (shown once: copy it now)</p>${
+          flash.secret.link
+            ? html`<p>Send this link; whoever opens it signed in can join:</p><p class="secret" data-invite-link>${flash.secret.link}</p><p>Or the code, for the CLI:</p>`
+            : ''
+        }<p class="secret" data-secret>${flash.secret.value}</p><p class="sub">${flash.secret.hint}</p></div>`
       : ''
   }
   ${admin ? '' : html`<p class="sub">You are a member: you can see who is in the team. Admins manage members, invites, CI tokens and settings.</p>`}
   <h2>Members <span class="sub">${(members.data ?? []).length} · ${admins} ${admins === 1 ? 'admin' : 'admins'}</span></h2>
   <div class="panel admin"><table class="members">
-    <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Joined</th>${admin ? html`<th>Actions</th>` : ''}</tr></thead>
+    <thead><tr><th class="hide-sm">Name</th><th>Email</th><th>Role</th><th class="hide-sm">Joined</th>${admin ? html`<th>Actions</th>` : ''}</tr></thead>
     <tbody>${memberRows}</tbody></table></div>
   <p class="sub">A team always keeps at least one admin: the last admin cannot be made a member or removed until someone else is admin.</p>
   ${admin ? adminSections(action, pending, tokens?.data ?? [], settings?.data ?? null) : ''}
@@ -180,13 +190,13 @@ function adminSections(
       <label>Only for email (optional)<input type="email" name="email" placeholder="anyone with the code"></label>
       <button type="submit">Create invite</button>
     </form>
-    <table class="invites"><thead><tr><th>Role</th><th>For</th><th>Created</th><th>Expires</th><th></th></tr></thead>
+    <table class="invites"><thead><tr><th>Role</th><th>For</th><th class="hide-sm">Created</th><th>Expires</th><th><span class="sr-only">Actions</span></th></tr></thead>
     <tbody>${
       pending.length
         ? pending.map(
             (
               i,
-            ) => html`<tr><td>${i.role}</td><td>${i.email ?? 'anyone with the code'}</td><td>${ago(i.created_at)}</td><td>${utc(i.expires_at)}</td>
+            ) => html`<tr><td>${i.role}</td><td>${i.email ?? 'anyone with the code or link'}</td><td class="hide-sm">${ago(i.created_at)}</td><td>${utc(i.expires_at)}</td>
         <td><form class="inline" method="post" action="${action('invites/revoke')}"><input type="hidden" name="id" value="${i.id}"><button type="submit" class="secondary">Revoke</button></form></td></tr>`,
           )
         : html`<tr><td colspan="5" class="sub">No pending invites.</td></tr>`
@@ -198,13 +208,13 @@ function adminSections(
       <label>Name<input name="name" required maxlength="60" pattern="[A-Za-z0-9._\\-]+" placeholder="github-actions"></label>
       <button type="submit">Create token</button>
     </form>
-    <table class="tokens"><thead><tr><th>Name</th><th>Prefix</th><th>Created</th><th>Last used</th><th>State</th><th></th></tr></thead>
+    <table class="tokens"><thead><tr><th>Name</th><th>Prefix</th><th class="hide-sm">Created</th><th class="hide-sm">Last used</th><th>State</th><th><span class="sr-only">Actions</span></th></tr></thead>
     <tbody>${
       tokens.length
         ? tokens.map(
             (
               t,
-            ) => html`<tr data-token="${t.name}"><td>${t.name}</td><td><code>${t.token_prefix}…</code></td><td>${ago(t.created_at)}</td><td>${t.last_used_at ? ago(t.last_used_at) : 'never'}</td>
+            ) => html`<tr data-token="${t.name}"><td>${t.name}</td><td><code>${t.token_prefix}…</code></td><td class="hide-sm">${ago(t.created_at)}</td><td class="hide-sm">${t.last_used_at ? ago(t.last_used_at) : 'never'}</td>
         <td>${t.revoked_at ? html`<span class="chip">revoked</span>` : html`<span class="chip">active</span>`}</td>
         <td>${t.revoked_at ? '' : html`<form class="inline" method="post" action="${action('tokens/revoke')}"><input type="hidden" name="name" value="${t.name}"><button type="submit" class="secondary">Revoke</button></form>`}</td></tr>`,
           )
@@ -214,7 +224,13 @@ function adminSections(
   <h2>Settings</h2>
   <div class="panel admin">
     <form class="stack" method="post" action="${action('settings')}">
-      <label>Slack webhook URL<input type="url" name="slack_webhook_url" size="44" value="${s.slack_webhook_url ?? ''}" placeholder="https://hooks.slack.com/services/…"></label>
+      <label>Slack webhook URL<input type="url" name="slack_webhook_url" size="44" value="" placeholder="${s.slack_webhook_url ? 'leave empty to keep the saved one' : 'https://hooks.slack.com/services/…'}"></label>
+      ${
+        s.slack_webhook_url
+          ? html`<p class="muted">Saved webhook: <code data-webhook>${maskWebhook(s.slack_webhook_url)}</code></p>
+      <label class="check"><input type="checkbox" name="clear_slack_webhook" value="true"> Remove the saved webhook</label>`
+          : ''
+      }
       <label>Alert threshold (points)<input type="number" name="alert_threshold_pp" min="0.01" max="100" step="0.01" value="${String(s.alert_threshold_pp)}" required></label>
       <label>Alert branches<input name="alert_branches" size="34" value="${s.alert_branches.join(',')}" required maxlength="4200" aria-describedby="alert-branches-help"></label>
       <label>Alert cooldown (minutes)<input type="number" name="alert_cooldown_minutes" min="0" max="1440" step="1" value="${String(s.alert_cooldown_minutes)}" required></label>
@@ -240,18 +256,32 @@ function adminSections(
 // Actions
 // ---------------------------------------------------------------------------
 
-/** Runs an admin action: refuses members with 403, validates the form, shows database refusals on the page. */
+/** What a confirmation page asks before a destructive action, and the label of the button that does it. */
+interface Confirmation {
+  title: string;
+  question: string;
+  button: string;
+}
+
+/**
+ * Runs an admin action: refuses members with 403, validates the form, shows database refusals on the
+ * page. With `confirm`, a post without confirm=yes only shows the question; its button posts the same
+ * fields again with confirm=yes.
+ */
 function adminAction<S extends z.ZodType>(
   schema: S,
   run: (c: Context<DashboardEnv>, input: z.output<S>) => Promise<{ done: string } | Flash>,
+  confirm?: (c: Context<DashboardEnv>, input: z.output<S>) => Promise<Confirmation>,
 ): Handler<DashboardEnv> {
   return async (c) => {
     if ((await myRole(c)) !== 'admin') throw new DashboardError(403, 'Only a team admin can do this.');
-    const parsed = schema.safeParse(await c.req.parseBody());
+    const { confirm: confirmed, ...form } = await c.req.parseBody();
+    const parsed = schema.safeParse(form);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       return render(c, { error: `${issue?.path.join('.') || 'form'}: ${issue?.message}` }, 400);
     }
+    if (confirm && confirmed !== 'yes') return confirmPage(c, await confirm(c, parsed.data), form);
     try {
       const result = await run(c, parsed.data);
       if ('done' in result) return c.redirect(teamHref(c, `/team?done=${result.done}`), 303);
@@ -263,6 +293,22 @@ function adminAction<S extends z.ZodType>(
   };
 }
 
+/** The second step of a destructive action: the question, the same fields with confirm=yes, and a way back. */
+function confirmPage(c: Context<DashboardEnv>, ask: Confirmation, form: Record<string, unknown>): Response {
+  const fields = Object.entries(form).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+  const body = html`<h1>${ask.title}</h1>
+  <div class="panel admin confirm">
+    <form class="stack" method="post" action="${href(c, currentPath(c))}">
+      <p>${ask.question}</p>
+      ${fields.map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
+      <input type="hidden" name="confirm" value="yes">
+      <button type="submit" class="danger">${ask.button}</button>
+      <a class="button secondary" href="${teamHref(c, '/team')}">Cancel</a>
+    </form>
+  </div>`;
+  return renderPage(c, { title: ask.title, nav: 'team', body });
+}
+
 /** The database (or Slack) said no for a reason the admin can act on. */
 class RefusedError extends Error {}
 
@@ -271,6 +317,20 @@ const sentence = (message: string) => message.replace(/^[a-z]/, (ch) => ch.toUpp
 
 function refuse(error: { message: string } | null): void {
   if (error) throw new RefusedError(sentence(error.message));
+}
+
+/** An edge function's own reason for a refusal ({"error": …} in its answer, with its status), else the client's message. */
+async function functionReason(error: { message: string; context?: unknown }): Promise<string> {
+  const context = error.context as Response | undefined;
+  if (!context || typeof context.text !== 'function') return error.message;
+  const text = await context.text().catch(() => '');
+  let reason = text.slice(0, 300);
+  try {
+    reason = String((JSON.parse(text) as { error?: unknown }).error ?? reason);
+  } catch {
+    // Not JSON: the text as it came.
+  }
+  return `${context.status} ${reason || error.message}`;
 }
 
 const uuid = z.uuid();
@@ -300,11 +360,28 @@ export const TEAM_ACTIONS: Array<{ path: string; handler: Handler<DashboardEnv> 
   },
   {
     path: '/team/members/remove',
-    handler: adminAction(z.object({ user_id: uuid }), async (c, f) => {
-      const { error } = await c.var.supabase.rpc('remove_member', { p_team_id: c.var.team.id, p_user_id: f.user_id });
-      refuse(error);
-      return { done: 'removed' };
-    }),
+    handler: adminAction(
+      z.object({ user_id: uuid }),
+      async (c, f) => {
+        const { error } = await c.var.supabase.rpc('remove_member', { p_team_id: c.var.team.id, p_user_id: f.user_id });
+        refuse(error);
+        return { done: 'removed' };
+      },
+      async (c, f) => {
+        const { data } = await c.var.supabase
+          .from('team_members')
+          .select('email, display_name')
+          .eq('team_id', c.var.team.id)
+          .eq('user_id', f.user_id)
+          .maybeSingle();
+        const who = data?.email ?? data?.display_name ?? 'this member';
+        return {
+          title: 'Remove a member',
+          question: `Remove ${who} from ${c.var.team.name}? They lose access to its runs here and in the CLI; the runs they pushed stay with the team.`,
+          button: `Remove ${who}`,
+        };
+      },
+    ),
   },
   {
     path: '/team/invites',
@@ -324,18 +401,40 @@ export const TEAM_ACTIONS: Array<{ path: string; handler: Handler<DashboardEnv> 
         refuse(error);
         const code = (data as Array<{ code: string }> | null)?.[0]?.code ?? '';
         return {
-          secret: { label: `Invite code (${f.role})`, value: code, hint: `They join with: gstack team join ${code}` },
+          secret: {
+            label: `Invite (${f.role})`,
+            value: code,
+            hint: `In the CLI: gstack team join ${code}`,
+            link: inviteLink(c, code),
+          },
         };
       },
     ),
   },
   {
     path: '/team/invites/revoke',
-    handler: adminAction(z.object({ id: uuid }), async (c, f) => {
-      const { error } = await c.var.supabase.from('team_invites').delete().eq('team_id', c.var.team.id).eq('id', f.id);
-      refuse(error);
-      return { done: 'invite-revoked' };
-    }),
+    handler: adminAction(
+      z.object({ id: uuid }),
+      async (c, f) => {
+        const { error } = await c.var.supabase.from('team_invites').delete().eq('team_id', c.var.team.id).eq('id', f.id);
+        refuse(error);
+        return { done: 'invite-revoked' };
+      },
+      async (c, f) => {
+        const { data } = await c.var.supabase
+          .from('team_invites')
+          .select('role, email')
+          .eq('team_id', c.var.team.id)
+          .eq('id', f.id)
+          .maybeSingle();
+        const what = data ? `the ${data.role} invite for ${data.email ?? 'anyone with the code or link'}` : 'this invite';
+        return {
+          title: 'Revoke an invite',
+          question: `Revoke ${what}? Its code and link stop working.`,
+          button: 'Revoke the invite',
+        };
+      },
+    ),
   },
   {
     path: '/team/tokens',
@@ -356,18 +455,27 @@ export const TEAM_ACTIONS: Array<{ path: string; handler: Handler<DashboardEnv> 
   },
   {
     path: '/team/tokens/revoke',
-    handler: adminAction(z.object({ name: z.string().min(1) }), async (c, f) => {
-      const { data, error } = await c.var.supabase.rpc('revoke_team_token', { p_team_id: c.var.team.id, p_name: f.name });
-      refuse(error);
-      if (!data) refuse({ message: `No active token is named ${f.name}.` });
-      return { done: 'token-revoked' };
-    }),
+    handler: adminAction(
+      z.object({ name: z.string().min(1) }),
+      async (c, f) => {
+        const { data, error } = await c.var.supabase.rpc('revoke_team_token', { p_team_id: c.var.team.id, p_name: f.name });
+        refuse(error);
+        if (!data) refuse({ message: `No active token is named ${f.name}.` });
+        return { done: 'token-revoked' };
+      },
+      async (_c, f) => ({
+        title: 'Revoke a CI token',
+        question: `Revoke the CI token ${f.name}? Jobs that push with it are refused from now on.`,
+        button: `Revoke ${f.name}`,
+      }),
+    ),
   },
   {
     path: '/team/settings',
     handler: adminAction(
       z.object({
         slack_webhook_url: optionalUrl,
+        clear_slack_webhook: z.literal('true').optional(),
         alert_threshold_pp: alertThresholdSchema,
         alert_branches: alertBranchesSchema,
         alert_cooldown_minutes: alertCooldownSchema,
@@ -377,11 +485,13 @@ export const TEAM_ACTIONS: Array<{ path: string; handler: Handler<DashboardEnv> 
         push_runs_per_hour: pushRunsPerHourSchema,
         push_results_per_hour: pushResultsPerHourSchema,
       }),
-      async (c, f) => {
+      async (c, { slack_webhook_url, clear_slack_webhook, ...f }) => {
+        // The saved webhook is never sent back to the browser: an empty field keeps it, the checkbox removes it.
+        const webhook = slack_webhook_url ? { slack_webhook_url } : clear_slack_webhook ? { slack_webhook_url: null } : {};
         const { error } = await c.var.supabase
           .from('team_settings')
           .upsert(
-            { team_id: c.var.team.id, ...f, updated_by: c.var.user.id, updated_at: new Date().toISOString() },
+            { team_id: c.var.team.id, ...f, ...webhook, updated_by: c.var.user.id, updated_at: new Date().toISOString() },
             { onConflict: 'team_id' },
           );
         refuse(error);
@@ -392,14 +502,10 @@ export const TEAM_ACTIONS: Array<{ path: string; handler: Handler<DashboardEnv> 
   {
     path: '/team/settings/slack-test',
     handler: adminAction(z.object({}), async (c) => {
-      const { data, error } = await c.var.supabase
-        .from('team_settings')
-        .select('slack_webhook_url, dashboard_url')
-        .eq('team_id', c.var.team.id)
-        .maybeSingle();
-      refuse(error);
-      if (!data?.slack_webhook_url) refuse({ message: 'Set a Slack webhook URL first.' });
-      refuse(await sendSlackTest(c, data?.slack_webhook_url ?? '', data?.dashboard_url ?? null));
+      // The same path as `gstack team alert-test`: the function checks the caller is an admin and
+      // posts to hosts its deployment allows, so it works wherever the CLI's test does.
+      const { error } = await c.var.supabase.functions.invoke('regression-alert/test', { body: { team_id: c.var.team.id } });
+      if (error) refuse({ message: `Sending the test message failed: ${await functionReason(error)}` });
       return { done: 'slack-test' };
     }),
   },

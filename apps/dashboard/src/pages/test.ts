@@ -61,9 +61,9 @@ export async function testPage(c: Context<DashboardEnv>): Promise<Response> {
     (r) => html`<tr>
       <td><a href="${teamHref(c, `/runs/${r.run_id}`)}" title="${utc(r.run_at)}">${ago(r.run_at)}</a>${r.trial > 1 ? html` <span class="chip">trial ${r.trial}</span>` : ''}</td>
       <td>${passMark(r.passed, r.skipped)}</td>
-      <td>${r.resolved_tier ?? '—'} <span class="sub">${r.resolved_model ?? ''}</span></td>
+      <td class="hide-sm">${r.resolved_tier ?? '—'} <span class="sub">${r.resolved_model ?? ''}</span></td>
       <td class="num">${formatUsd(num(r.cost_usd))}</td>
-      <td class="num">${r.duration_ms === null ? '—' : formatDuration(num(r.duration_ms))}</td>
+      <td class="num hide-sm">${r.duration_ms === null ? '—' : formatDuration(num(r.duration_ms))}</td>
       <td class="wrap">${r.error ?? ''}</td>
     </tr>`,
   );
@@ -78,7 +78,7 @@ export async function testPage(c: Context<DashboardEnv>): Promise<Response> {
   </section>
   <h2>Runs</h2>
   <div class="panel"><table>
-    <thead><tr><th>Run</th><th>Outcome</th><th>Resolved by</th><th class="num">Cost</th><th class="num">Duration</th><th>Failure reason</th></tr></thead>
+    <thead><tr><th>Run</th><th>Outcome</th><th class="hide-sm">Resolved by</th><th class="num">Cost</th><th class="num hide-sm">Duration</th><th>Failure reason</th></tr></thead>
     <tbody>${rows}</tbody>
   </table></div>
   <div class="grid2">

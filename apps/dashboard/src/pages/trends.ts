@@ -15,7 +15,7 @@ import { num, rate } from '../ui/format.ts';
 import { groupBy } from '../ui/group.ts';
 import { renderPage, teamHref } from '../ui/layout.ts';
 import { trendChart } from '../ui/line-chart.ts';
-import { periodTabs, readPeriod } from '../ui/period.ts';
+import { periodTabs, readPeriod, runsOf } from '../ui/period.ts';
 
 export async function trendsPage(c: Context<DashboardEnv>): Promise<Response> {
   const days = readPeriod(c, [30, 90], 30);
@@ -68,7 +68,12 @@ export async function trendsPage(c: Context<DashboardEnv>): Promise<Response> {
       )}${marks.size ? html` · <span class="bad">${marks.size} ${marks.size === 1 ? 'day' : 'days'} with a regression</span>` : ''}${
         sent.size ? html` · <span class="bad alerted">${sent.size} alerted in Slack</span>` : ''
       }</span></h2>
-      ${trendChart(points, marks, { days, label: `${first.suite} pass rate per day`, endDay: today })}
+      ${trendChart(points, marks, {
+        days,
+        label: `${first.suite} pass rate per day`,
+        endDay: today,
+        pointHref: (day) => runsOf(c, { repo: first.repo_slug, suite: first.suite, from: day, to: day }),
+      })}
     </section>`;
   });
   const body = html`<h1>Trends</h1>

@@ -10,6 +10,7 @@ import type { DashboardEnv } from '../env.ts';
 import { INSIGHTS_STYLES } from './insights-styles.ts';
 import { STYLES } from './styles.ts';
 import { teamSwitcher } from './team-switcher.ts';
+import { readTheme, themeToggle } from './theme.ts';
 
 /** Reloads every 60 s while the tab is visible; a hidden tab reloads when it is shown again, if due. */
 const REFRESH_SCRIPT = `(()=>{let due=Date.now()+60000;const tick=()=>{if(!document.hidden&&Date.now()>=due)location.reload()};setInterval(tick,5000);document.addEventListener('visibilitychange',tick)})();`;
@@ -48,6 +49,11 @@ export function publicPath(config: DashboardConfig | undefined): string {
   return config?.publicPath ?? config?.basePath ?? '';
 }
 
+/** This request's path below the routing base path (what href() takes), without the query. */
+export function currentPath(c: Context<DashboardEnv>): string {
+  return new URL(c.req.url).pathname.slice(c.var.config.basePath.length) || '/';
+}
+
 export function teamHref(c: Context<DashboardEnv>, path: string): string {
   return href(c, `/t/${c.var.team.slug}${path}`);
 }
@@ -65,25 +71,28 @@ export function renderPage(c: Context<DashboardEnv>, options: PageOptions): Resp
     ? html`<div class="who"><span>${user.email ?? ''}</span>
         <form method="post" action="${href(c, '/logout')}"><button type="submit" class="secondary">Sign out</button></form></div>`
     : '';
+  const theme = readTheme(c);
   const doc = html`<!doctype html>
-<html lang="en">
+<html lang="en"${theme === 'auto' ? '' : html` data-theme="${theme}"`}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
+<meta name="color-scheme" content="${theme === 'auto' ? 'light dark' : theme}">
 <link rel="icon" href="data:,">
 <title>${options.title}${team ? ` · ${team.name}` : ''} · gstack</title>
 <style nonce="${nonce}">${rawCss()}</style>
 ${options.refresh ? html`<script nonce="${nonce}">${rawScript()}</script>` : ''}
 </head>
 <body>
+<a class="skip" href="#main">Skip to content</a>
 <header class="top">
   <a class="brand" href="${href(c, '/')}">gstack${team ? html` <span class="sub">/ ${team.name}</span>` : ''}</a>
   ${teamSwitcher(c, (path) => href(c, path))}
   ${nav}
+  ${themeToggle(c, href(c, '/theme'), c.req.method === 'GET' ? `${currentPath(c)}${new URL(c.req.url).search}` : '/')}
   ${who}
 </header>
-<main id="main">
+<main id="main" tabindex="-1">
 ${options.body}
 </main>
 </body>

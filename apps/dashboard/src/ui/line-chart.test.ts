@@ -14,8 +14,8 @@ describe('trendChart', () => {
       { day: '2026-11-22', runs: 5, passRate: 60 },
     ];
     const svg = String(trendChart(points, new Set(['2026-11-22']), { days: 30, label: 'capitals', endDay: '2026-11-22' }));
-    const xs = attrs(svg, 'rect', 'x');
-    const widths = attrs(svg, 'rect', 'width');
+    const xs = attrs(svg, 'rect class="runs"', 'x');
+    const widths = attrs(svg, 'rect class="runs"', 'width');
     expect(xs).toHaveLength(3);
     xs.forEach((x, i) => {
       expect(x).toBeGreaterThanOrEqual(30);
@@ -30,5 +30,24 @@ describe('trendChart', () => {
     // Days are in order left to right, one slot apart for neighbours.
     expect(cx[0]).toBeLessThan(cx[1] ?? 0);
     expect(cx[1]).toBeLessThan(cx[2] ?? 0);
+  });
+
+  it('makes each day with runs a link to its runs when asked, the whole day wide', () => {
+    const points = [
+      { day: '2026-11-20', runs: 2, passRate: 50 },
+      { day: '2026-11-21', runs: 0, passRate: null },
+      { day: '2026-11-22', runs: 1, passRate: 100 },
+    ];
+    const options = { days: 30, label: 'capitals', endDay: '2026-11-22' };
+    const plain = String(trendChart(points, new Set(), options));
+    expect(plain).toContain('role="img"');
+    expect(plain).not.toContain('<a ');
+    const linked = String(trendChart(points, new Set(), { ...options, pointHref: (day) => `/runs?from=${day}&to=${day}` }));
+    expect(linked).toContain('role="group"');
+    expect([...linked.matchAll(/<a class="point" href="([^"]+)" aria-label="([^"]+)"/g)].map((m) => [m[1], m[2]])).toEqual([
+      ['/runs?from=2026-11-20&amp;to=2026-11-20', '2026-11-20: 50.0%, 2 runs. Open the runs of that day'],
+      ['/runs?from=2026-11-22&amp;to=2026-11-22', '2026-11-22: 100.0%, 1 run. Open the runs of that day'],
+    ]);
+    expect(attrs(linked, 'rect class="hit"', 'width').every((w) => w >= 8)).toBe(true);
   });
 });

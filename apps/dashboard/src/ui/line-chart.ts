@@ -1,7 +1,8 @@
 /**
  * A daily pass-rate line over a period with runs per day as faint bars behind
  * it and marked points where a run regressed (core's regression rule).
- * Server-rendered SVG, no script.
+ * Server-rendered SVG, no script. With pointHref each day with runs is a link
+ * (the whole day's column is the target) to that day's runs.
  */
 import { html, type SafeHtml } from '@gstack/core';
 
@@ -15,7 +16,7 @@ export interface DayPoint {
 export function trendChart(
   points: DayPoint[],
   regressions: Set<string>,
-  options: { days: number; label: string; endDay: string },
+  options: { days: number; label: string; endDay: string; pointHref?: (day: string) => string },
 ): SafeHtml {
   const width = 1200;
   const height = 160;
@@ -33,7 +34,9 @@ export function trendChart(
   const rated = points.filter((p): p is DayPoint & { passRate: number } => p.passRate !== null);
   const d = rated.map((p, k) => `${k ? 'L' : 'M'}${x(dayIndex(p.day)).toFixed(1)},${y(p.passRate).toFixed(1)}`).join(' ');
   const summary = `${options.label}: ${rated.map((p) => `${p.day} ${p.passRate.toFixed(1)}% (${p.runs} runs)${regressions.has(p.day) ? ' regression' : ''}`).join('; ') || 'no runs'}`;
-  return html`<svg class="trend" width="100%" viewBox="0 0 ${width} ${height}" role="img" aria-label="${summary}">
+  // Links inside: a group (an img's children are hidden from assistive technology).
+  const role = options.pointHref ? 'group' : 'img';
+  return html`<svg class="trend" width="100%" viewBox="0 0 ${width} ${height}" role="${role}" aria-label="${summary}">
 <title>${summary}</title>
 ${[0, 50, 100].map((v) => html`<line class="grid" x1="${left}" x2="${width - 6}" y1="${y(v)}" y2="${y(v)}"/><text class="axis" x="${left - 4}" y="${y(v) + 4}" text-anchor="end">${v}</text>`)}
 ${points.map((p) => {
@@ -46,6 +49,16 @@ ${rated.map((p) =>
     ? html`<circle class="regression" cx="${x(dayIndex(p.day)).toFixed(1)}" cy="${y(p.passRate).toFixed(1)}" r="5"><title>${p.day}: a run regressed</title></circle>`
     : html`<circle class="dot" cx="${x(dayIndex(p.day)).toFixed(1)}" cy="${y(p.passRate).toFixed(1)}" r="2.5"/>`,
 )}
+${
+  options.pointHref
+    ? points
+        .filter((p) => p.runs > 0)
+        .map(
+          (p) =>
+            html`<a class="point" href="${options.pointHref?.(p.day) ?? ''}" aria-label="${p.day}: ${p.passRate === null ? 'no pass rate' : `${p.passRate.toFixed(1)}%`}, ${p.runs} ${p.runs === 1 ? 'run' : 'runs'}. Open the runs of that day"><rect class="hit" x="${(x(dayIndex(p.day)) - Math.max(4, step / 2)).toFixed(1)}" y="6" width="${Math.max(8, step).toFixed(1)}" height="${plotH}"/></a>`,
+        )
+    : ''
+}
 <text class="axis" x="${left}" y="${height - 4}">${new Date(end - (options.days - 1) * 86_400_000).toISOString().slice(0, 10)}</text>
 <text class="axis" x="${width - 6}" y="${height - 4}" text-anchor="end">${options.endDay}</text>
 </svg>`;

@@ -28,6 +28,7 @@ describe("edge functions' npm imports", () => {
         checked.push(pkg);
       }
     }
-    expect(new Set(checked)).toEqual(new Set(['hono', 'zod', '@supabase/ssr', '@supabase/supabase-js']));
+    // Not a pass on nothing: the functions import at least these.
+    expect(checked).toEqual(expect.arrayContaining(['hono', 'zod', '@supabase/ssr', '@supabase/supabase-js']));
   });
 });

@@ -3,7 +3,8 @@
  * display width (CJK and emoji take two columns), control characters in
  * values escaped, the widest flexible column truncated (with …) to fit.
  */
-import { displayWidth, sliceColumns, visible } from './term.ts';
+import { visible } from './term.ts';
+import { displayWidth, sliceColumns } from './width.ts';
 
 export interface Column<Row> {
   header: string;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderTable } from './table.ts';
-import { countOf, displayWidth, formatDuration, formatRelative, formatUsd, pad, stripAnsi, style, useColor, visible } from './term.ts';
+import { countOf, formatDuration, formatRelative, formatUsd, stripAnsi, style, useColor, visible } from './term.ts';
+import { displayWidth, pad, sliceColumns } from './width.ts';
 
 describe('colour', () => {
   const tty = { isTTY: true } as NodeJS.WriteStream;
@@ -76,6 +77,31 @@ describe('display width and escapes', () => {
     expect(displayWidth('ok 🎉')).toBe(5);
     expect(displayWidth('e\u0301')).toBe(1);
     expect(displayWidth(style(true).green('日本'))).toBe(4);
+  });
+
+  it('counts emoji the way terminals draw them: two columns, one per grapheme (issue 25)', () => {
+    // The hand-kept range list counted 🚀 (U+1F680) and ✅ (U+2705) as one column.
+    expect(displayWidth('🚀')).toBe(2);
+    expect(displayWidth('✅ pass')).toBe(7);
+    expect(displayWidth('👩\u200d👩\u200d👧')).toBe(2);
+    expect(displayWidth('🇯🇵')).toBe(2);
+    // Slicing never cuts a character or a ZWJ sequence in half.
+    expect(sliceColumns('日本🚀x', 5)).toBe('日本');
+    expect(sliceColumns('a👩\u200d👩\u200d👧b', 3)).toBe('a👩\u200d👩\u200d👧');
+    expect(sliceColumns(style(true).green('plain text'), 5)).toBe('plain');
+    const out = renderTable(
+      [
+        { header: 'suite', value: (r: { s: string; n: string }) => r.s },
+        { header: 'n', value: (r) => r.n, align: 'right' },
+      ],
+      [
+        { s: 'launch 🚀', n: '1' },
+        { s: 'ok ✅', n: '22' },
+        { s: 'plain', n: '3' },
+      ],
+    ).split('\n');
+    expect(out.map((l) => displayWidth(l))).toEqual([13, 13, 13, 13]);
+    expect(out[1]).toBe('launch 🚀   1');
   });
 
   it('aligns table columns by display width, escaping control characters', () => {

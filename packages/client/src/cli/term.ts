@@ -29,11 +29,6 @@ export function stripAnsi(text: string): string {
   return text.replace(ANSI, '');
 }
 
-/** Pads `text` to `width` terminal columns (ANSI codes excluded, wide characters counted twice). */
-export function pad(text: string, width: number): string {
-  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
-}
-
 /**
  * Control characters (names and model output can hold anything) as `\\u001b`
  * escapes, so they cannot move the cursor or clear the screen; colour codes
@@ -45,43 +40,6 @@ export function visible(text: string): string {
 
 /** An SGR colour sequence (kept) or one C0/C1 control character other than tab and newline (escaped). */
 const CONTROL = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m|[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f]`, 'g');
-
-/** Columns a code point takes: 0 for combining marks and joiners, 2 for East Asian wide and emoji, else 1. */
-function columns(cp: number): number {
-  if ((cp >= 0x300 && cp <= 0x36f) || cp === 0x200d || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
-  const wide =
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1f64f) ||
-    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd);
-  return wide ? 2 : 1;
-}
-
-/** How many terminal columns `text` takes (ANSI codes excluded). */
-export function displayWidth(text: string): number {
-  let width = 0;
-  for (const ch of stripAnsi(text)) width += columns(ch.codePointAt(0) ?? 0);
-  return width;
-}
-
-/** The longest start of `text` (ANSI codes dropped) that fits in `max` columns. */
-export function sliceColumns(text: string, max: number): string {
-  let out = '';
-  let width = 0;
-  for (const ch of stripAnsi(text)) {
-    const w = columns(ch.codePointAt(0) ?? 0);
-    if (width + w > max) break;
-    out += ch;
-    width += w;
-  }
-  return out;
-}
 
 /** `1 call`, `3 calls`: a count with its noun (`plural` when adding "s" is wrong). */
 export function countOf(n: number, noun: string, plural = `${noun}s`): string {

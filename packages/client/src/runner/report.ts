@@ -1,6 +1,7 @@
 /** The run's terminal output: a live progress line on a TTY, one line per test otherwise, and the summary. */
 import type { StandardEvalResult, TestResult } from '@gstack/core';
-import { countOf, formatDuration, formatPercent, formatUsd, pad, type Style } from '../cli/term.ts';
+import { countOf, formatDuration, formatPercent, formatUsd, type Style } from '../cli/term.ts';
+import { pad } from '../cli/width.ts';
 import type { Progress } from './run-suite.ts';
 
 export function progressLine(suite: string, p: Progress, s: Style, width = 80): string {

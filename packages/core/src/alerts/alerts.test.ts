@@ -431,6 +431,18 @@ describe('digest rules', () => {
     expect(runIds(50)).toEqual([]);
   });
 
+  it('counts the pull requests the CI gate stopped, with their noun, and says nothing when it stopped none', () => {
+    const line = (n: number | null | undefined) =>
+      digestText(buildDigest({ ...week, ci_stopped_pull_requests: n }))
+        .split('\n')
+        .find((l) => l.includes('CI gate'));
+    expect(line(2)).toContain('CI gate: stopped 2 pull requests');
+    expect(line(1)).toContain('CI gate: stopped 1 pull request');
+    expect(line(1)).not.toContain('requests');
+    expect(line(0)).toBeUndefined();
+    expect(line(undefined)).toBeUndefined();
+  });
+
   it('says "quiet week" when nothing happened', () => {
     const d = buildDigest({ ...week, runs: 0, passed: 0, ran: 0, sessions: 0, ships: [], suites: [], tiers: [], cost_by_model: [] });
     expect(d.quiet).toBe(true);

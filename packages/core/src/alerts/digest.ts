@@ -40,6 +40,8 @@ export interface DigestWeekData {
   tier_attempts?: Array<{ tier: string; attempts: number; cost_usd: number | string }>;
   /** The verifier's decisions, grouped as verifier_decisions groups them. */
   verifier?: Array<{ model: string; accepted: boolean; assertions_passed: boolean | null; decisions: number }>;
+  /** Pull requests the CI gate stopped in the week (`ci_stopped_pull_requests`; processDigest adds it). */
+  ci_stopped_pull_requests?: number | null;
   /** Tests in open alert episodes. */
   still_failing?: Array<{ repo_slug: string; suite: string; branch: string | null; test: string; since: string; run_id: string }>;
   suites: Array<{
@@ -89,6 +91,8 @@ export interface Digest {
   becameDegrading: Array<{ repoSlug: string; suite: string; test: string }>;
   sessions: number;
   ships: Array<{ name: string; ships: number }>;
+  /** Pull requests `gstack ci report` stopped this week (each counted once per repository). */
+  ciStopped: number;
 }
 
 const num = (v: number | string | null | undefined) => Number(v ?? 0);
@@ -181,6 +185,7 @@ export function buildDigest(data: DigestWeekData): Digest {
   return {
     weekStart: data.week_start,
     team: data.team ?? { slug: '', name: '' },
+    ciStopped: num(data.ci_stopped_pull_requests),
     quiet: num(data.runs) === 0 && num(data.sessions) === 0 && ships.length === 0,
     runs: num(data.runs),
     prevRuns: num(data.prev_runs),
@@ -270,6 +275,7 @@ function digestLines(d: Digest, style: Style): { title: string; groups: string[]
     `${heading('Runs', '/runs')}: ${d.runs} (last week ${d.prevRuns})`,
     `${heading('Pass rate', '/trends')}: ${pct(d.passRate)}${change(d.passRate, d.prevPassRate)}`,
     `${heading('Cost', '/costs?days=7')}: ${usd(d.costUsd)}${costChange(d.costUsd, d.prevCostUsd)}; system ${usd(d.systemCostUsd)}, judge ${usd(d.judgeCostUsd)}`,
+    ...(d.ciStopped ? [`${heading('CI gate', '/runs')}: stopped ${countOf(d.ciStopped, 'pull request')}`] : []),
   ]);
   groups.push([
     heading(`Top regressions (${d.regressions.length})`, '/trends'),

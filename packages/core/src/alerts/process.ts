@@ -176,6 +176,17 @@ export interface DigestOutcome {
   error?: string;
 }
 
+/** A week's digest numbers: `digest_week`, and how many pull requests the CI gate stopped in it. */
+async function digestWeek(rpc: Rpc, teamId: string, weekStart: string): Promise<DigestWeekData> {
+  const from = new Date(`${weekStart}T00:00:00Z`);
+  const until = new Date(from.getTime() + 7 * 86_400_000);
+  const [week, stopped] = await Promise.all([
+    rpc<DigestWeekData>('digest_week', { p_team_id: teamId, p_week_start: weekStart }),
+    rpc<number>('ci_stopped_pull_requests', { p_team_id: teamId, p_from: from.toISOString(), p_until: until.toISOString() }),
+  ]);
+  return { ...week, ci_stopped_pull_requests: stopped };
+}
+
 /** One team's digest for one week: preview it (`dryRun`), or send it exactly once (`force`: again). */
 export async function processDigest(
   rpc: Rpc,
@@ -185,12 +196,12 @@ export async function processDigest(
 ): Promise<DigestOutcome> {
   const base = { team_id: teamId, week_start: weekStart };
   if (options.dryRun) {
-    const digest = buildDigest(await rpc<DigestWeekData>('digest_week', { p_team_id: teamId, p_week_start: weekStart }));
+    const digest = buildDigest(await digestWeek(rpc, teamId, weekStart));
     return { ...base, outcome: 'preview', digest, text: digestText(digest), message: digestMessage(digest) };
   }
   if (!(await rpc<boolean>('digest_claim', { p_team_id: teamId, p_week_start: weekStart, p_force: options.force ?? false })))
     return { ...base, outcome: 'duplicate' };
-  const digest = buildDigest(await rpc<DigestWeekData>('digest_week', { p_team_id: teamId, p_week_start: weekStart }));
+  const digest = buildDigest(await digestWeek(rpc, teamId, weekStart));
   const finish = (status: string, slack?: DeliveryResult) =>
     rpc('digest_finish', {
       p_team_id: teamId,

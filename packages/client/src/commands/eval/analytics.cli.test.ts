@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { displayWidth } from '../../cli/term.ts';
+import { displayWidth } from '../../cli/width.ts';
 import { writeHistory } from '../../testing/history.ts';
 
 const bin = fileURLToPath(new URL('../../../bin/gstack.js', import.meta.url));

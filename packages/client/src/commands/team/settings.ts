@@ -1,5 +1,5 @@
 /** `gstack team settings`: the team's settings as they are now (admins; the Slack webhook URL is a secret, so it is masked). */
-import { ALERT_RULES, PUSH_QUOTA_DEFAULTS, REGRESSION_RULES } from '@gstack/core';
+import { ALERT_RULES, maskWebhook, PUSH_QUOTA_DEFAULTS, REGRESSION_RULES } from '@gstack/core';
 import type { Command } from 'commander';
 import { printJson } from '../../cli/run.ts';
 import { formatRelative } from '../../cli/term.ts';
@@ -19,12 +19,6 @@ const DEFAULTS = {
   push_results_per_hour: PUSH_QUOTA_DEFAULTS.resultsPerHour,
   updated_at: null,
 } as const;
-
-/** The webhook's scheme, host and the start of its path, then `…`: enough to recognise, not enough to post. */
-function maskWebhook(url: string | null): string | null {
-  if (!url) return null;
-  return url.length > 36 ? `${url.slice(0, 32)}…` : `${url.slice(0, Math.ceil(url.length / 2))}…`;
-}
 
 export function registerTeamSettings(team: Command): void {
   team
