@@ -7,9 +7,9 @@
  */
 import { html, type SafeHtml } from '@gstack/core';
 import type { Context } from 'hono';
-import { type CompareSide, type Comparison, type RunRow, type RunsPage, rpc, uuidParam } from '../data.ts';
+import { type CompareSide, type Comparison, type RunRow, type RunsPage, rpc, storeFailed, uuidParam } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
-import { DashboardError, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { delta, emptyState, passMark, rateCell } from '../ui/components.ts';
 import { ago, formatDuration, formatUsd, num, rate, shortSha } from '../ui/format.ts';
 import { renderPage, teamHref } from '../ui/layout.ts';
@@ -103,7 +103,7 @@ async function previousRun(c: Context<DashboardEnv>, head: string): Promise<stri
     .eq('team_id', c.var.team.id)
     .eq('id', head)
     .maybeSingle();
-  if (error) throw new DashboardError(502, `Reading the run failed: ${error.message}`);
+  if (error) throw storeFailed('Reading the run', error);
   if (!run) throw notFound('This run');
   const { data: prev } = await supabase
     .from('eval_runs')

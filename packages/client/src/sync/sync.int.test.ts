@@ -481,8 +481,10 @@ describe('gstack eval run with sync configured', () => {
 });
 
 describe('the team-shared judge cache', () => {
-  it("reuses a teammate's verdicts: an unchanged suite costs the second person nothing to judge", async () => {
+  it("reuses a teammate's verdicts where the team allows it: an unchanged suite costs the second person nothing to judge", async () => {
     const example = fileURLToPath(new URL('../../../../docs/examples/capitals.yaml', import.meta.url));
+    // By default a run reuses only its own and CI tokens' verdicts; the admin allows members' (issue 23, item 5).
+    expect((await run('gstack', ['team', 'set', 'judge-cache-trust-members', 'true'], alice.env)).code).toBe(0);
     // Alice judges the suite (or already has): her verdicts are shared with team A.
     expect((await run('gstack', ['eval', 'run', example, '--no-push'], alice.env)).code).toBe(0);
     const shared = await serviceClient()
@@ -500,6 +502,19 @@ describe('the team-shared judge cache', () => {
     // Carol's team has its own cache: nothing to reuse.
     const other = JSON.parse((await run('gstack', ['eval', 'run', example, '--json', '--no-push'], carol.env)).stdout);
     expect(other.cache.hits).toBe(0);
+
+    // An admin purges one writer's verdicts (a member may not; naming no writer is a usage error).
+    expect((await run('gstack', ['team', 'purge-verdicts'], alice.env)).code).toBe(2);
+    const notAdmin = await run('gstack', ['team', 'purge-verdicts', alice.email], bob.env);
+    expect(notAdmin.code).toBe(1);
+    expect(notAdmin.stderr).toContain('only an admin');
+    const purged = await run('gstack', ['team', 'purge-verdicts', alice.email], alice.env);
+    expect(purged.stdout).toBe(`purged 4 verdicts written by ${alice.email} from ${teamA}'s judge cache\n`);
+    const left = await serviceClient()
+      .from('judge_cache')
+      .select('cache_key', { count: 'exact', head: true })
+      .eq('team_id', (await teamIdOf(teamA)) ?? '');
+    expect(left.count).toBe(0);
   });
 });
 
