@@ -120,7 +120,10 @@ export class DemoStore {
     return id;
   }
 
-  /** Slack webhook on the stack's sink, the default alert threshold, the digest on, alert links to the stack's dashboard. */
+  /**
+   * Slack webhook on the stack's sink, the default alert threshold, the digest on, alert links to the
+   * stack's dashboard, and a push quota that lets the seed backfill 60 days of runs in a minute.
+   */
   async configure(admin: Pusher, team: string): Promise<string> {
     const webhook = `${this.info.slackSinkUrl}/services/demo`;
     const dashboard = this.info.dashboardUrl ? `${this.info.dashboardUrl}/t/${DEMO_TEAM.slug}` : null;
@@ -131,6 +134,8 @@ export class DemoStore {
         dashboard_url: dashboard,
         alert_threshold_pp: 5,
         digest_enabled: true,
+        push_runs_per_hour: 100_000,
+        push_results_per_hour: 100_000_000,
         updated_by: admin.connection.user?.id,
       },
       { onConflict: 'team_id' },

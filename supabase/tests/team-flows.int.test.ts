@@ -158,6 +158,40 @@ describe('invites', () => {
   });
 });
 
+describe('email-bound invites need a confirmed address', () => {
+  it('refuses an email-bound invite to an unconfirmed address until it is confirmed; an unbound one is unaffected', async () => {
+    const { admin, team } = await teamWithAdmin();
+    const joiner = await signedInClient();
+    // As if signed up where confirmation is on, or through a provider that did not verify the address:
+    // the session is valid, the address unproven.
+    await sql('update auth.users set email_confirmed_at = null where id = $1', [joiner.userId]);
+    const bound = await invite(admin.client, team.id, 'member', joiner.email);
+    const refused = await joiner.client.rpc('accept_invite', { p_code: bound.code });
+    expect(refused.error?.code).toBe('42501');
+    expect(refused.error?.message).toBe(
+      `this invite is for ${joiner.email}: confirm that email address first (the link in the confirmation email), then accept it`,
+    );
+    const members = await sql('select 1 from public.team_members where team_id = $1 and user_id = $2', [team.id, joiner.userId]);
+    expect(members).toHaveLength(0);
+    // The invite is still usable once the address is confirmed.
+    await sql('update auth.users set email_confirmed_at = now() where id = $1', [joiner.userId]);
+    expect((await joiner.client.rpc('accept_invite', { p_code: bound.code })).error).toBeNull();
+
+    const other = await signedInClient();
+    await sql('update auth.users set email_confirmed_at = null where id = $1', [other.userId]);
+    expect((await other.client.rpc('accept_invite', { p_code: (await invite(admin.client, team.id)).code })).error).toBeNull();
+  });
+
+  it('the local auth, like GoTrue, refuses a password sign-in to an unconfirmed address', async () => {
+    const email = `${unique('unconfirmed')}@example.test`.toLowerCase();
+    const created = await serviceClient().auth.admin.createUser({ email, password: 'password-123' });
+    expect(created.data.user?.email_confirmed_at).toBeNull();
+    const { error } = await anonClient().auth.signInWithPassword({ email, password: 'password-123' });
+    expect(error?.status).toBe(400);
+    expect(error?.code).toBe('email_not_confirmed');
+  });
+});
+
 describe('members and roles', () => {
   it('removes members, changes roles, and never leaves a team without an admin', async () => {
     const { admin, team } = await teamWithAdmin();

@@ -1,7 +1,10 @@
 /** The app's edges without a stack: sign-in redirects, base paths, CSRF refusals, the 404 page and its headers. */
+import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createDashboardApp } from './app.ts';
+import { startDashboard } from './node.ts';
+import { FORM_BODY_LIMIT } from './security.ts';
 
 // Nothing listens here: these requests never reach Supabase (no session cookie, refused posts).
 // Node 20 has no global WebSocket: supabase-js gets ws, as node.ts gives it.
@@ -78,5 +81,62 @@ describe('dashboard app', () => {
     const app = createDashboardApp({ ...config, providers: ['github'] });
     expect(await (await app.request('/login')).text()).toContain('Continue with GitHub');
     expect((await app.request('/login/google')).status).toBe(404);
+  });
+
+  it('refuses a form body over the limit with 413, declared or streamed, and reads small ones', async () => {
+    const app = createDashboardApp(config);
+    const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+      app.request('http://dash.test/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://dash.test', ...headers },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+    const big = `email=a%40b.c&password=${'x'.repeat(FORM_BODY_LIMIT)}`;
+    const declared = await post(big, { 'content-length': String(big.length) });
+    expect(declared.status).toBe(413);
+    expect(await declared.text()).toContain('This form sent more than 32 KB');
+    const chunks = [new TextEncoder().encode(big.slice(0, 20_000)), new TextEncoder().encode(big.slice(20_000))];
+    const streamed = await post(new ReadableStream({ pull: (ctl) => (chunks.length ? ctl.enqueue(chunks.shift()) : ctl.close()) }));
+    expect(streamed.status).toBe(413);
+    // A normal form is read: the missing password is the answer, not the size.
+    const small = await post('email=a%40b.c');
+    expect(small.status).toBe(400);
+    expect(await small.text()).toContain('Enter your email and password.');
+  });
+
+  it('answers a huge upload on the Node server with 413 long before the client finishes sending', async () => {
+    const dashboard = await startDashboard(config);
+    try {
+      const total = 200 * 1024 * 1024;
+      const chunk = Buffer.alloc(1024 * 1024, 120);
+      const { status, sent } = await new Promise<{ status: number; sent: number }>((resolve, reject) => {
+        let sent = 0;
+        let answered = false;
+        const req = http.request(`${dashboard.url}/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', origin: dashboard.url, 'content-length': total },
+        });
+        req.on('response', (res) => {
+          answered = true;
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, sent });
+          req.destroy();
+        });
+        req.on('error', (error) => (answered ? undefined : reject(error)));
+        const pump = () => {
+          while (!answered && sent < total) {
+            sent += chunk.length;
+            if (!req.write(chunk)) return void req.once('drain', pump);
+          }
+          if (!answered) req.end();
+        };
+        pump();
+      });
+      expect(status).toBe(413);
+      expect(sent).toBeLessThan(total);
+    } finally {
+      await dashboard.close();
+    }
   });
 });

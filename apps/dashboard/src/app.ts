@@ -7,6 +7,7 @@
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { clientAddressMiddleware } from './auth/client.ts';
 import { authRoutes } from './auth/routes.ts';
 import { requireUser, sessionMiddleware } from './auth/session.ts';
 import { type DashboardConfigInput, parseDashboardConfig } from './config.ts';
@@ -30,9 +31,10 @@ export function createDashboardApp(input: DashboardConfigInput & { realtimeTrans
   const app = new Hono<DashboardEnv>({ strict: false }).basePath(config.basePath || '/');
 
   app.use('*', ...securityMiddleware(config));
+  app.use('*', clientAddressMiddleware(config));
   app.use('*', sessionMiddleware(config));
   app.get('/healthz', (c) => c.text('ok'));
-  app.route('/', authRoutes());
+  app.route('/', authRoutes(config));
   app.post('/theme', themeRoute);
 
   app.get('/', requireUser, teamsPage);

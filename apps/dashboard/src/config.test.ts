@@ -22,5 +22,12 @@ describe('dashboard configuration', () => {
     expect(() => parseDashboardConfig({ supabaseUrl: url, supabaseKey: 'k', basePath: 'dashboard/' })).toThrow(
       /^dashboard configuration: basePath: /,
     );
+    expect(() => parseDashboardConfig({ supabaseUrl: url, supabaseKey: 'k', trustedProxies: ['10.0.0.1', 'proxy.internal'] })).toThrow(
+      'dashboard configuration: trustedProxies.1: an IP address, or * for any peer',
+    );
+    expect(parseDashboardConfig({ supabaseUrl: url, supabaseKey: 'k', trustedProxies: ['10.0.0.1', '*'] }).trustedProxies).toEqual([
+      '10.0.0.1',
+      '*',
+    ]);
   });
 });

@@ -3,6 +3,7 @@
  * app itself reads no environment: where Supabase is, which public key to use,
  * how cookies are set, and which sign-in providers to offer.
  */
+import { normalizeAddress } from '@gstack/core';
 import { z } from 'zod';
 
 export const dashboardConfigSchema = z.object({
@@ -32,6 +33,27 @@ export const dashboardConfigSchema = z.object({
     .string()
     .regex(/^(\/[A-Za-z0-9_-]+)*$/)
     .optional(),
+  /**
+   * Addresses of the proxies in front of the dashboard whose X-Forwarded-For names the visitor; `*`
+   * believes any peer (the edge function, reachable only through Supabase's gateway). Default none:
+   * the socket's peer is the visitor.
+   */
+  trustedProxies: z
+    .array(z.string().refine((v) => v === '*' || normalizeAddress(v) !== undefined, { error: 'an IP address, or * for any peer' }))
+    .default([]),
+  /**
+   * A header in which a trusted proxy puts the visitor's address alone (`cf-connecting-ip`,
+   * `x-real-ip`), read instead of walking X-Forwarded-For when the proxy chain's own addresses
+   * are not known. Believed only from a trusted proxy, like X-Forwarded-For.
+   */
+  clientAddressHeader: z
+    .string()
+    .regex(/^[a-z0-9-]+$/i)
+    .optional(),
+  /** Sign-in attempts per 5 minutes, per visitor address and per address and email together. */
+  signInLimit: z
+    .object({ perAddress: z.number().int().positive(), perAddressAndEmail: z.number().int().positive() })
+    .default({ perAddress: 30, perAddressAndEmail: 10 }),
 });
 
 export type DashboardConfigInput = z.input<typeof dashboardConfigSchema>;

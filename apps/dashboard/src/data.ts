@@ -18,8 +18,17 @@ export async function rpc<Name extends keyof Functions>(
   args: Functions[Name]['Args'],
 ): Promise<Functions[Name]['Returns']> {
   const { data, error } = await c.var.supabase.rpc(name, args as never);
-  if (error) throw new DashboardError(502, `Reading ${String(name)} failed: ${error.message}`);
+  if (error) throw storeFailed(`Reading ${String(name)}`, error);
   return data as Functions[Name]['Returns'];
+}
+
+/**
+ * A store failure as the visitor sees it: what failed, never the database's text (it can name
+ * tables, columns and values); the operator gets the details in the server log.
+ */
+export function storeFailed(what: string, error: { message: string; code?: string }): DashboardError {
+  console.error(`dashboard: ${what} failed`, error.code ?? '', error.message);
+  return new DashboardError(502, `${what} failed. Try again; if it persists, the server log has the details.`);
 }
 
 /** A run as lists show it (public.dashboard_run_row). */

@@ -29,5 +29,7 @@ export interface DashboardEnv {
     /** Set on /t/:slug routes: every team the user belongs to (the header's switcher). */
     teams?: Team[];
     secureHeadersNonce?: string;
+    /** The visitor's address (auth/client.ts), when the runtime tells it. */
+    clientAddress?: string;
   };
 }

@@ -129,10 +129,13 @@ describe('team admin in Chromium', () => {
     await page.getByLabel('Alert cooldown (minutes)').fill('0');
     await page.getByLabel('Monday digest').selectOption('false');
     await page.getByLabel('Dashboard URL').fill('https://dash.example.test');
+    expect(await page.getByLabel('Push quota: runs per hour').inputValue()).toBe('120');
+    await page.getByLabel('Reuse judge verdicts from').selectOption('true');
+    await page.getByLabel('Push quota: runs per hour').fill('30');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.waitForURL(/done=settings/);
     const [settings] = await sql<Record<string, unknown>>(
-      'select slack_webhook_url, alert_threshold_pp, alert_branches, alert_cooldown_minutes, digest_enabled, dashboard_url from public.team_settings where team_id = $1',
+      'select slack_webhook_url, alert_threshold_pp, alert_branches, alert_cooldown_minutes, digest_enabled, dashboard_url, judge_cache_trust_members, push_runs_per_hour, push_results_per_hour from public.team_settings where team_id = $1',
       [teamId],
     );
     expect(settings).toEqual({
@@ -142,6 +145,9 @@ describe('team admin in Chromium', () => {
       alert_cooldown_minutes: 0,
       digest_enabled: false,
       dashboard_url: 'https://dash.example.test',
+      judge_cache_trust_members: true,
+      push_runs_per_hour: 30,
+      push_results_per_hour: 200_000,
     });
     // Saved, the webhook is shown masked: the page never carries the whole URL again.
     expect(await page.getByLabel('Slack webhook URL').inputValue()).toBe('');

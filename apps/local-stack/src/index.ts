@@ -10,6 +10,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOOPBACK_ADDRESSES } from '@gstack/core';
 import pg from 'pg';
 import { createAuthApp } from './auth/app.ts';
 import { denoBinary } from './binaries.ts';
@@ -52,6 +53,12 @@ export interface StackOptions {
    * hundreds of users from 127.0.0.1 and pass higher limits here explicitly.
    */
   authRateLimits?: Partial<ProjectConfig['auth']['rateLimit']>;
+  /**
+   * Peers whose `Sb-Forwarded-For` the auth believes (the dashboard passes its client's address so
+   * sign-in limits count per client, not per dashboard). Default: loopback, where the stack's own
+   * dashboard and edge functions run; the stack listens on 127.0.0.1 only, so every caller is local.
+   */
+  authTrustedProxies?: string[];
   log?: (line: string) => void;
   /** Aborting stops whatever has started so far; startStack then rejects. */
   signal?: AbortSignal;
@@ -222,6 +229,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       jwtSecret: keys.jwtSecret,
       issuer: `${apiUrl}/auth/v1`,
       config: { ...config.auth, rateLimit: { ...config.auth.rateLimit, ...options.authRateLimits } },
+      trustedProxies: options.authTrustedProxies ?? LOOPBACK_ADDRESSES,
       log,
     });
 

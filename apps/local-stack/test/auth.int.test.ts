@@ -176,12 +176,13 @@ describe('sign-up validation and rate limits', () => {
       jwtSecret: stackInfo().jwtSecret,
       issuer: stackInfo().authUrl,
       config: { ...config.auth, rateLimit: limits },
+      trustedProxies: ['10.0.9.9'],
       log: (line) => logged.push(line),
     });
-    const call = (ip: string, path: string, body: Record<string, unknown>) =>
+    const call = (ip: string, path: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
       app.request(
         path,
-        { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+        { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } },
         {
           incoming: { socket: { remoteAddress: ip } },
         },
@@ -189,7 +190,7 @@ describe('sign-up validation and rate limits', () => {
     return { call, logged, close: () => pool.end() };
   }
 
-  it('limits sign-ins per IP address and per email address, answering 429 with Retry-After', async () => {
+  it('limits sign-ins per IP address and per IP address and email, answering 429 with Retry-After', async () => {
     const { email, password } = await signedInClient();
     const { call, close } = await limitedApp({ signInSignUps: 2, tokenRefresh: 100 });
     try {
@@ -200,12 +201,30 @@ describe('sign-up validation and rate limits', () => {
       expect(limited.status).toBe(429);
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(await limited.json()).toMatchObject({ error_code: 'over_request_rate_limit' });
-      // Same email from elsewhere: the per-email limit holds.
-      expect((await signIn('10.0.0.2')).status).toBe(429);
+      // Same email from elsewhere: its owner is not locked out by someone else's attempts.
+      expect((await signIn('10.0.0.2')).status).toBe(200);
       // Another email from a fresh address is fine; from the limited address it is not.
       const other = `${unique('rl')}@example.test`.toLowerCase();
       expect((await call('10.0.0.3', '/signup', { email: other, password: 'password-123' })).status).toBe(200);
       expect((await call('10.0.0.1', '/signup', { email: `x${other}`, password: 'password-123' })).status).toBe(429);
+    } finally {
+      await close();
+    }
+  });
+
+  it('counts per Sb-Forwarded-For address when the caller is a trusted proxy, and ignores it from anyone else', async () => {
+    const { email, password } = await signedInClient();
+    const { call, close } = await limitedApp({ signInSignUps: 1, tokenRefresh: 100 });
+    try {
+      const signIn = (peer: string, forwarded: string) =>
+        call(peer, '/token?grant_type=password', { email, password }, { 'sb-forwarded-for': forwarded });
+      // Through the trusted proxy (the dashboard): each visitor has their own budget.
+      expect((await signIn('10.0.9.9', '198.51.100.1')).status).toBe(200);
+      expect((await signIn('10.0.9.9', '198.51.100.2')).status).toBe(200);
+      expect((await signIn('10.0.9.9', '198.51.100.1')).status).toBe(429);
+      // From any other peer the header is ignored: a new header value buys no new budget.
+      expect((await signIn('10.0.8.8', '198.51.100.3')).status).toBe(200);
+      expect((await signIn('10.0.8.8', '198.51.100.4')).status).toBe(429);
     } finally {
       await close();
     }

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { MAX_BODY_BYTES } from '../src/gateway/body-limit.ts';
+import { bodyLimitFor, MAX_BODY_BYTES } from '../src/gateway/body-limit.ts';
 import { anonClient, eventually, stackInfo } from './harness.ts';
 
 describe('gateway', () => {
@@ -79,7 +79,15 @@ describe('gateway', () => {
       role: 'anon',
       body: 'hello',
       supabase_url: stackInfo().apiUrl,
+      forwarded_for: '127.0.0.1',
     });
+  });
+
+  it("appends the caller's address to X-Forwarded-For, as Kong does: the last entry cannot be forged", async () => {
+    const res = await fetch(`${stackInfo().functionsUrl}/echo`, {
+      headers: { apikey: stackInfo().anonKey, 'x-forwarded-for': '6.6.6.6' },
+    });
+    expect(await res.json()).toMatchObject({ forwarded_for: '6.6.6.6, 127.0.0.1' });
   });
 
   it('forwards the path as sent, percent-encoding and all', async () => {
@@ -198,6 +206,61 @@ describe('gateway body limit', () => {
     const chunks = Array.from({ length: Math.ceil(MAX_BODY_BYTES / chunk.length) + 1 }, () => chunk);
     const res = await post({ 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, chunks);
     expect(res.status).toBe(413);
+  });
+
+  /** A POST to `pathname` through node:http, declaring `bytes` (content-length) or streaming them chunked. */
+  function postTo(pathname: string, bytes: number, declared: boolean): Promise<number> {
+    const url = new URL(`${stackInfo().apiUrl}${pathname}`);
+    const chunk = Buffer.alloc(Math.min(bytes, 256 * 1024), 0x20);
+    return new Promise((resolve, reject) => {
+      let answered = false;
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: {
+            apikey: stackInfo().anonKey,
+            'content-type': 'application/json',
+            ...(declared ? { 'content-length': String(bytes) } : { 'transfer-encoding': 'chunked' }),
+          },
+        },
+        (res) => {
+          answered = true;
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', (error) => (answered || /EPIPE|ECONNRESET/.test(error.message) ? undefined : reject(error)));
+      if (declared) return void req.flushHeaders();
+      let sent = 0;
+      const pump = () => {
+        while (!answered && sent < bytes) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        if (!answered) req.end();
+      };
+      pump();
+    });
+  }
+
+  it('limits bodies per route: megabytes only for the push RPCs', async () => {
+    // Declared 40 MB to an unauthenticated function: refused before anything is read (was a 401 after buffering it).
+    expect(await postTo('/functions/v1/regression-alert', 40 * 1024 * 1024, true)).toBe(413);
+    // Streamed without a length to a function that runs: refused once it passes 1 MiB.
+    expect(await postTo('/functions/v1/echo', 40 * 1024 * 1024, false)).toBe(413);
+    expect(await postTo('/rest/v1/eval_runs', 2 * 1024 * 1024, false)).toBe(413);
+    expect(await postTo('/auth/v1/token', 100 * 1024, true)).toBe(413);
+    // A push may still be as big as the largest valid run (it is refused below by the RPC, not the gateway).
+    expect(await postTo('/rest/v1/rpc/ingest_eval_run', 5 * 1024 * 1024, false)).not.toBe(413);
+    expect(bodyLimitFor('/rest/v1/rpc/push_eval_run')).toBe(MAX_BODY_BYTES);
+    expect(bodyLimitFor('/rest/v1/rpc/ingest_eval_run')).toBe(MAX_BODY_BYTES);
+    expect(bodyLimitFor('/rest/v1/rpc/push_eval_run/x')).toBe(1024 * 1024);
+    expect(bodyLimitFor('/rest/v1/eval_runs')).toBe(1024 * 1024);
+    expect(bodyLimitFor('/functions/v1/regression-alert')).toBe(1024 * 1024);
+    expect(bodyLimitFor('/auth/v1/token')).toBe(64 * 1024);
   });
 
   it('forwards a chunked body whole to a function, even though the JWT check comes first', async () => {

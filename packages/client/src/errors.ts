@@ -30,6 +30,8 @@ export class RemoteError extends Error {
     readonly kind: RemoteErrorKind,
     message: string,
     readonly code?: string,
+    /** The store is up but asked to wait this long (a push quota): queue and retry then, not sooner. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'RemoteError';

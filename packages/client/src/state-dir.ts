@@ -21,8 +21,12 @@ export function statePaths(env: Env = process.env) {
     queue: path.join(root, 'sync-queue.jsonl'),
     deadLetters: path.join(root, 'sync-dead-letters.jsonl'),
     synced: path.join(root, 'sync-state.json'),
+    /** Background pushes that failed, shown by every command until resolved (cli/push-failures.ts). */
+    pushFailures: path.join(root, 'sync-push-failures.json'),
     preferences: path.join(root, 'preferences.json'),
     evalCache: path.join(root, 'eval-cache'),
+    /** The opt-in model response cache (cache/responses.ts). */
+    responseCache: path.join(root, 'response-cache'),
     projects: path.join(root, 'projects'),
   };
 }

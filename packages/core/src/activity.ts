@@ -8,7 +8,16 @@ import { z } from 'zod';
 
 const text = (max: number) => z.string().max(max);
 const when = z.iso.datetime({ offset: true });
-const data = z.record(z.string(), z.unknown()).default({});
+/**
+ * An activity record's free-form `data`, at most this many characters of JSON: a record is sent
+ * as one small request (the gateway takes 1 MiB outside the push RPCs), so a bigger one is
+ * refused here, naming the field, before anything is sent.
+ */
+export const ACTIVITY_DATA_CHARS = 256 * 1024;
+const dataObject = z.record(z.string(), z.unknown()).refine((value) => JSON.stringify(value).length <= ACTIVITY_DATA_CHARS, {
+  message: `at most ${ACTIVITY_DATA_CHARS / 1024} KB of JSON`,
+});
+const data = dataObject.default({});
 
 export const shipRecordSchema = z.strictObject({
   repo_slug: text(500),
@@ -36,7 +45,7 @@ export const retroRecordSchema = z.strictObject({
   repo_slug: text(500),
   period_start: z.iso.date().optional(),
   period_end: z.iso.date(),
-  data: z.record(z.string(), z.unknown()),
+  data: dataObject,
 });
 
 export const greptileRecordSchema = z.strictObject({

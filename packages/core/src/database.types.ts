@@ -705,7 +705,9 @@ export type Database = {
           grader_version: string;
           judge_model: string;
           team_id: string;
+          token_id: string | null;
           verdict: NonNullable<Json>;
+          writer: string;
         };
         ComputedFields: never;
         Insert: {
@@ -716,7 +718,9 @@ export type Database = {
           grader_version: string;
           judge_model: string;
           team_id: string;
+          token_id?: string | null;
           verdict: NonNullable<Json>;
+          writer?: never;
         };
         Update: {
           cache_key?: string;
@@ -726,7 +730,9 @@ export type Database = {
           grader_version?: string;
           judge_model?: string;
           team_id?: string;
+          token_id?: string | null;
           verdict?: NonNullable<Json>;
+          writer?: never;
         };
         Relationships: [
           {
@@ -734,6 +740,13 @@ export type Database = {
             columns: ['team_id'];
             isOneToOne: false;
             referencedRelation: 'teams';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'judge_cache_token_id_fkey';
+            columns: ['token_id'];
+            isOneToOne: false;
+            referencedRelation: 'team_tokens';
             referencedColumns: ['id'];
           },
         ];
@@ -1087,6 +1100,9 @@ export type Database = {
           alert_threshold_pp: number;
           dashboard_url: string | null;
           digest_enabled: boolean;
+          judge_cache_trust_members: boolean;
+          push_results_per_hour: number;
+          push_runs_per_hour: number;
           slack_webhook_url: string | null;
           team_id: string;
           updated_at: string;
@@ -1099,6 +1115,9 @@ export type Database = {
           alert_threshold_pp?: number;
           dashboard_url?: string | null;
           digest_enabled?: boolean;
+          judge_cache_trust_members?: boolean;
+          push_results_per_hour?: number;
+          push_runs_per_hour?: number;
           slack_webhook_url?: string | null;
           team_id: string;
           updated_at?: string;
@@ -1110,6 +1129,9 @@ export type Database = {
           alert_threshold_pp?: number;
           dashboard_url?: string | null;
           digest_enabled?: boolean;
+          judge_cache_trust_members?: boolean;
+          push_results_per_hour?: number;
+          push_runs_per_hour?: number;
           slack_webhook_url?: string | null;
           team_id?: string;
           updated_at?: string;
@@ -1420,6 +1442,17 @@ export type Database = {
         }[];
       };
       ingest_eval_run: { Args: { p_payload: Json; p_token: string }; Returns: Json };
+      ingest_judge_verdict: {
+        Args: {
+          p_cache_key: string;
+          p_cost_usd: number;
+          p_grader_version: string;
+          p_judge_model: string;
+          p_token: string;
+          p_verdict: Json;
+        };
+        Returns: boolean;
+      };
       judge_cache_savings: {
         Args: { p_days?: number; p_team_id: string };
         Returns: {
@@ -1428,6 +1461,7 @@ export type Database = {
           saved_usd: number;
         }[];
       };
+      judge_verdict: { Args: { p_cache_key: string; p_grader_version: string; p_team_id: string }; Returns: Json };
       ladder_spend: {
         Args: { p_days?: number; p_team_id: string };
         Returns: {
@@ -1488,6 +1522,7 @@ export type Database = {
           test_name: string;
         }[];
       };
+      purge_judge_verdicts: { Args: { p_team_id: string; p_token_name?: string; p_user_id?: string }; Returns: number };
       push_eval_run: { Args: { p_payload: Json; p_team_id: string }; Returns: Json };
       remove_member: { Args: { p_team_id: string; p_user_id: string }; Returns: undefined };
       review_answer: {

@@ -71,6 +71,8 @@ export const attemptSchema = z.object({
    * when the tier was verified; null when the test has none or the attempt was not checked.
    */
   assertions_passed: z.boolean().nullable().default(null),
+  /** Answered from the model response cache: no call was made, $0. */
+  cached: z.boolean().default(false),
 });
 export type EvalAttempt = z.infer<typeof attemptSchema>;
 
@@ -146,6 +148,10 @@ export const modelCostSchema = z.object({
   exact: z.boolean(),
   /** true when the model is not in the pricing table and was priced at the fallback. */
   unknown_model: z.boolean().default(false),
+  /** true when some call was priced by `pricing:` in models.yaml rather than the table. */
+  configured_price: z.boolean().default(false),
+  /** Answers served from the model response cache ($0, not in `calls`). */
+  cached_calls: count.default(0),
 });
 export type ModelCost = z.infer<typeof modelCostSchema>;
 

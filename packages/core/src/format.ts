@@ -3,10 +3,17 @@
  * duration reads the same everywhere.
  */
 
-/** $0.0123 for small amounts, $12.35 for larger ones. */
+/** $0.0123 for small amounts, $12.35 for larger ones; <$0.0001 for a cost too small to show (never $0.0000). */
 export function formatUsd(amount: number): string {
   if (amount === 0) return '$0';
+  if (amount > 0 && amount < 0.00005) return '<$0.0001';
   return amount < 1 ? `$${amount.toFixed(4)}` : `$${amount.toFixed(2)}`;
+}
+
+/** A change in cost: +$0.0123, -$1.20, +<$0.0001 for a change too small to show, $0 for none (never "+$0.0000"). */
+export function formatUsdDelta(delta: number): string {
+  if (delta === 0) return '$0';
+  return `${delta > 0 ? '+' : '-'}${formatUsd(Math.abs(delta))}`;
 }
 
 /** 850 ms, 12.3 s, 4 min 5 s. */

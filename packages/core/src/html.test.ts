@@ -9,6 +9,14 @@ describe('escapeHtml', () => {
     [null, ''],
     [undefined, ''],
     [42, '42'],
+    // Bidirectional overrides and isolates show as text: nothing after them is reordered.
+    ['sha\u202Eexe.txt', 'sha[U+202E]exe.txt'],
+    [
+      'a\u202Ab\u202Bc\u202Cd\u202De\u2066f\u2067g\u2068h\u2069',
+      'a[U+202A]b[U+202B]c[U+202C]d[U+202D]e[U+2066]f[U+2067]g[U+2068]h[U+2069]',
+    ],
+    // Right-to-left text itself is left alone.
+    ['שלום مرحبا', 'שלום مرحبا'],
   ])('escapes %j', (input, expected) => {
     expect(escapeHtml(input)).toBe(expected);
   });

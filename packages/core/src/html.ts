@@ -11,9 +11,23 @@ const ENTITIES: Record<string, string> = {
   "'": '&#39;',
 };
 
-/** Escapes text for use in element content and in quoted attribute values. */
+/**
+ * Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069). In a
+ * user's string they reorder what follows (`sha\u202Eexe.txt` reads "shatxt.exe"), so a
+ * page shows them as visible text instead, as GitHub's "hidden Unicode" warning does.
+ */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/** How a bidirectional control shows on a page: `[U+202E]`. */
+export function visibleBidiControl(ch: string): string {
+  return `[U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}]`;
+}
+
+/** Escapes text for use in element content and in quoted attribute values; bidi controls become visible. */
 export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (ch) => ENTITIES[ch] ?? ch);
+  return String(value ?? '')
+    .replace(/[&<>"']/g, (ch) => ENTITIES[ch] ?? ch)
+    .replace(BIDI_CONTROLS, visibleBidiControl);
 }
 
 /**

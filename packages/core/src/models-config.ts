@@ -106,6 +106,10 @@ export const modelsConfigSchema = z.strictObject({
   tiers: z.partialRecord(z.enum(TIER_NAMES), modelRef).default({}),
   /** The model `judge` assertions use unless a test names one. */
   judge: modelRef.optional(),
+  /** The embeddings model of `similar` assertions that name none (an OpenAI-compatible provider's /embeddings). */
+  embedding: modelRef.optional(),
+  /** Use the model response cache for every suite (a suite's defaults.cache, or --cache, per run). */
+  cache: z.boolean().optional(),
   pricing: z.record(z.string(), priceSchema).default({}),
 });
 export type ModelsConfig = z.infer<typeof modelsConfigSchema>;

@@ -48,10 +48,22 @@ describe('pricing', () => {
       { input_tokens: 1000, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 },
       undefined,
     );
-    expect(cost).toEqual({ cost_usd: (1000 * FALLBACK_PRICE.input) / 1e6, exact: false, unknown_model: true });
+    expect(cost).toEqual({ cost_usd: (1000 * FALLBACK_PRICE.input) / 1e6, exact: false, unknown_model: true, configured: false });
   });
 
   it('counts local models as exactly free', () => {
-    expect(callCost('local/qwen', usage, undefined, { local: true })).toEqual({ cost_usd: 0, exact: true, unknown_model: false });
+    expect(callCost('local/qwen', usage, undefined, { local: true })).toEqual({
+      cost_usd: 0,
+      exact: true,
+      unknown_model: false,
+      configured: false,
+    });
+  });
+
+  it('marks a price from models.yaml pricing: as configured', () => {
+    const cost = callCost('box/m', { input_tokens: 1000, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 }, undefined, {
+      overrides: { 'box/m': { input: 2, output: 4 } },
+    });
+    expect(cost).toEqual({ cost_usd: 0.002, exact: false, unknown_model: false, configured: true });
   });
 });

@@ -93,6 +93,8 @@ export interface CallCost {
   exact: boolean;
   /** true when the model was priced at the fallback. */
   unknown_model: boolean;
+  /** true when the price came from `pricing:` in models.yaml (not the table). */
+  configured?: boolean;
 }
 
 /** The cost of one call: the reported cost when there is one, else the table's. */
@@ -101,7 +103,12 @@ export function callCost(ref: string, usage: TokenUsage, reported: number | unde
     return { cost_usd: reported, exact: true, unknown_model: false };
   const lookup = lookupPrice(ref, options);
   // A model on your own machine costs exactly nothing per call.
-  return { cost_usd: priceUsage(usage, lookup.price), exact: lookup.source === 'local', unknown_model: lookup.source === 'fallback' };
+  return {
+    cost_usd: priceUsage(usage, lookup.price),
+    exact: lookup.source === 'local',
+    unknown_model: lookup.source === 'fallback',
+    configured: lookup.source === 'override',
+  };
 }
 
 export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {

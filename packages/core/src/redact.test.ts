@@ -12,8 +12,13 @@ const EXAMPLES: Record<string, { redacts: Array<[string, string]>; keeps: string
     redacts: [
       [j('-----BEGIN RSA PRIVATE', ' KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----'), 'MIIEowIBAAKCAQEA'],
       [j('key: -----BEGIN OPENSSH PRIVATE', ' KEY-----\nb3BlbnNzaC1rZXk (truncated'), 'b3BlbnNzaC1rZXk'],
+      [j('-----BEGIN PGP PRIVATE', ' KEY BLOCK-----\n\nlQOYBF0Z\n-----END PGP PRIVATE KEY BLOCK-----'), 'lQOYBF0Z'],
     ],
-    keeps: ['-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkq\n-----END PUBLIC KEY-----', '-----BEGIN CERTIFICATE-----'],
+    keeps: [
+      '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkq\n-----END PUBLIC KEY-----',
+      '-----BEGIN CERTIFICATE-----',
+      '-----BEGIN PGP PUBLIC KEY BLOCK-----\nmQINBF0Z\n-----END PGP PUBLIC KEY BLOCK-----',
+    ],
   },
   jwt: {
     redacts: [[j('token eyJhbGciOiJIUzI1NiJ9', '.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'), 'dozjgNry']],
@@ -30,6 +35,8 @@ const EXAMPLES: Record<string, { redacts: Array<[string, string]>; keeps: string
     redacts: [
       ['postgres://app:hunter2@db.internal:5432/prod', 'hunter2'],
       ['git clone https://bot:s3cr3tvalue@git.example.com/x.git', 's3cr3tvalue'],
+      // An unencoded @ in the password: nothing of it may remain.
+      ['postgres://app:p@ss-tail-9@db.internal:5432/prod', 'ss-tail-9'],
     ],
     keeps: ['https://example.com/a:b@c', 'mailto:someone@example.com', 'http://127.0.0.1:3000/path'],
   },
@@ -39,6 +46,51 @@ const EXAMPLES: Record<string, { redacts: Array<[string, string]>; keeps: string
       ['-H "authorization: token 0123456789abcdef"', '0123456789abcdef'],
     ],
     keeps: ['Authorization is checked by the gateway', 'authorization: required'],
+  },
+  'quoted-auth-header': {
+    redacts: [
+      [j('{"headers": {"Authorization": "', A32, '"}}'), A32],
+      ["headers = {'Cookie': 'session=abc123def456'}", 'abc123def456'],
+      [j('{"x-api-key": "', A32, '"}'), A32],
+    ],
+    keeps: ['{"authorization": ""}', '{"cookie_banner": "shown"}'],
+  },
+  'cookie-header': {
+    redacts: [
+      ['Cookie: session=9f8e7d6c5b4a; theme=dark', '9f8e7d6c5b4a'],
+      ['< Set-Cookie: sid=abcdef0123; Path=/; HttpOnly', 'abcdef0123'],
+    ],
+    keeps: ['the cookie: it expires after a day', 'Cookie banners annoy people'],
+  },
+  'azure-key': {
+    redacts: [
+      [
+        j(
+          'DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=',
+          'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA==',
+          ';EndpointSuffix=core.windows.net',
+        ),
+        'Zm9vYmFyYmF6cXV4',
+      ],
+      [
+        j('Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=root;SharedAccessKey=', 'c2VjcmV0a2V5dmFsdWUxMjM='),
+        'c2VjcmV0a2V5',
+      ],
+      [j('https://acme.blob.core.windows.net/c/f?sv=2022-11-02&sp=r&sig=', 'abcDEF123%2Bxyz%3D'), 'abcDEF123'],
+    ],
+    keeps: ['AccountName=acme;EndpointSuffix=core.windows.net', 'set AccountKey in the portal', 'https://x.example/?sig=1'],
+  },
+  'npmrc-auth': {
+    redacts: [
+      [j('//registry.example.com/:_auth=', 'dXNlcjpwYXNzd29yZA=='), 'dXNlcjpwYXNz'],
+      ['_auth = "YWRtaW46c2VjcmV0"', 'YWRtaW46c2VjcmV0'],
+      ['//npm.pkg.example/:_password=aHVudGVyMjI=', 'aHVudGVyMjI'],
+    ],
+    keeps: ['the _auth field of .npmrc', 'my_auth=off'],
+  },
+  'sendgrid-key': {
+    redacts: [[j('SENDGRID SG', '.', 'abcdefghijklmnop0123', '.', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123'), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123']],
+    keeps: ['SG.com is a domain', 'SG.v2.release'],
   },
   'bearer-token': {
     redacts: [['curl -H "X: Bearer 0123456789abcdefXYZ"', '0123456789abcdefXYZ']],
@@ -70,8 +122,9 @@ const EXAMPLES: Record<string, { redacts: Array<[string, string]>; keeps: string
     redacts: [
       [j('STRIPE=sk', '_live_', A32), A32],
       [j('restricted rk', '_live_', A32), A32],
+      [j('STRIPE_WEBHOOK_SIGNING whsec', '_', A32), A32],
     ],
-    keeps: ['pk_live_is a publishable prefix', 'desk_live_view'],
+    keeps: ['pk_live_is a publishable prefix', 'desk_live_view', 'whsec_ prefixes webhook secrets'],
   },
   'aws-access-key-id': {
     redacts: [

@@ -31,7 +31,8 @@ const SECRET_KEY =
 export const REDACTION_RULES: readonly RedactionRule[] = [
   {
     name: 'pem-private-key',
-    pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
+    // PEM (RSA, EC, OPENSSH, PKCS#8, ENCRYPTED) and OpenPGP's armored "PRIVATE KEY BLOCK".
+    pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g,
     replacement: '[REDACTED_PRIVATE_KEY]',
   },
   {
@@ -46,7 +47,8 @@ export const REDACTION_RULES: readonly RedactionRule[] = [
   },
   {
     name: 'url-credentials',
-    pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]+:)[^\s@/"'<>]+@/gi,
+    // The password runs to the last `@` before the path: an unencoded `@` in it must not leak its tail.
+    pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]+:)[^\s/"'<>]+@/gi,
     replacement: '$1[REDACTED]@',
   },
   {
@@ -55,6 +57,31 @@ export const REDACTION_RULES: readonly RedactionRule[] = [
     pattern:
       /\b(Authorization\s*[:=]\s*["']?)(?:((?:Bearer|Basic|Token|Bot)\s+)[A-Za-z0-9._~+/=-]{8,}|(?=[A-Za-z0-9._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,})/gi,
     replacement: '$1$2[REDACTED]',
+  },
+  {
+    // "Authorization": "…", 'Cookie': '…', "X-Api-Key": "…" in JSON, Python dicts and JS objects: any value.
+    name: 'quoted-auth-header',
+    pattern:
+      /(["'](?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth-token|api-key)["']\s*[:=]\s*)(?:"[^"\n]{3,}"|'[^'\n]{3,}')/gi,
+    replacement: '$1"[REDACTED]"',
+  },
+  {
+    // Cookie: session=… and Set-Cookie: id=…; Path=/ (the whole header value).
+    name: 'cookie-header',
+    pattern: /\b((?:Set-)?Cookie\s*:\s*)[^\s=;:"']+=[^\n"']*/gi,
+    replacement: '$1[REDACTED]',
+  },
+  {
+    // Azure storage and Service Bus connection strings, and a SAS token's signature in a URL.
+    name: 'azure-key',
+    pattern: /((?<![A-Za-z0-9])(?:AccountKey|SharedAccessKey|SharedAccessSignature)\s*=\s*|[?&]sig=)[^;&\s"']{8,}/gi,
+    replacement: '$1[REDACTED]',
+  },
+  {
+    // .npmrc: `_auth=` (base64 user:password) and `_password=` for a registry.
+    name: 'npmrc-auth',
+    pattern: /((?:^|[\s:])_(?:auth|password)\s*=\s*)["']?[^\s"']{4,}["']?/gm,
+    replacement: '$1[REDACTED]',
   },
   { name: 'bearer-token', pattern: /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{12,}/g, replacement: '$1 [REDACTED]' },
   {
@@ -75,7 +102,8 @@ export const REDACTION_RULES: readonly RedactionRule[] = [
   },
   {
     name: 'stripe-key',
-    pattern: new RegExp(`${START}(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}`, 'g'),
+    // Secret and restricted keys, and webhook signing secrets (whsec_).
+    pattern: new RegExp(`${START}(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9+/=]{20,})`, 'g'),
     replacement: '[REDACTED_STRIPE_KEY]',
   },
   {
@@ -87,6 +115,11 @@ export const REDACTION_RULES: readonly RedactionRule[] = [
     name: 'github-token',
     pattern: new RegExp(`${START}(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})`, 'g'),
     replacement: '[REDACTED_GITHUB_TOKEN]',
+  },
+  {
+    name: 'sendgrid-key',
+    pattern: new RegExp(`${START}SG\\.[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{16,}`, 'g'),
+    replacement: '[REDACTED_SENDGRID_KEY]',
   },
   { name: 'gitlab-token', pattern: new RegExp(`${START}glpat-[A-Za-z0-9_-]{20,}`, 'g'), replacement: '[REDACTED_GITLAB_TOKEN]' },
   { name: 'npm-token', pattern: new RegExp(`${START}npm_[A-Za-z0-9]{36}`, 'g'), replacement: '[REDACTED_NPM_TOKEN]' },

@@ -46,6 +46,38 @@ export const PUSH_LIMITS = {
  */
 export const PUSH_REQUEST_BYTES = 2 * PUSH_LIMITS.documentBytes + 1024 * 1024;
 
+/**
+ * `text` cut to `limit` characters with a marker saying so (unchanged when it fits), so a run
+ * with a 2,000,000-character answer still pushes. Never splits a surrogate pair.
+ */
+export function truncateForPush(text: string, limit = PUSH_LIMITS.stringChars): string {
+  if (text.length <= limit) return text;
+  const marker = (kept: number) => `\n…[truncated by gstack: ${text.length} characters, the first ${kept} kept]`;
+  let kept = limit - marker(limit).length;
+  const last = text.charCodeAt(kept - 1);
+  if (last >= 0xd800 && last <= 0xdbff) kept -= 1;
+  return `${text.slice(0, kept)}${marker(kept)}`;
+}
+
+/** A test result with its long strings (output, error, attempts' feedback and answers) cut to the push limit; the same object when all fit. */
+export function fitResultForPush(result: StandardEvalResult['all_results'][number]): StandardEvalResult['all_results'][number] {
+  const long = (s: string | null) => s !== null && s.length > PUSH_LIMITS.stringChars;
+  const cut = (s: string | null) => (s === null ? null : truncateForPush(s));
+  if (!long(result.output) && !long(result.error) && !result.attempts.some((a) => long(a.feedback) || long(a.answer))) return result;
+  return {
+    ...result,
+    output: cut(result.output),
+    error: cut(result.error),
+    attempts: result.attempts.map((a) => ({ ...a, feedback: cut(a.feedback), answer: cut(a.answer) })),
+  };
+}
+
+/** The document with every test result fit for the push limits (fitResultForPush); the same object when nothing was cut. */
+export function fitForPush(doc: StandardEvalResult): StandardEvalResult {
+  const results = doc.all_results.map(fitResultForPush);
+  return results.every((r, i) => r === doc.all_results[i]) ? doc : { ...doc, all_results: results };
+}
+
 export interface PushProblem {
   field: string;
   message: string;

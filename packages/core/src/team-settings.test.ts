@@ -19,6 +19,9 @@ describe('team settings', () => {
       data: { dashboard_url: 'https://dash.example/t/acme' },
       error: null,
     });
+    expect(parseTeamSetting('judge-cache-trust-members', 'true')).toEqual({ data: { judge_cache_trust_members: true }, error: null });
+    expect(parseTeamSetting('push-runs-per-hour', '30')).toEqual({ data: { push_runs_per_hour: 30 }, error: null });
+    expect(parseTeamSetting('push-results-per-hour', '50000')).toEqual({ data: { push_results_per_hour: 50_000 }, error: null });
   });
 
   it('refuses a bad value with the setting, what it expects and what was given', () => {
@@ -33,6 +36,11 @@ describe('team settings', () => {
     expect(parseTeamSetting('slack-webhook', 'not a url').error).toMatch(/^slack-webhook must be an http\(s\) URL/);
     expect(parseTeamSetting('digest-enabled', 'yes').error).toBe('digest-enabled must be true or false, not "yes"');
     expect(parseTeamSetting('dashboard-url', 'javascript:alert(1)').error).toMatch(/^dashboard-url must be/);
+    for (const bad of ['0', '2.5', 'many', '100001'])
+      expect(parseTeamSetting('push-runs-per-hour', bad).error).toBe(
+        `push-runs-per-hour must be runs each member or CI token may push per hour, 1 to 100000 (default 120), not ${JSON.stringify(bad)}`,
+      );
+    expect(parseTeamSetting('judge-cache-trust-members', 'maybe').error).toMatch(/^judge-cache-trust-members must be true/);
     for (const bad of ['', ' , ', 'main,my branch', 'x'.repeat(201)])
       expect(parseTeamSetting('alert-branches', bad).error).toMatch(/^alert-branches must be comma-separated branch globs/);
     for (const bad of ['', '-1', '1.5', 'five', '1441'])
@@ -49,9 +57,12 @@ describe('team settings', () => {
       'alert-cooldown',
       'digest-enabled',
       'dashboard-url',
+      'judge-cache-trust-members',
+      'push-runs-per-hour',
+      'push-results-per-hour',
     ]);
     expect(parseTeamSetting('toString', 'x').error).toBe(
-      'unknown setting "toString": slack-webhook, alert-threshold, alert-branches, alert-cooldown, digest-enabled or dashboard-url',
+      'unknown setting "toString": slack-webhook, alert-threshold, alert-branches, alert-cooldown, digest-enabled, dashboard-url, judge-cache-trust-members, push-runs-per-hour or push-results-per-hour',
     );
   });
 

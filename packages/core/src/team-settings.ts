@@ -1,7 +1,8 @@
 /**
  * The settings an admin changes for a team (Slack webhook, alert threshold,
- * alert branches and cooldown, Monday digest, dashboard URL): one schema per setting, used by `gstack team
- * set` and the dashboard's team page, so both accept exactly the same values.
+ * alert branches and cooldown, Monday digest, dashboard URL, whose judge
+ * verdicts are reused, push quotas): one schema per setting, used by `gstack
+ * team set` and the dashboard's team page, so both accept exactly the same values.
  */
 import { z } from 'zod';
 import type { TablesInsert } from './database.types.ts';
@@ -60,9 +61,32 @@ export const alertCooldownSchema = z
 /** `true` or `false`, as typed on a command line or sent by a form. */
 export const booleanTextSchema = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
 
+/** A whole number from 1 to `max`, as typed on a command line. */
+const countSchema = (max: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be at least 1' })
+    .max(max, { error: `must be at most ${max}` });
+
+/** The push quota a team has until an admin changes it (the columns' defaults in the migration). */
+export const PUSH_QUOTA_DEFAULTS = { runsPerHour: 120, resultsPerHour: 200_000 } as const;
+
+/** Runs, and results, each member or CI token may push per hour (the migration's checks: 1 to 100,000 and 1 to 100,000,000). */
+export const pushRunsPerHourSchema = countSchema(100_000);
+export const pushResultsPerHourSchema = countSchema(100_000_000);
+
 type SettingColumns = Pick<
   TablesInsert<'team_settings'>,
-  'slack_webhook_url' | 'alert_threshold_pp' | 'digest_enabled' | 'dashboard_url' | 'alert_branches' | 'alert_cooldown_minutes'
+  | 'slack_webhook_url'
+  | 'alert_threshold_pp'
+  | 'digest_enabled'
+  | 'dashboard_url'
+  | 'alert_branches'
+  | 'alert_cooldown_minutes'
+  | 'judge_cache_trust_members'
+  | 'push_runs_per_hour'
+  | 'push_results_per_hour'
 >;
 
 /** Each setting by the name the CLI uses: how its text is parsed into its column, and what it expects (for errors). */
@@ -91,6 +115,18 @@ export const TEAM_SETTINGS = {
     expected: "the team's dashboard address, an http(s) URL ending in /t/<team> (alerts link to <url>/runs/<id>)",
     // Alerts append /runs/<id>: a trailing slash would double it.
     schema: httpUrlSchema.transform((url): SettingColumns => ({ dashboard_url: url.replace(/\/+$/, '') })),
+  },
+  'judge-cache-trust-members': {
+    expected: "true (runs reuse any member's shared judge verdicts) or false (only their own and CI tokens'; the default)",
+    schema: booleanTextSchema.transform((on): SettingColumns => ({ judge_cache_trust_members: on })),
+  },
+  'push-runs-per-hour': {
+    expected: `runs each member or CI token may push per hour, 1 to 100000 (default ${PUSH_QUOTA_DEFAULTS.runsPerHour})`,
+    schema: pushRunsPerHourSchema.transform((n): SettingColumns => ({ push_runs_per_hour: n })),
+  },
+  'push-results-per-hour': {
+    expected: `results each member or CI token may push per hour, 1 to 100000000 (default ${PUSH_QUOTA_DEFAULTS.resultsPerHour})`,
+    schema: pushResultsPerHourSchema.transform((n): SettingColumns => ({ push_results_per_hour: n })),
   },
 } as const;
 

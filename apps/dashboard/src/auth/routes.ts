@@ -4,13 +4,16 @@
  * Sessions land in cookies through the request's @supabase/ssr client.
  */
 import { Hono } from 'hono';
+import type { DashboardConfig } from '../config.ts';
 import type { DashboardEnv } from '../env.ts';
 import { loginPage } from '../pages/login.ts';
 import { href } from '../ui/layout.ts';
 import { safeNext } from './session.ts';
+import { signInLimiter } from './sign-in-limit.ts';
 
-export function authRoutes(): Hono<DashboardEnv> {
+export function authRoutes(config: DashboardConfig): Hono<DashboardEnv> {
   const app = new Hono<DashboardEnv>();
+  const limiter = signInLimiter(config);
 
   app.get('/login', (c) => loginPage(c, { next: safeNext(c.req.query('next')) }));
 
@@ -20,6 +23,13 @@ export function authRoutes(): Hono<DashboardEnv> {
     const password = typeof form.password === 'string' ? form.password : '';
     const next = safeNext(typeof form.next === 'string' ? form.next : undefined);
     if (!email || !password) return loginPage(c, { next, email, error: 'Enter your email and password.', status: 400 });
+    const wait = limiter.hit(c.var.clientAddress, email);
+    if (wait) {
+      c.header('Retry-After', String(wait));
+      const minutes = Math.ceil(wait / 60);
+      const error = `Too many sign-in attempts from your address. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+      return loginPage(c, { next, email, error, status: 429 });
+    }
     const { error } = await c.var.supabase.auth.signInWithPassword({ email, password });
     if (error) {
       const message = error.status === 400 ? 'Wrong email or password.' : `Sign-in failed: ${error.message}`;

@@ -36,6 +36,8 @@ function serverClient(c: Context<DashboardEnv>, config: DashboardConfig): Dashbo
       },
     },
     auth: { flowType: 'pkce', autoRefreshToken: false, detectSessionInUrl: false },
+    // Auth limits sign-ins and refreshes per address: it must see the visitor's, not the dashboard's.
+    ...(c.var.clientAddress ? { global: { headers: { 'sb-forwarded-for': c.var.clientAddress } } } : {}),
     ...(config.realtimeTransport ? { realtime: { transport: config.realtimeTransport as never } } : {}),
   });
 }

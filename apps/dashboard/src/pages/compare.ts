@@ -11,9 +11,9 @@
  */
 import { CHANGE_ORDER, html, type SafeHtml, type TestChange, testChange } from '@gstack/core';
 import type { Context } from 'hono';
-import { type CompareSide, type Comparison, type RunRow, type RunsPage, rpc, uuidParam } from '../data.ts';
+import { type CompareSide, type Comparison, type RunRow, type RunsPage, rpc, storeFailed, uuidParam } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
-import { DashboardError, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { delta, emptyState, passMark, rateCell } from '../ui/components.ts';
 import { ago, formatDuration, formatUsd, num, rate, shortSha } from '../ui/format.ts';
 import { renderPage, teamHref } from '../ui/layout.ts';
@@ -120,7 +120,7 @@ async function previousRun(c: Context<DashboardEnv>, head: string): Promise<stri
     .eq('team_id', c.var.team.id)
     .eq('id', head)
     .maybeSingle();
-  if (error) throw new DashboardError(502, `Reading the run failed: ${error.message}`);
+  if (error) throw storeFailed('Reading the run', error);
   if (!run) throw notFound('This run');
   const { data: prev } = await supabase
     .from('eval_runs')
@@ -140,7 +140,7 @@ async function comparePicked(c: Context<DashboardEnv>, picked: string[]): Promis
   const ids = [...new Set(picked.map((id) => uuidParam(id, 'A picked run')))];
   if (ids.length !== 2) return picker(c, `Tick exactly two runs to compare (${ids.length} ticked).`);
   const { data, error } = await c.var.supabase.from('eval_runs').select('id, run_at').eq('team_id', c.var.team.id).in('id', ids);
-  if (error) throw new DashboardError(502, `Reading the runs failed: ${error.message}`);
+  if (error) throw storeFailed('Reading the runs', error);
   if ((data ?? []).length !== 2) throw notFound('One of these runs');
   const [older, newer] = [...(data ?? [])].sort((a, b) => Date.parse(a.run_at) - Date.parse(b.run_at));
   return c.redirect(teamHref(c, `/compare?base=${older?.id}&head=${newer?.id}`), 303);

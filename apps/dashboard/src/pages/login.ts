@@ -18,7 +18,7 @@ export function providerName(id: string): string {
 
 export function loginPage(
   c: Context<DashboardEnv>,
-  options: { next: string; error?: string; email?: string; status?: 200 | 400 },
+  options: { next: string; error?: string; email?: string; status?: 200 | 400 | 429 },
 ): Response {
   const providers = c.var.config.providers;
   const body = html`<div class="login">

@@ -12,7 +12,7 @@
 import { html } from '@gstack/core';
 import type { Context, Handler } from 'hono';
 import { z } from 'zod';
-import { rpc } from '../data.ts';
+import { rpc, storeFailed } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
 import { DashboardError, notFound } from '../errors.ts';
 import { emptyState } from '../ui/components.ts';
@@ -80,7 +80,7 @@ export async function reviewPage(c: Context<DashboardEnv>): Promise<Response> {
       .order('updated_at', { ascending: false })
       .limit(10),
   ]);
-  if (mine.error) throw new DashboardError(502, `Reading your reviews failed: ${mine.error.message}`);
+  if (mine.error) throw storeFailed('Reading your reviews', mine.error);
   const waiting = queue[0]?.waiting ?? 0;
   const back = `${teamHref(c, '/review')}?days=${days}`;
   const items = queue.map(
@@ -159,8 +159,8 @@ export const reviewAction: Handler<DashboardEnv> = async (c) => {
   if (error) {
     // A foreign-key miss: no such answer in this team. RLS refusal: not the caller's team.
     if (error.code === '23503' || error.code === '42501') throw notFound('This answer');
-    if (error.code === '23514') throw new DashboardError(400, `The review was not saved: ${error.message}.`);
-    throw new DashboardError(502, `Saving the review failed: ${error.message}`);
+    if (error.code === '23514') throw new DashboardError(400, 'The review was not saved: a note is at most 2,000 characters.');
+    throw storeFailed('Saving the review', error);
   }
   return c.redirect(`${safeBack(c, f.back)}${f.anchor ? `#${f.anchor}` : ''}`, 303);
 };

@@ -12,7 +12,7 @@
  */
 import { attemptVerdictSource, finalAttempt, html, type SafeHtml, testErrored, testVerdictSource } from '@gstack/core';
 import type { Context } from 'hono';
-import { type Attempt, type DocAttempt, type RunDetail, rpc, type TestDetail, uuidParam } from '../data.ts';
+import { type Attempt, type DocAttempt, type RunDetail, rpc, storeFailed, type TestDetail, uuidParam } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
 import { DashboardError, notFound } from '../errors.ts';
 import { card, emptyState, passMark, rateCell } from '../ui/components.ts';
@@ -44,7 +44,7 @@ export async function runDetailPage(c: Context<DashboardEnv>): Promise<Response>
   const data = detail as unknown as RunDetail | null;
   if (!data) throw notFound('This run');
   const pr = ci.data?.pull_request ? ci.data : null;
-  if (reviewRows.error) throw new DashboardError(502, `Reading the reviews failed: ${reviewRows.error.message}`);
+  if (reviewRows.error) throw storeFailed('Reading the reviews', reviewRows.error);
   const reviews = reviewsByAnswer((reviewRows.data ?? []) as ReviewRow[], c.var.user.id);
   const open = c.req.query('open') ?? '';
   const { run } = data;

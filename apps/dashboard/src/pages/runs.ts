@@ -9,21 +9,21 @@ import { html } from '@gstack/core';
 import type { Context } from 'hono';
 import { type RunsFacets, type RunsPage, rpc } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
+import { dateParam, offsetParam } from '../params.ts';
 import { countLabel, pager } from '../ui/components.ts';
 import { renderPage, teamHref } from '../ui/layout.ts';
 import { PICK_FORM, pickForm, runColumns, runsTable } from '../ui/runs-table.ts';
 import { csvResponse, readSort, wantsCsv } from '../ui/table.ts';
 
 const PAGE_SIZE = 50;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function runsPage(c: Context<DashboardEnv>): Promise<Response> {
   const q = (name: string) => c.req.query(name)?.trim() || undefined;
   const who = q('who');
-  const from = q('from');
-  const to = q('to');
-  const offset = Math.max(0, Number.parseInt(q('offset') ?? '0', 10) || 0);
+  const from = dateParam(c, 'from');
+  const to = dateParam(c, 'to');
+  const offset = offsetParam(c);
   const filters = { repo: q('repo'), suite: q('suite'), branch: q('branch'), who, from, to };
   const columns = runColumns(c);
   const sort = readSort(c, columns, { key: 'when', desc: true });
@@ -35,9 +35,9 @@ export async function runsPage(c: Context<DashboardEnv>): Promise<Response> {
       p_branch: filters.branch,
       p_user_id: who && UUID.test(who) ? who : undefined,
       p_ci: who === 'ci' ? true : undefined,
-      p_from: from && DATE.test(from) ? `${from}T00:00:00Z` : undefined,
+      p_from: from ? `${from}T00:00:00Z` : undefined,
       // The "to" date is inclusive: runs before the next midnight.
-      p_to: to && DATE.test(to) ? new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString() : undefined,
+      p_to: to ? new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString() : undefined,
       p_limit: PAGE_SIZE,
       p_offset: offset,
       p_sort: `${sort.desc ? '-' : ''}${sort.key}`,

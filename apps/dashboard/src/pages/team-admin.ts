@@ -21,11 +21,15 @@ import {
   html,
   httpUrlSchema,
   maskWebhook,
+  PUSH_QUOTA_DEFAULTS,
+  pushResultsPerHourSchema,
+  pushRunsPerHourSchema,
   REGRESSION_RULES,
   type SafeHtml,
 } from '@gstack/core';
 import type { Context, Handler } from 'hono';
 import { z } from 'zod';
+import { storeFailed } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
 import { DashboardError } from '../errors.ts';
 import { ago, utc } from '../ui/format.ts';
@@ -56,7 +60,7 @@ async function myRole(c: Context<DashboardEnv>): Promise<Role | null> {
     .eq('team_id', c.var.team.id)
     .eq('user_id', c.var.user.id)
     .maybeSingle();
-  if (error) throw new DashboardError(502, `Reading your role failed: ${error.message}`);
+  if (error) throw storeFailed('Reading your role', error);
   return (data?.role as Role | undefined) ?? null;
 }
 
@@ -86,13 +90,14 @@ async function render(c: Context<DashboardEnv>, flash: Flash, status: 200 | 400 
     admin
       ? sb
           .from('team_settings')
-          .select('slack_webhook_url, alert_threshold_pp, alert_branches, alert_cooldown_minutes, digest_enabled, dashboard_url')
+          .select(
+            'slack_webhook_url, alert_threshold_pp, alert_branches, alert_cooldown_minutes, digest_enabled, dashboard_url, judge_cache_trust_members, push_runs_per_hour, push_results_per_hour',
+          )
           .eq('team_id', team)
           .maybeSingle()
       : null,
   ]);
-  for (const r of [members, invites, tokens, settings])
-    if (r?.error) throw new DashboardError(502, `Reading the team failed: ${r.error.message}`);
+  for (const r of [members, invites, tokens, settings]) if (r?.error) throw storeFailed('Reading the team', r.error);
   const admins = (members.data ?? []).filter((m) => m.role === 'admin').length;
   const now = Date.now();
   const pending = (invites?.data ?? []).filter((i) => !i.accepted_at && !i.revoked_at && Date.parse(i.expires_at) > now);
@@ -161,6 +166,9 @@ function adminSections(
     alert_cooldown_minutes: number;
     digest_enabled: boolean;
     dashboard_url: string | null;
+    judge_cache_trust_members: boolean;
+    push_runs_per_hour: number;
+    push_results_per_hour: number;
   } | null,
 ): SafeHtml {
   const s = settings ?? {
@@ -170,6 +178,9 @@ function adminSections(
     alert_cooldown_minutes: ALERT_RULES.defaultCooldownMinutes,
     digest_enabled: true,
     dashboard_url: null,
+    judge_cache_trust_members: false,
+    push_runs_per_hour: PUSH_QUOTA_DEFAULTS.runsPerHour,
+    push_results_per_hour: PUSH_QUOTA_DEFAULTS.resultsPerHour,
   };
   return html`<h2>Invites</h2>
   <div class="panel admin">
@@ -225,8 +236,12 @@ function adminSections(
       <label>Alert cooldown (minutes)<input type="number" name="alert_cooldown_minutes" min="0" max="1440" step="1" value="${String(s.alert_cooldown_minutes)}" required></label>
       <label>Monday digest<select name="digest_enabled"><option value="true"${s.digest_enabled ? html` selected` : ''}>on</option><option value="false"${s.digest_enabled ? '' : html` selected`}>off</option></select></label>
       <label>Dashboard URL<input type="url" name="dashboard_url" size="34" value="${s.dashboard_url ?? ''}" placeholder="https://dash.example.com/t/your-team"></label>
+      <label>Reuse judge verdicts from<select name="judge_cache_trust_members"><option value="false"${s.judge_cache_trust_members ? '' : html` selected`}>yourself and CI tokens</option><option value="true"${s.judge_cache_trust_members ? html` selected` : ''}>any member</option></select></label>
+      <label>Push quota: runs per hour<input type="number" name="push_runs_per_hour" min="1" max="100000" step="1" value="${String(s.push_runs_per_hour)}" required></label>
+      <label>Push quota: results per hour<input type="number" name="push_results_per_hour" min="1" max="100000000" step="1" value="${String(s.push_results_per_hour)}" required></label>
       <p class="muted" id="alert-branches-help">Alert branches: comma-separated globs (<code>release/*</code>); <code>(none)</code> is CI-token runs with no branch. Other branches show here but never post to Slack.</p>
       <p class="muted">Slack alerts link to runs under the dashboard URL: this team's address, ending in <code>/t/&lt;team&gt;</code>.</p>
+      <p class="muted">Push quotas are per member and per CI token; a run over them waits in the pusher's queue.</p>
       <button type="submit">Save settings</button>
     </form>
     ${
@@ -466,6 +481,9 @@ export const TEAM_ACTIONS: Array<{ path: string; handler: Handler<DashboardEnv> 
         alert_cooldown_minutes: alertCooldownSchema,
         digest_enabled: booleanTextSchema,
         dashboard_url: optionalUrl,
+        judge_cache_trust_members: booleanTextSchema,
+        push_runs_per_hour: pushRunsPerHourSchema,
+        push_results_per_hour: pushResultsPerHourSchema,
       }),
       async (c, { slack_webhook_url, clear_slack_webhook, ...f }) => {
         // The saved webhook is never sent back to the browser: an empty field keeps it, the checkbox removes it.

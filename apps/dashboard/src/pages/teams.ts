@@ -1,14 +1,14 @@
 /** `/`: the user's teams, or straight to the only one. */
 import { html } from '@gstack/core';
 import type { Context } from 'hono';
+import { storeFailed } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
-import { DashboardError } from '../errors.ts';
 import { emptyState } from '../ui/components.ts';
 import { href, renderPage } from '../ui/layout.ts';
 
 export async function teamsPage(c: Context<DashboardEnv>): Promise<Response> {
   const { data, error } = await c.var.supabase.from('teams').select('slug, name').order('name');
-  if (error) throw new DashboardError(502, `Reading your teams failed: ${error.message}`);
+  if (error) throw storeFailed('Reading your teams', error);
   const [only] = data;
   // After leaving a team, stay here to say so instead of jumping into the one left.
   const left = c.req.query('done') === 'left';

@@ -7,7 +7,7 @@
  */
 import { attemptVerdictSource, classifyTrend, finalAttempt, html, type SafeHtml } from '@gstack/core';
 import type { Context } from 'hono';
-import { type DocAttempt, rpc } from '../data.ts';
+import { type DocAttempt, rpc, storeFailed } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
 import { DashboardError } from '../errors.ts';
 import { card, emptyState, passMark } from '../ui/components.ts';
@@ -83,7 +83,7 @@ export async function testPage(c: Context<DashboardEnv>): Promise<Response> {
         .in('run_id', sampleRuns)
         .eq('test_name', name)
     : { data: [], error: null };
-  if (reviewRows.error) throw new DashboardError(502, `Reading the reviews failed: ${reviewRows.error.message}`);
+  if (reviewRows.error) throw storeFailed('Reading the reviews', reviewRows.error);
   const reviews = (runId: string) =>
     reviewsByAnswer(
       ((reviewRows.data ?? []) as Array<ReviewRow & { run_id: string }>).filter((r) => r.run_id === runId),

@@ -42,7 +42,7 @@ export interface PageOptions {
   nav?: string;
   /** Auto-refresh (pages that show live numbers). */
   refresh?: boolean;
-  status?: 200 | 400 | 403 | 404 | 500 | 502;
+  status?: 200 | 400 | 403 | 404 | 413 | 429 | 500 | 502;
 }
 
 /** A URL inside the app, respecting the base path (the edge function lives under /dashboard). */

@@ -3,7 +3,7 @@
  * rate limiters, session issuing and the caller checks (user token, service
  * role). Built once per auth app; the route files hold only request handling.
  */
-import { emailProblem } from '@gstack/core';
+import { clientAddress, emailProblem, RateLimiter } from '@gstack/core';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import type pg from 'pg';
@@ -11,7 +11,6 @@ import type { ProjectConfig } from '../project-config.ts';
 import { AuthDatabase, type UserRow, userJson } from './database.ts';
 import { AuthError } from './errors.ts';
 import { bearer, signAccessToken, verifyToken } from './jwt.ts';
-import { RateLimiter } from './rate-limit.ts';
 
 export interface AuthOptions {
   pool: pg.Pool;
@@ -21,6 +20,11 @@ export interface AuthOptions {
   config: ProjectConfig['auth'];
   /** The stack's logger: unexpected failures go here, never to the client. */
   log: (line: string) => void;
+  /**
+   * Peers whose `Sb-Forwarded-For` header names the client to rate-limit (Supabase's header for a
+   * server that signs users in, like the dashboard). From anyone else the header is ignored.
+   */
+  trustedProxies?: readonly string[];
 }
 
 /** How a session was started (the token's `amr`). */
@@ -36,7 +40,7 @@ export interface AuthServices {
   caller(c: Context): Promise<{ user: UserRow; sessionId: string | undefined }>;
   /** 403 unless the bearer token is the service role's. */
   requireServiceRole(c: Context): Promise<void>;
-  /** Counts a sign-in or sign-up per IP address and per email address (429 over the limit). */
+  /** Counts a sign-in or sign-up per IP address and per IP address and email together (429 over the limit). */
   limitSignIn(c: Context, email: string): void;
   /** Counts a token refresh per IP address (429 over the limit). */
   limitRefresh(c: Context): void;
@@ -46,13 +50,18 @@ export interface AuthServices {
   checkPasswordStrength(password: string): void;
 }
 
-/** The caller's address as the socket says (the gateway runs in-process, so no proxy header to trust). */
-function clientIp(c: Context): string {
+/**
+ * The caller's address: the socket's peer (the gateway runs in-process, so that is the client), or
+ * the `Sb-Forwarded-For` address when the peer is a trusted proxy such as the dashboard.
+ */
+function clientIp(c: Context, trustedProxies: readonly string[]): string {
+  let peer: string | undefined;
   try {
-    return getConnInfo(c).remote.address ?? 'unknown';
+    peer = getConnInfo(c).remote.address;
   } catch {
-    return 'unknown';
+    peer = undefined;
   }
+  return clientAddress({ peer, forwarded: c.req.header('sb-forwarded-for'), trustedProxies, pick: 'first' }) ?? 'unknown';
 }
 
 /** Throws 429 (GoTrue's over_request_rate_limit) when any of the keyed limiters is over its limit. */
@@ -64,9 +73,12 @@ function rateLimit(pairs: Array<[RateLimiter, string]>): void {
 export function authServices(options: AuthOptions): AuthServices {
   const db = new AuthDatabase(options.pool);
   const { config } = options;
+  const trustedProxies = options.trustedProxies ?? [];
   const limits = {
     signInByIp: new RateLimiter(config.rateLimit.signInSignUps),
-    signInByEmail: new RateLimiter(config.rateLimit.signInSignUps),
+    // Address and email together, not the email alone: wrong passwords from one address must not lock
+    // the account's owner out everywhere (GoTrue counts sign-ins per address only).
+    signInByIpAndEmail: new RateLimiter(config.rateLimit.signInSignUps),
     refreshByIp: new RateLimiter(config.rateLimit.tokenRefresh),
   };
   const claimsOf = async (c: Context) => {
@@ -112,13 +124,14 @@ export function authServices(options: AuthOptions): AuthServices {
       if ((await claimsOf(c))?.role !== 'service_role') throw new AuthError(403, 'not_admin', 'User not allowed');
     },
     limitSignIn(c, email) {
+      const ip = clientIp(c, trustedProxies);
       rateLimit([
-        [limits.signInByIp, clientIp(c)],
-        [limits.signInByEmail, email.toLowerCase()],
+        [limits.signInByIp, ip],
+        [limits.signInByIpAndEmail, `${ip} ${email.toLowerCase()}`],
       ]);
     },
     limitRefresh(c) {
-      rateLimit([[limits.refreshByIp, clientIp(c)]]);
+      rateLimit([[limits.refreshByIp, clientIp(c, trustedProxies)]]);
     },
     checkEmail(email) {
       if (emailProblem(email)) throw new AuthError(400, 'email_address_invalid', 'Unable to validate email address: invalid format');

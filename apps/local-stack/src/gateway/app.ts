@@ -2,7 +2,7 @@
  * The API gateway on one port, standing in for Supabase's Kong, as a Hono
  * app: routes /rest/v1 to PostgREST, /auth/v1 to the auth app, /functions/v1/<name>
  * to the function's Deno process; checks the apikey (api-key.ts), the body
- * size (body-limit.ts) and, for functions, the JWT; answers CORS (cors.ts).
+ * size per route (body-limit.ts) and, for functions, the JWT; answers CORS (cors.ts).
  * Proxied requests go through node's own request/response (proxy.ts), so a
  * PostgREST or function answer streams through without web-stream copies.
  */
@@ -37,7 +37,7 @@ const OPEN_AUTH_ROUTES = new Set(['/auth/v1/authorize', '/auth/v1/callback', '/a
 /** Reads the body (413 over the limit) and streams the request to 127.0.0.1:`port`; the answer goes out on node's response. */
 async function proxy(c: Context<GatewayEnv>, port: number, path: string): Promise<Response> {
   const { incoming, outgoing } = c.env;
-  const body = await readBody(incoming);
+  const body = await readBody(incoming, c.get('bodyLimit'));
   forward(incoming, outgoing, port, `${path}${c.get('search')}`, body, c.get('authorization'));
   return RESPONSE_ALREADY_SENT;
 }
@@ -63,7 +63,8 @@ export function createGatewayApp(options: GatewayOptions): Hono<GatewayEnv> {
     const headers = new Headers(c.req.raw.headers);
     const authorization = c.get('authorization');
     if (authorization !== undefined) headers.set('authorization', authorization);
-    const body = c.req.method === 'GET' || c.req.method === 'HEAD' ? undefined : new Uint8Array(await readBody(incoming));
+    const body =
+      c.req.method === 'GET' || c.req.method === 'HEAD' ? undefined : new Uint8Array(await readBody(incoming, c.get('bodyLimit')));
     const request = new Request(url, { method: c.req.method, headers, body });
     // The same node bindings go along, so the auth app sees the caller's address (rate limits).
     return options.auth.fetch(request, c.env);

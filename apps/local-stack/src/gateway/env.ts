@@ -10,6 +10,8 @@ export interface GatewayEnv {
     pathname: string;
     /** The query string to send upstream (`?…` or ''), without the apikey. */
     search: string;
+    /** The route's body limit in bytes (body-limit.ts). */
+    bodyLimit: number;
   };
 }
 

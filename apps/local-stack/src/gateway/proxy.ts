@@ -1,7 +1,7 @@
 /**
  * The gateway's proxy to PostgREST and the functions, on node's own request
  * and response objects (no web-stream conversion on the hot path): the body
- * is read once, at most MAX_BODY_BYTES of it (413 above), the upstream's
+ * is read once, at most its route's limit (413 above), the upstream's
  * answer is streamed back as it arrives, over a keep-alive pool.
  */
 import http from 'node:http';
@@ -57,6 +57,17 @@ function sendError(res: http.ServerResponse, status: number, body: unknown): voi
 }
 
 /**
+ * X-Forwarded-For as Kong sends it: the client's header with the address the gateway saw appended,
+ * so the rightmost entry is the one a client cannot forge (the dashboard function reads it).
+ */
+function forwardedFor(req: http.IncomingMessage): string {
+  const peer = req.socket.remoteAddress ?? 'unknown';
+  const prior = req.headers['x-forwarded-for'];
+  const chain = Array.isArray(prior) ? prior.join(', ') : prior;
+  return chain ? `${chain}, ${peer}` : peer;
+}
+
+/**
  * Sends `body` to 127.0.0.1:`port` with the request's method and headers
  * (`authorization` replaced when given) and streams the answer to `res`.
  */
@@ -68,7 +79,7 @@ export function forward(
   body: Buffer,
   authorization?: string,
 ): void {
-  const headers = { ...req.headers, host: `127.0.0.1:${port}` };
+  const headers = { ...req.headers, host: `127.0.0.1:${port}`, 'x-forwarded-for': forwardedFor(req) };
   if (authorization !== undefined) headers.authorization = authorization;
   const send = (mayRetry: boolean): void => {
     const upstream = http.request(

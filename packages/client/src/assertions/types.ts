@@ -1,5 +1,6 @@
 /** What an assertion handler gets and gives. */
 import type { JudgeResult, Message } from '@gstack/core';
+import type { CodeContext } from './code.ts';
 
 export interface AssertionContext {
   output: string;
@@ -8,6 +9,10 @@ export interface AssertionContext {
   prompt: Message[];
   /** Grades the output with the judge model (through the cache). */
   judge(rubric: string, model: string | undefined): Promise<JudgeResult | { error: string }>;
+  /** Embeds texts with the embeddings model (`similar`): the assertion's `model`, else models.yaml's `embedding`. */
+  embed(texts: string[], model: string | undefined): Promise<{ vectors: number[][] } | { error: string }>;
+  /** What `javascript` and `python` code gets as its second argument. */
+  codeContext(): CodeContext;
 }
 
 export interface AssertionOutcome {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -85,6 +85,45 @@ describe('gstack and gstack-sync entry points', () => {
       pending: [],
       state_dir: path.join(root, 'state'),
     });
+  });
+
+  it.each([
+    ['gstack', ['--help']],
+    ['gstack-sync', ['--help']],
+    ['gstack', ['eval', 'list', '--help']],
+  ] as const)('%s %j into a reader that has gone (| head -1) exits without an EPIPE stack trace', async (name, args) => {
+    // The reading end is closed before the child writes: every write fails with EPIPE.
+    const child = spawn(process.execPath, [bin(name), ...args], {
+      env: { PATH: process.env.PATH, HOME: os.tmpdir() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
+  it('setup says what is next: login when not signed in, nothing to do when signed in already', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'gstack-cli-'));
+    mkdirSync(path.join(root, '.git'));
+    const state = path.join(root, 'state');
+    const args = ['setup', '--url', 'http://127.0.0.1:54321', '--anon-key', 'sb_publishable_abc', '--team', 'acme'];
+    const fresh = run('gstack-sync', args, { cwd: root, env: { GSTACK_STATE_DIR: state } });
+    expect([fresh.code, fresh.stdout]).toEqual([0, `wrote ${path.join(root, '.gstack-sync.json')}\nnext: gstack-sync login\n`]);
+    mkdirSync(state);
+    const session = JSON.stringify({ access_token: 'x', user: { email: 'ada@example.com' } });
+    writeFileSync(
+      path.join(state, 'auth.json'),
+      JSON.stringify({ version: 1, sessions: { 'http://127.0.0.1:54321': { 'sb-127-auth-token': session } } }),
+    );
+    const again = run('gstack-sync', args, { cwd: root, env: { GSTACK_STATE_DIR: state } });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('signed in as ada@example.com; next: gstack-sync status checks the connection\n');
+    expect(again.stdout).not.toContain('gstack-sync login');
   });
 
   it('status exits 2 naming the file and field of a bad config', () => {

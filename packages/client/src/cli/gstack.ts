@@ -23,6 +23,7 @@ Team sync (push results, log in, manage the team) is the separate gstack-sync co
     { names: ['team'], load: async () => (await import('../commands/team/index.ts')).registerTeam },
     { names: ['ci'], load: async () => (await import('../commands/ci/index.ts')).registerCi },
     { names: ['dashboard'], load: async () => (await import('../commands/dashboard/index.ts')).registerDashboard },
+    { names: ['import'], load: async () => (await import('../commands/import/index.ts')).registerImport },
   ]);
   return program;
 }

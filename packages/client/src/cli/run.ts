@@ -3,10 +3,29 @@
  * without stack traces, and turns outcomes into exit codes
  * (0 ok, 1 failed/refused, 2 usage or config error).
  */
+import { existsSync } from 'node:fs';
 import { type Command, CommanderError } from 'commander';
 import { isUserError, RemoteError } from '../errors.ts';
+import { statePaths } from '../state-dir.ts';
+
+/**
+ * `gstack --help | head -1`: the reader went away, so the rest of the output has
+ * nowhere to go. That is no error (no EPIPE stack trace); the command finishes
+ * and exits with its own code.
+ */
+function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+  throw error;
+}
 
 export async function runCli(program: Command, argv: string[] = process.argv): Promise<void> {
+  process.stdout.on('error', ignoreClosedPipe);
+  process.stderr.on('error', ignoreClosedPipe);
+  // A background push that failed is shown by every command until resolved (only a stat when there is none).
+  if (existsSync(statePaths(process.env).pushFailures)) {
+    const { pushFailureNotice } = await import('./push-failures.ts');
+    for (const line of pushFailureNotice(process.env)) process.stderr.write(`${line}\n`);
+  }
   const configure = (command: Command) => {
     command.exitOverride();
     command.showHelpAfterError('(run with --help for usage)');
@@ -35,8 +54,13 @@ export async function runCli(program: Command, argv: string[] = process.argv): P
     }
     throw error;
   } finally {
-    // A library timer (a session refresh retrying in the background) must not keep the CLI alive.
-    setTimeout(() => process.exit(), 0).unref();
+    // A library timer (a session refresh retrying in the background) must not keep the CLI alive;
+    // but what is still queued for stdout (a large --json document into a pipe) is written first.
+    const exit = () => setTimeout(() => process.exit(), 0).unref();
+    if (process.stdout.writableLength > 0 && !process.stdout.destroyed) {
+      process.stdout.once('drain', exit);
+      process.stdout.once('close', exit); // the reader went away (EPIPE): nothing more will drain
+    } else exit();
   }
 }
 

@@ -21,7 +21,7 @@ export function style(enabled: boolean): Style {
 }
 
 // The number formats live in core so the dashboard shows the same strings.
-export { formatDuration, formatPercent, formatUsd } from '@gstack/core';
+export { formatDuration, formatPercent, formatUsd, formatUsdDelta } from '@gstack/core';
 
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 

@@ -3,6 +3,7 @@
  * schema errors with the path of the bad field, both naming the file, as
  * UserError (exit code 2). A `json_schema` assertion's schema is compiled
  * here, so an invalid one is a config error rather than every tier rejected.
+ * `file://` references in a suite are resolved first (files.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,8 +12,9 @@ import { Ajv } from 'ajv';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.ts';
+import { SuiteFiles } from './files.ts';
 
-function readYaml(file: string, what: string, shown = file): unknown {
+export function readYaml(file: string, what: string, shown = file): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -72,11 +74,12 @@ function invalidJsonSchemas(raw: unknown, file: string): string[] {
 
 export async function loadSuite(file: string): Promise<LoadedSuite> {
   const absolute = path.resolve(file);
-  const raw = readYaml(absolute, 'suite file', file);
+  const dir = path.dirname(absolute);
+  const files = new SuiteFiles(file, dir);
+  const raw = files.resolve(readYaml(absolute, 'suite file', file));
   const suite = parseWith(suiteSchema, raw, file);
   const badSchemas = invalidJsonSchemas(raw, file);
   if (badSchemas.length) throw new UserError(badSchemas.join('\n'));
-  const dir = path.dirname(absolute);
   const sources = suite.sources.map((source, i) => {
     try {
       return readFileSync(path.resolve(dir, source), 'utf8');
@@ -84,7 +87,12 @@ export async function loadSuite(file: string): Promise<LoadedSuite> {
       throw new UserError(`${file}: sources[${i}]: cannot read ${source}`);
     }
   });
-  return { file: absolute, dir, suite, sha: await sha256Hex(readFileSync(absolute, 'utf8')), sources };
+  // The files the suite reads are part of it: a changed prompt.txt makes runs incomparable like a changed suite.
+  const text = readFileSync(absolute, 'utf8');
+  const sha = await sha256Hex(
+    files.read.length ? [text, ...files.read.map((f) => `\u0000${path.relative(dir, f.file)}\u0000${f.text}`)].join('') : text,
+  );
+  return { file: absolute, dir, suite, sha, sources };
 }
 
 export interface LoadedModels {

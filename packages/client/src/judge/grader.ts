@@ -10,6 +10,8 @@ import { cacheKey, type JudgeCache } from './cache.ts';
 /** Where model calls are booked (the run's CostLedger); an interface here so the judge does not depend on the runner. */
 export interface CostSink {
   record(model: string, purpose: 'system' | 'judge', usage: TokenUsage, cost: CallCost): void;
+  /** An answer served from the response cache (no call, $0). */
+  recordCached(model: string, purpose: 'system' | 'judge'): void;
 }
 
 export interface GraderContext {

@@ -1,7 +1,8 @@
 /**
  * One behavioural suite for the judge cache, run against both backends: local files (a
  * re-run on the same machine) and the team cache on the real stack (a teammate's machine
- * that has never judged: its own empty folder, verdicts from the team's judge_cache table).
+ * that has never judged: its own empty folder, verdicts from the team's judge_cache table, in a
+ * team that trusts its members' verdicts).
  * Whatever the backend, a verdict paid for once is reused for the same key, and anything
  * that changes the key, or a verdict the caller cannot use, is a miss.
  */
@@ -44,6 +45,9 @@ beforeAll(async () => {
   const invite = await alice.client.rpc('create_invite', { p_team_id: teamId });
   const joined = await bob.client.rpc('accept_invite', { p_code: invite.data[0].code });
   if (joined.error) throw new Error(joined.error.message);
+  // Teammates' verdicts are reused only where the team allows it (team-trust.int.test.ts has the rules).
+  const trust = await alice.client.from('team_settings').upsert({ team_id: teamId, judge_cache_trust_members: true });
+  if (trust.error) throw new Error(trust.error.message);
   team = {
     writer: new TeamVerdicts({ client: alice.client, userId: alice.userId, teamId: async () => teamId }),
     reader: () => new TeamVerdicts({ client: bob.client, userId: bob.userId, teamId: async () => teamId }),

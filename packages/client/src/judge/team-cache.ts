@@ -1,9 +1,14 @@
 /**
- * The team-shared judge cache: on a local miss, a verdict a teammate already
- * paid for (same key: same judge, rubric, grader version, input, sources) is
- * reused; new verdicts are shared. Best effort by design: the first failure
- * to reach the store turns it off for the rest of the run, and it never
- * fails an eval.
+ * The team-shared judge cache: on a local miss, a verdict already paid for
+ * (same key: same judge, rubric, grader version, input, sources) is reused, but
+ * only from a writer the reader trusts: themselves (another machine), the
+ * team's CI tokens, or any member when the team allows it
+ * (team_settings.judge_cache_trust_members); the store decides, in
+ * judge_verdict(). New verdicts are shared under the writer's name: a member's
+ * as themselves, a CI run's through its token (ingest_judge_verdict; a token
+ * reads nothing, so CI only writes). Best effort by design: the first failure
+ * to reach the store turns it off for the rest of the run, and it never fails
+ * an eval.
  */
 import type { Database, Json } from '@gstack/core';
 import type { SupabaseClient } from '@supabase/supabase-js';
@@ -17,6 +22,8 @@ export interface TeamStore {
   client: SupabaseClient<Database>;
   /** The signed-in user (created_by of shared verdicts). */
   userId?: string;
+  /** A CI ingest token instead of a user: verdicts are shared as the token's, none are read. */
+  token?: string;
   /** Looks the team's id up (called once per run). */
   teamId(): Promise<string>;
 }
@@ -36,19 +43,16 @@ export class TeamVerdicts implements RemoteVerdicts {
   }
 
   async get(key: string): Promise<SharedVerdict | undefined> {
-    if (this.disabled) return undefined;
+    if (this.disabled || this.store.token) return undefined;
     try {
       const { data, error } = await this.store.client
-        .from('judge_cache')
-        .select('judge_model, grader_version, verdict, cost_usd')
-        .eq('team_id', await this.teamId())
-        .eq('cache_key', key)
-        .retry(false)
-        .maybeSingle();
+        .rpc('judge_verdict', { p_team_id: await this.teamId(), p_cache_key: key, p_grader_version: GRADER_VERSION })
+        .retry(false);
       if (error) throw error;
-      if (!data || data.grader_version !== GRADER_VERSION) return undefined;
+      const found = data as { judge_model: string; verdict: Record<string, unknown>; cost_usd: number } | null;
+      if (!found) return undefined;
       this.reused += 1;
-      return { judge_model: data.judge_model as string, verdict: data.verdict as Record<string, unknown>, cost_usd: Number(data.cost_usd) };
+      return { judge_model: found.judge_model, verdict: found.verdict, cost_usd: Number(found.cost_usd) };
     } catch {
       this.disabled = true;
       return undefined;
@@ -59,18 +63,29 @@ export class TeamVerdicts implements RemoteVerdicts {
     if (this.disabled) return;
     const upload = (async () => {
       try {
-        const { error } = await this.store.client.from('judge_cache').upsert(
-          {
-            team_id: await this.teamId(),
-            cache_key: key,
-            judge_model: verdict.judge_model,
-            grader_version: GRADER_VERSION,
-            verdict: verdict.verdict as NonNullable<Json>,
-            cost_usd: verdict.cost_usd,
-            created_by: this.store.userId,
-          },
-          { onConflict: 'team_id,cache_key', ignoreDuplicates: true },
-        );
+        const { token } = this.store;
+        const { error } = token
+          ? await this.store.client.rpc('ingest_judge_verdict', {
+              p_token: token,
+              p_cache_key: key,
+              p_judge_model: verdict.judge_model,
+              p_grader_version: GRADER_VERSION,
+              p_verdict: verdict.verdict as NonNullable<Json>,
+              p_cost_usd: verdict.cost_usd,
+            })
+          : await this.store.client.from('judge_cache').upsert(
+              {
+                team_id: await this.teamId(),
+                cache_key: key,
+                judge_model: verdict.judge_model,
+                grader_version: GRADER_VERSION,
+                verdict: verdict.verdict as NonNullable<Json>,
+                cost_usd: verdict.cost_usd,
+                created_by: this.store.userId,
+              },
+              // One verdict per key and writer: a member's own earlier verdict for this key stays.
+              { onConflict: 'team_id,cache_key,writer', ignoreDuplicates: true },
+            );
         if (error) throw error;
         this.shared += 1;
       } catch {

@@ -48,9 +48,13 @@ function entry(config: ModelsConfig, raw: ChainEntryConfig, isLast: boolean, fie
 export function resolveChain(
   config: ModelsConfig,
   suite: { name: string; chain?: ChainEntryConfig[]; file: string },
-  override: { model?: string; tier?: string },
+  override: { model?: string; tier?: string; chain?: string[] },
   modelsFile = 'models.yaml',
 ): ResolvedChain {
+  if (override.chain?.length) {
+    const chain = override.chain;
+    return { entries: chain.map((c, i) => entry(config, c, i === chain.length - 1, `--model[${i}]`)), mode: 'ladder', field: '--model' };
+  }
   if (override.model) {
     return {
       entries: [{ ref: override.model, selfCertify: true, selfCertifyRule: 'only_model', field: '--model' }],

@@ -23,10 +23,12 @@ import {
   type Price,
   splitModelRef,
   TEXT_LIMIT,
+  ZERO_USAGE,
 } from '@gstack/core';
 import { describeAssertion, isDeterministic, runAssertion } from '../assertions/index.ts';
+import { ResponseCache } from '../cache/responses.ts';
 import { type GraderContext, verify } from '../judge/grader.ts';
-import type { ProviderSet } from '../providers/index.ts';
+import type { ProviderResult, ProviderSet } from '../providers/index.ts';
 import type { ResolvedChain } from './chain.ts';
 import { probeWarm } from './warm-probe.ts';
 
@@ -49,6 +51,10 @@ export interface LadderContext {
   signal?: AbortSignal;
   /** Called when a tier starts, for progress display. */
   onTier?: (tier: string, model: string) => void;
+  /** The model response cache, when the run uses it. */
+  responses?: ResponseCache;
+  /** The test's name and vars, for `javascript` and `python` checks of a tier's answer. */
+  test?: { name: string; vars: Record<string, string | number | boolean> };
 }
 
 export interface LadderOutcome {
@@ -123,21 +129,27 @@ export async function runLadder(
     ctx.onTier?.(tier, entry.ref);
     const provider = ctx.providers.provider(entry.ref);
     const probeUrl = ctx.warmProbes[providerName];
-    const warm = provider.local && probeUrl ? await probeWarm(probeUrl, model) : null;
-    const result = await provider.call({
-      model,
-      messages: withFeedback(messages, feedback),
-      timeoutMs: ctx.timeoutMs,
-      options: ctx.options,
-      signal: ctx.signal,
-    });
+    const sent = withFeedback(messages, feedback);
+    const cacheKey = ctx.responses
+      ? await ResponseCache.key({ provider: ctx.providers.identity(entry.ref), model, messages: sent, options: ctx.options })
+      : undefined;
+    const hit = cacheKey ? await ctx.responses?.get(cacheKey) : undefined;
+    // A cached answer needs no server: no warm probe, no call, no tokens.
+    const warm = !hit && provider.local && probeUrl ? await probeWarm(probeUrl, model) : null;
+    const result: ProviderResult = hit
+      ? { output: hit.output, usage: { ...ZERO_USAGE }, latencyMs: 0, retries: 0 }
+      : await provider.call({ model, messages: sent, timeoutMs: ctx.timeoutMs, options: ctx.options, signal: ctx.signal });
+    if (cacheKey && !hit && !result.error) await ctx.responses?.put(cacheKey, entry.ref, result.output, result.usage);
     latencyMs += result.latencyMs;
-    const cost = callCost(entry.ref, result.usage, result.reportedCostUsd, {
-      overrides: ctx.pricing,
-      local: provider.local,
-      free: provider.free,
-    });
-    if (!result.error) {
+    const cost = hit
+      ? { cost_usd: 0, exact: true, unknown_model: false }
+      : callCost(entry.ref, result.usage, result.reportedCostUsd, {
+          overrides: ctx.pricing,
+          local: provider.local,
+          free: provider.free,
+        });
+    if (hit) ctx.grader.ledger.recordCached(entry.ref, 'system');
+    else if (!result.error) {
       ctx.grader.ledger.record(entry.ref, 'system', result.usage, cost);
       systemCostUsd += cost.cost_usd;
     }
@@ -157,6 +169,7 @@ export async function runLadder(
       verifier: null,
       answer: null,
       assertions_passed: null,
+      cached: Boolean(hit),
     };
     attempts.push(attempt);
 
@@ -186,6 +199,14 @@ export async function runLadder(
         costUsd: attempt.cost_usd,
         prompt: messages,
         judge: async () => ({ error: 'not used' }),
+        embed: async () => ({ error: 'not used' }),
+        codeContext: () => ({
+          vars: ctx.test?.vars ?? {},
+          prompt: messages,
+          test: ctx.test?.name ?? '',
+          latency_ms: result.latencyMs,
+          cost_usd: attempt.cost_usd,
+        }),
       });
       if (!check.passed) failed.push(check.message ?? assertion.type);
     }

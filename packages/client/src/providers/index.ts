@@ -78,6 +78,13 @@ export class ProviderSet {
     return variable && !this.env[variable] ? variable : undefined;
   }
 
+  /** What identifies `ref`'s endpoint for the response cache: its type, URL, command or file, and options; never its key. */
+  identity(ref: string): unknown {
+    const { provider: name } = splitModelRef(ref);
+    const e = this.endpoint(name, ref);
+    return { name, type: e.type, base_url: e.base_url ?? null, command: e.command ?? null, file: e.file ?? null, options: e.options ?? {} };
+  }
+
   /** The provider serving `ref` (provider/model), created on first use. */
   provider(ref: string): Provider {
     const { provider: name } = splitModelRef(ref);
@@ -131,6 +138,8 @@ export class ProviderSet {
           }),
         ),
     };
+    const embed = provider.embed?.bind(provider);
+    if (embed) limited.embed = (request) => limiter.run(() => embed({ ...request, ...(timeoutMs ? { timeoutMs } : {}) }));
     this.providers.set(name, limited);
     return limited;
   }

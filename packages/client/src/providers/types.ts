@@ -36,7 +36,20 @@ export interface Provider {
   /** Declared local (ollama, `local: true`): $0 whatever the model. Set by ProviderSet. */
   readonly free?: boolean;
   call(request: ProviderRequest): Promise<ProviderResult>;
+  /** Embeddings (OpenAI-compatible `/embeddings`), for `similar`; absent when the provider has none. */
+  embed?(request: EmbedRequest): Promise<EmbedResult>;
 }
+
+export interface EmbedRequest {
+  model: string;
+  input: string[];
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export type EmbedResult =
+  | { vectors: number[][]; usage: TokenUsage; reportedCostUsd?: number; error?: undefined }
+  | { error: string; vectors?: undefined };
 
 export function failure(error: string, latencyMs: number, extra: Partial<ProviderResult> = {}): ProviderResult {
   return {

@@ -9,7 +9,7 @@
  * written for next time.
  */
 import { statSync } from 'node:fs';
-import { pushProblems, type StandardEvalResult } from '@gstack/core';
+import { fitForPush, pushProblems, type StandardEvalResult } from '@gstack/core';
 import { readJsonSync, writeJsonAtomicSync } from '../files/json.ts';
 import { summaryPath } from './layout.ts';
 
@@ -56,7 +56,10 @@ export function rowFromDoc(doc: StandardEvalResult): RunRow {
 
 /** Why a valid document cannot be pushed (the store's limits), as `field: message` lines; empty when it can. */
 export function pushProblemLines(doc: StandardEvalResult, bytes: number): string[] {
-  return pushProblems(doc, bytes).map((p) => `${p.field ? `${p.field}: ` : ''}${p.message}`);
+  // Long strings are cut to the limit when pushed (fitForPush): only what remains after that is a problem.
+  const fitted = fitForPush(doc);
+  const size = fitted === doc ? bytes : Buffer.byteLength(JSON.stringify(fitted));
+  return pushProblems(fitted, size).map((p) => `${p.field ? `${p.field}: ` : ''}${p.message}`);
 }
 
 const SUMMARY_VERSION = 1;

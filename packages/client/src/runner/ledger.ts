@@ -19,6 +19,8 @@ export class CostLedger {
       cost_usd: 0,
       exact: true,
       unknown_model: false,
+      configured_price: false,
+      cached_calls: 0,
     };
     const usageTotal = addUsage(row, usage);
     this.rows.set(key, {
@@ -28,7 +30,30 @@ export class CostLedger {
       cost_usd: roundUsd(row.cost_usd + cost.cost_usd),
       exact: row.exact && cost.exact,
       unknown_model: row.unknown_model || cost.unknown_model,
+      configured_price: row.configured_price || Boolean(cost.configured),
     });
+  }
+
+  /** A call answered from the response cache: counted apart, $0. */
+  recordCached(model: string, purpose: Purpose): void {
+    const key = `${purpose}\u0000${model}`;
+    const row = this.rows.get(key) ?? {
+      model,
+      purpose,
+      calls: 0,
+      ...ZERO_USAGE,
+      cost_usd: 0,
+      exact: true,
+      unknown_model: false,
+      configured_price: false,
+      cached_calls: 0,
+    };
+    this.rows.set(key, { ...row, cached_calls: row.cached_calls + 1 });
+  }
+
+  /** Starts from an earlier run's costs (a resumed run, or one retrying its errored tests, carries that run's tests). */
+  seed(costs: ModelCost[]): void {
+    for (const c of costs) this.rows.set(`${c.purpose}\u0000${c.model}`, { ...c });
   }
 
   costs(): ModelCost[] {

@@ -6,6 +6,7 @@
  * on a configuration that was going to fail.
  */
 import { isDeterministic } from '../assertions/index.ts';
+import { findPython } from '../assertions/python.ts';
 import type { LoadedSuite } from '../config/load.ts';
 import { UserError } from '../errors.ts';
 import type { ResolvedChain } from '../ladder/chain.ts';
@@ -26,6 +27,32 @@ export function testJudgeModels(loaded: LoadedSuite): ModelUse[] {
         : [],
     ),
   );
+}
+
+/**
+ * The embeddings models `similar` assertions will call (their own `model`, else models.yaml's
+ * `embedding`); an assertion with neither is a problem.
+ */
+function embeddingUses(loaded: LoadedSuite, embedding: string | undefined, modelsFile: string): { uses: ModelUse[]; problems: string[] } {
+  const uses: ModelUse[] = [];
+  const problems: string[] = [];
+  for (const test of loaded.suite.tests)
+    test.expect.forEach((a, j) => {
+      if (a.type !== 'similar') return;
+      const field = `${loaded.file}: test "${test.name}": expect[${j}].similar`;
+      const own = typeof a.value === 'string' ? undefined : a.value.model;
+      if (own) uses.push({ ref: own, field: `${field}.model` });
+      else if (embedding) uses.push({ ref: embedding, field: `${modelsFile}: embedding` });
+      else problems.push(`${field}: needs an embeddings model: give it a model, or set embedding: provider/model in ${modelsFile}`);
+    });
+  return { uses, problems: [...new Set(problems)] };
+}
+
+/** Python assertions need python3 on PATH: said before any call, not as every test failing. */
+function pythonProblems(loaded: LoadedSuite): string[] {
+  const uses = loaded.suite.tests.filter((t) => t.expect.some((a) => a.type === 'python'));
+  if (!uses.length || findPython()) return [];
+  return [`${loaded.file}: test "${uses[0]?.name}" has python assertions, which need python3 on PATH; it was not found`];
 }
 
 function providerProblems(providers: ProviderSet, uses: ModelUse[]): string[] {
@@ -76,18 +103,22 @@ export interface PreflightInput {
   verifierNone: boolean;
   /** The default judge model, when some judge assertion relies on it. */
   judge?: ModelUse;
+  /** models.yaml's `embedding`: the model of `similar` assertions that name none. */
+  embedding?: string;
   providers: ProviderSet;
 }
 
 /** Throws one UserError listing every configuration problem; returns when there is none. */
 export function preflight(input: PreflightInput): void {
   const { chain, loaded, modelsFile, providers, verifier } = input;
+  const embeddings = embeddingUses(loaded, input.embedding, modelsFile);
   const uses: ModelUse[] = [
     ...chain.entries.map((e) => ({ ref: e.ref, field: e.field })),
     ...(verifier ? [{ ref: verifier, field: `${modelsFile}: verifier` }] : []),
     ...(input.judge ? [input.judge] : []),
     ...testJudgeModels(loaded),
+    ...embeddings.uses,
   ];
-  const problems = [...providerProblems(providers, uses), ...unverifiableLadder(input)];
+  const problems = [...providerProblems(providers, uses), ...unverifiableLadder(input), ...embeddings.problems, ...pythonProblems(loaded)];
   if (problems.length) throw new UserError(problems.join('\n'));
 }

@@ -1,8 +1,23 @@
 /** The run's terminal output: a live progress line on a TTY, one line per test otherwise, and the summary. */
-import type { StandardEvalResult, TestResult } from '@gstack/core';
-import { countOf, formatDuration, formatPercent, formatUsd, type Style } from '../cli/term.ts';
-import { pad } from '../cli/width.ts';
+import type { ModelCost, StandardEvalResult, TestResult } from '@gstack/core';
+import { countOf, formatDuration, formatPercent, formatUsd, type Style, stripAnsi, visible } from '../cli/term.ts';
+import { displayWidth, pad } from '../cli/width.ts';
 import type { Progress } from './run-suite.ts';
+
+/** How a model's cost was arrived at, one wording for the run summary and `eval cost`. */
+export function priceNote(c: Pick<ModelCost, 'exact' | 'unknown_model' | 'configured_price'>): string {
+  if (c.unknown_model) return 'estimated (unknown model, fallback price)';
+  if (c.exact) return 'exact';
+  return c.configured_price ? 'configured (models.yaml pricing)' : 'estimated from the price table';
+}
+
+/** The run's cost caveat: empty when every cost is exact. */
+export function costCaveat(costs: Array<Pick<ModelCost, 'exact' | 'unknown_model' | 'configured_price'>>): string {
+  const inexact = costs.filter((c) => !c.exact);
+  if (!inexact.length) return '';
+  if (inexact.every((c) => c.configured_price && !c.unknown_model)) return ' (partly priced by models.yaml pricing)';
+  return ' (partly estimated from the price table)';
+}
 
 export function progressLine(suite: string, p: Progress, s: Style, width = 80): string {
   const barWidth = 20;
@@ -20,7 +35,8 @@ export function testLine(r: TestResult, s: Style): string {
   const mark = r.passed ? s.green('✓') : s.red('✗');
   const name = r.trial > 1 ? `${r.name} #${r.trial}` : r.name;
   const tier = r.resolved_tier ? `${r.resolved_tier} ${r.resolved_model}` : 'unresolved';
-  const cached = allJudgesCached(r) ? ` ${s.dim('cached')}` : '';
+  const answerCached = r.attempts.length > 0 && r.attempts.every((a) => a.cached);
+  const cached = allJudgesCached(r) || answerCached ? ` ${s.dim('cached')}` : '';
   return `${mark} ${pad(name, 28)} ${pad(s.dim(tier), 40)} ${formatUsd(r.cost_usd)}${cached}`;
 }
 
@@ -39,7 +55,7 @@ export function summary(doc: StandardEvalResult, file: string | null, s: Style):
   if (doc.costs.length) {
     const width = Math.max(...doc.costs.map((c) => c.model.length));
     doc.costs.forEach((c, i) => {
-      const note = c.unknown_model ? s.yellow('estimated (unknown model, fallback price)') : c.exact ? 'exact' : 'estimated';
+      const note = c.unknown_model ? s.yellow(priceNote(c)) : priceNote(c);
       lines.push(
         `  ${i === 0 ? 'cost by model' : '             '}  ${pad(c.model, width)}  ${pad(c.purpose, 6)}  ${pad(countOf(c.calls, 'call'), 9)}  ${pad(formatUsd(c.cost_usd), 9)}  ${s.dim(note)}`,
       );
@@ -63,6 +79,11 @@ export function summary(doc: StandardEvalResult, file: string | null, s: Style):
     );
   }
   if (doc.cache.hits || doc.cache.misses) lines.push(`  judge cache    ${doc.cache.hits} hits, ${doc.cache.misses} misses`);
+  const cachedAnswers = doc.costs.reduce((n, c) => n + c.cached_calls, 0);
+  if (cachedAnswers) {
+    const calls = doc.costs.filter((c) => c.purpose === 'system').reduce((n, c) => n + c.calls, 0);
+    lines.push(`  response cache ${countOf(cachedAnswers, 'answer')} from the cache ($0), ${countOf(calls, 'model call')}`);
+  }
   const failed = doc.all_results.filter((r) => !r.passed);
   if (failed.length) {
     lines.push('  failed');
@@ -70,4 +91,50 @@ export function summary(doc: StandardEvalResult, file: string | null, s: Style):
   }
   if (file) lines.push(`  result         ${file}`);
   return lines.join('\n');
+}
+
+/** What a run is called in a matrix: its model, or its chain as a → b. */
+export function runModel(doc: StandardEvalResult): string {
+  const models = [...new Set(doc.all_results.flatMap((r) => r.attempts.map((a) => a.model)))];
+  return models.length ? models.join(' → ') : doc.tier;
+}
+
+/** The median of a list (0 when empty). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/**
+ * Runs of one suite on several models side by side: a row per test (✓/✗, errored as "!"), then
+ * pass rate, cost and the median test duration per model. Tests (× trials) in suite order.
+ */
+export function modelMatrix(runs: StandardEvalResult[], s: Style): string {
+  const names = runs.map(runModel);
+  const keys: string[] = [];
+  for (const run of runs) for (const r of run.all_results) if (!keys.includes(`${r.name}#${r.trial}`)) keys.push(`${r.name}#${r.trial}`);
+  const cell = (run: StandardEvalResult, key: string) => {
+    const r = run.all_results.find((x) => `${x.name}#${x.trial}` === key);
+    if (!r) return '—';
+    if (r.output === null) return s.yellow('!');
+    return r.passed ? s.green('✓') : s.red('✗');
+  };
+  const label = (key: string) => (key.endsWith('#1') ? key.slice(0, -2) : key.replace('#', ' #'));
+  const rows: string[][] = [
+    [s.bold(runs[0]?.suite ?? ''), ...names],
+    ...keys.map((key) => [visible(label(key)), ...runs.map((run) => cell(run, key))]),
+    ['pass rate', ...runs.map((run) => formatPercent(run.pass_rate))],
+    ['cost', ...runs.map((run) => formatUsd(run.cost_usd))],
+    ['latency p50', ...runs.map((run) => formatDuration(median(run.all_results.map((r) => r.duration_ms))))],
+  ];
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => displayWidth(stripAnsi(row[i] ?? ''))))) ?? [];
+  return rows
+    .map((row) =>
+      row
+        .map((c, i) => pad(c, widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

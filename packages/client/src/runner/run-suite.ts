@@ -8,6 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  assertionName,
+  fitResultForPush,
   type JudgeResult,
   lookupPrice,
   type ModelCost,
@@ -25,9 +27,11 @@ import {
   testMessages,
 } from '@gstack/core';
 import { describeAssertion, runAssertion } from '../assertions/index.ts';
+import type { ResponseCache } from '../cache/responses.ts';
 import type { LoadedModels, LoadedSuite } from '../config/load.ts';
 import { UserError } from '../errors.ts';
 import type { JudgeCache } from '../judge/cache.ts';
+import { embedTexts } from '../judge/embed.ts';
 import { type GraderContext, judge } from '../judge/grader.ts';
 import { resolveChain, resolveTier } from '../ladder/chain.ts';
 import { auditPicks, runLadder } from '../ladder/index.ts';
@@ -52,7 +56,7 @@ export interface Progress {
 export interface RunOptions {
   loaded: LoadedSuite;
   models: LoadedModels;
-  override: { model?: string; tier?: string };
+  override: { model?: string; tier?: string; chain?: string[] };
   judgeTier?: string;
   concurrency?: number;
   repeat?: number;
@@ -70,6 +74,13 @@ export interface RunOptions {
    * costs. Calls are made one at a time, in order.
    */
   partial?: PartialSink;
+  /**
+   * Tests of an earlier run kept as they are (`--resume`, `--retry-errors`): they are not run
+   * again, they are in this run's results, and the earlier run's costs count in this run's.
+   */
+  carry?: { results: TestResult[]; costs: ModelCost[] };
+  /** The model response cache, when this run uses it (run.ts decides: --cache, the suite's defaults.cache, models.yaml cache). */
+  responses?: ResponseCache;
 }
 
 /** Where the run's progress goes (results-store's PartialWriter writes the _partial file). */
@@ -134,6 +145,7 @@ export function planRun(options: PlanInput) {
     verifier,
     verifierNone: config.verifier === 'none',
     judge: needsDefaultJudge ? judgeUse : undefined,
+    embedding: config.embedding,
     providers,
   });
   return { chain, judgeModel, verifier, providers };
@@ -147,6 +159,9 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
   const auditRate = config.suites[suite.suite]?.verifier_audit_rate ?? config.verifier_audit_rate;
 
   const ledger = new CostLedger();
+  if (options.carry) ledger.seed(options.carry.costs);
+  const carried = options.carry?.results ?? [];
+  const done = new Set(carried.map((r) => `${r.name}\u0000${r.trial}`));
   const grader: GraderContext = {
     providers,
     cache: options.cache,
@@ -159,13 +174,21 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
   };
   const jobs: Array<{ test: SuiteTest; trial: number }> = suite.tests.flatMap((test) => {
     const trials = options.repeat ?? test.repeat ?? suite.defaults.repeat;
-    return Array.from({ length: trials }, (_, i) => ({ test, trial: i + 1 }));
+    return Array.from({ length: trials }, (_, i) => ({ test, trial: i + 1 })).filter((j) => !done.has(`${test.name}\u0000${j.trial}`));
   });
-  const results: TestResult[] = [];
+  const results: TestResult[] = [...carried];
   const started = new Date();
   const startedAt = performance.now();
   const runId = randomUUID();
-  const progress: Progress = { done: 0, total: jobs.length, passed: 0, failed: 0, costUsd: 0, tier: null, cacheHits: 0 };
+  const progress: Progress = {
+    done: carried.length,
+    total: carried.length + jobs.length,
+    passed: carried.filter((r) => r.passed).length,
+    failed: carried.filter((r) => !r.passed).length,
+    costUsd: ledger.total(),
+    tier: null,
+    cacheHits: 0,
+  };
 
   async function runJob(test: SuiteTest, trial: number): Promise<TestResult> {
     const jobStart = performance.now();
@@ -181,6 +204,8 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
       timeoutMs,
       options: test.options,
       signal: options.signal,
+      test: { name: test.name, vars: test.vars ?? {} },
+      responses: options.responses,
       onTier: (tier, model) => {
         progress.tier = `${tier} ${model}`;
         options.onProgress?.({ ...progress, cacheHits: options.cache.hits });
@@ -218,12 +243,29 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
     let judgeCallsUsd = 0;
     const assertionResults = [];
     let scoreSum = 0;
+    let weightSum = 0;
+    const counted: boolean[] = [];
     for (const assertion of test.expect) {
+      const latencyMs = ladder.final?.duration_ms ?? ladder.latencyMs;
       const outcome = await runAssertion(assertion, {
         output: ladder.output,
-        latencyMs: ladder.final?.duration_ms ?? ladder.latencyMs,
+        latencyMs,
         costUsd: ladder.systemCostUsd,
         prompt: messages,
+        codeContext: () => ({
+          vars: test.vars ?? {},
+          prompt: messages,
+          test: test.name,
+          latency_ms: latencyMs,
+          cost_usd: ladder.systemCostUsd,
+        }),
+        embed: async (texts, model) => {
+          const ref = model ?? config.embedding;
+          if (!ref) return { error: 'no embeddings model: give similar a model, or set embedding: in models.yaml' };
+          const result = await embedTexts(grader, ref, texts, timeoutMs);
+          judgeCallsUsd += result.costUsd;
+          return result.vectors ? { vectors: result.vectors } : { error: result.error };
+        },
         judge: async (rubric, model) => {
           const ref = model ?? judgeModel;
           if (!ref) return { error: 'no judge model configured' };
@@ -243,21 +285,32 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
           return result;
         },
       });
-      assertionResults.push({ type: assertion.type, passed: outcome.passed, message: outcome.message });
-      scoreSum += outcome.score ?? (outcome.passed ? 1 : 0);
+      assertionResults.push({ type: assertionName(assertion), passed: outcome.passed, message: outcome.message });
+      const weight = assertion.weight ?? 1;
+      counted.push(weight > 0);
+      weightSum += weight;
+      scoreSum += weight * (outcome.score ?? (outcome.passed ? 1 : 0));
     }
     // This test's own verifier and judge calls (the ledger also holds concurrent tests' calls).
     const judgeCost = ladder.verifierCostUsd + judgeCallsUsd;
-    const allPassed = assertionResults.every((a) => a.passed);
+    // The weighted score; with a `threshold` the test passes on it, else every counted (weight > 0) assertion must pass.
+    const score = weightSum > 0 ? scoreSum / weightSum : ladder.accepted ? 1 : 0;
+    const assertionsPass =
+      test.threshold !== undefined ? score >= test.threshold : assertionResults.every((a, i) => a.passed || !counted[i]);
     const errors = [
       ...(ladder.accepted ? [] : [`every tier was rejected: ${ladder.reasons.join('; ')}`]),
-      ...assertionResults.filter((a) => !a.passed).map((a) => a.message ?? a.type),
+      ...(assertionsPass
+        ? []
+        : [
+            ...(test.threshold !== undefined ? [`score ${round2(score)}, below the test's threshold ${test.threshold}`] : []),
+            ...assertionResults.filter((a, i) => !a.passed && counted[i]).map((a) => a.message ?? a.type),
+          ]),
     ];
     return {
       ...base,
-      passed: ladder.accepted && allPassed,
+      passed: ladder.accepted && assertionsPass,
       skipped: false,
-      score: test.expect.length ? round2(scoreSum / test.expect.length) : ladder.accepted ? 1 : 0,
+      score: round2(score),
       duration_ms: Math.round(performance.now() - jobStart),
       cost_usd: ladder.systemCostUsd + judgeCost,
       judge_cost_usd: judgeCost,
@@ -300,7 +353,7 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
       hostname: options.hostname,
       timestamp: started.toISOString(),
       prompt_sha: loaded.sha,
-      planned_tests: jobs.length,
+      planned_tests: carried.length + jobs.length,
     };
   }
 
@@ -312,13 +365,19 @@ export async function runSuite(options: RunOptions): Promise<StandardEvalResult>
   }
 
   let partialWrites: Promise<void> = options.partial ? options.partial.start(header()) : Promise.resolve();
+  // Carried tests go into the partial file first, so a crash now loses none of them either.
+  for (const result of carried) {
+    const sink = options.partial;
+    if (sink) partialWrites = partialWrites.then(() => sink.append(result, runningCosts()));
+  }
   let next = 0;
   const concurrency = Math.max(1, options.concurrency ?? suite.defaults.concurrency);
   async function worker(): Promise<void> {
     while (next < jobs.length && !options.signal?.aborted) {
       const job = jobs[next++];
       if (!job) break;
-      const result = await runJob(job.test, job.trial);
+      // Assertions saw the whole answer; what is stored fits the team store's limits (cut with a marker).
+      const result = fitResultForPush(await runJob(job.test, job.trial));
       // A test cut short by an abort did not finish: it is not reported.
       if (options.signal?.aborted) break;
       results.push(result);

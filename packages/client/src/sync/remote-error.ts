@@ -33,10 +33,25 @@ const HINTS: Record<string, string> = {
  */
 const TRANSIENT_CODE = /^(08|53|57|58|XX|PGRST00)/;
 
+/** "42 minutes", "1 hour 5 minutes": how long until a retry, for people. */
+export function formatWait(seconds: number): string {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return `${hours} hour${hours === 1 ? '' : 's'}${rest ? ` ${rest} minute${rest === 1 ? '' : 's'}` : ''}`;
+}
+
 /** Classifies a supabase-js error (and the HTTP status, when known). */
 export function remoteError(error: PostgrestLikeError | Error, status?: number): RemoteError {
   const code = 'code' in error ? error.code : undefined;
   const message = error.message ?? String(error);
+  if (code === 'push_quota') {
+    // The team's hourly push quota (HTTP 429): nothing is wrong, the run waits in the queue until then.
+    const hint = 'hint' in error ? error.hint : undefined;
+    const seconds = Number(/retry after (\d+) seconds/.exec(hint ?? '')?.[1] ?? 3600);
+    return new RemoteError('unreachable', `${message}; retry after ${formatWait(seconds)}`, code, seconds);
+  }
   const network = /fetch failed|network|ECONNREFUSED|ECONNRESET|ETIMEDOUT|timed? ?out|aborted|socket/i.test(message);
   const serverFailed = status !== undefined && (status === 0 || (status >= 500 && (!code || TRANSIENT_CODE.test(code))));
   if (network || serverFailed || (!code && status === undefined)) {

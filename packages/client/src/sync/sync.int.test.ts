@@ -347,18 +347,51 @@ describe('push', () => {
     writeFileSync(malformed, JSON.stringify({ schema_version: 1, suite: 'x', totals: { tests: 'many' } }));
     const future = path.join(dir, 'future.json');
     writeFileSync(future, JSON.stringify({ schema_version: 3, suite: 'x' }));
-    const huge = resultFile(dir, 1);
-    const doc = JSON.parse(readFileSync(huge.file, 'utf8'));
-    doc.all_results[0].output = 'x'.repeat(250_000);
-    writeFileSync(huge.file, JSON.stringify(doc));
+    const longName = resultFile(dir, 1);
+    const doc = JSON.parse(readFileSync(longName.file, 'utf8'));
+    doc.all_results[0].name = 'n'.repeat(600);
+    writeFileSync(longName.file, JSON.stringify(doc));
 
-    const result = await run('gstack-sync', ['push', good.file, malformed, future, huge.file], bob.env);
+    const result = await run('gstack-sync', ['push', good.file, malformed, future, longName.file], bob.env);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${malformed}: totals.tests: Invalid input: expected number, received string`);
     expect(result.stderr).toContain(`${future}: schema_version: this gstack reads version 1 and 2 result files, not 3`);
-    expect(result.stderr).toContain(`${huge.file}: all_results[0].output: 250000 characters; at most 200000`);
+    expect(result.stderr).toContain(`${longName.file}: all_results[0].name: 600 characters; at most 500`);
     expect(result.stderr).toContain('nothing was pushed');
     expect(await countRows(good.runId)).toMatchObject({ eval_runs: 0 });
+  });
+
+  it('a failed background push is shown by every command until a push of the file lands', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gstack-failed-bg-'));
+    const { file } = resultFile(dir, 1);
+    // What a background push that was refused leaves behind.
+    writeFileSync(
+      path.join(bob.state, 'sync-push-failures.json'),
+      JSON.stringify({ failures: [{ file, reason: 'refused: not a member', at: new Date().toISOString() }] }),
+    );
+    const before = await run('gstack', ['eval', 'list'], bob.env);
+    expect(before.stderr).toContain(`warning: the background push of ${file} failed: refused: not a member`);
+    const pushed = await run('gstack-sync', ['push', file], bob.env);
+    expect(pushed.code).toBe(0);
+    const after = await run('gstack', ['eval', 'list'], bob.env);
+    expect(after.stderr).not.toContain('background push');
+  });
+
+  it('pushes a run with an answer over the store limit, cut with a marker (it was refused)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gstack-huge-'));
+    const huge = resultFile(dir, 1);
+    const doc = JSON.parse(readFileSync(huge.file, 'utf8'));
+    doc.all_results[0].output = 'x'.repeat(2_000_000);
+    writeFileSync(huge.file, JSON.stringify(doc));
+    const result = await run('gstack-sync', ['push', huge.file], bob.env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('pushed 1 run');
+    // The stored document (eval_runs.result) holds the answer, cut.
+    const stored = await serviceClient().from('eval_runs').select('result').eq('run_key', huge.runId);
+    const output = (stored.data?.[0]?.result as { all_results?: Array<{ output?: string }> } | undefined)?.all_results?.[0]?.output ?? '';
+    expect(output.length).toBe(200_000);
+    expect(output).toMatch(/\n…\[truncated by gstack: 2000000 characters, the first \d+ kept\]$/);
   });
 });
 
@@ -448,8 +481,10 @@ describe('gstack eval run with sync configured', () => {
 });
 
 describe('the team-shared judge cache', () => {
-  it("reuses a teammate's verdicts: an unchanged suite costs the second person nothing to judge", async () => {
+  it("reuses a teammate's verdicts where the team allows it: an unchanged suite costs the second person nothing to judge", async () => {
     const example = fileURLToPath(new URL('../../../../docs/examples/capitals.yaml', import.meta.url));
+    // By default a run reuses only its own and CI tokens' verdicts; the admin allows members' (issue 23, item 5).
+    expect((await run('gstack', ['team', 'set', 'judge-cache-trust-members', 'true'], alice.env)).code).toBe(0);
     // Alice judges the suite (or already has): her verdicts are shared with team A.
     expect((await run('gstack', ['eval', 'run', example, '--no-push'], alice.env)).code).toBe(0);
     const shared = await serviceClient()
@@ -467,6 +502,19 @@ describe('the team-shared judge cache', () => {
     // Carol's team has its own cache: nothing to reuse.
     const other = JSON.parse((await run('gstack', ['eval', 'run', example, '--json', '--no-push'], carol.env)).stdout);
     expect(other.cache.hits).toBe(0);
+
+    // An admin purges one writer's verdicts (a member may not; naming no writer is a usage error).
+    expect((await run('gstack', ['team', 'purge-verdicts'], alice.env)).code).toBe(2);
+    const notAdmin = await run('gstack', ['team', 'purge-verdicts', alice.email], bob.env);
+    expect(notAdmin.code).toBe(1);
+    expect(notAdmin.stderr).toContain('only an admin');
+    const purged = await run('gstack', ['team', 'purge-verdicts', alice.email], alice.env);
+    expect(purged.stdout).toBe(`purged 4 verdicts written by ${alice.email} from ${teamA}'s judge cache\n`);
+    const left = await serviceClient()
+      .from('judge_cache')
+      .select('cache_key', { count: 'exact', head: true })
+      .eq('team_id', (await teamIdOf(teamA)) ?? '');
+    expect(left.count).toBe(0);
   });
 });
 

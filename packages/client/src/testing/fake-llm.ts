@@ -37,8 +37,23 @@ export interface ScriptedReply {
 
 export type Script = (request: FakeRequest, index: number) => ScriptedReply;
 
+/**
+ * The fake's embedding of a text: how often each letter a–z occurs. Texts with the same
+ * letters score a cosine of 1; a test can compute any expected similarity by hand.
+ */
+export function letterVector(text: string): number[] {
+  const v = new Array<number>(26).fill(0);
+  for (const c of text.toLowerCase()) {
+    const i = c.charCodeAt(0) - 97;
+    if (i >= 0 && i < 26) v[i] = (v[i] ?? 0) + 1;
+  }
+  return v;
+}
+
 export class FakeLlmServer {
   readonly requests: FakeRequest[] = [];
+  /** Bodies of POST /v1/embeddings (answered with letterVector). */
+  readonly embeddingRequests: Array<{ model: string; input: string[] }> = [];
   /** Models the warm probe reports as loaded. */
   loaded: string[] = [];
   /** Which warm probe the server answers: Ollama's /api/ps, or llama-swap's /v1/models (not /api/ps, not /running). */
@@ -91,6 +106,20 @@ export class FakeLlmServer {
         JSON.stringify({
           object: 'list',
           data: configured.map((id) => ({ id, object: 'model', state: this.loaded.includes(id) ? 'ready' : 'stopped' })),
+        }),
+      );
+      return;
+    }
+    if (req.method === 'POST' && req.url === '/v1/embeddings' && this.protocol === 'openai') {
+      const body = JSON.parse(raw) as { model: string; input: string[] };
+      this.embeddingRequests.push(body);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          object: 'list',
+          data: body.input.map((text, index) => ({ object: 'embedding', index, embedding: letterVector(text) })),
+          model: body.model,
+          usage: { prompt_tokens: body.input.length * 4, total_tokens: body.input.length * 4 },
         }),
       );
       return;

@@ -34,6 +34,8 @@ export function signInRoutes(auth: AuthServices): Hono {
       auth.limitSignIn(c, email);
       const user = await db.checkPassword(email, password);
       if (!user) throw new AuthError(400, 'invalid_credentials', 'Invalid login credentials');
+      // GoTrue's answer for an address nobody confirmed (a user the admin API created with email_confirm false).
+      if (!user.email_confirmed_at) throw new AuthError(400, 'email_not_confirmed', 'Email not confirmed');
       return c.json(await auth.session(user, 'password'));
     }
     if (grant === 'refresh_token') {

@@ -26,13 +26,17 @@ export function registerDashboard(program: Command): void {
     .option('--host <host>', 'address to listen on (0.0.0.0 to serve other machines, behind https)', '127.0.0.1')
     .option('--site-origin <url>', 'the public origin browsers use, when behind a proxy (CSRF check, OAuth callback)')
     .option('--provider <name...>', 'offer "Continue with <provider>" sign-in (Supabase provider names, e.g. github)')
+    .option(
+      '--trusted-proxy <address...>',
+      "a reverse proxy's address whose X-Forwarded-For names the visitor (sign-in limits count per visitor)",
+    )
     .addHelpText(
       'after',
       `
 The Supabase URL and publishable (anon) key come from .gstack-sync.json (gstack-sync setup)
 or GSTACK_SUPABASE_URL and GSTACK_SUPABASE_ANON_KEY. See docs/dashboard.md.`,
     )
-    .action(async (flags: { port: string; host: string; siteOrigin?: string; provider?: string[] }) => {
+    .action(async (flags: { port: string; host: string; siteOrigin?: string; provider?: string[]; trustedProxy?: string[] }) => {
       const config = loadSyncConfig(process.cwd(), process.env);
       if (!config.supabaseUrl || !config.anonKey) {
         throw new UserError(
@@ -50,6 +54,7 @@ or GSTACK_SUPABASE_URL and GSTACK_SUPABASE_ANON_KEY. See docs/dashboard.md.`,
           supabaseKey: config.anonKey.value,
           siteOrigin: flags.siteOrigin,
           providers: flags.provider ?? [],
+          trustedProxies: flags.trustedProxy ?? [],
         });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;

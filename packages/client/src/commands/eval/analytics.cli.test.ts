@@ -26,6 +26,15 @@ function gstack(args: string[], env: Record<string, string>) {
 }
 
 /** Six runs of smoke (a flaky, b degrading, c stable, d improving) and one of deep on another branch. */
+/** The result files of the acme-app history, oldest first. */
+function localDocs(state: string): string[] {
+  const dir = path.join(state, 'projects', 'acme-app', 'evals');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
 function history(state: string) {
   const outcomes = {
     a: [true, false, true, false, true, false],
@@ -163,6 +172,23 @@ describe('gstack eval compare', () => {
       ['c', 'still-passing'],
       ['d', 'newly-passing'],
     ]);
+  });
+
+  it('never prints a cost change as "+$0.0000": a change too small to show is "<$0.0001", none is "$0"', () => {
+    const { state, env } = workspace();
+    writeHistory(state, [
+      { hoursAgo: 3, tests: { a: [true, 't1', 0.01], b: [true, 't1', 0.02] } },
+      { hoursAgo: 2, tests: { a: [true, 't1', 0.01000001], b: [true, 't1', 0.02] } },
+      { hoursAgo: 1, tests: { a: [true, 't1', 0.01000001], b: [true, 't1', 0.02] } },
+    ]);
+    const docs = localDocs(state);
+    const tiny = gstack(['compare', docs[0] ?? '', docs[1] ?? ''], env);
+    expect(tiny.stdout).not.toContain('$0.0000');
+    expect(tiny.stdout).toContain('cost +<$0.0001)');
+    expect(tiny.stdout).toContain('cost changes\n  a: +<$0.0001\n');
+    const none = gstack(['compare', docs[1] ?? '', docs[2] ?? ''], env);
+    expect(none.stdout).toContain(', cost $0)');
+    expect(none.stdout).not.toContain('cost changes');
   });
 
   it('warns when the suite file changed, and needs two runs', () => {

@@ -1,5 +1,6 @@
 /** `gstack eval cache stats|clear|verify`: the local judge cache. */
 import type { Command } from 'commander';
+import { ResponseCache } from '../../cache/responses.ts';
 import { printJson } from '../../cli/run.ts';
 import { renderTable, terminalWidth } from '../../cli/table.ts';
 import { countOf } from '../../cli/term.ts';
@@ -15,7 +16,9 @@ function kb(bytes: number): string {
 }
 
 export function registerEvalCache(evalCommand: Command): void {
-  const group = evalCommand.command('cache').description(`The judge cache (${'$'}GSTACK_STATE_DIR/eval-cache)`);
+  const group = evalCommand
+    .command('cache')
+    .description(`The judge cache (${'$'}GSTACK_STATE_DIR/eval-cache) and the model response cache (response-cache)`);
   group
     .command('stats')
     .description('Entries and size per suite')
@@ -37,13 +40,15 @@ export function registerEvalCache(evalCommand: Command): void {
     });
   group
     .command('clear')
-    .description("Delete cached verdicts (one suite's with --suite)")
+    .description("Delete cached judge verdicts and model responses (only one suite's verdicts with --suite)")
     .option('--suite <name>', 'only this suite')
     .option('--json', 'print JSON')
     .action(async (flags: { suite?: string; json?: boolean }) => {
       const removed = await cache().clear(flags.suite);
-      if (flags.json) return printJson({ removed });
-      process.stdout.write(`removed ${countOf(removed, 'cached verdict')}\n`);
+      // Responses are keyed by model and messages, not by suite: --suite leaves them.
+      const responses = flags.suite ? 0 : await new ResponseCache(statePaths(process.env).responseCache).clear();
+      if (flags.json) return printJson({ removed, responses });
+      process.stdout.write(`removed ${countOf(removed, 'cached verdict')} and ${countOf(responses, 'cached response')}\n`);
     });
   group
     .command('verify')

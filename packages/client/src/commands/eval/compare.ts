@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { localRuns, pickRun } from '../../analytics/local.ts';
 import { teamOrLocal } from '../../analytics/team.ts';
 import { printJson, snakeKeys } from '../../cli/run.ts';
-import { formatPercent, formatUsd, visible } from '../../cli/term.ts';
+import { formatPercent, formatUsdDelta, visible } from '../../cli/term.ts';
 import { UserError } from '../../errors.ts';
 import { type AnalyticsFlags, analyticsContext, REPO_HELP, teamRepo, when } from './common.ts';
 
@@ -63,7 +63,7 @@ export function registerEvalCompare(evalCommand: Command): void {
       const s = ctx.s;
       for (const w of diff.warnings) process.stdout.write(`${s.yellow('warning:')} ${w}\n`);
       process.stdout.write(
-        `${s.bold(visible(after.suite))}  ${when(before.timestamp)} ${formatPercent(before.pass_rate)} → ${when(after.timestamp)} ${formatPercent(after.pass_rate)}  (${diff.passRateDelta === null ? '—' : `${diff.passRateDelta >= 0 ? '+' : ''}${diff.passRateDelta} pts`}, cost ${diff.costDelta >= 0 ? '+' : '-'}${formatUsd(Math.abs(diff.costDelta))})\n`,
+        `${s.bold(visible(after.suite))}  ${when(before.timestamp)} ${formatPercent(before.pass_rate)} → ${when(after.timestamp)} ${formatPercent(after.pass_rate)}  (${diff.passRateDelta === null ? '—' : `${diff.passRateDelta >= 0 ? '+' : ''}${diff.passRateDelta} pts`}, cost ${formatUsdDelta(diff.costDelta)})\n`,
       );
       const section = (title: string, change: string, mark: string) => {
         const tests = diff.tests.filter((t) => t.change === change);
@@ -87,8 +87,7 @@ export function registerEvalCompare(evalCommand: Command): void {
       const costChanges = diff.tests.filter((t) => t.costDelta);
       if (costChanges.length) {
         process.stdout.write('cost changes\n');
-        for (const t of costChanges)
-          process.stdout.write(`  ${visible(t.name)}: ${(t.costDelta ?? 0) > 0 ? '+' : '-'}${formatUsd(Math.abs(t.costDelta ?? 0))}\n`);
+        for (const t of costChanges) process.stdout.write(`  ${visible(t.name)}: ${formatUsdDelta(t.costDelta ?? 0)}\n`);
       }
       if (!diff.tests.some((t) => t.change !== 'still-passing' && t.change !== 'still-failing'))
         process.stdout.write('no test changed state\n');

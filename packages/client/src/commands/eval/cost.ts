@@ -5,6 +5,7 @@ import { printJson } from '../../cli/run.ts';
 import { renderTable, terminalWidth } from '../../cli/table.ts';
 import { formatUsd } from '../../cli/term.ts';
 import { UserError } from '../../errors.ts';
+import { costCaveat, priceNote } from '../../runner/report.ts';
 import { readResultFile } from '../../runner/results-store.ts';
 import { analyticsContext } from './common.ts';
 
@@ -43,12 +44,12 @@ export function registerEvalCost(evalCommand: Command): void {
           { header: 'cache read', value: (c) => n(c.cache_read_tokens), align: 'right' },
           { header: 'cache write', value: (c) => n(c.cache_write_tokens), align: 'right' },
           { header: 'cost', value: (c) => formatUsd(c.cost_usd), align: 'right' },
-          { header: '', value: (c) => (c.unknown_model ? s.yellow('estimated, unknown model') : c.exact ? 'exact' : 'estimated') },
+          { header: '', value: (c) => (c.unknown_model ? s.yellow(priceNote(c)) : priceNote(c)) },
         ],
         doc.costs,
         terminalWidth(),
         [
-          `total ${formatUsd(doc.cost_usd)} = system under test ${formatUsd(system)} + judge ${formatUsd(doc.judge_cost_usd)}${doc.cost_exact ? '' : ' (partly estimated from the price table)'}`,
+          `total ${formatUsd(doc.cost_usd)} = system under test ${formatUsd(system)} + judge ${formatUsd(doc.judge_cost_usd)}${costCaveat(doc.costs)}`,
           ...(Object.keys(doc.what_if).length
             ? [
                 `what if every system call ran on: ${Object.entries(doc.what_if)

@@ -16,5 +16,6 @@ export async function registerEval(program: Command, args: string[] = []): Promi
     { names: ['watch'], load: async () => (await import('./watch.ts')).registerEvalWatch },
     { names: ['leaderboard'], load: async () => (await import('./leaderboard.ts')).registerEvalLeaderboard },
     { names: ['cache'], load: async () => (await import('./cache.ts')).registerEvalCache },
+    { names: ['view'], load: async () => (await import('./view.ts')).registerEvalView },
   ]);
 }

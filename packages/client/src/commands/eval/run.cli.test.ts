@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { allResultsDirs, resultFilesIn } from '../../results/layout.ts';
 import { run } from '../../testing/cli.ts';
-import { FakeLlmServer } from '../../testing/fake-llm.ts';
+import { FakeLlmServer, lastUserText } from '../../testing/fake-llm.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../../../', import.meta.url));
 const bin = path.join(repoRoot, 'packages/client/bin/gstack.js');
@@ -25,6 +25,17 @@ function workspace() {
 function gstack(args: string[], options: { cwd: string; env: Record<string, string> }) {
   const result = spawnSync(process.execPath, [bin, ...args], { cwd: options.cwd, env: options.env, encoding: 'utf8' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Every file under `dir` (recursively), relative to it; [] when it does not exist. */
+function allFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
+  } catch {
+    return [];
+  }
 }
 
 /** The result files (not their summaries, partials or markers) under the state dir. */
@@ -161,9 +172,11 @@ describe('gstack eval run', () => {
     const run = gstack(['eval', 'run', 'suite.yaml'], { cwd: dir, env });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('model nowhere/model: no provider named "nowhere"');
+    // No stray `_partial.json.owner` (nor anything else) is left in the results folder.
+    expect(allFiles(env.GSTACK_STATE_DIR ?? '')).toEqual([]);
   });
 
-  it('says "no model answered" and exits 1 when the model server is down', async () => {
+  it('says "no model answered" and exits 3 (errored, not failed) when the model server is down', async () => {
     const { dir, env } = workspace();
     writeFileSync(path.join(dir, 'suite.yaml'), stringify({ suite: 's', tests: [{ name: 't', prompt: 'p' }] }));
     writeFileSync(
@@ -171,11 +184,35 @@ describe('gstack eval run', () => {
       stringify({ providers: { local: { type: 'openai', base_url: 'http://127.0.0.1:9/v1', max_retries: 0 } } }),
     );
     const down = await run('gstack', ['eval', 'run', 'suite.yaml', '--model', 'local/m'], env, dir);
-    expect(down.code).toBe(1);
+    expect(down.code).toBe(3);
     expect(down.stdout).toContain('errored        no model answered 1 of 1 test');
     expect(down.stdout).toContain('✗ t: no model answered: t1 local/m: error:');
     const [file] = evalFiles(dir, env.GSTACK_STATE_DIR ?? '');
     expect(JSON.parse(readFileSync(file ?? '', 'utf8'))).toMatchObject({ errored: true, totals: { errors: 1 } });
+  });
+
+  it('labels prices set by pricing: in models.yaml "configured", in the summary and in eval cost', async () => {
+    const server = await new FakeLlmServer('openai', () => ({ text: 'ok', usage: { input: 1000, output: 500 } })).start();
+    try {
+      const { dir, env } = workspace();
+      writeFileSync(path.join(dir, 'suite.yaml'), stringify({ suite: 's', tests: [{ name: 't', prompt: 'p' }] }));
+      writeFileSync(
+        path.join(dir, 'models.yaml'),
+        stringify({ providers: { box: { type: 'openai', base_url: `${server.url}/v1` } }, pricing: { 'box/m': { input: 1, output: 2 } } }),
+      );
+      const out = await run('gstack', ['eval', 'run', 'suite.yaml', '--model', 'box/m'], env, dir);
+      expect(out.code).toBe(0);
+      // 1,000 input tokens at $1/M + 500 output at $2/M = $0.0020
+      expect(out.stdout).toMatch(/box\/m\s+system\s+1 call\s+\$0\.0020\s+configured \(models\.yaml pricing\)/);
+      expect(out.stdout).not.toContain('price table');
+      const [file] = evalFiles(dir, env.GSTACK_STATE_DIR ?? '');
+      const cost = await run('gstack', ['eval', 'cost', file ?? ''], env, dir);
+      expect(cost.stdout).toMatch(/box\/m .*\$0\.0020\s+configured \(models\.yaml pricing\)/);
+      expect(cost.stdout).toContain('(partly priced by models.yaml pricing)');
+      expect(cost.stdout).not.toContain('price table');
+    } finally {
+      await server.close();
+    }
   });
 
   it('lets --model win over an exported EVAL_TIER', async () => {
@@ -249,6 +286,111 @@ describe('gstack eval run', () => {
       expect(readdirSync(path.dirname(file ?? '')).filter((f) => f.includes('_partial'))).toEqual([]);
     } finally {
       child.kill('SIGKILL');
+      await server.close();
+    }
+  });
+});
+
+describe('gstack eval run: continuing a run', () => {
+  function suite(dir: string) {
+    writeFileSync(
+      path.join(dir, 'suite.yaml'),
+      stringify({
+        suite: 'long',
+        defaults: { concurrency: 1 },
+        tests: ['first', 'second', 'third'].map((name) => ({ name, prompt: name, expect: [{ contains: 'ok' }] })),
+      }),
+    );
+  }
+
+  it('--resume continues a killed run from its partial file: only the unfinished tests are called', async () => {
+    let slow = true;
+    const server = await new FakeLlmServer('openai', (req) =>
+      lastUserText(req) === 'first' || !slow ? { text: 'ok' } : { text: 'ok', delayMs: 20_000 },
+    ).start();
+    const { dir, env } = workspace();
+    suite(dir);
+    const env2 = { ...env, OPENAI_BASE_URL: `${server.url}/v1` };
+    const child = spawn(process.execPath, [bin, 'eval', 'run', 'suite.yaml', '--model', 'openai/m'], {
+      cwd: dir,
+      env: env2,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      await new Promise<void>((resolve) => {
+        const check = () => (stdout.includes('first') ? resolve() : setTimeout(check, 20));
+        check();
+      });
+      child.kill('SIGKILL');
+      await exited;
+      slow = false;
+      const before = server.requests.length;
+      const resumed = await run('gstack', ['eval', 'run', 'suite.yaml', '--model', 'openai/m', '--resume', '--json'], env2, dir);
+      expect(resumed.stderr).toBe('');
+      expect(resumed.code).toBe(0);
+      expect(server.requests.slice(before).map(lastUserText).sort()).toEqual(['second', 'third']);
+      const doc = JSON.parse(resumed.stdout);
+      expect(doc).toMatchObject({ interrupted: false, planned_tests: 3, totals: { tests: 3, passed: 3 } });
+      expect(doc.all_results.map((r: { name: string }) => r.name)).toEqual(['first', 'second', 'third']);
+      // The killed run is kept (as interrupted), held back from a bare push; the resumed run is a run of its own.
+      const files = evalFiles(dir, env.GSTACK_STATE_DIR ?? '').sort();
+      expect(files).toHaveLength(2);
+      const old = JSON.parse(readFileSync(files[0] ?? '', 'utf8'));
+      expect(old).toMatchObject({ interrupted: true, totals: { tests: 1 } });
+      expect(old.run_id).not.toBe(doc.run_id);
+      expect(allFiles(env.GSTACK_STATE_DIR ?? '').filter((f) => f.endsWith('.no-push'))).toHaveLength(1);
+      // The newest run finished: nothing to resume.
+      const again = await run('gstack', ['eval', 'run', 'suite.yaml', '--model', 'openai/m', '--resume'], env2, dir);
+      expect(again.code).toBe(2);
+      expect(again.stderr).toMatch(/^error: --resume: the newest run of suite long \(\w{8}\) finished; there is nothing to resume\n$/);
+    } finally {
+      child.kill('SIGKILL');
+      await server.close();
+    }
+  });
+
+  it('--retry-errors RUN runs again only the tests no model answered', async () => {
+    let down = true;
+    const server = await new FakeLlmServer('openai', (req) =>
+      down && lastUserText(req) === 'second' ? { status: 500, error: 'overloaded' } : { text: 'ok' },
+    ).start();
+    try {
+      const { dir, env } = workspace();
+      suite(dir);
+      writeFileSync(
+        path.join(dir, 'models.yaml'),
+        stringify({ providers: { box: { type: 'openai', base_url: `${server.url}/v1`, max_retries: 0 } } }),
+      );
+      const first = await run('gstack', ['eval', 'run', 'suite.yaml', '--model', 'box/m', '--json'], env, dir);
+      expect(first.code).toBe(3);
+      const errored = JSON.parse(first.stdout);
+      expect(errored).toMatchObject({ errored: true, totals: { tests: 3, passed: 2, errors: 1 } });
+      down = false;
+      const before = server.requests.length;
+      const retried = await run(
+        'gstack',
+        ['eval', 'run', 'suite.yaml', '--model', 'box/m', '--retry-errors', errored.run_id.slice(0, 8), '--json'],
+        env,
+        dir,
+      );
+      expect(retried.stderr).toBe('');
+      expect(retried.code).toBe(0);
+      expect(server.requests.slice(before).map(lastUserText)).toEqual(['second']);
+      expect(JSON.parse(retried.stdout)).toMatchObject({ errored: false, totals: { tests: 3, passed: 3, errors: 0 } });
+      const none = await run(
+        'gstack',
+        ['eval', 'run', 'suite.yaml', '--model', 'box/m', '--retry-errors', JSON.parse(retried.stdout).run_id],
+        env,
+        dir,
+      );
+      expect(none.code).toBe(2);
+      expect(none.stderr).toContain('has no errored test');
+    } finally {
       await server.close();
     }
   });

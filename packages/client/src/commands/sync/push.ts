@@ -1,6 +1,8 @@
 /** `gstack-sync push [FILE...]` and `gstack-sync drain`: flags in, lines out; the push itself is sync/push. */
 import { type Command, Option } from 'commander';
+import { recordPushFailures, resolvePushFailures } from '../../cli/push-failures.ts';
 import { printJson } from '../../cli/run.ts';
+import { countOf } from '../../cli/term.ts';
 import { gitInfo } from '../../runner/git.ts';
 import { statePaths } from '../../state-dir.ts';
 import { requireConfig } from '../../sync/config.ts';
@@ -21,19 +23,45 @@ export function registerPush(program: Command): void {
     .option('--push-errors', 'also push runs in which no model answered some test (skipped by default)')
     .addOption(new Option('--event <event>', 'what the heartbeat records').choices(['push', 'eval_run']).default('push').hideHelp())
     .action(async (files: string[], flags: PushFlags & { event: 'push' | 'eval_run' }) => {
-      const config = requireConfig(process.cwd(), process.env);
-      const chosen = files.length
-        ? { results: loadResultFiles(files), skipped: [] }
-        : await unsyncedResults(statePaths(process.env).root, syncState(process.env, stderrLine).synced, {
-            url: config.supabaseUrl.value,
-            team: config.team.value,
-            repo: gitInfo(process.cwd()).repoSlug,
-          });
-      for (const line of chosen.skipped) stderrLine(`skipped: ${line}`);
-      const { results, skipped } = withoutErroredRuns(chosen.results, flags.pushErrors);
-      for (const line of skipped) stderrLine(`skipped: ${line}`);
-      const items = results.map((r) => r.item);
-      await pushAndReport(items, flags, flags.event, results[0]?.doc.repo_slug ?? '', 'run', config);
+      // The push `gstack eval run` starts in the background: what fails is recorded for the next command to show.
+      const background = flags.event === 'eval_run';
+      try {
+        const config = requireConfig(process.cwd(), process.env);
+        const chosen = files.length
+          ? { results: loadResultFiles(files), skipped: [] }
+          : await unsyncedResults(statePaths(process.env).root, syncState(process.env, stderrLine).synced, {
+              url: config.supabaseUrl.value,
+              team: config.team.value,
+              repo: gitInfo(process.cwd()).repoSlug,
+            });
+        for (const line of chosen.skipped) stderrLine(`skipped: ${line}`);
+        const { results, skipped } = withoutErroredRuns(chosen.results, flags.pushErrors);
+        for (const line of skipped) stderrLine(`skipped: ${line}`);
+        const items = results.map((r) => r.item);
+        const outcome = await pushAndReport(items, flags, flags.event, results[0]?.doc.repo_slug ?? '', 'run', config);
+        const fileOf = new Map(results.map((r) => [r.item.label, r.file]));
+        resolvePushFailures(
+          process.env,
+          outcome.pushed.flatMap((p) => fileOf.get(p.label) ?? []),
+        );
+        if (background)
+          recordPushFailures(
+            process.env,
+            outcome.refused.map((r) => ({ file: fileOf.get(r.label) ?? r.label, reason: `refused: ${r.reason}` })),
+          );
+        // Runs that cannot be pushed (unreadable, over the store's limits) are a failure, never "pushed 0 runs" and exit 0.
+        if (chosen.skipped.length) {
+          stderrLine(`not pushed: ${countOf(chosen.skipped.length, 'run')} (see the lines above)`);
+          process.exitCode = 1;
+        }
+      } catch (error) {
+        if (background)
+          recordPushFailures(
+            process.env,
+            files.map((file) => ({ file, reason: (error as Error).message })),
+          );
+        throw error;
+      }
     });
 
   program

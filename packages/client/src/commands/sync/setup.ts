@@ -6,6 +6,8 @@ import type { Command } from 'commander';
 import { ask } from '../../cli/prompt.ts';
 import { printJson } from '../../cli/run.ts';
 import { UserError } from '../../errors.ts';
+import { statePaths } from '../../state-dir.ts';
+import { AuthStore } from '../../sync/auth-store.ts';
 import { findRepoRoot } from '../../sync/config.ts';
 
 interface SetupFlags {
@@ -48,6 +50,13 @@ export function registerSetup(program: Command): void {
         );
       writeFileSync(file, `${JSON.stringify(parsed.data, null, 2)}\n`);
       if (flags.json) return printJson({ file, ...parsed.data });
-      process.stdout.write(`wrote ${file}\nnext: gstack-sync login\n`);
+      // Already signed in to this store (from an earlier setup, or another repository): nothing to do next.
+      const auth = new AuthStore(statePaths(process.env).auth);
+      const email = auth.hasSession(parsed.data.supabase_url) ? auth.sessionEmail(parsed.data.supabase_url) : undefined;
+      const next =
+        email === undefined
+          ? 'next: gstack-sync login'
+          : `signed in${email ? ` as ${email}` : ''}; next: gstack-sync status checks the connection`;
+      process.stdout.write(`wrote ${file}\n${next}\n`);
     });
 }

@@ -12,6 +12,7 @@ import { registerTeamCreate } from './create.ts';
 import { registerTeamInvite } from './invite.ts';
 import { registerTeamJoin } from './join.ts';
 import { registerTeamMembers } from './members.ts';
+import { registerTeamPurgeVerdicts } from './purge-verdicts.ts';
 import { registerTeamRemove } from './remove.ts';
 import { registerTeamRole } from './role.ts';
 import { registerTeamSet } from './set.ts';
@@ -29,6 +30,7 @@ export function registerTeam(program: Command): void {
   registerTeamSet(team);
   registerTeamSettings(team);
   registerTeamToken(team);
+  registerTeamPurgeVerdicts(team);
   registerAlertCommands(team);
   addTeamOption(team);
   // `--team SLUG` overrides the configured team for this one command (GSTACK_TEAM is the layer it lands in).

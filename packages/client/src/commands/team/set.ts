@@ -1,4 +1,4 @@
-/** `gstack team set`: change a team setting (admins): Slack webhook, alert threshold, alert branches and cooldown, digest, dashboard URL (each checked by core's TEAM_SETTINGS). */
+/** `gstack team set`: change a team setting (admins): Slack webhook, alert threshold, alert branches and cooldown, digest, dashboard URL, judge cache trust, push quotas (each checked by core's TEAM_SETTINGS). */
 import { parseTeamSetting, TEAM_SETTING_NAMES } from '@gstack/core';
 import type { Command } from 'commander';
 import { printJson } from '../../cli/run.ts';
@@ -11,7 +11,7 @@ export function registerTeamSet(team: Command): void {
   team
     .command('set')
     .argument('<setting>', TEAM_SETTING_NAMES.join(' | '))
-    .argument('<value>', 'a URL, percentage points, branch globs (main,release/*,(none)), minutes, or true|false')
+    .argument('<value>', 'a URL, percentage points, branch globs (main,release/*,(none)), minutes, a whole number, or true|false')
     .option('--json', 'print JSON')
     .description('Change a team setting (admins)')
     .action(async (setting: string, value: string, flags: { json?: boolean }) => {

@@ -5,7 +5,7 @@
  * `x-litellm-response-cost`) as exact.
  */
 import { DEFAULT_RETRY, postJson, type RetryPolicy } from '../http.ts';
-import { failure, type Provider, type ProviderRequest, type ProviderResult } from '../types.ts';
+import { type EmbedRequest, type EmbedResult, failure, type Provider, type ProviderRequest, type ProviderResult } from '../types.ts';
 
 export interface OpenAiOptions {
   name: string;
@@ -27,9 +27,30 @@ interface ChatCompletion {
 
 export function openAiProvider(options: OpenAiOptions): Provider {
   const url = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
+  const embeddingsUrl = `${options.baseUrl.replace(/\/+$/, '')}/embeddings`;
   return {
     name: options.name,
     local: options.local,
+    async embed(request: EmbedRequest): Promise<EmbedResult> {
+      const headers: Record<string, string> = {};
+      if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+      const res = await postJson(
+        embeddingsUrl,
+        { model: request.model, input: request.input },
+        { headers, timeoutMs: request.timeoutMs, retry: options.retry ?? DEFAULT_RETRY, signal: request.signal },
+      );
+      if (!res.ok) return { error: `${options.name}/${request.model}: ${res.error}` };
+      const body = res.json as { data?: Array<{ index?: number; embedding?: unknown }>; usage?: { prompt_tokens?: number; cost?: number } };
+      const data = [...(body.data ?? [])].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+      const vectors = data.map((d) => d.embedding);
+      if (vectors.length !== request.input.length || !vectors.every((v) => Array.isArray(v) && v.every((x) => typeof x === 'number')))
+        return { error: `${options.name}/${request.model}: the response has no data[].embedding for every input` };
+      return {
+        vectors: vectors as number[][],
+        usage: { input_tokens: body.usage?.prompt_tokens ?? 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 },
+        reportedCostUsd: typeof body.usage?.cost === 'number' ? body.usage.cost : undefined,
+      };
+    },
     async call(request: ProviderRequest): Promise<ProviderResult> {
       const started = performance.now();
       const headers: Record<string, string> = {};

@@ -27,7 +27,7 @@ export async function drain(
   state: PushState,
   outcome: PushOutcome,
   force: boolean,
-): Promise<{ reachable: boolean; reason?: string }> {
+): Promise<{ reachable: boolean; reason?: string; retryAfterSeconds?: number }> {
   const { queue } = state;
   // Sending happens outside the lock (a slow store must not hold up other pushes);
   // that is safe because sending an entry twice is a no-op on the store.
@@ -37,15 +37,15 @@ export async function drain(
   );
   const sent = new Set<string>();
   const dead = new Map<string, string>();
-  let failure: { id: string; message: string } | undefined;
+  let failure: { id: string; message: string; retryAfterSeconds?: number } | undefined;
   for (const entry of due) {
     const { data, error } = await sendItem(connection, entry);
     if (data) {
       outcome.pushed.push({ label: entry.label, created: data.created, from_queue: true });
       sent.add(entry.id);
     } else if (error.kind === 'unreachable') {
-      failure = { id: entry.id, message: error.message };
-      break; // the store is down: the rest waits for the next drain
+      failure = { id: entry.id, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
+      break; // the store is down (or asks to wait): the rest waits for the next drain
     } else {
       dead.set(entry.id, error.message);
       outcome.dead_lettered.push({ label: entry.label, reason: error.message });
@@ -64,7 +64,9 @@ export async function drain(
           ...entry,
           attempts: entry.attempts + 1,
           last_error: failure.message,
-          next_attempt_at: nextAttemptAt(entry.attempts + 1),
+          next_attempt_at: failure.retryAfterSeconds
+            ? new Date(Date.now() + failure.retryAfterSeconds * 1000).toISOString()
+            : nextAttemptAt(entry.attempts + 1),
         });
       } else keep.push(entry);
     }
@@ -72,7 +74,7 @@ export async function drain(
     await queue.writeUnlocked(keep);
     await state.synced.markUnlocked(synced);
   });
-  return failure ? { reachable: false, reason: failure.message } : { reachable: true };
+  return failure ? { reachable: false, reason: failure.message, retryAfterSeconds: failure.retryAfterSeconds } : { reachable: true };
 }
 
 /** Drains the queue (unless `drain: false`), then sends `items`; whatever cannot reach the store is queued. */
@@ -84,12 +86,22 @@ export async function deliver(
   outcome: PushOutcome,
 ): Promise<void> {
   let reachable = true;
-  if (options.drain !== false) ({ reachable } = await drain(connection, state, outcome, options.force ?? false));
-  const toQueue: Array<PushItem & { error: string }> = [];
+  let notBefore: string | undefined;
+  let reason = 'the team store was unreachable';
+  if (options.drain !== false) {
+    const drained = await drain(connection, state, outcome, options.force ?? false);
+    reachable = drained.reachable;
+    // A queued run hit the push quota: the new ones wait as long (and say why).
+    if (drained.retryAfterSeconds) {
+      notBefore = new Date(Date.now() + drained.retryAfterSeconds * 1000).toISOString();
+      reason = drained.reason ?? reason;
+    }
+  }
+  const toQueue: Array<PushItem & { error: string; not_before?: string }> = [];
   const synced: string[] = [];
   for (const item of items) {
     if (!reachable) {
-      toQueue.push({ ...item, error: 'the team store was unreachable' });
+      toQueue.push({ ...item, error: reason, not_before: notBefore });
       continue;
     }
     const { data, error } = await sendItem(connection, item);
@@ -98,7 +110,11 @@ export async function deliver(
       synced.push(syncedKey(connection.url, connection.team, item.key));
     } else if (error.kind === 'unreachable') {
       reachable = false;
-      toQueue.push({ ...item, error: error.message });
+      if (error.retryAfterSeconds) {
+        notBefore = new Date(Date.now() + error.retryAfterSeconds * 1000).toISOString();
+        reason = error.message;
+      }
+      toQueue.push({ ...item, error: error.message, not_before: notBefore });
     } else outcome.refused.push({ label: item.label, reason: error.message });
   }
   await enqueue(state.queue, { url: connection.url, team: connection.team }, toQueue, outcome);
@@ -109,7 +125,7 @@ export async function deliver(
 export async function enqueue(
   queue: SyncQueue,
   target: { url: string; team: string },
-  items: Array<PushItem & { error: string }>,
+  items: Array<PushItem & { error: string; not_before?: string }>,
   outcome: PushOutcome,
 ): Promise<void> {
   await queue.enqueue(
@@ -121,6 +137,7 @@ export async function enqueue(
       key: item.key,
       payload: item.payload,
       error: item.error,
+      not_before: item.not_before,
     })),
   );
   for (const item of items) outcome.queued.push({ label: item.label, reason: item.error });

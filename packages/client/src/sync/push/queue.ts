@@ -92,21 +92,24 @@ export class SyncQueue {
     await writeTextAtomic(this.files.queue, entries.map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: 0o600 });
   }
 
-  async enqueue(items: Array<Pick<QueueEntry, 'kind' | 'url' | 'team' | 'label' | 'key' | 'payload'> & { error: string }>): Promise<void> {
+  /** Appends items not queued yet; `not_before` (ISO time) holds an item back, as a push quota asks. */
+  async enqueue(
+    items: Array<Pick<QueueEntry, 'kind' | 'url' | 'team' | 'label' | 'key' | 'payload'> & { error: string; not_before?: string }>,
+  ): Promise<void> {
     if (!items.length) return;
     await this.locked(async () => {
       const existing = new Set((await this.readUnlocked()).map((e) => `${e.url}|${e.team}|${e.key}`));
       const now = new Date().toISOString();
       const lines = items
         .filter((item) => !existing.has(`${item.url}|${item.team}|${item.key}`))
-        .map(({ error, ...item }) =>
+        .map(({ error, not_before, ...item }) =>
           JSON.stringify({
             id: randomUUID(),
             ...item,
             queued_at: now,
             attempts: 0,
             last_error: error,
-            next_attempt_at: now,
+            next_attempt_at: not_before ?? now,
           } satisfies QueueEntry),
         );
       if (lines.length) await appendFile(this.files.queue, `${lines.join('\n')}\n`, { mode: 0o600 });

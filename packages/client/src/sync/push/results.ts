@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { type StandardEvalResult, toRunPayload } from '@gstack/core';
+import { fitForPush, type StandardEvalResult, toRunPayload } from '@gstack/core';
 import { UserError } from '../../errors.ts';
 import { noPushMarker, repoSlugOfFile } from '../../results/layout.ts';
 import { pushProblemLines } from '../../results/summary.ts';
@@ -25,12 +25,14 @@ export function checkResultFile(file: string): { result?: LoadedResult; problems
   if (!read.ok) return { problems: read.problems };
   const problems = pushProblemLines(read.doc, read.bytes).map((line) => `${file}: ${line}`);
   if (problems.length) return { problems };
+  // A string over the store's limit (a huge answer) is sent cut, with a marker: the run pushes.
+  const doc = fitForPush(read.doc);
   return {
     problems: [],
     result: {
       file,
-      doc: read.doc,
-      item: { kind: 'eval_run', label: path.basename(file), key: read.doc.run_id, payload: toRunPayload(read.doc) },
+      doc,
+      item: { kind: 'eval_run', label: path.basename(file), key: doc.run_id, payload: toRunPayload(doc) },
     },
   };
 }

@@ -1,21 +1,14 @@
 /**
- * Rate limits for the local auth, as config.toml's [auth.rate_limit] declares
- * them (per 5-minute window, like GoTrue): sign-in and sign-up per IP address
- * and per email address, token refresh per IP address. Over the limit the
- * caller gets 429 with Retry-After.
+ * Fixed-window rate limiting, shared by the local stack's auth (config.toml's
+ * [auth.rate_limit], per 5-minute window like GoTrue) and the dashboard's own
+ * sign-in limit. In memory, per process: callers say what a key is (an IP
+ * address, an address and an email) and answer 429 with Retry-After.
  */
 
 /** GoTrue's window for sign_in_sign_ups and token_refresh. */
 export const RATE_LIMIT_WINDOW_MS = 5 * 60_000;
 
-export interface AuthRateLimits {
-  /** Sign-ins and sign-ups (password grant, /signup, the /authorize form) per window. */
-  signInSignUps: number;
-  /** Refresh-token grants per window. */
-  tokenRefresh: number;
-}
-
-/** A fixed-window counter per key (an IP address, an email). */
+/** A fixed-window counter per key (an IP address, an address and an email). */
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
 
