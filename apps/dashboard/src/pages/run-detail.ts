@@ -14,7 +14,7 @@ import { attemptVerdictSource, finalAttempt, html, type SafeHtml, testErrored, t
 import type { Context } from 'hono';
 import { type Attempt, type DocAttempt, type RunDetail, rpc, storeFailed, type TestDetail, uuidParam } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
-import { DashboardError, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { card, emptyState, passMark, rateCell } from '../ui/components.ts';
 import { groupFailures } from '../ui/failures.ts';
 import { formatDuration, formatUsd, num, rate, shortSha, tokens, utc } from '../ui/format.ts';
