@@ -82,7 +82,9 @@ begin
   end;
   execute format(
     $q$select jsonb_build_object(
-      'total', (select count(*) from (select 1 from public.eval_runs r where %1$s limit 10001) capped),
+      -- Ordered by the team's run_at index, so the capped count walks that index whatever share of
+      -- the table the team holds (without the order, a large team's count was a sequential scan).
+      'total', (select count(*) from (select 1 from public.eval_runs r where %1$s order by r.run_at desc limit 10001) capped),
       'rows', coalesce((select jsonb_agg(public.dashboard_run_row(p) order by %3$s)
                         from (select r.* from public.eval_runs r where %1$s order by %2$s limit $9 offset $10) p), '[]'::jsonb)
     )$q$,

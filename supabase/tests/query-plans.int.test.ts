@@ -342,8 +342,9 @@ const CASES: Record<string, Case> = {
   // The dashboard's pages (apps/dashboard).
   runs_page: {
     call: (db) => ({ sql: 'select public.runs_page($1)', params: [db.team] }),
-    // The filtered total is counted up to 10,001 runs; the page itself is 50.
-    bounds: async () => ({ eval_runs: RUNS_TOTAL_CAP + 50 }),
+    // The filtered total is counted up to 10,001 runs; the page itself is 50, plus the one row past
+    // it that closes the last run_at group (ties are ordered by id, so pages are stable).
+    bounds: async () => ({ eval_runs: RUNS_TOTAL_CAP + 51 }),
   },
   runs_page_filtered: {
     call: (db) => ({ sql: 'select public.runs_page($1, p_suite => $2, p_offset => 100)', params: [db.team, db.shape.historySuite] }),
