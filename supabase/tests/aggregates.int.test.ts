@@ -22,7 +22,16 @@ interface SeedRun {
   cost: number;
   judge: number;
   results: Array<{ test: string; passed: boolean; skipped?: boolean; tier: string | null; cost: number }>;
-  costs: Array<{ model: string; purpose: 'system' | 'judge'; calls: number; input: number; cost: number; exact: boolean }>;
+  costs: Array<{
+    model: string;
+    purpose: 'system' | 'judge';
+    calls: number;
+    input: number;
+    cost: number;
+    exact: boolean;
+    /** Calls the model response cache answered ($0, not in calls). */
+    cached?: number;
+  }>;
 }
 
 const r = (test: string, passed: boolean, tier: string | null, cost: number, skipped = false) => ({ test, passed, tier, cost, skipped });
@@ -40,7 +49,7 @@ const RUNS: SeedRun[] = [
     judge: 0.05,
     results: [r('t1', true, 'local', 0), r('t2', false, 'cloud', 0.3), r('t3', true, 'cloud', 0.1), r('t4', false, null, 0, true)],
     costs: [
-      { model: 'local/qwen', purpose: 'system', calls: 4, input: 400, cost: 0, exact: false },
+      { model: 'local/qwen', purpose: 'system', calls: 4, input: 400, cost: 0, exact: false, cached: 3 },
       { model: 'anthropic/sonnet', purpose: 'system', calls: 2, input: 900, cost: 0.35, exact: true },
       { model: 'anthropic/haiku', purpose: 'judge', calls: 3, input: 300, cost: 0.05, exact: true },
     ],
@@ -57,7 +66,7 @@ const RUNS: SeedRun[] = [
     judge: 0.02,
     results: [r('t1', true, 'local', 0), r('t2', true, 'local', 0), r('t3', false, 'cloud', 0.2), r('t4', true, 'local', 0)],
     costs: [
-      { model: 'local/qwen', purpose: 'system', calls: 5, input: 500, cost: 0, exact: false },
+      { model: 'local/qwen', purpose: 'system', calls: 5, input: 500, cost: 0, exact: false, cached: 1 },
       { model: 'anthropic/sonnet', purpose: 'system', calls: 1, input: 400, cost: 0.18, exact: false },
     ],
   },
@@ -191,6 +200,7 @@ beforeAll(async () => {
           input_tokens: c.input,
           cost_usd: c.cost,
           exact: c.exact,
+          cached_calls: c.cached ?? 0,
         })),
       ),
     ),
@@ -335,6 +345,7 @@ describe('dashboard aggregates', () => {
           cache_write_tokens: 0,
           cost_usd: round2(sum(cs.map((c) => c.cost))),
           exact: cs.every((c) => c.exact),
+          cached_calls: sum(cs.map((c) => c.cached ?? 0)),
         };
       })
       .sort((a, b) => b.cost_usd - a.cost_usd || (a.model ?? '').localeCompare(b.model ?? ''));

@@ -154,7 +154,9 @@ describe('dashboard part 2 in Chromium', () => {
     expect(await page.locator('.card', { hasText: 'Exact' }).locator('.value').textContent()).toBe('8.9%');
     expect(await page.locator('svg.bars[role=group]').count()).toBe(1);
     const qwen = clean(await page.locator('table.models tr', { hasText: 'local/qwen3-8b' }).locator('td').allTextContents());
-    expect(qwen).toEqual(['local/qwen3-8b', 'system', '7', '700', '140', '0', '0', '$0.0070', 'exact']);
+    expect(qwen).toEqual(['local/qwen3-8b', 'system', '7', '4', '700', '140', '0', '0', '$0.0070', 'exact']);
+    // Two runs, two answers from the response cache each.
+    expect(await page.locator('.card', { hasText: 'Response cache' }).locator('.value').textContent()).toBe('4');
     expect(clean(await page.locator('table.cost-suites tbody tr').first().locator('td').allTextContents())).toEqual([
       'acme-app ladder',
       '1',

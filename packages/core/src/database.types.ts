@@ -414,6 +414,7 @@ export type Database = {
         Row: {
           cache_read_tokens: number;
           cache_write_tokens: number;
+          cached_calls: number;
           calls: number;
           cost_usd: number;
           exact: boolean;
@@ -429,6 +430,7 @@ export type Database = {
         Insert: {
           cache_read_tokens?: number;
           cache_write_tokens?: number;
+          cached_calls?: number;
           calls?: number;
           cost_usd?: number;
           exact?: boolean;
@@ -443,6 +445,7 @@ export type Database = {
         Update: {
           cache_read_tokens?: number;
           cache_write_tokens?: number;
+          cached_calls?: number;
           calls?: number;
           cost_usd?: number;
           exact?: boolean;
@@ -1354,6 +1357,7 @@ export type Database = {
         Returns: {
           cache_read_tokens: number;
           cache_write_tokens: number;
+          cached_calls: number;
           calls: number;
           cost_usd: number;
           exact: boolean;

@@ -203,6 +203,7 @@ export function toRunPayload(input: StandardEvalResult): RunPayload {
       cache_write_tokens: c.cache_write_tokens,
       cost_usd: c.cost_usd,
       exact: c.exact,
+      cached_calls: c.cached_calls,
     })),
   };
 }

@@ -2,7 +2,7 @@
  * `/t/:slug/costs`: over the chosen period (7, 30 or 90 days), spend per day
  * (7 days) or week stacked system vs judge, every bucket of the period shown;
  * what the judge cache saved (each cached verdict's cost when first paid); per model with
- * calls, input/output/cache read/cache write tokens and whether the cost is
+ * calls (and those the model response cache answered, at $0), input/output/cache read/cache write tokens and whether the cost is
  * exact or estimated; the most expensive suites and tests; and what the same
  * work would cost with everything on each ladder tier (core's ladderSavings);
  * what the verifier's audit sample cost. The per-model table sorts by any
@@ -46,11 +46,21 @@ export async function costsPage(c: Context<DashboardEnv>): Promise<Response> {
   const auditCalls = audits.reduce((a, v) => a + num(v.decisions), 0);
   const auditUsd = audits.reduce((a, v) => a + num(v.cost_usd), 0);
   const leaders = leadersRaw as unknown as Leaders;
+  // Model calls the response cache answered (gstack eval run --cache): $0, counted apart from paid calls.
+  const cachedAnswers = models.reduce((a, m) => a + num(m.cached_calls), 0);
   type Model = (typeof models)[number];
   const modelColumns: Column<Model>[] = [
     { key: 'model', label: 'Model', value: (m) => m.model, cell: (m) => m.model },
     { key: 'purpose', label: 'Purpose', value: (m) => m.purpose, cell: (m) => m.purpose },
     { key: 'calls', label: 'Calls', num: true, hideSm: true, value: (m) => num(m.calls), cell: (m) => num(m.calls) },
+    {
+      key: 'cached_calls',
+      label: 'From cache',
+      num: true,
+      hideSm: true,
+      value: (m) => num(m.cached_calls),
+      cell: (m) => num(m.cached_calls),
+    },
     {
       key: 'input_tokens',
       label: 'Input',
@@ -181,6 +191,7 @@ export async function costsPage(c: Context<DashboardEnv>): Promise<Response> {
     ${card(`Spend, last ${days} days`, formatUsd(total))}
     ${card('Judge and verifier', formatUsd(judge), html`<span class="delta neutral">${total > 0 ? `${((100 * judge) / total).toFixed(1)}% of spend` : ''}</span>`)}
     ${card('Judge cache saved', formatUsd(num(savings.saved_usd)), html`<span class="delta neutral">${hits} cached verdict${hits === 1 ? '' : 's'}, each priced at its first paid call${unpriced ? ` (${unpriced} from older results without that cost, not counted)` : ''}</span>`)}
+    ${card('Response cache', String(cachedAnswers), html`<span class="delta neutral">${cachedAnswers === 1 ? 'answer' : 'answers'} from the model response cache ($0, not in Calls)</span>`)}
     ${card('Audit sample', formatUsd(auditUsd), html`<span class="delta neutral">${auditCalls} verifier call${auditCalls === 1 ? '' : 's'} on answers that failed the assertions (part of judge and verifier)</span>`)}
     ${card('Exact', exactShare === null ? '—' : `${exactShare.toFixed(1)}%`, html`<span class="delta neutral">reported by the APIs; the rest priced from the table</span>`)}
   </section>
