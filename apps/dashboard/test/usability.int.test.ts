@@ -121,6 +121,8 @@ describe('every page is usable on a phone and with assistive technology', () => 
     // Hidden above the page until focused, then in view.
     expect((await skip.boundingBox())?.y).toBeGreaterThanOrEqual(0);
     await page.keyboard.press('Enter');
+    // The fragment navigation lands after the key press returns: wait for it, then check.
+    await page.waitForURL((url) => url.hash === '#main');
     expect(new URL(page.url()).hash).toBe('#main');
     await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('main');
     await context.close();
@@ -262,7 +264,9 @@ describe('every page is usable on a phone and with assistive technology', () => 
     const calls = (await page.locator('table.models tbody tr td:nth-child(3)').allTextContents()).map(Number);
     expect(calls).toEqual([...calls].sort((a, b) => b - a));
     const modelsCsv = await csv(page, 'Cost per model');
-    expect(modelsCsv[0]).toBe('model,purpose,calls,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,cost_is');
+    expect(modelsCsv[0]).toBe(
+      'model,purpose,calls,cached_calls,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,cost_is',
+    );
     expect(modelsCsv.slice(1).map((l) => Number(l.split(',')[2]))).toEqual(calls);
     // The most expensive suites and tests, as listed.
     const suitesCsv = await csv(page, 'Most expensive suites');
