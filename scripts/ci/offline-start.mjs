@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,18 @@ const STOP_BOUND_MS = 5000;
 
 function fail(message, output = '') {
   console.error(`offline start: FAILED: ${message}`);
-  if (output) console.error(`--- npm start printed (last 60 lines) ---\n${output.split('\n').slice(-60).join('\n')}`);
+  if (output) {
+    // The whole output for a post-mortem; here its error lines and its end.
+    const file = path.join(root, '.gstack-test', 'offline-start.log');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, output);
+    const errors = output
+      .split('\n')
+      .filter((l) => /error|warning|unhandled/i.test(l))
+      .slice(0, 20);
+    console.error(`--- npm start's error lines (all of its output: ${file}) ---\n${errors.join('\n')}`);
+    console.error(`--- its last 40 lines ---\n${output.split('\n').slice(-40).join('\n')}`);
+  }
   process.exitCode = 1;
 }
 

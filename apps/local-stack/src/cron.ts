@@ -32,9 +32,13 @@ export interface CronRunner {
 }
 
 export async function startCronRunner(options: CronOptions): Promise<CronRunner> {
-  const pool = new pg.Pool({ connectionString: options.dbUrl, max: 2 });
-  const listener = new pg.Client({ connectionString: options.dbUrl });
+  const pool = new pg.Pool({ connectionString: options.dbUrl, max: 2, application_name: 'gstack pg_cron scheduler' });
+  const listener = new pg.Client({ connectionString: options.dbUrl, application_name: 'gstack pg_cron listener' });
   let closing = false;
+  // An idle connection the server ends is an 'error' on the pool; unheard, it would crash the stack.
+  pool.on('error', (error) => {
+    if (!closing) options.log(`[cron] database connection lost: ${error.message}`);
+  });
   listener.on('error', (error) => {
     if (!closing) options.log(`[cron] listener error: ${error.message}`);
   });

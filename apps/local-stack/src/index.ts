@@ -170,7 +170,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   // Each call stops what has been started until then, newest first. A step that was under way
   // when an abort stopped the stack registers its cleanup late; the next call stops that too.
   let stopping: Promise<void> = Promise.resolve();
+  let stopRequested = false;
   const stop = (): Promise<void> => {
+    stopRequested = true;
     stopping = stopping.then(async () => {
       for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) {
         await cleanup().catch((e: Error) => log(`[stack] while stopping: ${e.message}`));
@@ -222,7 +224,11 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     checkpoint();
     await reloadSchema(cluster.url);
 
-    const pool = new pg.Pool({ connectionString: cluster.url, max: 5 });
+    const pool = new pg.Pool({ connectionString: cluster.url, max: 5, application_name: 'gstack auth' });
+    // An idle connection Postgres ends (as it does when it stops) must not crash the stack.
+    pool.on('error', (error) => {
+      if (!stopRequested) log(`[auth] database connection lost: ${error.message}`);
+    });
     cleanups.push(() => pool.end());
     const auth = createAuthApp({
       pool,

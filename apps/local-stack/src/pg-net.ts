@@ -67,13 +67,18 @@ function functionName(url: string): string {
 }
 
 export async function startNetWorker(options: NetWorkerOptions): Promise<NetWorker> {
-  const pool = new pg.Pool({ connectionString: options.dbUrl, max: 3 });
-  const listener = new pg.Client({ connectionString: options.dbUrl });
+  const pool = new pg.Pool({ connectionString: options.dbUrl, max: 3, application_name: 'gstack pg_net worker' });
+  const listener = new pg.Client({ connectionString: options.dbUrl, application_name: 'gstack pg_net listener' });
   const concurrency = options.concurrency ?? 8;
   const aborter = new AbortController();
   const inFlight = new Map<string, Promise<void>>();
   const holds = new Map<string, Hold>();
   let closing = false;
+  // An idle connection the server ends (Postgres stopping, a terminated backend) is an 'error' on the
+  // pool: without a listener it would crash the stack. The pool opens a new one when needed.
+  pool.on('error', (error) => {
+    if (!closing) options.log(`[pg_net] database connection lost: ${error.message}`);
+  });
   let pumping: Promise<void> | undefined;
   let again = false;
   let idleWaiters: Array<() => void> = [];

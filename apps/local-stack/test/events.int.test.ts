@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually, sinkMessages, sql, stackInfo, unique } from './harness.ts';
+import { eventually, signedInClient, sinkMessages, sql, stackInfo, unique } from './harness.ts';
 
 const PROBE = `
 Deno.serve(async (req: Request) => {
@@ -117,6 +117,29 @@ describe('pg_net stand-in', () => {
     });
     expect(answered.map((r) => r.status_code)).toEqual([200, 200, 200]);
   }, 60_000);
+});
+
+describe('the stack when Postgres ends its connections', () => {
+  it('survives the idle connections of its pools being ended (as Postgres does when it stops) and keeps working', async () => {
+    // Each pool has a connection open and idle: a delivery (pg_net) and a sign-in (auth).
+    const first = unique('before-ending');
+    await sql(`insert into public.${table} (probe_key) values ($1)`, [first]);
+    await probeMessages(first);
+    await signedInClient();
+    const ended = await sql<{ n: number }>(
+      // offset 0 keeps the filter first: only the pools' connections are ended, not this one.
+      `select count(*)::int as n from (
+         select pid from pg_stat_activity
+         where application_name in ('gstack pg_net worker', 'gstack auth', 'gstack pg_cron scheduler') offset 0
+       ) pools where pg_terminate_backend(pools.pid)`,
+    );
+    expect(ended[0]?.n).toBeGreaterThan(0);
+    // Unheard, those ends were an 'error' on a pool that crashed the stack; now the pools reconnect.
+    const after = unique('after-ending');
+    await sql(`insert into public.${table} (probe_key) values ($1)`, [after]);
+    expect(await probeMessages(after)).toHaveLength(1);
+    expect((await signedInClient()).userId).toMatch(/^[0-9a-f-]{36}$/);
+  });
 });
 
 describe('pg_cron stand-in', () => {
