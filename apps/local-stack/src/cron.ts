@@ -24,10 +24,6 @@ export interface CronOptions {
 }
 
 export interface CronRunner {
-  jobs(): Array<CronJob & { next_run: string | null }>;
-  /** Runs a job now, as its schedule would; resolves with its cron.job_run_details status. */
-  run(jobname: string): Promise<'succeeded' | 'failed'>;
-  reload(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,7 +40,7 @@ export async function startCronRunner(options: CronOptions): Promise<CronRunner>
   });
   const scheduled = new Map<string, { job: CronJob; cron: Cron }>();
 
-  async function execute(job: CronJob): Promise<'succeeded' | 'failed'> {
+  async function execute(job: CronJob): Promise<void> {
     const client = await pool.connect();
     const started = new Date();
     let status: 'succeeded' | 'failed' = 'succeeded';
@@ -67,7 +63,6 @@ export async function startCronRunner(options: CronOptions): Promise<CronRunner>
         [job.jobid, job.command, status, message, started],
       )
       .catch(() => {});
-    return status;
   }
 
   // Reloads run one at a time so a burst of changes never double-schedules a job.
@@ -117,14 +112,6 @@ export async function startCronRunner(options: CronOptions): Promise<CronRunner>
   timer.unref();
 
   return {
-    jobs: () => [...scheduled.values()].map(({ job, cron }) => ({ ...job, next_run: cron.nextRun()?.toISOString() ?? null })),
-    async run(jobname) {
-      await reload();
-      const entry = [...scheduled.values()].find((e) => e.job.jobname === jobname);
-      if (!entry) throw new Error(`No cron job named ${jobname}`);
-      return execute(entry.job);
-    },
-    reload,
     async close() {
       closing = true;
       clearInterval(timer);

@@ -14,13 +14,13 @@ import { LOOPBACK_ADDRESSES } from '@gstack/core';
 import pg from 'pg';
 import { createAuthApp } from './auth/app.ts';
 import { denoBinary } from './binaries.ts';
-import { type CronRunner, startCronRunner } from './cron.ts';
+import { startCronRunner } from './cron.ts';
 import { StackError } from './errors.ts';
 import { FunctionsRunner } from './functions/runner.ts';
 import { gatewayHandler, startingHandler } from './gateway/app.ts';
 import { closeServer, listen } from './http-server.ts';
 import { loadOrCreateKeys } from './keys.ts';
-import { type NetWorker, startNetWorker } from './pg-net.ts';
+import { startNetWorker } from './pg-net.ts';
 import { assertPortsFree, DEFAULT_PORT_BASE, type PortLayout, portBaseAdvice, portLayout } from './ports.ts';
 import { removeCluster, startCluster, stopLeftoverPostmaster } from './postgres/cluster.ts';
 import { allowWebhookOrigin, bootstrap, pushMigrations, reloadSchema, setVaultSecrets } from './postgres/migrate.ts';
@@ -86,10 +86,6 @@ export interface RunningStack {
   info: StackInfo;
   /** True when this start created the database (first start or --reset). */
   created: boolean;
-  /** The pg_net stand-in's worker: sends what net.http_post queued. */
-  net: NetWorker;
-  /** The pg_cron stand-in's scheduler: runs cron.job's commands. */
-  cron: CronRunner;
   /** Pids of every process the stack runs right now. */
   pids(): number[];
   stop(): Promise<void>;
@@ -306,8 +302,6 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     return {
       info,
       created: cluster.created,
-      net,
-      cron,
       pids: () => [...services.map((s) => s.pid), ...Object.values(functions.pids())],
       stop,
     };

@@ -23,10 +23,7 @@ export interface NetWorkerOptions {
 }
 
 export interface NetWorker {
-  /** Resolves when no request is queued or in flight, except those held for an unavailable function. */
-  idle(): Promise<void>;
-  /** Why each function whose requests wait cannot start, by URL. */
-  held(): Record<string, string>;
+  /** Stops sending; requests in flight are aborted and stay queued for the next start. */
   close(): Promise<void>;
 }
 
@@ -81,7 +78,6 @@ export async function startNetWorker(options: NetWorkerOptions): Promise<NetWork
   });
   let pumping: Promise<void> | undefined;
   let again = false;
-  let idleWaiters: Array<() => void> = [];
   let lastPrune = 0;
 
   listener.on('error', (error) => {
@@ -180,13 +176,6 @@ export async function startNetWorker(options: NetWorkerOptions): Promise<NetWork
       lastPrune = now;
       await pool.query(`delete from net._http_response where created < now() - interval '${RESPONSE_TTL}'`);
     }
-    if (!rows.length && !inFlight.size) {
-      const { rows: left } = await pool.query<{ n: number }>(
-        'select count(*)::int as n from net.http_request_queue where not (url = any($1::text[]))',
-        [[...holds.keys()]],
-      );
-      if (left[0]?.n === 0) for (const resolve of idleWaiters.splice(0)) resolve();
-    }
   }
 
   function wake(): void {
@@ -212,21 +201,11 @@ export async function startNetWorker(options: NetWorkerOptions): Promise<NetWork
   wake();
 
   return {
-    idle() {
-      return new Promise((resolve) => {
-        idleWaiters.push(resolve);
-        wake();
-      });
-    },
-    held() {
-      return Object.fromEntries([...holds].map(([url, h]) => [url, h.cause]));
-    },
     async close() {
       closing = true;
       clearInterval(timer);
       aborter.abort();
       await Promise.allSettled([...inFlight.values(), pumping]);
-      idleWaiters = [];
       await listener.end().catch(() => {});
       await pool.end().catch(() => {});
     },
