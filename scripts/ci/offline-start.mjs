@@ -5,21 +5,22 @@
  * makes one), with a fresh HOME and so an empty Deno cache, `npm start` brings
  * the stack up, seeds the demo team, and the demo regression alert reaches the
  * Slack sink; Ctrl-C then stops everything within 5 s. Exit 0 when all of that
- * held, 1 with the reason otherwise. Plain JavaScript: it runs before anything
- * is built.
+ * held, 1 with the reason otherwise. Run through tsx (offline-start.sh), so it
+ * asks the stack's own clusterDir where the Postgres cluster lives.
  */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { clusterDir, removeCluster } from '../../apps/local-stack/src/postgres/cluster.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const home = mkdtempSync(path.join(os.tmpdir(), 'gstack-offline-home-'));
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gstack-offline-data-'));
 const SEED_BOUND_MS = 8 * 60_000;
 const STOP_BOUND_MS = 5000;
+const cluster = clusterDir(dataDir);
 
 function fail(message, output = '') {
   console.error(`offline start: FAILED: ${message}`);
@@ -117,11 +118,10 @@ async function main() {
 }
 
 /**
- * Live processes whose command line names this run's data dir, or its Postgres cluster (kept
- * under /var/tmp when the postgres user cannot reach the data dir, as here: mkdtemp makes it 0700).
+ * Live processes whose command line names this run's data dir, or its Postgres cluster (clusterDir:
+ * under /var/tmp when the postgres user cannot reach the data dir, as here, since mkdtemp makes it 0700).
  */
 function leftovers() {
-  const cluster = path.join('/var/tmp/gstack-local-pg', createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16));
   const found = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -159,10 +159,7 @@ function readEnv() {
 try {
   await main();
 } finally {
+  await removeCluster(dataDir); // first: where it lives depends on the data dir
   rmSync(home, { recursive: true, force: true });
   rmSync(dataDir, { recursive: true, force: true });
-  rmSync(path.join('/var/tmp/gstack-local-pg', createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16)), {
-    recursive: true,
-    force: true,
-  });
 }

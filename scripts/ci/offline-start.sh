@@ -12,4 +12,4 @@ if ! probe=$($as_root unshare -n -- true 2>&1); then
   echo "offline start: NOT RUN: this machine cannot create a network namespace (unshare -n: ${probe:-refused})"
   exit 0
 fi
-exec $as_root unshare -n -- sh -c 'ip link set lo up && exec node scripts/ci/offline-start.mjs'
+exec $as_root unshare -n -- sh -c 'ip link set lo up && exec node --import tsx scripts/ci/offline-start.mjs'
