@@ -82,10 +82,10 @@ describe('the packed client, installed in an empty repository', () => {
     expect(existsSync(path.join(project, 'evals', 'starter.yaml'))).toBe(true);
 
     const evalRun = await npx(['gstack', 'eval', 'run', 'evals/starter.yaml', '--json']);
-    const summary = JSON.parse(evalRun.stdout) as { run_id?: string; totals?: { total: number }; total?: number };
-    expect([0, 1]).toContain(evalRun.code); // the starter suite may have a failing example; the run itself worked
-    expect(evalRun.stderr).not.toMatch(/\n\s+at /);
-    expect(JSON.stringify(summary)).toContain('starter');
+    // The offline starter suite passes on its recorded answers (as quickstart.int.test.ts expects).
+    expect(evalRun.code, evalRun.stderr).toBe(0);
+    const summary = JSON.parse(evalRun.stdout) as { suite?: string };
+    expect(summary.suite).toBe('starter');
 
     // The run was pushed in the background already, or this push sends it: either way it lands once.
     const push = await npx(['gstack-sync', 'push']);
