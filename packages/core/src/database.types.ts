@@ -1351,9 +1351,9 @@ export type Database = {
       };
       ci_stopped_pull_requests: { Args: { p_from: string; p_team_id: string; p_until: string }; Returns: number };
       compare_runs: { Args: { p_base: string; p_head: string; p_output_chars?: number; p_team_id: string }; Returns: Json };
-      cost_leaders: { Args: { p_days?: number; p_limit?: number; p_team_id: string }; Returns: Json };
+      cost_leaders: { Args: { p_days?: number; p_limit?: number; p_team_id: string; p_until?: string }; Returns: Json };
       cost_per_model: {
-        Args: { p_days?: number; p_team_id: string };
+        Args: { p_days?: number; p_team_id: string; p_until?: string };
         Returns: {
           cache_read_tokens: number;
           cache_write_tokens: number;
@@ -1377,7 +1377,7 @@ export type Database = {
         }[];
       };
       cost_series: {
-        Args: { p_days?: number; p_team_id: string };
+        Args: { p_days?: number; p_team_id: string; p_until?: string };
         Returns: {
           bucket: string;
           cost_usd: number;
@@ -1458,7 +1458,7 @@ export type Database = {
         Returns: boolean;
       };
       judge_cache_savings: {
-        Args: { p_days?: number; p_team_id: string };
+        Args: { p_days?: number; p_team_id: string; p_until?: string };
         Returns: {
           hits: number;
           hits_priced: number;
@@ -1467,7 +1467,7 @@ export type Database = {
       };
       judge_verdict: { Args: { p_cache_key: string; p_grader_version: string; p_team_id: string }; Returns: Json };
       ladder_spend: {
-        Args: { p_days?: number; p_team_id: string };
+        Args: { p_days?: number; p_team_id: string; p_until?: string };
         Returns: {
           attempts: number;
           cost_usd: number;
@@ -1492,7 +1492,7 @@ export type Database = {
         }[];
       };
       leaderboard_runs: {
-        Args: { p_days?: number; p_repo_slug?: string; p_team_id: string };
+        Args: { p_days?: number; p_repo_slug?: string; p_team_id: string; p_until?: string };
         Returns: {
           cost_usd: number;
           days: string[];
@@ -1506,7 +1506,7 @@ export type Database = {
         }[];
       };
       pass_rate_series: {
-        Args: { p_days?: number; p_team_id: string };
+        Args: { p_days?: number; p_team_id: string; p_until?: string };
         Returns: {
           day: string;
           pass_rate: number;
@@ -1559,7 +1559,7 @@ export type Database = {
         };
       };
       review_queue: {
-        Args: { p_days?: number; p_limit?: number; p_team_id: string };
+        Args: { p_days?: number; p_limit?: number; p_team_id: string; p_until?: string };
         Returns: {
           answer: string;
           answer_length: number;
@@ -1607,7 +1607,7 @@ export type Database = {
       };
       set_member_role: { Args: { p_role: string; p_team_id: string; p_user_id: string }; Returns: undefined };
       suite_run_series: {
-        Args: { p_days?: number; p_team_id: string };
+        Args: { p_days?: number; p_team_id: string; p_until?: string };
         Returns: {
           pass_rate: number;
           repo_slug: string;
@@ -1626,7 +1626,7 @@ export type Database = {
         }[];
       };
       team_answers: {
-        Args: { p_answer_chars?: number; p_days?: number; p_team_id: string };
+        Args: { p_answer_chars?: number; p_days?: number; p_team_id: string; p_until?: string };
         Returns: {
           answer: string;
           answer_length: number;
@@ -1667,7 +1667,7 @@ export type Database = {
         Returns: Json;
       };
       verifier_outcomes: {
-        Args: { p_days?: number; p_team_id: string };
+        Args: { p_days?: number; p_team_id: string; p_until?: string };
         Returns: {
           accepted: boolean;
           assertions_passed: boolean;
