@@ -36,3 +36,14 @@ export function dateParam(c: Context<DashboardEnv>, name: string): string | unde
   }
   return value;
 }
+
+/**
+ * `?from=` and `?to=` as an inclusive range of days, each optional (400s from dateParam); a `from`
+ * after `to` is a 400 naming `from`.
+ */
+export function dateRangeParams(c: Context<DashboardEnv>): { from?: string; to?: string } {
+  const from = dateParam(c, 'from');
+  const to = dateParam(c, 'to');
+  if (from && to && from > to) throw new DashboardError(400, `from: expected a day on or before to (${to}), got ${from}.`);
+  return { from, to };
+}

@@ -1,6 +1,6 @@
 /**
- * `/t/:slug/costs`: over the chosen period (7, 30 or 90 days), spend per day
- * (7 days) or week stacked system vs judge, every bucket of the period shown;
+ * `/t/:slug/costs`: over the chosen period (7, 30 or 90 days, or a from–to range), spend per day
+ * (up to 7 days) or week stacked system vs judge, every bucket of the period shown;
  * what the judge cache saved (each cached verdict's cost when first paid); per model with
  * calls (and those the model response cache answered, at $0), input/output/cache read/cache write tokens and whether the cost is
  * exact or estimated; the most expensive suites and tests; and what the same
@@ -27,15 +27,16 @@ interface Leaders {
 }
 
 export async function costsPage(c: Context<DashboardEnv>): Promise<Response> {
-  const days = readPeriod(c, [7, 30, 90], 30);
+  const period = readPeriod(c, [7, 30, 90], 30);
+  const { days } = period;
   const team = c.var.team.id;
   const [buckets, models, leadersRaw, spend, verifier, cacheSavings] = await Promise.all([
-    rpc(c, 'cost_series', { p_team_id: team, p_days: days }),
-    rpc(c, 'cost_per_model', { p_team_id: team, p_days: days }),
-    rpc(c, 'cost_leaders', { p_team_id: team, p_days: days, p_limit: 10 }),
-    rpc(c, 'ladder_spend', { p_team_id: team, p_days: days }),
-    rpc(c, 'verifier_outcomes', { p_team_id: team, p_days: days }),
-    rpc(c, 'judge_cache_savings', { p_team_id: team, p_days: days }),
+    rpc(c, 'cost_series', { p_team_id: team, ...period.args }),
+    rpc(c, 'cost_per_model', { p_team_id: team, ...period.args }),
+    rpc(c, 'cost_leaders', { p_team_id: team, ...period.args, p_limit: 10 }),
+    rpc(c, 'ladder_spend', { p_team_id: team, ...period.args }),
+    rpc(c, 'verifier_outcomes', { p_team_id: team, ...period.args }),
+    rpc(c, 'judge_cache_savings', { p_team_id: team, ...period.args }),
   ]);
   const savings = cacheSavings[0] ?? { hits: 0, hits_priced: 0, saved_usd: 0 };
   const hits = num(savings.hits);
@@ -130,18 +131,18 @@ export async function costsPage(c: Context<DashboardEnv>): Promise<Response> {
     { key: 'runs', label: 'Runs', num: true, value: (t) => num(t.runs), cell: (t) => num(t.runs) },
     { key: 'cost_usd', label: 'Cost', num: true, value: (t) => num(t.cost_usd), cell: (t) => formatUsd(num(t.cost_usd)) },
   ];
-  if (wantsCsv(c, 'suites')) return csvResponse(c, `${c.var.team.slug}-costliest-suites-${days}d`, suiteColumns, leaders.suites);
+  if (wantsCsv(c, 'suites')) return csvResponse(c, `${c.var.team.slug}-costliest-suites-${period.tag}`, suiteColumns, leaders.suites);
   if (wantsCsv(c, 'tests')) {
     const withSuite: Column<Leaders['tests'][number]>[] = [
       { key: 'repo', label: 'Repo', value: (t) => t.repo_slug, cell: (t) => t.repo_slug },
       { key: 'suite', label: 'Suite', value: (t) => t.suite, cell: (t) => t.suite },
       ...testColumns,
     ];
-    return csvResponse(c, `${c.var.team.slug}-costliest-tests-${days}d`, withSuite, leaders.tests);
+    return csvResponse(c, `${c.var.team.slug}-costliest-tests-${period.tag}`, withSuite, leaders.tests);
   }
   const modelSort = readSort(c, modelColumns, { key: 'cost_usd', desc: true });
   const modelRows = sortRows(models, modelColumns, modelSort);
-  if (wantsCsv(c, 'models')) return csvResponse(c, `${c.var.team.slug}-cost-per-model-${days}d`, modelColumns, modelRows);
+  if (wantsCsv(c, 'models')) return csvResponse(c, `${c.var.team.slug}-cost-per-model-${period.tag}`, modelColumns, modelRows);
   const total = models.reduce((a, m) => a + num(m.cost_usd), 0);
   const exactShare = total > 0 ? (100 * models.filter((m) => m.exact).reduce((a, m) => a + num(m.cost_usd), 0)) / total : null;
   const judge = models.filter((m) => m.purpose === 'judge').reduce((a, m) => a + num(m.cost_usd), 0);
@@ -174,7 +175,7 @@ export async function costsPage(c: Context<DashboardEnv>): Promise<Response> {
           ],
         })),
         {
-          label: `Cost per ${daily ? 'day' : 'week'}, last ${days} days, system and judge`,
+          label: `Cost per ${daily ? 'day' : 'week'}, ${period.label}, system and judge`,
           format: formatUsd,
           barHref: (i) => {
             const b = buckets[i];
@@ -183,12 +184,12 @@ export async function costsPage(c: Context<DashboardEnv>): Promise<Response> {
           },
         },
       )
-    : emptyState(`No spend in the last ${days} days`, html``);
+    : emptyState(`No spend ${period.during}`, html``);
 
-  const body = html`<h1>Costs</h1>
-  ${periodTabs(c, '/costs', [7, 30, 90], days)}
+  const body = html`<h1>Costs <span class="sub">${period.label}</span></h1>
+  ${periodTabs(c, '/costs', [7, 30, 90], period)}
   <section class="cards" aria-label="Totals">
-    ${card(`Spend, last ${days} days`, formatUsd(total))}
+    ${card(`Spend, ${period.label}`, formatUsd(total))}
     ${card('Judge and verifier', formatUsd(judge), html`<span class="delta neutral">${total > 0 ? `${((100 * judge) / total).toFixed(1)}% of spend` : ''}</span>`)}
     ${card('Judge cache saved', formatUsd(num(savings.saved_usd)), html`<span class="delta neutral">${hits} cached verdict${hits === 1 ? '' : 's'}, each priced at its first paid call${unpriced ? ` (${unpriced} from older results without that cost, not counted)` : ''}</span>`)}
     ${card('Response cache', String(cachedAnswers), html`<span class="delta neutral">${cachedAnswers === 1 ? 'answer' : 'answers'} from the model response cache ($0, not in Calls)</span>`)}

@@ -1,6 +1,6 @@
 /**
  * `/t/:slug/escalation`: the ladder's economics and the verifier's quality over
- * 7/30/90 days. Per suite: share of tests resolved at each tier, spend per tier,
+ * 7/30/90 days or a from–to range. Per suite: share of tests resolved at each tier, spend per tier,
  * and what was saved against running everything on the top tier (core's
  * ladderSavings). Per verifier model (overall and per suite): agreement, false
  * accepts and false rejects against two ground truths, people's reviews and
@@ -28,10 +28,10 @@ import { renderPage, teamHref } from '../ui/layout.ts';
 import { periodTabs, readPeriod } from '../ui/period.ts';
 
 export async function escalationPage(c: Context<DashboardEnv>): Promise<Response> {
-  const days = readPeriod(c, [7, 30, 90], 30);
+  const period = readPeriod(c, [7, 30, 90], 30);
   const [spend, outcomes] = await Promise.all([
-    rpc(c, 'ladder_spend', { p_team_id: c.var.team.id, p_days: days }),
-    rpc(c, 'verifier_outcomes', { p_team_id: c.var.team.id, p_days: days }),
+    rpc(c, 'ladder_spend', { p_team_id: c.var.team.id, ...period.args }),
+    rpc(c, 'verifier_outcomes', { p_team_id: c.var.team.id, ...period.args }),
   ]);
   // A failed verifier call made no decision (its cost is on the Costs page).
   const decisions = outcomes.filter((o) => !o.verifier_error);
@@ -68,10 +68,10 @@ export async function escalationPage(c: Context<DashboardEnv>): Promise<Response
     return { label: html`<code>${first.repo_slug}</code> ${first.suite}`, model: first.verifier_model, q: quality(rows) };
   });
 
-  const body = html`<h1>Escalation</h1>
-  ${periodTabs(c, '/escalation', [7, 30, 90], days)}
+  const body = html`<h1>Escalation <span class="sub">${period.label}</span></h1>
+  ${periodTabs(c, '/escalation', [7, 30, 90], period)}
   <section class="cards" aria-label="Ladder totals">
-    ${card('Ladder spend', formatUsd(actual), html`<span class="delta neutral">model calls, last ${days} days</span>`)}
+    ${card('Ladder spend', formatUsd(actual), html`<span class="delta neutral">model calls, ${period.label}</span>`)}
     ${card('Everything on the top tier', known.length ? formatUsd(allTop) : '—', html`<span class="delta neutral">same tests, one top-tier call each</span>`)}
     ${card('Saved by the ladder', known.length ? formatUsd(saved) : "can't tell", html`<span class="delta ${saved >= 0 ? 'good' : 'bad'}">${allTop > 0 ? `${((100 * saved) / allTop).toFixed(1)}% of top-tier cost` : ''}</span>`)}
   </section>
@@ -87,7 +87,7 @@ export async function escalationPage(c: Context<DashboardEnv>): Promise<Response
   <h2>Verifier quality</h2>
   ${
     decisions.length
-      ? html`<p class="sub">Each verifier decision is checked against two ground truths: people's reviews (<a href="${teamHref(c, '/review')}">Review</a>; the majority when several reviewed an answer) and the test's deterministic assertions on the same answer (the audit sample shows the verifier answers that failed them). Agreement: decisions that match. False accepts: of the answers the truth calls wrong, the share the verifier accepted. False rejects: of those it calls right, the share it rejected. Each with its count and a 95&nbsp;% Wilson interval; under ${MIN_SAMPLE} labelled answers: not enough.</p>
+      ? html`<p class="sub">Each verifier decision is checked against two ground truths: people's reviews (<a href="${teamHref(c, `/review?${period.query}`)}">Review</a>; the majority when several reviewed an answer) and the test's deterministic assertions on the same answer (the audit sample shows the verifier answers that failed them). Agreement: decisions that match. False accepts: of the answers the truth calls wrong, the share the verifier accepted. False rejects: of those it calls right, the share it rejected. Each with its count and a 95&nbsp;% Wilson interval; under ${MIN_SAMPLE} labelled answers: not enough.</p>
   <div class="panel scroll" role="region" aria-label="Verifier decisions" tabindex="0"><table class="verifier-models">
     <caption class="sr-only">Verifier decisions per model</caption>
     <thead><tr><th>Verifier</th><th class="num">Decisions</th><th class="num">Accepted</th><th class="num">Audit sample</th><th class="num">Reviewed by people</th></tr></thead>
@@ -111,7 +111,7 @@ export async function escalationPage(c: Context<DashboardEnv>): Promise<Response
           html`<p>Ladders whose lower tiers are checked by a verifier record its decisions here.</p>`,
         )
   }
-  <p class="sub"><a href="${teamHref(c, '/costs')}">Costs per model →</a></p>`;
+  <p class="sub"><a href="${teamHref(c, `/costs?${period.query}`)}">Costs per model →</a></p>`;
   return renderPage(c, { title: 'Escalation', nav: 'escalation', body });
 }
 

@@ -69,9 +69,9 @@ function whySaid(r: QueueRow): string {
 const LIMIT = 20;
 
 export async function reviewPage(c: Context<DashboardEnv>): Promise<Response> {
-  const days = readPeriod(c, [7, 30, 90], 30);
+  const period = readPeriod(c, [7, 30, 90], 30);
   const [queue, mine] = await Promise.all([
-    rpc(c, 'review_queue', { p_team_id: c.var.team.id, p_days: days, p_limit: LIMIT }) as unknown as Promise<QueueRow[]>,
+    rpc(c, 'review_queue', { p_team_id: c.var.team.id, ...period.args, p_limit: LIMIT }) as unknown as Promise<QueueRow[]>,
     c.var.supabase
       .from('answer_reviews')
       .select('run_id, test_name, trial, attempt, correct, note, updated_at', { count: 'exact' })
@@ -82,7 +82,7 @@ export async function reviewPage(c: Context<DashboardEnv>): Promise<Response> {
   ]);
   if (mine.error) throw storeFailed('Reading your reviews', mine.error);
   const waiting = queue[0]?.waiting ?? 0;
-  const back = `${teamHref(c, '/review')}?days=${days}`;
+  const back = `${teamHref(c, '/review')}?${period.query}`;
   const items = queue.map(
     (r, i) => html`<article class="panel answer" id="queue-${String(i)}" data-priority="${String(r.priority)}">
       <h3><span class="chip">${PRIORITY[r.priority] ?? ''}</span> <a href="${teamHref(c, `/runs/${r.run_id}?open=${encodeURIComponent(r.test_name)}`)}">${r.test_name}</a>${r.trial > 1 ? ` trial ${r.trial}` : ''}
@@ -101,9 +101,9 @@ export async function reviewPage(c: Context<DashboardEnv>): Promise<Response> {
   );
   const body = html`<h1>Review answers</h1>
   <p class="sub">Mark answers correct or incorrect: the Escalation page measures each verifier against these reviews (and against the deterministic assertions). One review per person per answer; sending the form again changes yours.</p>
-  ${periodTabs(c, '/review', [7, 30, 90], days)}
+  ${periodTabs(c, '/review', [7, 30, 90], period)}
   <h2 id="queue">${waiting} answer${Number(waiting) === 1 ? '' : 's'} waiting for your review${Number(waiting) > LIMIT ? html` <span class="sub">(first ${LIMIT} shown)</span>` : ''}</h2>
-  ${items.length ? items : emptyState('Nothing left to review in this period', html`<p>Answers of ladder runs pushed in the last ${days} days appear here until you review them.</p>`)}
+  ${items.length ? items : emptyState('Nothing left to review in this period', html`<p>Answers of ladder runs pushed ${period.during} appear here until you review them.</p>`)}
   <h2>Your latest reviews <span class="sub">${mine.count ?? 0} in all</span></h2>
   ${
     mine.data?.length

@@ -9,7 +9,7 @@ import { html } from '@gstack/core';
 import type { Context } from 'hono';
 import { type RunsFacets, type RunsPage, rpc } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
-import { dateParam, offsetParam } from '../params.ts';
+import { dateRangeParams, offsetParam } from '../params.ts';
 import { countLabel, pager } from '../ui/components.ts';
 import { renderPage, teamHref } from '../ui/layout.ts';
 import { PICK_FORM, pickForm, runColumns, runsTable } from '../ui/runs-table.ts';
@@ -21,8 +21,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function runsPage(c: Context<DashboardEnv>): Promise<Response> {
   const q = (name: string) => c.req.query(name)?.trim() || undefined;
   const who = q('who');
-  const from = dateParam(c, 'from');
-  const to = dateParam(c, 'to');
+  const { from, to } = dateRangeParams(c);
   const offset = offsetParam(c);
   const filters = { repo: q('repo'), suite: q('suite'), branch: q('branch'), who, from, to };
   const columns = runColumns(c);

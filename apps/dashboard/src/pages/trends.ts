@@ -1,5 +1,5 @@
 /**
- * `/t/:slug/trends`: pass rate per suite over 30 or 90 days: daily points (each
+ * `/t/:slug/trends`: pass rate per suite over 30 or 90 days or a from–to range: daily points (each
  * a link to that day's runs of the suite), runs per day as faint bars, and the
  * regressions by core's rule (the one the Slack alert uses; regressionStarts:
  * a drop that persists is one regression, not one per day below the mean)
@@ -19,21 +19,21 @@ import { trendChart } from '../ui/line-chart.ts';
 import { periodTabs, readPeriod, runsOf } from '../ui/period.ts';
 
 export async function trendsPage(c: Context<DashboardEnv>): Promise<Response> {
-  const days = readPeriod(c, [30, 90], 30);
-  const since = new Date(Date.now() - days * 86_400_000).toISOString();
+  const period = readPeriod(c, [30, 90], 30);
+  // Regressions that really reached Slack (alone, or rolled up into the next message) in the period.
+  const sentInPeriod = c.var.supabase
+    .from('alert_deliveries')
+    .select('repo_slug, suite, run_at')
+    .eq('team_id', c.var.team.id)
+    .eq('decision', 'regression')
+    .in('status', ['sent', 'rolled_up'])
+    .gte('run_at', period.start);
   const [series, runs, settings, deliveries] = await Promise.all([
-    rpc(c, 'pass_rate_series', { p_team_id: c.var.team.id, p_days: days }),
-    rpc(c, 'suite_run_series', { p_team_id: c.var.team.id, p_days: days }),
+    rpc(c, 'pass_rate_series', { p_team_id: c.var.team.id, ...period.args }),
+    rpc(c, 'suite_run_series', { p_team_id: c.var.team.id, ...period.args }),
     // Admins can read the team's alert threshold; for members RLS returns nothing and the default applies.
     c.var.supabase.from('team_settings').select('alert_threshold_pp').eq('team_id', c.var.team.id).maybeSingle(),
-    // Regressions that really reached Slack (alone, or rolled up into the next message).
-    c.var.supabase
-      .from('alert_deliveries')
-      .select('repo_slug, suite, run_at')
-      .eq('team_id', c.var.team.id)
-      .eq('decision', 'regression')
-      .in('status', ['sent', 'rolled_up'])
-      .gte('run_at', since),
+    period.end ? sentInPeriod.lt('run_at', period.end) : sentInPeriod,
   ]);
   const alerted = new Map<string, Set<string>>();
   for (const d of deliveries.data ?? []) {
@@ -42,7 +42,6 @@ export async function trendsPage(c: Context<DashboardEnv>): Promise<Response> {
   }
   const threshold = settings.data ? num(settings.data.alert_threshold_pp) : REGRESSION_RULES.defaultThresholdPp;
   const which = settings.data ? "at the team's threshold" : 'at its default threshold';
-  const today = new Date().toISOString().slice(0, 10);
   // Per suite: the runs that start a regression (oldest first), as days to mark and a count.
   const regressed = new Map<string, { days: Set<string>; count: number }>();
   for (const [key, rows] of groupBy(runs, (r) => `${r.repo_slug}\u0000${r.suite}`)) {
@@ -71,17 +70,17 @@ export async function trendsPage(c: Context<DashboardEnv>): Promise<Response> {
         sent.size ? html` · <span class="bad alerted">${sent.size} alerted in Slack</span>` : ''
       }</span></h2>
       ${trendChart(points, marks, {
-        days,
+        days: period.days,
         label: `${first.suite} pass rate per day`,
-        endDay: today,
+        endDay: period.to,
         pointHref: (day) => runsOf(c, { repo: first.repo_slug, suite: first.suite, from: day, to: day }),
       })}
     </section>`;
   });
-  const body = html`<h1>Trends</h1>
-  ${periodTabs(c, '/trends', [30, 90], days)}
+  const body = html`<h1>Trends <span class="sub">${period.label}</span></h1>
+  ${periodTabs(c, '/trends', [30, 90], period)}
   <p class="sub">Daily pass rate (line; a point opens that day's runs), runs per day (bars), and red rings where a regression started: a run more than ${threshold} points below the mean of the suite's earlier runs in the period (the alert rule, ${which}) after a run that was not; a drop that lasts counts once. Rings also mark days whose regression alert reached Slack.</p>
-  ${charts.length ? charts : emptyState(`No runs in the last ${days} days`, html``)}`;
+  ${charts.length ? charts : emptyState(`No runs ${period.during}`, html``)}`;
   return renderPage(c, { title: 'Trends', nav: 'trends', body });
 }
 

@@ -78,7 +78,7 @@ pre{background:var(--code);border:1px solid var(--line);border-radius:6px;paddin
 .error{color:var(--bad);background:color-mix(in srgb,var(--bad) 10%,transparent);border-radius:6px;padding:8px 10px}
 .tabs{display:flex;gap:6px;flex-wrap:wrap;margin-bottom:10px}
 .period{display:flex;flex-wrap:wrap;gap:6px 16px;align-items:end;margin-bottom:10px}.period .tabs{margin:0}
-form.since{display:flex;gap:6px;align-items:end;margin:0}form.since label{flex-direction:row;align-items:center;gap:6px}
+form.range{display:flex;flex-wrap:wrap;gap:6px;align-items:end;margin:0}form.range label{flex-direction:row;align-items:center;gap:6px}
 .tabs a{padding:4px 10px;border-radius:999px;background:var(--chip);color:var(--muted);font-size:13px}
 .tabs a[aria-current=true]{background:var(--accent);color:var(--on-accent)}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
