@@ -7,7 +7,8 @@
  * with its failure reason beside it. Without a base, the previous run of the
  * head's suite is the baseline. Two runs picked with the runs list's
  * checkboxes arrive as `?run=<a>&run=<b>` (the older becomes the base);
- * without a head, the latest runs with checkboxes.
+ * without a head, the latest runs with checkboxes. ?csv=compare downloads the
+ * tests the table shows (the change filter applies), one line per test.
  */
 import { CHANGE_ORDER, html, type SafeHtml, type TestChange, testChange } from '@gstack/core';
 import type { Context } from 'hono';
@@ -19,6 +20,7 @@ import { ago, formatDuration, formatUsd, num, rate, shortSha } from '../ui/forma
 import { renderPage, teamHref } from '../ui/layout.ts';
 import { questionBlock } from '../ui/question.ts';
 import { PICK_FORM, pickForm, runsTable } from '../ui/runs-table.ts';
+import { type Column, csvColumn, csvLink, csvResponse, wantsCsv } from '../ui/table.ts';
 import { renderWordDiff, wordDiff } from '../ui/word-diff.ts';
 
 type Row = Comparison['tests'][number];
@@ -33,6 +35,31 @@ const LABELS: Record<TestChange, { label: string; tone: string }> = {
 };
 
 const change = (row: Row): TestChange => testChange(row.base, row.head);
+
+/** A side's outcome in words, as its mark reads: pass, fail, skip, or empty when the test is not in the run. */
+const outcome = (side: CompareSide | null) => (side ? (side.skipped ? 'skip' : side.passed ? 'pass' : 'fail') : null);
+/** Head minus baseline, when both ran. */
+const diff = (row: Row, of: (side: CompareSide) => number | null) => {
+  const [b, h] = [row.base ? of(row.base) : null, row.head ? of(row.head) : null];
+  return b === null || h === null ? null : h - b;
+};
+
+/** The compare table's CSV: one line per test, the values its cells show, raw. */
+const CSV_COLUMNS: Column<Row>[] = [
+  csvColumn('test', (r) => r.test_name),
+  csvColumn('trial', (r) => r.trial),
+  csvColumn('change', (r) => LABELS[change(r)].label),
+  csvColumn('baseline', (r) => outcome(r.base)),
+  csvColumn('head', (r) => outcome(r.head)),
+  csvColumn('baseline_tier', (r) => r.base?.resolved_tier ?? null),
+  csvColumn('head_tier', (r) => r.head?.resolved_tier ?? null),
+  csvColumn('baseline_cost', (r) => (r.base ? num(r.base.cost_usd) : null)),
+  csvColumn('head_cost', (r) => (r.head ? num(r.head.cost_usd) : null)),
+  csvColumn('cost_delta', (r) => diff(r, (s) => num(s.cost_usd))),
+  csvColumn('baseline_ms', (r) => r.base?.duration_ms ?? null),
+  csvColumn('head_ms', (r) => r.head?.duration_ms ?? null),
+  csvColumn('latency_delta_ms', (r) => diff(r, (s) => (s.duration_ms === null ? null : num(s.duration_ms)))),
+];
 
 export async function comparePage(c: Context<DashboardEnv>): Promise<Response> {
   const picked = c.req.queries('run') ?? [];
@@ -51,6 +78,8 @@ export async function comparePage(c: Context<DashboardEnv>): Promise<Response> {
   const sorted = [...data.tests].sort((a, b) => CHANGE_ORDER.indexOf(change(a)) - CHANGE_ORDER.indexOf(change(b)));
   const rows = only ? sorted.filter((r) => change(r) === only) : sorted;
   const self = (o?: TestChange) => teamHref(c, `/compare?base=${base}&head=${head}${o ? `&only=${o}` : ''}`);
+  if (wantsCsv(c, 'compare'))
+    return csvResponse(c, `${c.var.team.slug}-compare-${base.slice(0, 8)}-${head.slice(0, 8)}`, CSV_COLUMNS, rows);
 
   const body = html`<h1>Compare runs</h1>
   <div class="grid2">${runSummary(c, 'Baseline', data.base)}${runSummary(c, 'Head', data.head)}</div>
@@ -65,7 +94,8 @@ export async function comparePage(c: Context<DashboardEnv>): Promise<Response> {
     rows.length
       ? html`<div class="panel scroll" role="region" aria-label="Tests compared" tabindex="0"><table class="compare">
     <thead><tr><th>Test</th><th>Change</th><th>Baseline</th><th>Head</th><th class="hide-sm">Tier</th><th class="num hide-sm">Cost Δ</th><th class="num hide-sm">Latency Δ</th></tr></thead>
-    <tbody>${rows.map(compareRow)}</tbody></table></div>`
+    <tbody>${rows.map(compareRow)}</tbody></table></div>
+  ${csvLink(c, 'compare', 'Tests compared')}`
       : emptyState('No test in this group', html`<p><a href="${self()}">Show all tests</a></p>`)
   }`;
   return renderPage(c, { title: 'Compare', nav: 'compare', body });

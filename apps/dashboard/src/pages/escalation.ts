@@ -5,7 +5,8 @@
  * ladderSavings). Per verifier model (overall and per suite): agreement, false
  * accepts and false rejects against two ground truths, people's reviews and
  * the deterministic assertions (core's verifierQuality), each with its count
- * and a 95 % interval, and "not enough" below core's MIN_SAMPLE.
+ * and a 95 % interval, and "not enough" below core's MIN_SAMPLE. Each table
+ * downloads as CSV (?csv=ladder, verifiers, people, assertions, verifier-suites).
  */
 import {
   compareTiers,
@@ -26,6 +27,7 @@ import { formatPercent, formatUsd, num } from '../ui/format.ts';
 import { groupBy } from '../ui/group.ts';
 import { renderPage, teamHref } from '../ui/layout.ts';
 import { periodTabs, readPeriod } from '../ui/period.ts';
+import { type Column, csvColumn, csvLink, csvResponse } from '../ui/table.ts';
 
 export async function escalationPage(c: Context<DashboardEnv>): Promise<Response> {
   const period = readPeriod(c, [7, 30, 90], 30);
@@ -65,8 +67,70 @@ export async function escalationPage(c: Context<DashboardEnv>): Promise<Response
   const byModel = groupBy(decisions, (d) => d.verifier_model).map(([model, rows]) => ({ model, q: quality(rows) }));
   const bySuite = groupBy(decisions, (d) => `${d.repo_slug}\u0000${d.suite}\u0000${d.verifier_model}`).map(([, rows]) => {
     const first = rows[0] as (typeof rows)[number];
-    return { label: html`<code>${first.repo_slug}</code> ${first.suite}`, model: first.verifier_model, q: quality(rows) };
+    return {
+      repo: first.repo_slug,
+      suite: first.suite,
+      label: html`<code>${first.repo_slug}</code> ${first.suite}`,
+      model: first.verifier_model,
+      q: quality(rows),
+    };
   });
+
+  type Suite = (typeof suites)[number];
+  const ladderColumns: Column<Suite>[] = [
+    csvColumn('repo', (s) => s.repo),
+    csvColumn('suite', (s) => s.suite),
+    csvColumn('tests', (s) => s.tests),
+    ...allTiers.flatMap((tier) => {
+      const at = (s: Suite) => s.tiers.find((x) => x.tier === tier);
+      const resolved = (s: Suite) => s.tiers.reduce((a, t) => a + t.resolved, 0);
+      return [
+        csvColumn(`${tier}_resolved_percent`, (s: Suite) => {
+          const t = at(s);
+          return t && resolved(s) ? (100 * t.resolved) / resolved(s) : null;
+        }),
+        csvColumn(`${tier}_spend`, (s: Suite) => at(s)?.costUsd ?? null),
+      ];
+    }),
+    csvColumn('actual', (s) => s.savings.actualUsd),
+    csvColumn('all_on_top_tier', (s) => (s.savings.topTier ? (s.savings.everythingOn.at(-1)?.costUsd ?? 0) : null)),
+    csvColumn('top_tier', (s) => s.savings.topTier),
+    csvColumn('saved', (s) => s.savings.savedUsd),
+    csvColumn('saved_percent', (s) => s.savings.savedPercent),
+  ];
+  type ByModel = (typeof byModel)[number];
+  const modelColumns: Column<ByModel>[] = [
+    csvColumn('verifier', (m) => m.model),
+    csvColumn('decisions', (m) => m.q.decisions),
+    csvColumn('accepted', (m) => m.q.accepts),
+    csvColumn('audit_sample', (m) => m.q.audits),
+    csvColumn('reviewed_by_people', (m) => m.q.reviewed),
+    csvColumn('tied', (m) => m.q.disputed),
+  ];
+  const truthColumns = (truth: 'people' | 'assertions'): Column<ByModel>[] => [
+    csvColumn('verifier', (m) => m.model),
+    csvColumn('labelled', (m) => m.q[truth].labelled),
+    csvColumn('right', (m) => m.q[truth].right),
+    csvColumn('wrong', (m) => m.q[truth].wrong),
+    ...rateColumns<ByModel>('agreement', (m) => m.q[truth].agreement),
+    ...rateColumns<ByModel>('false_accepts', (m) => m.q[truth].falseAccepts),
+    ...rateColumns<ByModel>('false_rejects', (m) => m.q[truth].falseRejects),
+  ];
+  type BySuite = (typeof bySuite)[number];
+  const suiteColumns: Column<BySuite>[] = [
+    csvColumn('repo', (s) => s.repo),
+    csvColumn('suite', (s) => s.suite),
+    csvColumn('verifier', (s) => s.model),
+    csvColumn('decisions', (s) => s.q.decisions),
+    ...rateColumns<BySuite>('agreement_people', (s) => s.q.people.agreement),
+    ...rateColumns<BySuite>('agreement_assertions', (s) => s.q.assertions.agreement),
+  ];
+  const file = (table: string) => `${c.var.team.slug}-${table}-${period.tag}`;
+  const asked = c.req.query('csv');
+  if (asked === 'ladder') return csvResponse(c, file('ladder'), ladderColumns, suites);
+  if (asked === 'verifiers') return csvResponse(c, file('verifiers'), modelColumns, byModel);
+  if (asked === 'people' || asked === 'assertions') return csvResponse(c, file(`verifiers-vs-${asked}`), truthColumns(asked), byModel);
+  if (asked === 'verifier-suites') return csvResponse(c, file('verifiers-per-suite'), suiteColumns, bySuite);
 
   const body = html`<h1>Escalation <span class="sub">${period.label}</span></h1>
   ${periodTabs(c, '/escalation', [7, 30, 90], period)}
@@ -81,6 +145,7 @@ export async function escalationPage(c: Context<DashboardEnv>): Promise<Response
       ? html`<div class="panel scroll" role="region" aria-label="Ladder per suite" tabindex="0"><table class="ladder">
     <thead><tr><th>Suite</th><th class="num">Tests</th>${allTiers.map((t) => html`<th class="num">${t}: resolved · spend</th>`)}<th class="num">Actual</th><th class="num">All on top tier</th><th class="num">Saved</th></tr></thead>
     <tbody>${ladderRows}</tbody></table></div>
+  ${csvLink(c, 'ladder', 'Ladder per suite')}
   <p class="sub">A tier's spend is every attempt it made (answers it resolved and answers it passed up). "All on top tier" prices each test at the top tier's average cost per attempt.</p>`
       : emptyState('No ladder attempts in this period', html`<p>Runs pushed with their attempts appear here.</p>`)
   }
@@ -96,8 +161,11 @@ export async function escalationPage(c: Context<DashboardEnv>): Promise<Response
         html`<tr data-model="${m.model}"><td>${m.model}</td><td class="num">${m.q.decisions}</td><td class="num">${m.q.accepts}</td><td class="num">${m.q.audits}</td><td class="num">${m.q.reviewed}${m.q.disputed ? html` <span class="sub">(${m.q.disputed} tied)</span>` : ''}</td></tr>`,
     )}</tbody>
   </table></div>
+  ${csvLink(c, 'verifiers', 'Verifier decisions')}
   ${truthTable('people', 'Against people', 'reviews', byModel)}
+  ${csvLink(c, 'people', 'Verifier against people')}
   ${truthTable('assertions', 'Against the deterministic assertions', 'answers', byModel)}
+  ${csvLink(c, 'assertions', 'Verifier against the deterministic assertions')}
   <h2>Verifier quality per suite</h2>
   <div class="panel scroll" role="region" aria-label="Verifier quality per suite" tabindex="0"><table class="verifier-suites">
     <thead><tr><th>Suite</th><th>Verifier</th><th class="num">Decisions</th><th class="num">Agreement with people</th><th class="num">Agreement with assertions</th></tr></thead>
@@ -105,7 +173,8 @@ export async function escalationPage(c: Context<DashboardEnv>): Promise<Response
       (s) =>
         html`<tr><td>${s.label}</td><td>${s.model}</td><td class="num">${s.q.decisions}</td><td class="num">${rateCell(s.q.people.agreement, 'reviews')}</td><td class="num">${rateCell(s.q.assertions.agreement, 'answers')}</td></tr>`,
     )}</tbody>
-  </table></div>`
+  </table></div>
+  ${csvLink(c, 'verifier-suites', 'Verifier quality per suite')}`
       : emptyState(
           'No verifier decisions in this period',
           html`<p>Ladders whose lower tiers are checked by a verifier record its decisions here.</p>`,
@@ -135,6 +204,21 @@ function quality(
       count: num(r.decisions),
     })),
   );
+}
+
+/**
+ * A rate as the CSV holds it: the percent and its 95 % interval only when the page shows them
+ * (MIN_SAMPLE or more labelled), and always the count and what it is out of.
+ */
+function rateColumns<Row>(key: string, of: (row: Row) => RateEstimate): Column<Row>[] {
+  const shown = (r: RateEstimate) => r.enough && r.percent !== null;
+  return [
+    csvColumn(`${key}_percent`, (row) => (shown(of(row)) ? of(row).percent : null)),
+    csvColumn(`${key}_low`, (row) => (shown(of(row)) ? of(row).low : null)),
+    csvColumn(`${key}_high`, (row) => (shown(of(row)) ? of(row).high : null)),
+    csvColumn(`${key}_count`, (row) => of(row).count),
+    csvColumn(`${key}_of`, (row) => of(row).of),
+  ];
 }
 
 /**

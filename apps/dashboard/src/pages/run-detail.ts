@@ -8,7 +8,8 @@
  * assertion messages, judge verdicts, assertions and output, and a review form
  * beside every answer. Filters: all / failed / escalated / errors (core's
  * testErrored: no answer or an errored attempt, not a failed assertion), and a
- * search, in the query string; `open` names a test to show expanded.
+ * search, in the query string; `open` names a test to show expanded. The tests
+ * shown (?csv=tests) and their ladder attempts (?csv=attempts) download as CSV.
  */
 import { attemptVerdictSource, finalAttempt, html, type SafeHtml, testErrored, testVerdictSource } from '@gstack/core';
 import type { Context } from 'hono';
@@ -21,6 +22,7 @@ import { formatDuration, formatUsd, num, rate, shortSha, tokens, utc } from '../
 import { renderPage, teamHref } from '../ui/layout.ts';
 import { questionBlock } from '../ui/question.ts';
 import { answerAnchor, type ReviewRow, reviewForm, reviewsByAnswer, reviewsOf } from '../ui/review.ts';
+import { type Column, csvColumn, csvLink, csvResponse, wantsCsv } from '../ui/table.ts';
 
 const SHOWS = ['all', 'failed', 'escalated', 'errors'] as const;
 type Show = (typeof SHOWS)[number];
@@ -55,6 +57,11 @@ export async function runDetailPage(c: Context<DashboardEnv>): Promise<Response>
   const judge = num(run.judge_cost_usd);
   const failures = groupFailures(data.tests);
   const self = teamHref(c, `/runs/${run.id}`);
+  if (wantsCsv(c, 'tests')) return csvResponse(c, `${run.suite}-${run.id.slice(0, 8)}-tests`, TEST_COLUMNS, visible);
+  if (wantsCsv(c, 'attempts')) {
+    const attempts = visible.flatMap((t) => t.attempts.map((a) => ({ t, a, doc: t.doc?.attempts.find((d) => d.attempt === a.attempt) })));
+    return csvResponse(c, `${run.suite}-${run.id.slice(0, 8)}-attempts`, ATTEMPT_COLUMNS, attempts);
+  }
   const tabLink = (s: Show) => `${self}?show=${s}${search ? `&q=${encodeURIComponent(search)}` : ''}`;
 
   const body = html`<h1>${run.suite} <span class="sub">${run.repo_slug}</span>${run.interrupted ? html` <span class="badge warn">interrupted</span>` : ''}</h1>
@@ -108,10 +115,55 @@ export async function runDetailPage(c: Context<DashboardEnv>): Promise<Response>
                 anchor,
               ),
           }),
-        )}</div>`
+        )}</div>
+  ${csvLink(c, 'tests', 'Tests')}${visible.some((t) => t.attempts.length) ? csvLink(c, 'attempts', 'Ladder attempts') : ''}`
       : emptyState('No test matches', html`<p>Try “all” or clear the search.</p>`)
   }`;
   return renderPage(c, { title: `${run.suite} run`, nav: 'runs', body });
+}
+
+/** The tests list's CSV: one line per test shown, the values of its summary line, raw. */
+const TEST_COLUMNS: Column<TestDetail>[] = [
+  csvColumn('test', (t) => t.test_name),
+  csvColumn('trial', (t) => t.trial),
+  csvColumn('result', (t) => (t.skipped ? 'skip' : t.passed ? 'pass' : 'fail')),
+  csvColumn('tier', (t) => t.resolved_tier),
+  csvColumn('model', (t) => t.resolved_model),
+  csvColumn('cost', (t) => num(t.cost_usd)),
+  csvColumn('duration_ms', (t) => t.duration_ms),
+  csvColumn('error', (t) => t.error),
+];
+
+interface AttemptLine {
+  t: TestDetail;
+  a: Attempt;
+  doc: DocAttempt | undefined;
+}
+
+/** The attempts tables' CSV: one line per attempt of the tests shown, the columns of their table. */
+const ATTEMPT_COLUMNS: Column<AttemptLine>[] = [
+  csvColumn('test', (x) => x.t.test_name),
+  csvColumn('trial', (x) => x.t.trial),
+  csvColumn('attempt', (x) => x.a.attempt),
+  csvColumn('tier', (x) => x.a.tier),
+  csvColumn('model', (x) => x.a.model),
+  csvColumn('warm', (x) => (x.a.warm === null ? null : x.a.warm ? 'warm' : 'cold')),
+  csvColumn('verdict', (x) => x.a.verdict),
+  csvColumn('decided_by', (x) => (x.doc ? attemptVerdictSource(x.doc).label : null)),
+  csvColumn('why', (x) => whyText(x.a, x.doc)),
+  csvColumn('input_tokens', (x) => num(x.a.input_tokens)),
+  csvColumn('output_tokens', (x) => num(x.a.output_tokens)),
+  csvColumn('cache_read_tokens', (x) => num(x.a.cache_read_tokens)),
+  csvColumn('cache_write_tokens', (x) => num(x.a.cache_write_tokens)),
+  csvColumn('cost', (x) => num(x.a.cost_usd)),
+  csvColumn('cost_is', (x) => (x.a.cost_exact ? 'exact' : 'estimated')),
+  csvColumn('duration_ms', (x) => x.a.duration_ms),
+];
+
+/** The "Why" cell as text: the verifier's own words when it rejected, else the attempt's feedback. */
+function whyText(a: Attempt, doc: DocAttempt | undefined): string | null {
+  const verifierSaid = doc && attemptVerdictSource(doc).kind === 'verifier-reject' ? doc.verifier?.feedback : null;
+  return verifierSaid ?? a.feedback;
 }
 
 interface RowOptions {

@@ -33,6 +33,14 @@ export interface Sort {
   desc: boolean;
 }
 
+/**
+ * A column that only exports: for a table drawn by hand (rows of two lines, columns per tier),
+ * whose CSV lists the values its cells show, raw.
+ */
+export function csvColumn<Row>(key: string, value: (row: Row) => string | number | null): Column<Row> {
+  return { key, label: key, value, cell: (row) => value(row) ?? '' };
+}
+
 /** ?<param>=key or -key when it names a sortable column, else the fallback. */
 export function readSort<Row>(c: Context<DashboardEnv>, columns: Column<Row>[], fallback: Sort, param = 'sort'): Sort {
   const raw = c.req.query(param) ?? '';
