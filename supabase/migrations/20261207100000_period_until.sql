@@ -8,6 +8,11 @@
 -- answers exactly as before (the CLI's `gstack eval leaderboard --team` calls leaderboard_runs
 -- with named arguments and keeps working). A changed signature is a drop and a create; the
 -- grants are restated as they were (execute for authenticated and service_role only).
+--
+-- Each function reads the period's two ends from a one-row materialized CTE (`period`, `bounds`):
+-- written inline, a two-sided range on coalesce(parameter, now()) got the planner's default
+-- estimate and it read every run of the team through a team_id-only index; from a CTE row the
+-- ends are the (team_id, run_at) index's range (supabase/tests/query-plans.int.test.ts).
 
 -- =============================================================================
 -- Functions
@@ -30,12 +35,13 @@ create function public.pass_rate_series(p_team_id uuid, p_days integer default 3
   returns table (repo_slug text, suite text, day date, runs bigint, passed bigint, ran bigint, pass_rate numeric)
   language sql stable security invoker set search_path = ''
 as $$
+  with period as materialized (
+    select coalesce(p_until, now()) - make_interval(days => p_days) as since, coalesce(p_until, 'infinity'::timestamptz) as until
+  )
   select r.repo_slug, r.suite, (r.run_at at time zone 'utc')::date as day, count(*), sum(r.passed), sum(r.total_tests - r.skipped),
          private.pass_rate(sum(r.passed), sum(r.total_tests - r.skipped))
-  from public.eval_runs r
-  where r.team_id = p_team_id
-    and r.run_at >= coalesce(p_until, now()) - make_interval(days => p_days)
-    and r.run_at < coalesce(p_until, 'infinity'::timestamptz)
+  from period w, public.eval_runs r
+  where r.team_id = p_team_id and r.run_at >= w.since and r.run_at < w.until
   group by 1, 2, 3
   order by 1, 2, 3
 $$;
@@ -48,11 +54,12 @@ create function public.suite_run_series(p_team_id uuid, p_days integer default 3
   returns table (repo_slug text, suite text, run_id uuid, run_at timestamptz, pass_rate numeric)
   language sql stable security invoker set search_path = ''
 as $$
+  with period as materialized (
+    select coalesce(p_until, now()) - make_interval(days => p_days) as since, coalesce(p_until, 'infinity'::timestamptz) as until
+  )
   select r.repo_slug, r.suite, r.id, r.run_at, r.pass_rate
-  from public.eval_runs r
-  where r.team_id = p_team_id
-    and r.run_at >= coalesce(p_until, now()) - make_interval(days => p_days)
-    and r.run_at < coalesce(p_until, 'infinity'::timestamptz)
+  from period w, public.eval_runs r
+  where r.team_id = p_team_id and r.run_at >= w.since and r.run_at < w.until
   order by r.repo_slug, r.suite, r.run_at
 $$;
 comment on function public.suite_run_series(uuid, integer, timestamptz) is 'Runs of the period with their pass rate per repo and suite, oldest first.';
@@ -103,12 +110,13 @@ create function public.cost_per_model(p_team_id uuid, p_days integer default 30,
   )
   language sql stable security invoker set search_path = ''
 as $$
+  with period as materialized (
+    select coalesce(p_until, now()) - make_interval(days => p_days) as since, coalesce(p_until, 'infinity'::timestamptz) as until
+  )
   select c.model, c.purpose, sum(c.calls), sum(c.input_tokens), sum(c.output_tokens), sum(c.cache_read_tokens),
          sum(c.cache_write_tokens), sum(c.cost_usd), bool_and(c.exact), sum(c.cached_calls)
-  from public.eval_costs c
-  where c.team_id = p_team_id
-    and c.run_at >= coalesce(p_until, now()) - make_interval(days => p_days)
-    and c.run_at < coalesce(p_until, 'infinity'::timestamptz)
+  from period w, public.eval_costs c
+  where c.team_id = p_team_id and c.run_at >= w.since and c.run_at < w.until
   group by c.model, c.purpose
   order by sum(c.cost_usd) desc, c.model
 $$;
@@ -173,11 +181,12 @@ create function public.ladder_spend(p_team_id uuid, p_days integer default 30, p
   returns table (repo_slug text, suite text, tests bigint, tier text, attempts bigint, cost_usd numeric, resolved bigint)
   language sql stable security invoker set search_path = ''
 as $$
-  with runs as (
-    select r.repo_slug, r.suite, r.tier_stats, r.attempt_stats from public.eval_runs r
-    where r.team_id = p_team_id
-      and r.run_at >= coalesce(p_until, now()) - make_interval(days => p_days)
-      and r.run_at < coalesce(p_until, 'infinity'::timestamptz)
+  with period as materialized (
+    select coalesce(p_until, now()) - make_interval(days => p_days) as since, coalesce(p_until, 'infinity'::timestamptz) as until
+  ),
+  runs as (
+    select r.repo_slug, r.suite, r.tier_stats, r.attempt_stats from period w, public.eval_runs r
+    where r.team_id = p_team_id and r.run_at >= w.since and r.run_at < w.until
   ),
   by_resolved as (
     select r.repo_slug, r.suite, t.key as tier, sum((t.value ->> 'tests')::bigint)::bigint as n
@@ -207,11 +216,12 @@ create function public.judge_cache_savings(p_team_id uuid, p_days integer defaul
   returns table (hits bigint, hits_priced bigint, saved_usd numeric)
   language sql stable security invoker set search_path = ''
 as $$
-  with runs as (
-    select r.result from public.eval_runs r
-    where r.team_id = p_team_id
-      and r.run_at >= coalesce(p_until, now()) - make_interval(days => p_days)
-      and r.run_at < coalesce(p_until, 'infinity'::timestamptz)
+  with period as materialized (
+    select coalesce(p_until, now()) - make_interval(days => p_days) as since, coalesce(p_until, 'infinity'::timestamptz) as until
+  ),
+  runs as (
+    select r.result from period w, public.eval_runs r
+    where r.team_id = p_team_id and r.run_at >= w.since and r.run_at < w.until
   ),
   verdicts as (
     select (j ->> 'cached')::boolean as cached, (j ->> 'saved_usd')::numeric as saved
@@ -307,6 +317,9 @@ create function public.team_answers(
   )
   language sql stable security invoker set search_path = ''
 as $$
+  with period as materialized (
+    select coalesce(p_until, now()) - make_interval(days => p_days) as since, coalesce(p_until, 'infinity'::timestamptz) as until
+  )
   select r.id, r.run_at, r.repo_slug, r.suite, t ->> 'name', coalesce((t ->> 'trial')::integer, 1), (a ->> 'attempt')::integer,
          a ->> 'tier', a ->> 'model', a ->> 'verdict', coalesce((a ->> 'self_certified')::boolean, false),
          a -> 'verifier' ->> 'model', (a -> 'verifier' ->> 'accept')::boolean,
@@ -327,7 +340,8 @@ as $$
          left(coalesce(a ->> 'answer', case when a ->> 'verdict' = 'accept' then t ->> 'output' end), p_answer_chars),
          char_length(coalesce(a ->> 'answer', case when a ->> 'verdict' = 'accept' then t ->> 'output' end)),
          coalesce(rv.correct, 0), coalesce(rv.incorrect, 0), coalesce(rv.mine, false)
-  from public.eval_runs r
+  from period w
+  join public.eval_runs r on r.team_id = p_team_id and r.run_at >= w.since and r.run_at < w.until
   cross join lateral jsonb_array_elements(coalesce(r.result -> 'all_results', '[]'::jsonb)) t
   cross join lateral jsonb_array_elements(coalesce(t -> 'attempts', '[]'::jsonb)) a
   left join lateral (
@@ -337,10 +351,7 @@ as $$
     where v.run_id = r.id and v.test_name = t ->> 'name' and v.trial = coalesce((t ->> 'trial')::integer, 1)
       and v.attempt = (a ->> 'attempt')::integer
   ) rv on true
-  where r.team_id = p_team_id
-    and r.run_at >= coalesce(p_until, now()) - make_interval(days => p_days)
-    and r.run_at < coalesce(p_until, 'infinity'::timestamptz)
-    and a ->> 'verdict' <> 'error'
+  where a ->> 'verdict' <> 'error'
 $$;
 comment on function public.team_answers(uuid, integer, integer, timestamptz) is
   'Every ladder answer of a period with its verdict source, assertion outcome and reviews.';

@@ -204,6 +204,28 @@ async function rowsSince(db: Db, table: string, interval: string): Promise<numbe
   });
 }
 
+/**
+ * A dashboard date range (20261207100000_period_until.sql): the 30 whole UTC days that end at the
+ * midnight 30 days ago, asked as p_days => 30, p_until => that midnight.
+ */
+const RANGE_DAYS = 30;
+const RANGE_UNTIL = (() => {
+  const d = new Date();
+  d.setUTCHours(0, 0, 0, 0);
+  return new Date(d.getTime() - 30 * 86_400_000).toISOString();
+})();
+
+/** Rows of `table` in the range for the measured team: what a bounded aggregate may read. */
+async function rowsInRange(db: Db, table: string): Promise<number> {
+  return withClient(db.url, async (client) => {
+    const { rows } = await client.query<{ n: string }>(
+      `select count(*) as n from public.${table} where team_id = $1 and run_at >= $2::timestamptz - make_interval(days => $3) and run_at < $2::timestamptz`,
+      [db.team, RANGE_UNTIL, RANGE_DAYS],
+    );
+    return Number(rows[0]?.n);
+  });
+}
+
 /** Distinct repo/suite pairs of the measured team. */
 async function suitesOf(db: Db): Promise<number> {
   return withClient(db.url, async (client) => {
@@ -333,6 +355,57 @@ const CASES: Record<string, Case> = {
       const runs = await runCounts(db);
       const days = runs.team > runs.all / 2 ? runs.all : await rowsSince(db, 'eval_runs', '400 days');
       return { eval_runs: (await rowsSince(db, 'eval_runs', '7 days')) + days };
+    },
+    seqScanAllowed: async (db) => {
+      const runs = await runCounts(db);
+      return runs.team > runs.all / 2 ? 'eval_runs' : undefined;
+    },
+  },
+  // The same aggregates over a date range: bounded at both ends, through the same indexes.
+  pass_rate_series_range: {
+    call: (db) => ({ sql: 'select * from public.pass_rate_series($1, $2, $3)', params: [db.team, RANGE_DAYS, RANGE_UNTIL] }),
+    bounds: async (db) => ({ eval_runs: await rowsInRange(db, 'eval_runs') }),
+  },
+  suite_run_series_range: {
+    call: (db) => ({ sql: 'select * from public.suite_run_series($1, $2, $3)', params: [db.team, RANGE_DAYS, RANGE_UNTIL] }),
+    bounds: async (db) => ({ eval_runs: await rowsInRange(db, 'eval_runs') }),
+  },
+  cost_series_range: {
+    call: (db) => ({ sql: 'select * from public.cost_series($1, $2, $3)', params: [db.team, RANGE_DAYS, RANGE_UNTIL] }),
+    bounds: async (db) => ({ eval_runs: await rowsInRange(db, 'eval_runs') }),
+  },
+  cost_per_model_range: {
+    call: (db) => ({ sql: 'select * from public.cost_per_model($1, $2, $3)', params: [db.team, RANGE_DAYS, RANGE_UNTIL] }),
+    bounds: async (db) => ({ eval_costs: await rowsInRange(db, 'eval_costs') }),
+  },
+  cost_leaders_range: {
+    call: (db) => ({ sql: 'select public.cost_leaders($1, $2, 10, $3)', params: [db.team, RANGE_DAYS, RANGE_UNTIL] }),
+    // Whole days: the range's runs and the rollup's rows of those days; no result at all.
+    bounds: async (db) => ({ eval_runs: await rowsInRange(db, 'eval_runs'), test_costs_daily: RANGE_DAYS * 10 * db.shape.resultsPerRun }),
+  },
+  ladder_spend_range: {
+    call: (db) => ({ sql: 'select * from public.ladder_spend($1, $2, $3)', params: [db.team, RANGE_DAYS, RANGE_UNTIL] }),
+    bounds: async (db) => ({ eval_runs: await rowsInRange(db, 'eval_runs') }),
+  },
+  judge_cache_savings_range: {
+    call: (db) => ({ sql: 'select * from public.judge_cache_savings($1, $2, $3)', params: [db.team, RANGE_DAYS, RANGE_UNTIL] }),
+    bounds: async (db) => ({ eval_runs: await rowsInRange(db, 'eval_runs') }),
+  },
+  verifier_outcomes_range: {
+    call: (db) => ({ sql: 'select * from public.verifier_outcomes($1, $2, $3)', params: [db.team, RANGE_DAYS, RANGE_UNTIL] }),
+    bounds: async (db) => ({ eval_runs: await rowsInRange(db, 'eval_runs') }),
+  },
+  review_queue_range: {
+    call: (db) => ({ sql: 'select * from public.review_queue($1, $2, 30, $3)', params: [db.team, RANGE_DAYS, RANGE_UNTIL] }),
+    bounds: async (db) => ({ eval_runs: await rowsInRange(db, 'eval_runs') }),
+  },
+  leaderboard_runs_range: {
+    call: (db) => ({ sql: 'select * from public.leaderboard_runs($1, $2, null, $3)', params: [db.team, RANGE_DAYS, RANGE_UNTIL] }),
+    // The range's runs, and (as without a range) the days with a run over the last 400 days.
+    bounds: async (db) => {
+      const runs = await runCounts(db);
+      const days = runs.team > runs.all / 2 ? runs.all : await rowsSince(db, 'eval_runs', '400 days');
+      return { eval_runs: (await rowsInRange(db, 'eval_runs')) + days };
     },
     seqScanAllowed: async (db) => {
       const runs = await runCounts(db);

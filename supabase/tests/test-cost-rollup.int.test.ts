@@ -4,7 +4,9 @@
  * (trials, two repos, runs on many days, one just inside the window's first day and one just
  * outside it, a run outside the window, a second team): the answer equals the old formula over
  * every result, also after an admin deletes results and a whole run, and the migration's backfill
- * rebuilds the rollup.
+ * rebuilds the rollup. With p_until (20261207100000_period_until.sql) the window is bounded at both
+ * ends: a range of whole UTC days reads only the rollup, a window that starts and ends mid-day reads
+ * its first and last day's results; both equal the formula over every result of the window.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,11 +20,15 @@ const DAYS = 30;
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-/** cost_leaders' tests as they were (20261122140000_dashboard_insights.sql): every result of the window. */
+/**
+ * cost_leaders' tests as they were (20261122140000_dashboard_insights.sql): every result of the
+ * window, [until - days, until), until now when $3 is null.
+ */
 const OLD_TEST_LEADERS = `
   with runs as (
     select r.id, r.repo_slug, r.suite from public.eval_runs r
-    where r.team_id = $1 and r.run_at >= now() - make_interval(days => $2)
+    where r.team_id = $1 and r.run_at >= coalesce($3::timestamptz, now()) - make_interval(days => $2)
+      and r.run_at < coalesce($3::timestamptz, 'infinity')
   )
   select r.repo_slug, r.suite, e.test_name, count(*) as runs, sum(e.cost_usd) as cost_usd
   from runs r
@@ -91,12 +97,23 @@ function payload(i: number, suite: string, repo: string, at: Date, onlyHere: str
 
 let admin: SupabaseClient;
 let team: string;
+/** Midnight (UTC) `days` days before today. */
+const midnight = (days: number) => {
+  const d = new Date();
+  d.setUTCHours(0, 0, 0, 0);
+  return new Date(d.getTime() - days * DAY);
+};
+/** A range of whole days, 10 of them, ending at the midnight 5 days ago. */
+const WHOLE = { days: 10, until: midnight(5) };
+/** A window that starts and ends at noon: its first and last days are partly inside. */
+const NOON = { days: 10, until: new Date(midnight(8).getTime() + 12 * 60 * MINUTE) };
 
 /** cost_leaders' tests (as a member sees them through the API) against the old formula; returns the old rows. */
-async function compare(limit = 1000): Promise<Leader[]> {
-  const { data, error } = await admin.rpc('cost_leaders', { p_team_id: team, p_days: DAYS, p_limit: limit });
+async function compare(limit = 1000, window: { days: number; until?: Date } = { days: DAYS }): Promise<Leader[]> {
+  const until = window.until?.toISOString();
+  const { data, error } = await admin.rpc('cost_leaders', { p_team_id: team, p_days: window.days, p_limit: limit, p_until: until });
   expect(error).toBeNull();
-  const old = canonical(await sql(OLD_TEST_LEADERS, [team, DAYS]));
+  const old = canonical(await sql(OLD_TEST_LEADERS, [team, window.days, until ?? null]));
   const tests = (data as { tests: Array<Record<string, unknown>> }).tests;
   // The function's own order is the canonical one: compare without re-sorting it.
   expect(tests.map((r) => ({ ...r, cost_usd: Number(r.cost_usd).toFixed(6), runs: Number(r.runs) }))).toEqual(old.slice(0, limit));
@@ -126,6 +143,18 @@ beforeAll(async () => {
   await pushRun(admin, team, payload(30, 'costs', 'acme/app', new Date(since + 10 * MINUTE), 'first-day-inside'));
   await pushRun(admin, team, payload(31, 'costs', 'acme/app', new Date(since - 10 * MINUTE), 'first-day-outside'));
   await pushRun(admin, team, payload(32, 'costs', 'acme/app', new Date(now - 40 * DAY), 'long-before'));
+  // The bounded windows' edges: on each side of the end and the start, on the same UTC day.
+  for (const [w, name, i] of [
+    [WHOLE, 'whole', 50],
+    [NOON, 'noon', 60],
+  ] as const) {
+    const end = w.until.getTime();
+    const start = end - w.days * DAY;
+    await pushRun(admin, team, payload(i, 'costs', 'acme/app', new Date(end - MINUTE), `${name}-last-inside`));
+    await pushRun(admin, team, payload(i + 1, 'costs', 'acme/app', new Date(end), `${name}-after-end`));
+    await pushRun(admin, team, payload(i + 2, 'costs', 'acme/app', new Date(start), `${name}-first-inside`));
+    await pushRun(admin, team, payload(i + 3, 'costs', 'acme/app', new Date(start - MINUTE), `${name}-before-start`));
+  }
   // Another team's runs in the same suites must not count.
   const { client: other } = await signedInClient();
   const otherTeam = await createTeam(other, 'other');
@@ -152,6 +181,36 @@ describe('cost_leaders from the daily test-cost rollup', () => {
     expect(rows.some((r) => Math.round(Number(r.cost_usd) * 1e6) % 100 !== 0)).toBe(true);
     // The default page: the ten most expensive.
     await compare(10);
+  });
+
+  it('bounds the window at p_until: whole days from the rollup, mid-day edges from their results', async () => {
+    for (const [w, name] of [
+      [WHOLE, 'whole'],
+      [NOON, 'noon'],
+    ] as const) {
+      const names = (await compare(1000, w)).map((r) => r.test_name);
+      expect(names).toContain(`${name}-last-inside`);
+      expect(names).toContain(`${name}-first-inside`);
+      expect(names).not.toContain(`${name}-after-end`);
+      expect(names).not.toContain(`${name}-before-start`);
+      await compare(10, w);
+    }
+    // Whole days: every result comes from the rollup (emptied, nothing is left); at noon the two
+    // partial days' results are read directly.
+    const rollup = await sql('select * from public.test_costs_daily where team_id = $1', [team]);
+    await sql('delete from public.test_costs_daily where team_id = $1', [team]);
+    const leaders = async (w: { days: number; until: Date }) =>
+      (
+        (await admin.rpc('cost_leaders', { p_team_id: team, p_days: w.days, p_limit: 1000, p_until: w.until.toISOString() })).data as {
+          tests: Array<{ test_name: string }>;
+        }
+      ).tests.map((t) => t.test_name);
+    expect(await leaders(WHOLE)).toEqual([]);
+    expect(await leaders(NOON)).toEqual(expect.arrayContaining(['noon-last-inside', 'noon-first-inside']));
+    await sql(`insert into public.test_costs_daily select * from jsonb_populate_recordset(null::public.test_costs_daily, $1::jsonb)`, [
+      JSON.stringify(rollup),
+    ]);
+    await rollupMatchesResults();
   });
 
   it('stays right when an admin deletes results, and when an admin deletes a run', async () => {
