@@ -55,8 +55,32 @@ describe('dashboard query parameters', () => {
     ['from=2026-13-45', 'from: expected a date as YYYY-MM-DD.'],
     ['to=2026-02-30', 'to: expected a date as YYYY-MM-DD.'],
     ['to=yesterday', 'to: expected a date as YYYY-MM-DD.'],
+    ['from=2026-10-31&to=2026-10-01', 'from: expected a day on or before to (2026-10-01), got 2026-10-31.'],
   ])('refuses %s with 400 naming the parameter', async (query, message) => {
     const res = await page(`/runs?${query}`);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain(message);
+    expect(res.text).not.toMatch(DATABASE_TEXT);
+  });
+
+  it('answers a valid date range on every period page', async () => {
+    for (const path of ['/costs', '/trends', '/escalation', '/review', '/leaderboard']) {
+      expect((await page(`${path}?from=2026-10-01&to=2026-10-31`)).status, path).toBe(200);
+      expect((await page(`${path}?since=2026-10-01`)).status, path).toBe(200);
+    }
+  });
+
+  it.each([
+    ['/costs?from=2026-10-32&to=2026-10-31', 'from: expected a date as YYYY-MM-DD.'],
+    ['/trends?from=2026-10-01&to=31-10-2026', 'to: expected a date as YYYY-MM-DD.'],
+    ['/escalation?from=2026-10-31&to=2026-10-01', 'from: expected a day on or before to (2026-10-01), got 2026-10-31.'],
+    ['/review?to=2026-10-31', 'from: expected a date as YYYY-MM-DD (the first day of the range) with to.'],
+    ['/leaderboard?from=2025-01-01&to=2026-10-31', 'from: a range is at most 366 days; 2025-01-01 to 2026-10-31 is 669.'],
+    ['/costs?since=2026-02-30', 'since: expected a date as YYYY-MM-DD.'],
+    ['/costs?since=2999-01-01', 'since: expected a day on or before today'],
+    ['/trends?since=2026-10-01&from=2026-10-01', 'since: give from or since (its older name), not both.'],
+  ])('refuses the period %s with 400 naming the parameter', async (query, message) => {
+    const res = await page(query);
     expect(res.status).toBe(400);
     expect(res.text).toContain(message);
     expect(res.text).not.toMatch(DATABASE_TEXT);

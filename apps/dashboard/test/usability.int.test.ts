@@ -324,20 +324,25 @@ describe('every page is usable on a phone and with assistive technology', () => 
     expect(new Date(`${from}T00:00:00Z`).getUTCDay()).toBe(1);
     expect(week.get('to')).toBe(new Date(Date.parse(`${from}T00:00:00Z`) + 6 * 86_400_000).toISOString().slice(0, 10));
 
-    // A custom start date beside the fixed periods: nine days back through today is ten days.
+    // A custom range beside the fixed periods (the form, no script): nine days back through today is ten days.
     const since = new Date(Date.now() - 9 * 86_400_000).toISOString().slice(0, 10);
+    const today = new Date().toISOString().slice(0, 10);
     await page.goto(`${dashboard.url}/t/${teamSlug}/costs`);
-    await page.getByLabel('Since').fill(since);
+    await page.getByLabel('From', { exact: true }).fill(since);
+    await page.getByLabel('To', { exact: true }).fill(today);
     await page.getByRole('button', { name: 'Show' }).click();
-    await page.waitForURL(/since=/);
-    expect(await page.locator('nav.tabs[aria-label=Period] a[aria-current=true]').textContent()).toBe(`since ${since} (10 days)`);
-    expect(await page.locator('.card .label').first().textContent()).toBe('Spend, last 10 days');
-    expect(await auditPage(page, 'costs-since')).toEqual([]);
+    await page.waitForURL(/from=/);
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ from: since, to: today });
+    const label = (await page.locator('nav.tabs[aria-label=Period] a[aria-current=true]').textContent()) ?? '';
+    expect(label).toMatch(/^\d{1,2} \w{3}( \d{4})? – \d{1,2} \w{3} \d{4}$/);
+    expect(await page.locator('.card .label').first().textContent()).toBe(`Spend, ${label}`);
+    expect(await auditPage(page, 'costs-range')).toEqual([]);
     await page.goto(`${dashboard.url}/t/${teamSlug}/trends?since=${since}`);
     expect(await auditPage(page, 'trends-since')).toEqual([]);
-    // A date in the future or not a date falls back to the default period.
-    await page.goto(`${dashboard.url}/t/${teamSlug}/costs?since=2999-01-01`);
-    expect(await page.locator('.card .label').first().textContent()).toBe('Spend, last 30 days');
+    // A start date in the future is the visitor's mistake: a 400 naming the parameter.
+    const future = await page.goto(`${dashboard.url}/t/${teamSlug}/costs?since=2999-01-01`);
+    expect(future?.status()).toBe(400);
+    expect(await page.locator('main').textContent()).toContain('since: expected a day on or before today');
     expect(problems).toEqual([]);
     await context.close();
   });
