@@ -203,6 +203,19 @@ describe('a custom date range, both days included', () => {
     expect(await page.locator('main table tbody tr').count()).toBe(EXPECTED.runs);
     await page.goto(`${dashboard.url}/t/${teamSlug}/leaderboard?${RANGE}`);
     expect(await auditPage(page, 'range-leaderboard')).toEqual([]);
+    // On a phone the key columns fit inside the panel (none cut off), the name wraps by words' room.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const fit = await page
+      .locator('table.leaderboard')
+      .evaluate((t) => ({ table: t.scrollWidth, panel: t.parentElement?.clientWidth ?? 0 }));
+    expect(fit.table).toBeLessThanOrEqual(fit.panel);
+    expect(await page.locator('table.leaderboard thead th:visible').allTextContents()).toEqual([
+      '# ▲',
+      'Who',
+      'Activity',
+      'Pass rate',
+      'Cost',
+    ]);
     await context.close();
   });
 

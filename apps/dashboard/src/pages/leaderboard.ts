@@ -4,7 +4,7 @@
  * dayStreak) and cost; runs pushed with CI tokens are one "CI" row. Ranked by
  * core's rankLeaderboard, whose rule the page states (every column it uses is
  * shown); the table can be sorted by another column (the rank stays) and
- * downloaded as CSV. A name opens the runs list filtered by that person (or CI),
+ * downloaded as CSV. On a phone: rank, who, activity, pass rate and cost. A name opens the runs list filtered by that person (or CI),
  * and to the range when the period is one.
  */
 import { html, LEADERBOARD_RULE, leaderboardEntry, rankLeaderboard } from '@gstack/core';
@@ -27,18 +27,20 @@ export async function leaderboardPage(c: Context<DashboardEnv>): Promise<Respons
     {
       key: 'who',
       label: 'Who',
+      className: 'wrap-sm',
       value: (e) => e.name,
       cell: (e) =>
         html`<a href="${runsOf(c, { who: e.userId ?? 'ci', ...(period.range ? { from: period.from, to: period.to } : {}) })}">${e.userId ? e.name : html`<span class="chip">CI</span>`}</a>`,
     },
-    { key: 'runs', label: 'Runs', num: true, value: (e) => e.runs, cell: (e) => e.runs },
-    { key: 'ships', label: 'Ships', num: true, value: (e) => e.ships, cell: (e) => e.ships },
+    { key: 'runs', label: 'Runs', num: true, hideSm: true, value: (e) => e.runs, cell: (e) => e.runs },
+    { key: 'ships', label: 'Ships', num: true, hideSm: true, value: (e) => e.ships, cell: (e) => e.ships },
     { key: 'activity', label: 'Activity', num: true, value: (e) => e.runs + e.ships, cell: (e) => html`<b>${e.runs + e.ships}</b>` },
     { key: 'pass_rate', label: 'Pass rate', num: true, value: (e) => e.passRate, cell: (e) => rateCell(e.passRate) },
     {
       key: 'streak',
       label: 'Day streak',
       num: true,
+      hideSm: true,
       value: (e) => e.streak,
       cell: (e) => `${e.streak} ${e.streak === 1 ? 'day' : 'days'}`,
     },
