@@ -80,7 +80,8 @@ export interface AuditFinding {
 /**
  * Checks the page as it is now at each width in light and dark: axe-core's
  * serious and critical violations (and ALSO_FAILED's), and (at every width) a document wider than
- * the viewport (the page scrolls sideways). Saves `<name>-<width>-<theme>.png`.
+ * the viewport (the page scrolls sideways) or a table wider than its plain panel (key columns cut
+ * off; only .panel.scroll regions, keyboard-focusable, may scroll). Saves `<name>-<width>-<theme>.png`.
  * Returns the findings, empty when the page passes; the page is left at desktop width in light.
  */
 export async function auditPage(page: Page, name: string): Promise<AuditFinding[]> {
@@ -93,6 +94,13 @@ export async function auditPage(page: Page, name: string): Promise<AuditFinding[
       const view = `${name} ${viewport.width}px ${scheme}`;
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       if (width > viewport.width) findings.push({ view, problem: `document is ${width}px wide, viewport ${viewport.width}px` });
+      // A table in a plain panel keeps its key columns in view: it fits (only .panel.scroll regions scroll).
+      const cut = await page.evaluate(() =>
+        [...document.querySelectorAll('.panel:not(.scroll) > table')]
+          .filter((t) => t.scrollWidth > (t.parentElement?.clientWidth ?? 0) + 1)
+          .map((t) => `table ${t.className || '(no class)'} is ${t.scrollWidth}px wide in a ${t.parentElement?.clientWidth}px panel`),
+      );
+      for (const problem of cut) findings.push({ view, problem });
       // Evaluated through the DevTools protocol, so the page's CSP (nonce'd scripts only) does not apply.
       if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
       const violations = await page.evaluate(async (alsoFailed) => {

@@ -87,6 +87,7 @@ describe('every page is usable on a phone and with assistive technology', () => 
       ['runs', `${t}/runs`],
       ['run-detail', `${t}/runs/${headRunId}`],
       ['compare', `${t}/compare?base=${baseRunId}&head=${headRunId}`],
+      ['compare-picker', `${t}/compare`],
       ['trends', `${t}/trends`],
       ['tests', `${t}/tests?repo=acme-app&suite=capitals`],
       ['test', `${t}/test?repo=acme-app&suite=geography&name=${q(LONG_NAME)}`],
