@@ -247,6 +247,14 @@ interface Case {
   seqScanAllowed?: (db: Db) => Promise<Table | undefined>;
 }
 
+/** A period aggregate over the date range: `sql` takes the team, days and until; it reads the range's rows of `table`. */
+function inRange(sql: string, table: Table = 'eval_runs'): Case {
+  return {
+    call: (db) => ({ sql, params: [db.team, RANGE_DAYS, RANGE_UNTIL] }),
+    bounds: async (db) => ({ [table]: await rowsInRange(db, table) }),
+  };
+}
+
 const CASES: Record<string, Case> = {
   dashboard_overview: {
     call: (db) => ({ sql: 'select public.dashboard_overview($1)', params: [db.team] }),
@@ -362,43 +370,19 @@ const CASES: Record<string, Case> = {
     },
   },
   // The same aggregates over a date range: bounded at both ends, through the same indexes.
-  pass_rate_series_range: {
-    call: (db) => ({ sql: 'select * from public.pass_rate_series($1, $2, $3)', params: [db.team, RANGE_DAYS, RANGE_UNTIL] }),
-    bounds: async (db) => ({ eval_runs: await rowsInRange(db, 'eval_runs') }),
-  },
-  suite_run_series_range: {
-    call: (db) => ({ sql: 'select * from public.suite_run_series($1, $2, $3)', params: [db.team, RANGE_DAYS, RANGE_UNTIL] }),
-    bounds: async (db) => ({ eval_runs: await rowsInRange(db, 'eval_runs') }),
-  },
-  cost_series_range: {
-    call: (db) => ({ sql: 'select * from public.cost_series($1, $2, $3)', params: [db.team, RANGE_DAYS, RANGE_UNTIL] }),
-    bounds: async (db) => ({ eval_runs: await rowsInRange(db, 'eval_runs') }),
-  },
-  cost_per_model_range: {
-    call: (db) => ({ sql: 'select * from public.cost_per_model($1, $2, $3)', params: [db.team, RANGE_DAYS, RANGE_UNTIL] }),
-    bounds: async (db) => ({ eval_costs: await rowsInRange(db, 'eval_costs') }),
-  },
+  pass_rate_series_range: inRange('select * from public.pass_rate_series($1, $2, $3)'),
+  suite_run_series_range: inRange('select * from public.suite_run_series($1, $2, $3)'),
+  cost_series_range: inRange('select * from public.cost_series($1, $2, $3)'),
+  cost_per_model_range: inRange('select * from public.cost_per_model($1, $2, $3)', 'eval_costs'),
   cost_leaders_range: {
     call: (db) => ({ sql: 'select public.cost_leaders($1, $2, 10, $3)', params: [db.team, RANGE_DAYS, RANGE_UNTIL] }),
     // Whole days: the range's runs and the rollup's rows of those days; no result at all.
     bounds: async (db) => ({ eval_runs: await rowsInRange(db, 'eval_runs'), test_costs_daily: RANGE_DAYS * 10 * db.shape.resultsPerRun }),
   },
-  ladder_spend_range: {
-    call: (db) => ({ sql: 'select * from public.ladder_spend($1, $2, $3)', params: [db.team, RANGE_DAYS, RANGE_UNTIL] }),
-    bounds: async (db) => ({ eval_runs: await rowsInRange(db, 'eval_runs') }),
-  },
-  judge_cache_savings_range: {
-    call: (db) => ({ sql: 'select * from public.judge_cache_savings($1, $2, $3)', params: [db.team, RANGE_DAYS, RANGE_UNTIL] }),
-    bounds: async (db) => ({ eval_runs: await rowsInRange(db, 'eval_runs') }),
-  },
-  verifier_outcomes_range: {
-    call: (db) => ({ sql: 'select * from public.verifier_outcomes($1, $2, $3)', params: [db.team, RANGE_DAYS, RANGE_UNTIL] }),
-    bounds: async (db) => ({ eval_runs: await rowsInRange(db, 'eval_runs') }),
-  },
-  review_queue_range: {
-    call: (db) => ({ sql: 'select * from public.review_queue($1, $2, 30, $3)', params: [db.team, RANGE_DAYS, RANGE_UNTIL] }),
-    bounds: async (db) => ({ eval_runs: await rowsInRange(db, 'eval_runs') }),
-  },
+  ladder_spend_range: inRange('select * from public.ladder_spend($1, $2, $3)'),
+  judge_cache_savings_range: inRange('select * from public.judge_cache_savings($1, $2, $3)'),
+  verifier_outcomes_range: inRange('select * from public.verifier_outcomes($1, $2, $3)'),
+  review_queue_range: inRange('select * from public.review_queue($1, $2, 30, $3)'),
   leaderboard_runs_range: {
     call: (db) => ({ sql: 'select * from public.leaderboard_runs($1, $2, null, $3)', params: [db.team, RANGE_DAYS, RANGE_UNTIL] }),
     // The range's runs, and (as without a range) the days with a run over the last 400 days.
