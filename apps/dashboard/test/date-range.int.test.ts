@@ -97,6 +97,8 @@ beforeAll(async () => {
     ...ladderDocs(),
     base,
     head,
+    // "Last 30 days" starts 30 × 24 h ago, part way into that UTC day: a run just after the start.
+    resultDoc({ suite: 'edge', minutesAgo: 30 * 1440 - 5, tests: [{ name: 'early', passed: true }] }),
   ];
   const pushed = await run('gstack-sync', ['push', ...writeDocs(docs)], alice.env);
   expect(pushed.code, pushed.stderr).toBe(0);
@@ -252,6 +254,18 @@ describe('a custom date range, both days included', () => {
     expect(await page.locator('h2#queue').textContent()).toBe(`${EXPECTED.answers} answers waiting for your review`);
     // A review sent from the page returns to the same range.
     expect(await page.locator('form.review input[name=back]').first().getAttribute('value')).toBe(`/t/${teamSlug}/review?${RANGE}`);
+    await context.close();
+  });
+
+  it("draws a run of a preset period's first, partial day inside the chart", async () => {
+    const context = await browser.newContext();
+    const page = await signIn(context, `/t/${teamSlug}/trends?days=30`);
+    const chart = page.locator('section[data-suite="acme-app/edge"] svg.trend');
+    // The plot starts at x = 30 (the axis labels are left of it); the day's point sits in its slot.
+    const x = Number(await chart.locator('circle.dot').getAttribute('cx'));
+    expect(x).toBeGreaterThan(30);
+    const first = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+    expect((await chart.locator('text.axis').allTextContents()).at(-2)).toBe(first);
     await context.close();
   });
 

@@ -70,7 +70,7 @@ export async function trendsPage(c: Context<DashboardEnv>): Promise<Response> {
         sent.size ? html` · <span class="bad alerted">${sent.size} alerted in Slack</span>` : ''
       }</span></h2>
       ${trendChart(points, marks, {
-        days: period.days,
+        days: period.spanDays,
         label: `${first.suite} pass rate per day`,
         endDay: period.to,
         pointHref: (day) => runsOf(c, { repo: first.repo_slug, suite: first.suite, from: day, to: day }),

@@ -43,6 +43,8 @@ export function rangeLabel(from: string, to: string): string {
 export interface Period {
   /** Days in the period: N for "last N days", both ends counted for a range. */
   days: number;
+  /** The UTC days the period touches, for day charts: a range's days; "last N days" N + 1 (its first only in part). */
+  spanDays: number;
   /** First and last UTC day (both included); for "last N days", the N days ending today. */
   from: string;
   to: string;
@@ -79,6 +81,7 @@ export function readPeriod(c: Context<DashboardEnv>, options: number[], fallback
     const until = `${addDays(to, 1)}T00:00:00.000Z`;
     return {
       days,
+      spanDays: days,
       from,
       to,
       range: true,
@@ -96,6 +99,7 @@ export function readPeriod(c: Context<DashboardEnv>, options: number[], fallback
   const days = options.includes(asDays) ? asDays : fallback;
   return {
     days,
+    spanDays: days + 1,
     from: addDays(today(), 1 - days),
     to: today(),
     range: false,
