@@ -3,7 +3,7 @@
  * Every call goes through the request's client, so it runs with the user's JWT and RLS.
  * The jsonb answers are described here once; pages read these types.
  */
-import type { Database } from '@gstack/core';
+import type { Database, RunPruning } from '@gstack/core';
 import type { Context } from 'hono';
 import type { DashboardEnv } from './env.ts';
 import { DashboardError } from './errors.ts';
@@ -29,6 +29,20 @@ export async function rpc<Name extends keyof Functions>(
 export function storeFailed(what: string, error: { message: string; code?: string }): DashboardError {
   console.error(`dashboard: ${what} failed`, error.code ?? '', error.message);
   return new DashboardError(502, `${what} failed. Try again; if it persists, the server log has the details.`);
+}
+
+/**
+ * What retention removed from these runs (eval_runs.pruned_at / pruned_stats), by run id; a run
+ * with all its raw data is absent. Read beside the run's RPC, which stays as it was.
+ */
+export async function prunedRuns(c: Context<DashboardEnv>, ids: string[]): Promise<Map<string, RunPruning>> {
+  const { data, error } = await c.var.supabase
+    .from('eval_runs')
+    .select('id, pruned_at, pruned_stats')
+    .in('id', ids)
+    .not('pruned_stats', 'is', null);
+  if (error) throw storeFailed("Reading the runs' retention", error);
+  return new Map((data ?? []).map((r) => [r.id, { pruned_at: r.pruned_at, pruned_stats: r.pruned_stats as RunPruning['pruned_stats'] }]));
 }
 
 /** A run as lists show it (public.dashboard_run_row). */
