@@ -30,6 +30,9 @@ comment on column public.eval_runs.pruned_stats is
 
 -- The pruner's work list: a team's runs still holding raw data, oldest first.
 create index eval_runs_team_unpruned_run_at_idx on public.eval_runs (team_id, run_at) where pruned_at is null;
+-- A period's pruned runs, for the figures judge_cache_savings and verifier_outcomes add from
+-- pruned_stats: only those runs are read a second time (none, for a team without a retention).
+create index eval_runs_team_pruned_run_at_idx on public.eval_runs (team_id, run_at) where pruned_stats is not null;
 
 -- =============================================================================
 -- Rollups survive the prune
