@@ -62,9 +62,10 @@ const rawCounts = async (runIds: string[]) =>
   )[0];
 const rollups = async (teamId: string) => ({
   runs: await sql('select id, tier_stats, attempt_stats from public.eval_runs where team_id = $1 order by id', [teamId]),
-  daily: await sql('select day::text, test_name, results::int, cost_usd::text from public.test_costs_daily where team_id = $1 order by 1, 2', [
-    teamId,
-  ]),
+  daily: await sql(
+    'select day::text, test_name, results::int, cost_usd::text from public.test_costs_daily where team_id = $1 order by 1, 2',
+    [teamId],
+  ),
 });
 const prune = async (batch: number) =>
   (await sql<{ done: { deleted: number; runs_pruned: number } }>('select private.prune_team_data($1) as done', [batch]))[0]?.done;

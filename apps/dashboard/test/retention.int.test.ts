@@ -29,7 +29,7 @@ function doc(i: number): StandardEvalResultInput {
   const d = ladderDoc(i % 2 ? 'ladder-b' : 'ladder-a', tests);
   d.timestamp = new Date(Date.now() - (2 + 3 * i) * DAY_MS - 30 * 60_000).toISOString();
   for (const result of d.all_results) {
-    const first = result.attempts[0];
+    const first = result.attempts?.[0];
     if (first?.verifier && i % 2 === 0) Object.assign(first.verifier, { cached: true, saved_usd: 0.0004 });
     for (const judge of result.judge ?? []) if (i % 4 === 0) Object.assign(judge, { cached: true, saved_usd: 0.0001 });
   }
