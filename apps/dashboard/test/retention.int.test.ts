@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDashboard, startDashboard } from '../src/node.ts';
 import { writeDocs } from './fixtures.ts';
 import { HAIKU, ladderDoc } from './insights-fixtures.ts';
+import { signInCookie } from './session.ts';
 
 const DAY_MS = 86_400_000;
 const RUNS = 26;
@@ -103,17 +104,7 @@ beforeAll(async () => {
     [team, old?.id, alice.email],
   );
   dashboard = await startDashboard({ supabaseUrl: stackInfo().apiUrl, supabaseKey: stackInfo().publishableKey });
-  const login = await fetch(`${dashboard.url}/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: dashboard.url },
-    body: new URLSearchParams({ email: alice.email, password: alice.password, next: '/' }),
-    redirect: 'manual',
-  });
-  expect(login.status).toBe(303);
-  cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
+  cookie = await signInCookie(dashboard.url, alice);
 });
 
 afterAll(async () => {
