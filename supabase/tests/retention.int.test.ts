@@ -166,6 +166,25 @@ describe('retention pruning', () => {
     expect(keeps?.pruned_at).toBeNull();
   });
 
+  it('gstack ci report learns that a pruned baseline has no results left', async () => {
+    const { data, error } = await admin.rpc('ci_report_context', {
+      p_team_id: team,
+      p_token: null,
+      p_run: 'new',
+      p_branches: ['main'],
+      p_baseline: 'old-40',
+    });
+    expect(error).toBeNull();
+    const context = data as {
+      run: { pruned_at: string | null; results: unknown[] };
+      baseline: { pruned_at: string | null; results: unknown[] };
+    };
+    expect(context.baseline.pruned_at).not.toBeNull();
+    expect(context.baseline.results).toEqual([]);
+    expect(context.run.pruned_at).toBeNull();
+    expect(context.run.results).toHaveLength(5);
+  });
+
   it('the scheduled job prunes through the same function, and an admin delete still updates the rollups', async () => {
     const [job] = await sql<{ schedule: string; command: string }>(
       `select schedule, command from cron.job where jobname = 'gstack-retention-prune'`,

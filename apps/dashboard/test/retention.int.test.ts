@@ -163,6 +163,14 @@ describe('retention', () => {
     const shown = await run('gstack', ['eval', 'show', String(docs[20]?.run_id), '--team'], { ...alice.env, NO_COLOR: '1' });
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toContain(notice);
+    const compared = await run('gstack', ['eval', 'compare', String(docs[20]?.run_id), String(docs[0]?.run_id), '--team'], {
+      ...alice.env,
+      NO_COLOR: '1',
+    });
+    expect(compared.code, compared.stderr).toBe(0);
+    expect(compared.stdout).toContain(`before: ${notice}`);
+    expect(compared.stdout).toContain("only the totals compare: the test-by-test diff needs both runs' results");
+    expect(compared.stdout).not.toContain('newly failing');
   });
 
   it('the Team page shows the retention and an admin sets it back to forever', async () => {
