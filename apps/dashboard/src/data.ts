@@ -45,6 +45,36 @@ export async function prunedRuns(c: Context<DashboardEnv>, ids: string[]): Promi
   return new Map((data ?? []).map((r) => [r.id, { pruned_at: r.pruned_at, pruned_stats: r.pruned_stats as RunPruning['pruned_stats'] }]));
 }
 
+/**
+ * Pages that read per-test outcomes (Tests, Problems) and the runs retention emptied among the
+ * ones they read: the suite's last `runs` runs, or every run of the last `days` days (counted
+ * in the database through eval_runs_team_pruned_run_at_idx, never listed).
+ */
+export async function prunedAmong(
+  c: Context<DashboardEnv>,
+  scope: { repo: string; suite: string; runs: number } | { days: number },
+): Promise<number> {
+  const runs = c.var.supabase.from('eval_runs');
+  if ('days' in scope) {
+    const { count, error } = await runs
+      .select('id', { count: 'exact', head: true })
+      .eq('team_id', c.var.team.id)
+      .gte('run_at', new Date(Date.now() - scope.days * 86_400_000).toISOString())
+      .not('pruned_stats', 'is', null);
+    if (error) throw storeFailed("Reading the runs' retention", error);
+    return count ?? 0;
+  }
+  const { data, error } = await runs
+    .select('pruned_stats')
+    .eq('team_id', c.var.team.id)
+    .eq('repo_slug', scope.repo)
+    .eq('suite', scope.suite)
+    .order('run_at', { ascending: false })
+    .limit(scope.runs);
+  if (error) throw storeFailed("Reading the runs' retention", error);
+  return (data ?? []).filter((r) => r.pruned_stats !== null).length;
+}
+
 /** A run as lists show it (public.dashboard_run_row). */
 export interface RunRow {
   id: string;

@@ -4,7 +4,8 @@
  * period page read through the Node dashboard with a signed-in cookie, then `gstack team set
  * retention-days 30` and the scheduled job's own command. Raw rows older than 30 days are gone,
  * newer ones intact; every page's figures for the pruned period are unchanged; the run page and
- * compare of a pruned run, and `gstack eval show --team`, say what was removed and when.
+ * compare of a pruned run, `gstack eval show|compare --team`, and the Tests and Problems pages
+ * say what was removed.
  */
 import { type Person, person, run } from '@gstack/client/testing/people';
 import type { StandardEvalResultInput } from '@gstack/core';
@@ -113,6 +114,8 @@ afterAll(async () => {
 
 describe('retention', () => {
   it('prunes what is older than the setting and every page shows the same figures for the pruned period', async () => {
+    expect(await page('/tests?repo=acme-app&suite=ladder-a')).not.toContain('data-pruned');
+    expect(await page('/problems')).not.toContain('data-pruned');
     const before = new Map<string, string[]>();
     for (const path of PAGES()) before.set(path, figures(await page(path)));
     // The pages show real figures for the old period: the Costs page's leaders and savings among them.
@@ -157,6 +160,11 @@ describe('retention', () => {
     const compare = await page(`/compare?base=${pruned?.id}&head=${pruned?.newer}`);
     expect(compare).toContain(`Baseline: ${notice.replace("'", '&#39;')}`);
     expect(compare).not.toContain('class="compare"');
+    // Tests and Problems read per-test outcomes of recent runs: they say how many were pruned.
+    expect(await page('/tests?repo=acme-app&suite=ladder-a')).toContain(
+      "8 of the suite's last 20 runs are past the team's retention: their per-test outcomes were removed, so they are not counted here.",
+    );
+    expect(await page('/problems')).toContain("16 runs of the last 90 days are past the team's retention");
     // A run inside the retention is whole: no notice.
     expect(await page(`/runs/${pruned?.newer}`)).not.toContain('data-pruned');
 
