@@ -218,28 +218,6 @@ comment on function private.prune_team_data(integer) is
   'One retention batch: deletes at most p_batch expired result and attempt rows, records what the pages need first, marks runs pruned.';
 revoke all on function private.prune_team_data(integer) from public, anon, authenticated;
 
--- The scheduled job: batches of p_batch rows, each committed on its own (short transactions, row
--- locks only), until nothing is left or p_budget has passed. A procedure, so it can commit; no SET
--- clause and invoker rights for the same reason (every name below is schema-qualified).
-create procedure private.prune_expired(p_batch integer default 5000, p_budget interval default interval '2 minutes')
-  language plpgsql
-as $$
-declare
-  v_until timestamptz := pg_catalog.clock_timestamp() + p_budget;
-  v_done jsonb;
-begin
-  loop
-    v_done := private.prune_team_data(p_batch);
-    commit;
-    exit when (v_done ->> 'deleted')::integer = 0 and (v_done ->> 'runs_pruned')::integer = 0;
-    exit when pg_catalog.clock_timestamp() >= v_until;
-  end loop;
-end
-$$;
-comment on procedure private.prune_expired(integer, interval) is
-  'The retention job: prune_team_data batches, each its own transaction, until done or the time budget is spent.';
-revoke all on procedure private.prune_expired(integer, interval) from public, anon, authenticated;
-
 -- Judge cache savings: the documents still there, plus what pruned runs recorded.
 create or replace function public.judge_cache_savings(p_team_id uuid, p_days integer default 30)
   returns table (hits bigint, hits_priced bigint, saved_usd numeric)
@@ -323,4 +301,22 @@ $$;
 -- Schedule (cron.schedule updates a job of the same name in place)
 -- =============================================================================
 
-select cron.schedule('gstack-retention-prune', '17 * * * *', $job$ call private.prune_expired() $job$);
+-- Every hour: prune_team_data batches of 5,000 rows, each committed on its own (short
+-- transactions, row locks only), until nothing is left or two minutes have passed. A DO block
+-- rather than a procedure: a routine that commits cannot carry the SET search_path every routine
+-- here has (and the advisors require).
+select cron.schedule('gstack-retention-prune', '17 * * * *', $job$
+do $prune$
+declare
+  v_until timestamptz := pg_catalog.clock_timestamp() + interval '2 minutes';
+  v_done jsonb;
+begin
+  loop
+    v_done := private.prune_team_data(5000);
+    commit;
+    exit when ((v_done ->> 'deleted')::integer = 0 and (v_done ->> 'runs_pruned')::integer = 0)
+      or pg_catalog.clock_timestamp() >= v_until;
+  end loop;
+end
+$prune$
+$job$);

@@ -4,7 +4,7 @@
  * its batch; repeated calls finish; expired runs lose their results, attempts, answer reviews and
  * the document's all_results, and are marked pruned; the rollups (tier_stats, attempt_stats,
  * test_costs_daily) keep their values; newer runs and teams without a retention keep everything.
- * The function and the job's procedure are not callable by anon or authenticated, and the setting
+ * The function is not callable by anon or authenticated, and the setting
  * has its bounds.
  */
 import { createTeam, pushRun, signedInClient, sql } from '@gstack/local-stack/testing';
@@ -107,12 +107,10 @@ describe('retention pruning', () => {
     const [grants] = await sql<Record<string, boolean>>(
       `select has_function_privilege('anon', 'private.prune_team_data(integer)', 'execute') as anon_fn,
               has_function_privilege('authenticated', 'private.prune_team_data(integer)', 'execute') as auth_fn,
-              has_function_privilege('anon', 'private.prune_expired(integer, interval)', 'execute') as anon_job,
-              has_function_privilege('authenticated', 'private.prune_expired(integer, interval)', 'execute') as auth_job,
               has_function_privilege('authenticated', 'private.pruned_stats_of(public.eval_runs, integer)', 'execute') as auth_stats,
               has_column_privilege('authenticated', 'public.eval_runs', 'pruned_at', 'update') as auth_mark`,
     );
-    expect(grants).toEqual({ anon_fn: false, auth_fn: false, anon_job: false, auth_job: false, auth_stats: false, auth_mark: false });
+    expect(grants).toEqual({ anon_fn: false, auth_fn: false, auth_stats: false, auth_mark: false });
     // And the API has no way to it: the private schema is not exposed.
     const { error } = await admin.schema('private' as 'public').rpc('prune_team_data' as never, { p_batch: 10 } as never);
     expect(error).not.toBeNull();
