@@ -191,14 +191,20 @@ describe('retention', () => {
       fields.set(name as string, (value as string).replace(/&amp;/g, '&'));
     for (const [, name, value] of (form?.[2] ?? '').matchAll(/<select name="([^"]+)">[\s\S]*?<option value="([^"]*)" selected/g))
       fields.set(name as string, value as string);
-    fields.set('retention_days', 'forever');
-    const saved = await fetch(`${dashboard.url}${form?.[1]}`, {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: dashboard.url },
-      body: fields,
-      redirect: 'manual',
-    });
-    expect(saved.status).toBe(303);
+    const post = (retention: string) => {
+      fields.set('retention_days', retention);
+      return fetch(`${dashboard.url}${form?.[1]}`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: dashboard.url },
+        body: fields,
+        redirect: 'manual',
+      });
+    };
+    const refused = await post('3');
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('retention_days: must be at least 7 days');
+    expect(await sql('select retention_days from public.team_settings where team_id = $1', [team])).toEqual([{ retention_days: 30 }]);
+    expect((await post('forever')).status).toBe(303);
     expect(await sql('select retention_days from public.team_settings where team_id = $1', [team])).toEqual([{ retention_days: null }]);
   });
 });
