@@ -39,6 +39,7 @@ export async function prunedRuns(c: Context<DashboardEnv>, ids: string[]): Promi
   const { data, error } = await c.var.supabase
     .from('eval_runs')
     .select('id, pruned_at, pruned_stats')
+    .eq('team_id', c.var.team.id)
     .in('id', ids)
     .not('pruned_stats', 'is', null);
   if (error) throw storeFailed("Reading the runs' retention", error);
@@ -47,20 +48,22 @@ export async function prunedRuns(c: Context<DashboardEnv>, ids: string[]): Promi
 
 /**
  * Pages that read per-test outcomes (Tests, Problems) and the runs retention emptied among the
- * ones they read: the suite's last `runs` runs, or every run of the last `days` days (counted
+ * ones they read: the suite's last `runs` runs, or every run (of `repo`) of the last `days` days (counted
  * in the database through eval_runs_team_pruned_run_at_idx, never listed).
  */
 export async function prunedAmong(
   c: Context<DashboardEnv>,
-  scope: { repo: string; suite: string; runs: number } | { days: number },
+  scope: { repo: string; suite: string; runs: number } | { days: number; repo?: string },
 ): Promise<number> {
   const runs = c.var.supabase.from('eval_runs');
   if ('days' in scope) {
-    const { count, error } = await runs
+    let query = runs
       .select('id', { count: 'exact', head: true })
       .eq('team_id', c.var.team.id)
       .gte('run_at', new Date(Date.now() - scope.days * 86_400_000).toISOString())
       .not('pruned_stats', 'is', null);
+    if (scope.repo) query = query.eq('repo_slug', scope.repo);
+    const { count, error } = await query;
     if (error) throw storeFailed("Reading the runs' retention", error);
     return count ?? 0;
   }

@@ -41,7 +41,7 @@ export async function problemsPage(c: Context<DashboardEnv>): Promise<Response> 
   const [problems, facets, pruned] = await Promise.all([
     loadProblems(c, repo, branch),
     rpc(c, 'runs_facets', { p_team_id: c.var.team.id }),
-    prunedAmong(c, { days: 90 }),
+    prunedAmong(c, { days: 90, repo }),
   ]);
   const f = facets as unknown as RunsFacets;
   const select = (name: string, label: string, options: string[], current?: string) =>
