@@ -340,6 +340,8 @@ const CASES: Record<string, Case> = {
   },
   verifier_outcomes: {
     call: (db) => ({ sql: 'select * from public.verifier_outcomes($1, 30)', params: [db.team] }),
+    // The month's runs' documents, and (through eval_runs_team_pruned_run_at_idx) the month's
+    // runs retention pruned, for their recorded figures: none here.
     bounds: async (db) => ({ eval_runs: await rowsSince(db, 'eval_runs', '30 days') }),
   },
   problem_history: {

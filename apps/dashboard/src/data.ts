@@ -3,7 +3,7 @@
  * Every call goes through the request's client, so it runs with the user's JWT and RLS.
  * The jsonb answers are described here once; pages read these types.
  */
-import type { Database } from '@gstack/core';
+import type { Database, RunPruning } from '@gstack/core';
 import type { Context } from 'hono';
 import type { DashboardEnv } from './env.ts';
 import { DashboardError } from './errors.ts';
@@ -29,6 +29,53 @@ export async function rpc<Name extends keyof Functions>(
 export function storeFailed(what: string, error: { message: string; code?: string }): DashboardError {
   console.error(`dashboard: ${what} failed`, error.code ?? '', error.message);
   return new DashboardError(502, `${what} failed. Try again; if it persists, the server log has the details.`);
+}
+
+/**
+ * What retention removed from these runs (eval_runs.pruned_at / pruned_stats), by run id; a run
+ * with all its raw data is absent. Read beside the run's RPC, which stays as it was.
+ */
+export async function prunedRuns(c: Context<DashboardEnv>, ids: string[]): Promise<Map<string, RunPruning>> {
+  const { data, error } = await c.var.supabase
+    .from('eval_runs')
+    .select('id, pruned_at, pruned_stats')
+    .eq('team_id', c.var.team.id)
+    .in('id', ids)
+    .not('pruned_stats', 'is', null);
+  if (error) throw storeFailed("Reading the runs' retention", error);
+  return new Map((data ?? []).map((r) => [r.id, { pruned_at: r.pruned_at, pruned_stats: r.pruned_stats as RunPruning['pruned_stats'] }]));
+}
+
+/**
+ * Pages that read per-test outcomes (Tests, Problems) and the runs retention emptied among the
+ * ones they read: the suite's last `runs` runs, or every run (of `repo`) of the last `days` days (counted
+ * in the database through eval_runs_team_pruned_run_at_idx, never listed).
+ */
+export async function prunedAmong(
+  c: Context<DashboardEnv>,
+  scope: { repo: string; suite: string; runs: number } | { days: number; repo?: string },
+): Promise<number> {
+  const runs = c.var.supabase.from('eval_runs');
+  if ('days' in scope) {
+    let query = runs
+      .select('id', { count: 'exact', head: true })
+      .eq('team_id', c.var.team.id)
+      .gte('run_at', new Date(Date.now() - scope.days * 86_400_000).toISOString())
+      .not('pruned_stats', 'is', null);
+    if (scope.repo) query = query.eq('repo_slug', scope.repo);
+    const { count, error } = await query;
+    if (error) throw storeFailed("Reading the runs' retention", error);
+    return count ?? 0;
+  }
+  const { data, error } = await runs
+    .select('pruned_stats')
+    .eq('team_id', c.var.team.id)
+    .eq('repo_slug', scope.repo)
+    .eq('suite', scope.suite)
+    .order('run_at', { ascending: false })
+    .limit(scope.runs);
+  if (error) throw storeFailed("Reading the runs' retention", error);
+  return (data ?? []).filter((r) => r.pruned_stats !== null).length;
 }
 
 /** A run as lists show it (public.dashboard_run_row). */

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningDashboard, startDashboard } from '../src/node.ts';
 import { launchBrowser, screenshotBothThemes, signInWithForm, watchForProblems } from './browser.ts';
 import { resultDoc, writeDocs } from './fixtures.ts';
+import { signInCookie } from './session.ts';
 
 const RLO = '\u202E';
 let dashboard: RunningDashboard;
@@ -39,17 +40,7 @@ beforeAll(async () => {
   expect(pushed.code, pushed.stderr).toBe(0);
   runId = (await sql<{ id: string }>('select id from public.eval_runs where run_key = $1', [doc.run_id]))[0]?.id ?? '';
   dashboard = await startDashboard({ supabaseUrl: stackInfo().apiUrl, supabaseKey: stackInfo().publishableKey });
-  const login = await fetch(`${dashboard.url}/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: dashboard.url },
-    body: new URLSearchParams({ email: who.email, password: who.password, next: '/' }),
-    redirect: 'manual',
-  });
-  expect(login.status).toBe(303);
-  cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
+  cookie = await signInCookie(dashboard.url, who);
 });
 
 afterAll(async () => {

@@ -8,6 +8,7 @@ import { person, run } from '@gstack/client/testing/people';
 import { stackInfo, unique } from '@gstack/local-stack/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDashboard, startDashboard } from '../src/node.ts';
+import { signInCookie } from './session.ts';
 
 let dashboard: RunningDashboard;
 let cookie: string;
@@ -18,17 +19,7 @@ beforeAll(async () => {
   const who = await person(slug);
   expect((await run('gstack', ['team', 'create', slug], who.env)).code).toBe(0);
   dashboard = await startDashboard({ supabaseUrl: stackInfo().apiUrl, supabaseKey: stackInfo().publishableKey });
-  const login = await fetch(`${dashboard.url}/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: dashboard.url },
-    body: new URLSearchParams({ email: who.email, password: who.password, next: '/' }),
-    redirect: 'manual',
-  });
-  expect(login.status).toBe(303);
-  cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
+  cookie = await signInCookie(dashboard.url, who);
 });
 
 afterAll(async () => {

@@ -555,6 +555,8 @@ export type Database = {
           pass_rate: number | null;
           passed: number;
           prompt_sha: string | null;
+          pruned_at: string | null;
+          pruned_stats: Json | null;
           repo_slug: string;
           result: NonNullable<Json>;
           run_at: string;
@@ -587,6 +589,8 @@ export type Database = {
           pass_rate?: never;
           passed: number;
           prompt_sha?: string | null;
+          pruned_at?: string | null;
+          pruned_stats?: Json | null;
           repo_slug: string;
           result?: NonNullable<Json>;
           run_at: string;
@@ -617,6 +621,8 @@ export type Database = {
           pass_rate?: never;
           passed?: number;
           prompt_sha?: string | null;
+          pruned_at?: string | null;
+          pruned_stats?: Json | null;
           repo_slug?: string;
           result?: NonNullable<Json>;
           run_at?: string;
@@ -1106,6 +1112,7 @@ export type Database = {
           judge_cache_trust_members: boolean;
           push_results_per_hour: number;
           push_runs_per_hour: number;
+          retention_days: number | null;
           slack_webhook_url: string | null;
           team_id: string;
           updated_at: string;
@@ -1121,6 +1128,7 @@ export type Database = {
           judge_cache_trust_members?: boolean;
           push_results_per_hour?: number;
           push_runs_per_hour?: number;
+          retention_days?: number | null;
           slack_webhook_url?: string | null;
           team_id: string;
           updated_at?: string;
@@ -1135,6 +1143,7 @@ export type Database = {
           judge_cache_trust_members?: boolean;
           push_results_per_hour?: number;
           push_runs_per_hour?: number;
+          retention_days?: number | null;
           slack_webhook_url?: string | null;
           team_id?: string;
           updated_at?: string;

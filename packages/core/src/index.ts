@@ -16,6 +16,7 @@ export * from './pricing.ts';
 export * from './rate-limit.ts';
 export * from './recorded-input.ts';
 export * from './redact.ts';
+export * from './retention.ts';
 export * from './suite.ts';
 export * from './sync-config.ts';
 export * from './sync-payload.ts';

@@ -22,6 +22,16 @@ describe('team settings', () => {
     expect(parseTeamSetting('judge-cache-trust-members', 'true')).toEqual({ data: { judge_cache_trust_members: true }, error: null });
     expect(parseTeamSetting('push-runs-per-hour', '30')).toEqual({ data: { push_runs_per_hour: 30 }, error: null });
     expect(parseTeamSetting('push-results-per-hour', '50000')).toEqual({ data: { push_results_per_hour: 50_000 }, error: null });
+    expect(parseTeamSetting('retention-days', '30')).toEqual({ data: { retention_days: 30 }, error: null });
+    expect(parseTeamSetting('retention-days', '14')).toEqual({ data: { retention_days: 14 }, error: null });
+    expect(parseTeamSetting('retention-days', ' Forever ')).toEqual({ data: { retention_days: null }, error: null });
+  });
+
+  it('refuses a retention outside two weeks to ten years, or not whole days', () => {
+    for (const bad of ['', '13', '0', '3651', '30.5', '-30', 'never', '1e3'])
+      expect(parseTeamSetting('retention-days', bad).error).toBe(
+        `retention-days must be days runs keep their results, attempts and outputs, 14 to 3650, or forever (the default; totals, costs and trends are kept either way), not ${JSON.stringify(bad)}`,
+      );
   });
 
   it('refuses a bad value with the setting, what it expects and what was given', () => {
@@ -60,9 +70,10 @@ describe('team settings', () => {
       'judge-cache-trust-members',
       'push-runs-per-hour',
       'push-results-per-hour',
+      'retention-days',
     ]);
     expect(parseTeamSetting('toString', 'x').error).toBe(
-      'unknown setting "toString": slack-webhook, alert-threshold, alert-branches, alert-cooldown, digest-enabled, dashboard-url, judge-cache-trust-members, push-runs-per-hour or push-results-per-hour',
+      'unknown setting "toString": slack-webhook, alert-threshold, alert-branches, alert-cooldown, digest-enabled, dashboard-url, judge-cache-trust-members, push-runs-per-hour, push-results-per-hour or retention-days',
     );
   });
 

@@ -1,11 +1,12 @@
 /**
  * The settings an admin changes for a team (Slack webhook, alert threshold,
  * alert branches and cooldown, Monday digest, dashboard URL, whose judge
- * verdicts are reused, push quotas): one schema per setting, used by `gstack
+ * verdicts are reused, push quotas, retention): one schema per setting, used by `gstack
  * team set` and the dashboard's team page, so both accept exactly the same values.
  */
 import { z } from 'zod';
 import type { TablesInsert } from './database.types.ts';
+import { RETENTION_DAYS, retentionDaysSchema } from './retention.ts';
 
 /** An http(s) URL (the Slack webhook, the dashboard address). */
 export const httpUrlSchema = z
@@ -87,6 +88,7 @@ type SettingColumns = Pick<
   | 'judge_cache_trust_members'
   | 'push_runs_per_hour'
   | 'push_results_per_hour'
+  | 'retention_days'
 >;
 
 /** Each setting by the name the CLI uses: how its text is parsed into its column, and what it expects (for errors). */
@@ -127,6 +129,10 @@ export const TEAM_SETTINGS = {
   'push-results-per-hour': {
     expected: `results each member or CI token may push per hour, 1 to 100000000 (default ${PUSH_QUOTA_DEFAULTS.resultsPerHour})`,
     schema: pushResultsPerHourSchema.transform((n): SettingColumns => ({ push_results_per_hour: n })),
+  },
+  'retention-days': {
+    expected: `days runs keep their results, attempts and outputs, ${RETENTION_DAYS.min} to ${RETENTION_DAYS.max}, or forever (the default; totals, costs and trends are kept either way)`,
+    schema: retentionDaysSchema.transform((days): SettingColumns => ({ retention_days: days })),
   },
 } as const;
 

@@ -10,9 +10,9 @@
  * without a head, the latest runs with checkboxes. ?csv=compare downloads the
  * tests the table shows (the change filter applies), one line per test.
  */
-import { CHANGE_ORDER, html, type SafeHtml, type TestChange, testChange } from '@gstack/core';
+import { CHANGE_ORDER, html, prunedNotice, type SafeHtml, type TestChange, testChange } from '@gstack/core';
 import type { Context } from 'hono';
-import { type CompareSide, type Comparison, type RunRow, type RunsPage, rpc, storeFailed, uuidParam } from '../data.ts';
+import { type CompareSide, type Comparison, prunedRuns, type RunRow, type RunsPage, rpc, storeFailed, uuidParam } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
 import { notFound } from '../errors.ts';
 import { delta, emptyState, passMark, rateCell } from '../ui/components.ts';
@@ -69,8 +69,22 @@ export async function comparePage(c: Context<DashboardEnv>): Promise<Response> {
   const head = uuidParam(headParam, 'This run');
   const base = c.req.query('base') ? uuidParam(c.req.query('base'), 'The baseline run') : await previousRun(c, head);
   if (!base) return picker(c, 'This run is the first of its suite: pick a baseline.');
-  const data = (await rpc(c, 'compare_runs', { p_team_id: c.var.team.id, p_base: base, p_head: head })) as unknown as Comparison | null;
+  const [compared, pruned] = await Promise.all([
+    rpc(c, 'compare_runs', { p_team_id: c.var.team.id, p_base: base, p_head: head }),
+    prunedRuns(c, [base, head]),
+  ]);
+  const data = compared as unknown as Comparison | null;
   if (!data) throw notFound('One of these runs');
+  // A side whose results retention removed has no tests to diff: say so instead of listing every test as added or removed.
+  const removed = (
+    [
+      ['Baseline', base],
+      ['Head', head],
+    ] as const
+  ).flatMap(([side, id]) => {
+    const notice = prunedNotice(pruned.get(id));
+    return notice ? [`${side}: ${notice}`] : [];
+  });
   const only = CHANGE_ORDER.includes(c.req.query('only') as TestChange) ? (c.req.query('only') as TestChange) : undefined;
   const counts = new Map<TestChange, number>(CHANGE_ORDER.map((x) => [x, 0]));
   for (const row of data.tests) counts.set(change(row), (counts.get(change(row)) ?? 0) + 1);
@@ -86,7 +100,11 @@ export async function comparePage(c: Context<DashboardEnv>): Promise<Response> {
   <p class="deltas"><span>pass rate ${delta(rate(data.head.pass_rate), rate(data.base.pass_rate), { good: 'up', format: (d) => `${d.toFixed(1)} pp` })}</span>
   <span>cost ${delta(num(data.head.cost_usd), num(data.base.cost_usd), { good: 'down', format: formatUsd })}</span>
   <span>duration ${delta(num(data.head.duration_ms), num(data.base.duration_ms), { good: 'down', format: formatDuration })}</span></p>
-  <nav class="tabs" aria-label="Filter by change">
+  ${
+    removed.length
+      ? html`${removed.map((text) => html`<p class="notice" role="note" data-pruned>${text}</p>`)}
+  <p class="sub">Only the totals above compare; the test-by-test comparison needs both runs' results.</p>`
+      : html`<nav class="tabs" aria-label="Filter by change">
     <a href="${self()}"${only ? '' : html` aria-current="true"`}>all ${data.tests.length}</a>
     ${CHANGE_ORDER.map((x) => html`<a href="${self(x)}"${only === x ? html` aria-current="true"` : ''}>${LABELS[x].label} ${counts.get(x) ?? 0}</a>`)}
   </nav>
@@ -97,6 +115,7 @@ export async function comparePage(c: Context<DashboardEnv>): Promise<Response> {
     <tbody>${rows.map(compareRow)}</tbody></table></div>
   ${csvLink(c, 'compare', 'Tests compared')}`
       : emptyState('No test in this group', html`<p><a href="${self()}">Show all tests</a></p>`)
+  }`
   }`;
   return renderPage(c, { title: 'Compare', nav: 'compare', body });
 }

@@ -8,7 +8,7 @@
  */
 import { html, PROBLEM_KINDS, type ProblemKind, type ProblemTest, problemTests, type RunOutcome, TREND_RULES } from '@gstack/core';
 import type { Context } from 'hono';
-import { type RunsFacets, rpc } from '../data.ts';
+import { prunedAmong, type RunsFacets, rpc } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
 import { emptyState } from '../ui/components.ts';
 import { ago, shortSha, utc } from '../ui/format.ts';
@@ -38,7 +38,11 @@ export async function loadProblems(c: Context<DashboardEnv>, repo?: string, bran
 export async function problemsPage(c: Context<DashboardEnv>): Promise<Response> {
   const repo = c.req.query('repo')?.trim() || undefined;
   const branch = c.req.query('branch')?.trim() || undefined;
-  const [problems, facets] = await Promise.all([loadProblems(c, repo, branch), rpc(c, 'runs_facets', { p_team_id: c.var.team.id })]);
+  const [problems, facets, pruned] = await Promise.all([
+    loadProblems(c, repo, branch),
+    rpc(c, 'runs_facets', { p_team_id: c.var.team.id }),
+    prunedAmong(c, { days: 90, repo }),
+  ]);
   const f = facets as unknown as RunsFacets;
   const select = (name: string, label: string, options: string[], current?: string) =>
     html`<label>${label}<select name="${name}"><option value="">any</option>${options.map(
@@ -75,6 +79,7 @@ export async function problemsPage(c: Context<DashboardEnv>): Promise<Response> 
     <a class="button secondary" href="${teamHref(c, '/problems')}">Clear</a>
   </form>
   <p class="sub">Every test of every suite with a run in the last 90 days, classified by the trend rule over its last ${TREND_RULES.window} outcomes; “since” reads back up to ${PROBLEM_RUNS} runs of its suite${branch ? ` on ${branch}` : ''}. Newest first in each group; stable passes are not listed.</p>
+  ${pruned ? html`<p class="notice" role="note" data-pruned>${pruned} ${pruned === 1 ? 'run' : 'runs'} of the last 90 days ${pruned === 1 ? 'is' : 'are'} past the team's retention: their per-test outcomes were removed, so the histories below leave them out.</p>` : ''}
   <nav class="tabs" aria-label="Groups">${PROBLEM_KINDS.map((k) => html`<a href="#${k}">${GROUPS[k].title} ${problems.filter((p) => p.kind === k).length}</a>`)}</nav>
   ${problems.length ? PROBLEM_KINDS.map(section) : emptyState('No problem tests', html`<p>Every test of every recent suite passes in its recent runs.</p>`)}`;
   return renderPage(c, { title: 'Problems', nav: 'problems', body });

@@ -11,9 +11,9 @@
  * search, in the query string; `open` names a test to show expanded. The tests
  * shown (?csv=tests) and their ladder attempts (?csv=attempts) download as CSV.
  */
-import { attemptVerdictSource, finalAttempt, html, type SafeHtml, testErrored, testVerdictSource } from '@gstack/core';
+import { attemptVerdictSource, finalAttempt, html, prunedNotice, type SafeHtml, testErrored, testVerdictSource } from '@gstack/core';
 import type { Context } from 'hono';
-import { type Attempt, type DocAttempt, type RunDetail, rpc, storeFailed, type TestDetail, uuidParam } from '../data.ts';
+import { type Attempt, type DocAttempt, prunedRuns, type RunDetail, rpc, storeFailed, type TestDetail, uuidParam } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
 import { notFound } from '../errors.ts';
 import { card, emptyState, passMark, rateCell } from '../ui/components.ts';
@@ -37,12 +37,14 @@ const matches: Record<Show, (t: TestDetail) => boolean> = {
 
 export async function runDetailPage(c: Context<DashboardEnv>): Promise<Response> {
   const runId = uuidParam(c.req.param('runId'), 'This run');
-  const [detail, ci, reviewRows] = await Promise.all([
+  const [detail, ci, reviewRows, pruned] = await Promise.all([
     rpc(c, 'run_detail', { p_team_id: c.var.team.id, p_run_id: runId }),
     // The pull request `gstack ci report` reported this run on, if any (a link, not a failure when unreadable).
     c.var.supabase.from('ci_reports').select('pull_request, pull_request_url, gated').eq('run_id', runId).maybeSingle(),
     c.var.supabase.from('answer_reviews').select('test_name, trial, attempt, reviewer, correct, note').eq('run_id', runId),
+    prunedRuns(c, [runId]),
   ]);
+  const removed = prunedNotice(pruned.get(runId));
   const data = detail as unknown as RunDetail | null;
   if (!data) throw notFound('This run');
   const pr = ci.data?.pull_request ? ci.data : null;
@@ -92,6 +94,7 @@ export async function runDetailPage(c: Context<DashboardEnv>): Promise<Response>
       ? html`<h2>Failures by reason</h2><div class="panel"><ul class="reasons">${failures.map((f) => html`<li><b>${f.count}</b> · ${f.reason}</li>`)}</ul></div>`
       : ''
   }
+  ${removed ? html`<p class="notice" role="note" data-pruned>${removed}</p>` : ''}
   <h2>Tests</h2>
   <nav class="tabs" aria-label="Show">${SHOWS.map(
     (s) => html`<a href="${tabLink(s)}"${s === show ? html` aria-current="true"` : ''}>${s} ${data.tests.filter(matches[s]).length}</a>`,
@@ -117,7 +120,9 @@ export async function runDetailPage(c: Context<DashboardEnv>): Promise<Response>
           }),
         )}</div>
   ${csvLink(c, 'tests', 'Tests')}${visible.some((t) => t.attempts.length) ? csvLink(c, 'attempts', 'Ladder attempts') : ''}`
-      : emptyState('No test matches', html`<p>Try “all” or clear the search.</p>`)
+      : removed
+        ? emptyState('No per-test results', html`<p>Retention removed them; the totals above are the run's.</p>`)
+        : emptyState('No test matches', html`<p>Try “all” or clear the search.</p>`)
   }`;
   return renderPage(c, { title: `${run.suite} run`, nav: 'runs', body });
 }

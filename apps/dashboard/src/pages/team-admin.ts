@@ -25,6 +25,8 @@ import {
   pushResultsPerHourSchema,
   pushRunsPerHourSchema,
   REGRESSION_RULES,
+  RETENTION_DAYS,
+  retentionDaysSchema,
   type SafeHtml,
 } from '@gstack/core';
 import type { Context, Handler } from 'hono';
@@ -91,7 +93,7 @@ async function render(c: Context<DashboardEnv>, flash: Flash, status: 200 | 400 
       ? sb
           .from('team_settings')
           .select(
-            'slack_webhook_url, alert_threshold_pp, alert_branches, alert_cooldown_minutes, digest_enabled, dashboard_url, judge_cache_trust_members, push_runs_per_hour, push_results_per_hour',
+            'slack_webhook_url, alert_threshold_pp, alert_branches, alert_cooldown_minutes, digest_enabled, dashboard_url, judge_cache_trust_members, push_runs_per_hour, push_results_per_hour, retention_days',
           )
           .eq('team_id', team)
           .maybeSingle()
@@ -169,6 +171,7 @@ function adminSections(
     judge_cache_trust_members: boolean;
     push_runs_per_hour: number;
     push_results_per_hour: number;
+    retention_days: number | null;
   } | null,
 ): SafeHtml {
   const s = settings ?? {
@@ -181,6 +184,7 @@ function adminSections(
     judge_cache_trust_members: false,
     push_runs_per_hour: PUSH_QUOTA_DEFAULTS.runsPerHour,
     push_results_per_hour: PUSH_QUOTA_DEFAULTS.resultsPerHour,
+    retention_days: null,
   };
   return html`<h2>Invites</h2>
   <div class="panel admin">
@@ -239,9 +243,11 @@ function adminSections(
       <label>Reuse judge verdicts from<select name="judge_cache_trust_members"><option value="false"${s.judge_cache_trust_members ? '' : html` selected`}>yourself and CI tokens</option><option value="true"${s.judge_cache_trust_members ? html` selected` : ''}>any member</option></select></label>
       <label>Push quota: runs per hour<input type="number" name="push_runs_per_hour" min="1" max="100000" step="1" value="${String(s.push_runs_per_hour)}" required></label>
       <label>Push quota: results per hour<input type="number" name="push_results_per_hour" min="1" max="100000000" step="1" value="${String(s.push_results_per_hour)}" required></label>
+      <label>Keep results, attempts and outputs (days)<input name="retention_days" size="10" value="${s.retention_days === null ? 'forever' : String(s.retention_days)}" required pattern="[Ff][Oo][Rr][Ee][Vv][Ee][Rr]|[0-9]{1,4}" aria-describedby="retention-help"></label>
       <p class="muted" id="alert-branches-help">Alert branches: comma-separated globs (<code>release/*</code>); <code>(none)</code> is CI-token runs with no branch. Other branches show here but never post to Slack.</p>
       <p class="muted">Slack alerts link to runs under the dashboard URL: this team's address, ending in <code>/t/&lt;team&gt;</code>.</p>
       <p class="muted">Push quotas are per member and per CI token; a run over them waits in the pusher's queue.</p>
+      <p class="muted" id="retention-help">Retention: <code>forever</code> (the default) or ${RETENTION_DAYS.min} to ${RETENTION_DAYS.max} days. An hourly job removes older runs' per-test results, attempts and outputs; run totals, costs, trends and the leaderboard keep them.</p>
       <button type="submit">Save settings</button>
     </form>
     ${
@@ -484,6 +490,8 @@ export const TEAM_ACTIONS: Array<{ path: string; handler: Handler<DashboardEnv> 
         judge_cache_trust_members: booleanTextSchema,
         push_runs_per_hour: pushRunsPerHourSchema,
         push_results_per_hour: pushResultsPerHourSchema,
+        // Optional so a form from before the field still saves (it then leaves retention as it is).
+        retention_days: retentionDaysSchema.optional(),
       }),
       async (c, { slack_webhook_url, clear_slack_webhook, ...f }) => {
         // The saved webhook is never sent back to the browser: an empty field keeps it, the checkbox removes it.

@@ -6,7 +6,7 @@
  */
 import { classifyTrend, html, TREND_ORDER, TREND_RULES, type TrendClass } from '@gstack/core';
 import type { Context } from 'hono';
-import { rpc } from '../data.ts';
+import { prunedAmong, rpc } from '../data.ts';
 import type { DashboardEnv } from '../env.ts';
 import { emptyState, rateCell } from '../ui/components.ts';
 import { renderPage, teamHref } from '../ui/layout.ts';
@@ -20,7 +20,10 @@ export async function testsPage(c: Context<DashboardEnv>): Promise<Response> {
     const body = html`<h1>Tests</h1>${emptyState('No suite to show', html`<p>Push a run, or pick one of the team's suites.</p>`)}${suiteTabs(teamHref(c, '/tests'), suites, null)}`;
     return renderPage(c, { title: 'Tests', nav: 'tests', body });
   }
-  const history = await rpc(c, 'test_history', { p_team_id: c.var.team.id, p_repo_slug: current.repo, p_suite: current.suite, p_runs: 20 });
+  const [history, pruned] = await Promise.all([
+    rpc(c, 'test_history', { p_team_id: c.var.team.id, p_repo_slug: current.repo, p_suite: current.suite, p_runs: 20 }),
+    prunedAmong(c, { repo: current.repo, suite: current.suite, runs: 20 }),
+  ]);
   const filter = TREND_ORDER.find((k) => k === c.req.query('class')) ?? null;
   const all = history
     .filter((h) => (h.outcomes ?? []).length > 0)
@@ -85,6 +88,7 @@ export async function testsPage(c: Context<DashboardEnv>): Promise<Response> {
   ${suiteTabs(base, suites, current)}
   ${classTabs}
   <p class="sub">Classified over each test's last ${TREND_RULES.window} outcomes (of the suite's last 20 runs), oldest first in the strip. Most flips first; a column heading sorts by it.</p>
+  ${pruned ? html`<p class="notice" role="note" data-pruned>${pruned} of the suite's last 20 runs are past the team's retention: their per-test outcomes were removed, so they are not counted here.</p>` : ''}
   ${
     shown.length
       ? dataTable(c, { id: 'tests', label: 'Tests', columns, rows: shown, sort, rowData: (t) => ({ class: t.trend.classification }) })

@@ -4,12 +4,20 @@
  * never whole tables. When the store is unreachable the commands fall back to
  * local results and say so.
  */
-import { type LeaderboardRunsRow, parseEvalResult, type StandardEvalResult } from '@gstack/core';
+import { type LeaderboardRunsRow, parseEvalResult, prunedNotice, type RunPruning, type StandardEvalResult } from '@gstack/core';
 import type { RunRow } from '../results/summary.ts';
 // The connection (and supabase-js with it) loads only when a command reads the team store.
 import type { Connection } from '../sync/connection.ts';
 import { RemoteError, remoteError } from '../sync/remote-error.ts';
 import type { RunFilter } from './local.ts';
+
+/** Documents from the team store whose tests retention removed, with the sentence that says so. */
+const pruned = new WeakMap<StandardEvalResult, string>();
+
+/** The retention notice of a team document (its all_results were removed), or null. */
+export function teamPrunedNotice(doc: StandardEvalResult): string | null {
+  return pruned.get(doc) ?? null;
+}
 
 export class TeamSource {
   constructor(readonly connection: Connection) {}
@@ -68,11 +76,14 @@ export class TeamSource {
     return new Map((data ?? []).map((m) => [m.user_id, m.display_name || m.email?.split('@')[0] || '']));
   }
 
-  /** Full result documents, newest first. */
+  /**
+   * Full result documents, newest first. A run whose raw data retention removed comes back with
+   * no tests (all_results: []) and teamPrunedNotice says so.
+   */
   async documents(filter: RunFilter, limit: number): Promise<StandardEvalResult[]> {
     let query = this.connection.client
       .from('eval_runs')
-      .select('result')
+      .select('result, pruned_at, pruned_stats')
       .eq('team_id', await this.teamId());
     if (filter.suite) query = query.eq('suite', filter.suite);
     if (filter.branch) query = query.eq('branch', filter.branch);
@@ -80,8 +91,12 @@ export class TeamSource {
     const { data, error, status } = await query.order('run_at', { ascending: false }).limit(limit);
     if (error) throw remoteError(error, status);
     return (data ?? []).flatMap((r) => {
-      const parsed = parseEvalResult(r.result);
-      return parsed.ok ? [parsed.result] : [];
+      const notice = prunedNotice({ pruned_at: r.pruned_at, pruned_stats: r.pruned_stats as RunPruning['pruned_stats'] });
+      const document = notice && r.result && typeof r.result === 'object' ? { ...r.result, all_results: [] } : r.result;
+      const parsed = parseEvalResult(document);
+      if (!parsed.ok) return [];
+      if (notice) pruned.set(parsed.result, notice);
+      return [parsed.result];
     });
   }
 

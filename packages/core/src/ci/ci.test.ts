@@ -132,6 +132,17 @@ describe('ciReport: classification', () => {
     expect(ciMarkdown([{ report: odd }])).toContain('> ⚠️ the baseline is a run of another suite (other)\n');
   });
 
+  it("says when retention removed the baseline's results: totals compare, every test is new, nothing gates", () => {
+    const pruned = ciReport(head, { ...baseline, results: [], pruned_at: '2026-12-07T10:17:00+00:00' }, history);
+    expect(pruned.warnings).toEqual([
+      "the baseline's per-test results were removed on 2026-12-07 under the team's retention: every test counts as new and nothing gates (name a newer baseline with --baseline)",
+    ]);
+    expect(pruned.counts.new).toBe(7);
+    expect(pruned.gate.stopped).toBe(false);
+    expect(pruned.passRate).toEqual({ run: 42.86, baseline: 71.43, delta: -28.57 });
+    expect(ciMarkdown([{ report: pruned }])).toContain("> ⚠️ the baseline's per-test results were removed on 2026-12-07");
+  });
+
   it('no baseline: every test is new and nothing gates', () => {
     const alone = ciReport(head, null, new Map());
     expect(alone.counts.new).toBe(7);

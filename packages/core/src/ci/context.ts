@@ -22,6 +22,7 @@ const run = z.object({
   run_at: z.string(),
   pass_rate: z.coerce.number().nullable(),
   cost_usd: z.coerce.number(),
+  pruned_at: z.string().nullable().optional(),
   results: z.array(resultRow),
 }) satisfies z.ZodType<CiRun>;
 

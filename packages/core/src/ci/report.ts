@@ -56,6 +56,8 @@ export interface CiRun {
   run_at: string;
   pass_rate: number | null;
   cost_usd: number;
+  /** When retention removed the run's results (results is then empty); absent or null when they are there. */
+  pruned_at?: string | null;
   results: CiResultRow[];
 }
 
@@ -245,6 +247,11 @@ export function ciReport(run: CiRun, baseline: CiRun | null, history: Map<string
       ? [
           ...(baseline.suite !== run.suite ? [`the baseline is a run of another suite (${baseline.suite})`] : []),
           ...(baseline.repo_slug !== run.repo_slug ? [`the baseline is a run of another repository (${baseline.repo_slug})`] : []),
+          ...(baseline.pruned_at
+            ? [
+                `the baseline's per-test results were removed on ${baseline.pruned_at.slice(0, 10)} under the team's retention: every test counts as new and nothing gates (name a newer baseline with --baseline)`,
+              ]
+            : []),
         ]
       : [],
     gate: {

@@ -2,7 +2,7 @@
 import { compareRuns, type StandardEvalResult } from '@gstack/core';
 import type { Command } from 'commander';
 import { localRuns, pickRun } from '../../analytics/local.ts';
-import { teamOrLocal } from '../../analytics/team.ts';
+import { teamOrLocal, teamPrunedNotice } from '../../analytics/team.ts';
 import { printJson, snakeKeys } from '../../cli/run.ts';
 import { formatPercent, formatUsdDelta, visible } from '../../cli/term.ts';
 import { UserError } from '../../errors.ts';
@@ -53,18 +53,30 @@ export function registerEvalCompare(evalCommand: Command): void {
         after = newest;
       } else [before, after] = defaults(runs, flags.suite);
       const diff = compareRuns(before, after);
+      // A side whose tests retention removed: the totals still compare, the tests do not.
+      const removed = [
+        ['before', teamPrunedNotice(before)],
+        ['after', teamPrunedNotice(after)],
+      ].flatMap(([side, notice]) => (notice ? [`${side}: ${notice}`] : []));
+      if (removed.length) diff.tests = [];
       if (flags.json)
         return printJson({
           before: { run_id: before.run_id, timestamp: before.timestamp },
           after: { run_id: after.run_id, timestamp: after.timestamp },
           ...snakeKeys(diff),
           tests: diff.tests.map(snakeKeys),
+          ...(removed.length ? { pruned: removed } : {}),
         });
       const s = ctx.s;
       for (const w of diff.warnings) process.stdout.write(`${s.yellow('warning:')} ${w}\n`);
       process.stdout.write(
         `${s.bold(visible(after.suite))}  ${when(before.timestamp)} ${formatPercent(before.pass_rate)} → ${when(after.timestamp)} ${formatPercent(after.pass_rate)}  (${diff.passRateDelta === null ? '—' : `${diff.passRateDelta >= 0 ? '+' : ''}${diff.passRateDelta} pts`}, cost ${formatUsdDelta(diff.costDelta)})\n`,
       );
+      if (removed.length) {
+        for (const line of removed) process.stdout.write(`${s.yellow(line)}\n`);
+        process.stdout.write("only the totals compare: the test-by-test diff needs both runs' results\n");
+        return;
+      }
       const section = (title: string, change: string, mark: string) => {
         const tests = diff.tests.filter((t) => t.change === change);
         if (!tests.length) return;

@@ -2,7 +2,7 @@
 import type { StandardEvalResult } from '@gstack/core';
 import type { Command } from 'commander';
 import { localRuns, pickRun } from '../../analytics/local.ts';
-import { teamOrLocal } from '../../analytics/team.ts';
+import { teamOrLocal, teamPrunedNotice } from '../../analytics/team.ts';
 import { printJson } from '../../cli/run.ts';
 import { formatDuration, formatPercent, formatRelative, formatUsd, visible } from '../../cli/term.ts';
 import { type AnalyticsFlags, analyticsContext, REPO_HELP, shortRunId, teamRepo, when } from './common.ts';
@@ -13,6 +13,8 @@ function render(doc: StandardEvalResult, s: ReturnType<typeof analyticsContext>[
     `${doc.totals.passed}/${doc.totals.tests - doc.totals.skipped} passed (${formatPercent(doc.pass_rate)})  ${formatUsd(doc.cost_usd)}  ${formatDuration(doc.duration_ms)}`,
     '',
   ];
+  const removed = teamPrunedNotice(doc);
+  if (removed) lines.push(s.yellow(removed));
   for (const r of doc.all_results) {
     const mark = r.skipped ? s.dim('-') : r.passed ? s.green('✓') : s.red('✗');
     const trial = r.trial > 1 ? ` #${r.trial}` : '';

@@ -1,4 +1,4 @@
-/** `gstack team set`: change a team setting (admins): Slack webhook, alert threshold, alert branches and cooldown, digest, dashboard URL, judge cache trust, push quotas (each checked by core's TEAM_SETTINGS). */
+/** `gstack team set`: change a team setting (admins): Slack webhook, alert threshold, alert branches and cooldown, digest, dashboard URL, judge cache trust, push quotas, retention (each checked by core's TEAM_SETTINGS). */
 import { parseTeamSetting, TEAM_SETTING_NAMES } from '@gstack/core';
 import type { Command } from 'commander';
 import { printJson } from '../../cli/run.ts';
@@ -11,9 +11,16 @@ export function registerTeamSet(team: Command): void {
   team
     .command('set')
     .argument('<setting>', TEAM_SETTING_NAMES.join(' | '))
-    .argument('<value>', 'a URL, percentage points, branch globs (main,release/*,(none)), minutes, a whole number, or true|false')
+    .argument(
+      '<value>',
+      'a URL, percentage points, branch globs (main,release/*,(none)), minutes, a whole number, days or forever, or true|false',
+    )
     .option('--json', 'print JSON')
     .description('Change a team setting (admins)')
+    .addHelpText(
+      'after',
+      "\nretention-days N keeps each run's results, attempts and outputs for N days (14 to 3650); an hourly job\nremoves older ones in batches. Run totals, costs, trends and the leaderboard are kept. forever (the\ndefault) keeps everything. See docs/retention.md.",
+    )
     .action(async (setting: string, value: string, flags: { json?: boolean }) => {
       // Checked before the network: a bad value is a usage error (exit 2), whoever runs it.
       const { data: change, error: problem } = parseTeamSetting(setting, value);
@@ -25,5 +32,9 @@ export function registerTeamSet(team: Command): void {
       if (error) throw remoteError(error, status);
       if (flags.json) return printJson({ team: connection.team, ...change });
       process.stdout.write(`${setting} set for ${connection.team}\n`);
+      if (change.retention_days != null)
+        process.stdout.write(
+          `runs older than ${change.retention_days} days lose their results, attempts and outputs at the next hourly prune (totals, costs and trends stay)\n`,
+        );
     });
 }

@@ -1,5 +1,5 @@
 /** `gstack team settings`: the team's settings as they are now (admins; the Slack webhook URL is a secret, so it is masked). */
-import { ALERT_RULES, maskWebhook, PUSH_QUOTA_DEFAULTS, REGRESSION_RULES } from '@gstack/core';
+import { ALERT_RULES, describeRetention, maskWebhook, PUSH_QUOTA_DEFAULTS, REGRESSION_RULES } from '@gstack/core';
 import type { Command } from 'commander';
 import { printJson } from '../../cli/run.ts';
 import { formatRelative } from '../../cli/term.ts';
@@ -17,6 +17,7 @@ const DEFAULTS = {
   judge_cache_trust_members: false,
   push_runs_per_hour: PUSH_QUOTA_DEFAULTS.runsPerHour,
   push_results_per_hour: PUSH_QUOTA_DEFAULTS.resultsPerHour,
+  retention_days: null,
   updated_at: null,
 } as const;
 
@@ -25,7 +26,7 @@ export function registerTeamSettings(team: Command): void {
     .command('settings')
     .option('--json', 'print JSON')
     .description(
-      'Show the team settings: Slack webhook (masked), alert threshold, branches and cooldown, digest, judge cache trust, push quotas (admins)',
+      'Show the team settings: Slack webhook (masked), alert threshold, branches and cooldown, digest, judge cache trust, push quotas, retention (admins)',
     )
     .action(async (flags: { json?: boolean }) => {
       const connection = await user();
@@ -34,7 +35,7 @@ export function registerTeamSettings(team: Command): void {
       const { data, error, status } = await connection.client
         .from('team_settings')
         .select(
-          'slack_webhook_url, alert_threshold_pp, alert_branches, alert_cooldown_minutes, digest_enabled, judge_cache_trust_members, push_runs_per_hour, push_results_per_hour, updated_at',
+          'slack_webhook_url, alert_threshold_pp, alert_branches, alert_cooldown_minutes, digest_enabled, judge_cache_trust_members, push_runs_per_hour, push_results_per_hour, retention_days, updated_at',
         )
         .eq('team_id', id)
         .maybeSingle();
@@ -50,6 +51,7 @@ export function registerTeamSettings(team: Command): void {
         judge_cache_trust_members: settings.judge_cache_trust_members,
         push_runs_per_hour: settings.push_runs_per_hour,
         push_results_per_hour: settings.push_results_per_hour,
+        retention_days: settings.retention_days,
         updated_at: settings.updated_at,
       };
       if (flags.json) return printJson(shown);
@@ -63,6 +65,7 @@ export function registerTeamSettings(team: Command): void {
       line('judge-cache-trust-members', String(shown.judge_cache_trust_members));
       line('push-runs-per-hour', `${shown.push_runs_per_hour} per member or CI token`);
       line('push-results-per-hour', `${shown.push_results_per_hour} per member or CI token`);
+      line('retention-days', describeRetention(shown.retention_days));
       line('updated', shown.updated_at ? formatRelative(shown.updated_at) : 'never (defaults)');
     });
 }
