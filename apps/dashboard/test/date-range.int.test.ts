@@ -177,12 +177,12 @@ describe('a custom date range, both days included', () => {
     const page = await signIn(context, `/t/${teamSlug}/trends?${RANGE}`);
     const section = page.locator('section[data-suite="acme-app/ranged"]');
     expect(await section.locator('h2 .sub').textContent()).toBe('3 runs');
-    expect(await section.locator('a.point').evaluateAll((as) => as.map((a) => a.getAttribute('aria-label')))).toEqual([
+    expect(await section.locator('svg.trend-wide a.point').evaluateAll((as) => as.map((a) => a.getAttribute('aria-label')))).toEqual([
       '2026-10-01: 100.0%, 1 run. Open the runs of that day',
       '2026-10-15: 50.0%, 1 run. Open the runs of that day',
       '2026-10-31: 100.0%, 1 run. Open the runs of that day',
     ]);
-    expect(await section.locator('svg text.axis').allTextContents()).toEqual(['0', '50', '100', '2026-10-01', '2026-10-31']);
+    expect(await section.locator('svg.trend-wide text.axis').allTextContents()).toEqual(['0', '50', '100', '2026-10-01', '2026-10-31']);
     expect(await page.locator('section[data-suite="acme-app/ranged-ladder"] h2 .sub').textContent()).toBe('1 run');
     expect(await page.locator('section.trend-panel').count()).toBe(2);
     expect(await auditPage(page, 'range-trends')).toEqual([]);
@@ -260,7 +260,7 @@ describe('a custom date range, both days included', () => {
   it("draws a run of a preset period's first, partial day inside the chart", async () => {
     const context = await browser.newContext();
     const page = await signIn(context, `/t/${teamSlug}/trends?days=30`);
-    const chart = page.locator('section[data-suite="acme-app/edge"] svg.trend');
+    const chart = page.locator('section[data-suite="acme-app/edge"] svg.trend-wide');
     // The plot starts at x = 30 (the axis labels are left of it); the day's point sits in its slot.
     const x = Number(await chart.locator('circle.dot').getAttribute('cx'));
     expect(x).toBeGreaterThan(30);

@@ -183,9 +183,9 @@ describe('costs, leaderboard and trends, as a lead reads them', () => {
     const problems = watchForProblems(page);
     const persist = page.locator('section[data-suite="acme-app/persist"]');
     // Days 5, 6 and 7 are all below the earlier mean; only day 5 starts a regression.
-    expect(await persist.locator('circle.regression').count()).toBe(1);
+    expect(await persist.locator('svg.trend-wide circle.regression').count()).toBe(1);
     expect(await persist.locator('h2 .regressions').textContent()).toBe('1 regression');
-    const points = persist.locator('svg a.point');
+    const points = persist.locator('svg.trend-wide a.point');
     expect(await points.count()).toBe(7);
     await screenshotBothThemes(page, 'trends-regressions');
     const href = await points.nth(4).getAttribute('href');

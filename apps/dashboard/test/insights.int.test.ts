@@ -187,17 +187,17 @@ describe('dashboard part 2 in Chromium', () => {
     const problems = watchForProblems(page);
     const capitals = page.locator('section[data-suite="acme-app/capitals"]');
     expect(await capitals.locator('h2').textContent()).toContain('6 runs');
-    expect(await capitals.locator('circle.regression').count()).toBe(1);
-    expect(await capitals.locator('rect.runs').count()).toBe(6);
-    expect(await page.locator('section[data-suite="acme-app/ladder"] circle.regression').count()).toBe(0);
+    expect(await capitals.locator('svg.trend-wide circle.regression').count()).toBe(1);
+    expect(await capitals.locator('svg.trend-wide rect.runs').count()).toBe(6);
+    expect(await page.locator('section[data-suite="acme-app/ladder"] svg.trend-wide circle.regression').count()).toBe(0);
     await screenshotBothThemes(page, 'trends');
     await page.getByRole('link', { name: 'last 90 days' }).click();
     await page.waitForURL(/days=90/);
-    expect(await page.locator('section[data-suite="acme-app/capitals"] circle.regression').count()).toBe(1);
+    expect(await page.locator('section[data-suite="acme-app/capitals"] svg.trend-wide circle.regression').count()).toBe(1);
     // At the team's own threshold (alice is admin and can read it): a 16-point drop is under 20.
     await sql(`insert into public.team_settings (team_id, alert_threshold_pp) select id, 20 from public.teams where slug = $1`, [teamSlug]);
     await page.reload();
-    expect(await page.locator('section[data-suite="acme-app/capitals"] circle.regression').count()).toBe(0);
+    expect(await page.locator('section[data-suite="acme-app/capitals"] svg.trend-wide circle.regression').count()).toBe(0);
     expect(await page.locator('main p.sub').first().textContent()).toContain('more than 20 points below');
     // A regression alert that reached Slack is marked whatever the rule says now.
     await sql(
@@ -210,7 +210,7 @@ describe('dashboard part 2 in Chromium', () => {
       [teamSlug],
     );
     await page.reload();
-    expect(await capitals.locator('circle.regression').count()).toBe(1);
+    expect(await capitals.locator('svg.trend-wide circle.regression').count()).toBe(1);
     expect(await capitals.locator('h2').textContent()).toContain('1 alerted in Slack');
     expect(await page.locator('section[data-suite="acme-app/ladder"] h2').textContent()).not.toContain('alerted');
     await sql('delete from public.team_settings where team_id = (select id from public.teams where slug = $1)', [teamSlug]);

@@ -113,6 +113,30 @@ describe('every page is usable on a phone and with assistive technology', () => 
     await context.close();
   });
 
+  it('draws trend charts tall enough to read on a phone, and not taller than a panel needs on a desktop', async () => {
+    const context = await browser.newContext();
+    const page = await signIn(context, alice, `/t/${teamSlug}/trends`);
+    const heights = async () =>
+      page.locator('section.trend-panel svg.trend').evaluateAll((svgs) =>
+        svgs.map((svg) => [svg.getAttribute('class'), Math.round(svg.getBoundingClientRect().height)] as const),
+      );
+    const first = page.locator('section.trend-panel').first();
+    await page.setViewportSize({ width: 1440, height: 900 });
+    // The wide frame is shown and the narrow one takes no room (display: none measures 0).
+    const wide = await heights();
+    expect(wide.filter(([cls]) => cls === 'trend trend-narrow').every(([, h]) => h === 0)).toBe(true);
+    expect(wide.filter(([cls]) => cls === 'trend trend-wide').every(([, h]) => h > 100 && h <= 200)).toBe(true);
+    await first.screenshot({ path: `${SCREENSHOTS}/trend-chart-1440.png` });
+    await page.setViewportSize({ width: 390, height: 844 });
+    const narrow = await heights();
+    // A 1200 × 160 drawing at this width was 45 px tall: lines and dates could not be read.
+    expect(narrow.filter(([cls]) => cls === 'trend trend-wide').every(([, h]) => h === 0)).toBe(true);
+    expect(narrow.filter(([cls]) => cls === 'trend trend-narrow').every(([, h]) => h >= 150)).toBe(true);
+    expect(narrow.length).toBeGreaterThan(0);
+    await first.screenshot({ path: `${SCREENSHOTS}/trend-chart-390.png` });
+    await context.close();
+  });
+
   it('offers a skip link as the first stop of the keyboard, which moves focus to the content', async () => {
     const context = await browser.newContext();
     const page = await signIn(context, alice, `/t/${teamSlug}/runs`);
@@ -298,7 +322,7 @@ describe('every page is usable on a phone and with assistive technology', () => 
     const page = await signIn(context, alice, `/t/${teamSlug}/trends`);
     const problems = watchForProblems(page);
     const capitals = page.locator('section[data-suite="acme-app/capitals"]');
-    const points = capitals.locator('a.point');
+    const points = capitals.locator('svg.trend-wide a.point');
     // One link per day with runs: six daily runs of capitals.
     expect(await points.count()).toBe(6);
     const label = (await points.first().getAttribute('aria-label')) ?? '';

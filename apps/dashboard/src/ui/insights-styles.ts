@@ -6,7 +6,8 @@ td.strip{font-size:12px;letter-spacing:1px}
 .key{display:inline-block;width:10px;height:10px;border-radius:2px;vertical-align:middle;margin-left:8px}
 .key.bar-a{background:var(--accent)}.key.bar-b{background:var(--warn)}
 .panel.chart{padding:12px}
-.trend-panel{padding:10px 14px;margin-bottom:12px}.trend-panel h2{margin:4px 0 8px}
+.trend-panel{padding:10px 14px;margin-bottom:12px}
+.trend-narrow{display:none}@media (max-width:640px){.trend-wide{display:none}.trend-narrow{display:block}.trend-narrow text{font-size:12px}}.trend-panel h2{margin:4px 0 8px}
 .trend .grid{stroke:var(--line);stroke-width:1}.trend .runs{fill:var(--chip)}
 .trend .line{fill:none;stroke:var(--accent);stroke-width:2}.trend .dot{fill:var(--accent)}
 .trend .regression{fill:var(--panel);stroke:var(--bad);stroke-width:2.5}

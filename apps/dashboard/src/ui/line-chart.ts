@@ -3,6 +3,12 @@
  * it and marked points where a run regressed (core's regression rule).
  * Server-rendered SVG, no script. With pointHref each day with runs is a link
  * (the whole day's column is the target) to that day's runs.
+ *
+ * An SVG keeps its aspect ratio as it scales, so one drawing cannot suit both a
+ * 1200 px panel and a 360 px phone (a wide chart shrank to 45 px tall there).
+ * trendChart draws it twice, wide (1200 × 160) and narrow (400 × 220), and the
+ * stylesheet shows one: the hidden one is out of the layout, the accessibility
+ * tree and the tab order.
  */
 import { html, type SafeHtml } from '@gstack/core';
 
@@ -13,13 +19,30 @@ export interface DayPoint {
   passRate: number | null;
 }
 
-export function trendChart(
+export interface TrendOptions {
+  days: number;
+  label: string;
+  endDay: string;
+  pointHref?: (day: string) => string;
+}
+
+/** Both frames; the stylesheet (insights-styles.ts) shows the narrow one up to 640 px (the phone breakpoint). */
+export function trendChart(points: DayPoint[], regressions: Set<string>, options: TrendOptions): SafeHtml {
+  return html`${drawTrend(points, regressions, options, FRAMES.wide)}${drawTrend(points, regressions, options, FRAMES.narrow)}`;
+}
+
+export const FRAMES = {
+  wide: { name: 'wide', width: 1200, height: 160 },
+  narrow: { name: 'narrow', width: 400, height: 220 },
+} as const;
+
+export function drawTrend(
   points: DayPoint[],
   regressions: Set<string>,
-  options: { days: number; label: string; endDay: string; pointHref?: (day: string) => string },
+  options: TrendOptions,
+  frame: (typeof FRAMES)[keyof typeof FRAMES],
 ): SafeHtml {
-  const width = 1200;
-  const height = 160;
+  const { width, height } = frame;
   const left = 30;
   const bottom = 18;
   const end = Date.parse(`${options.endDay}T00:00:00Z`);
@@ -36,7 +59,7 @@ export function trendChart(
   const summary = `${options.label}: ${rated.map((p) => `${p.day} ${p.passRate.toFixed(1)}% (${p.runs} runs)${regressions.has(p.day) ? ' regression' : ''}`).join('; ') || 'no runs'}`;
   // Links inside: a group (an img's children are hidden from assistive technology).
   const role = options.pointHref ? 'group' : 'img';
-  return html`<svg class="trend" width="100%" viewBox="0 0 ${width} ${height}" role="${role}" aria-label="${summary}">
+  return html`<svg class="trend trend-${frame.name}" width="100%" viewBox="0 0 ${width} ${height}" role="${role}" aria-label="${summary}">
 <title>${summary}</title>
 ${[0, 50, 100].map((v) => html`<line class="grid" x1="${left}" x2="${width - 6}" y1="${y(v)}" y2="${y(v)}"/><text class="axis" x="${left - 4}" y="${y(v) + 4}" text-anchor="end">${v}</text>`)}
 ${points.map((p) => {
