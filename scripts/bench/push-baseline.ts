@@ -4,7 +4,7 @@
  * written by plain set-based INSERTs (typed arrays, one statement per table, into the same
  * tables with their indexes, keys and triggers: what the rows themselves cost).
  */
-import type { RunPayload } from '@gstack/core';
+import { type RunPayload, STORE_ROW_DEFAULTS } from '@gstack/core';
 import type pg from 'pg';
 
 /** private.write_eval_run, the function push_eval_run ends in, called as the database owner. */
@@ -17,9 +17,13 @@ export async function writeInSql(owner: pg.Pool, teamId: string, userId: string,
   if (!rows[0]?.w.created) throw new Error(`write_eval_run did not create ${payload.run.run_key}`);
 }
 
-/** Column values of `rows` as one array per column, in `columns` order (absent values as null). */
-function columnsOf(rows: ReadonlyArray<Record<string, unknown>>, columns: readonly string[]): unknown[][] {
-  return columns.map((c) => rows.map((r) => r[c] ?? null));
+/** Column values of `rows` as one array per column, in `columns` order (an absent value as the store writes it). */
+function columnsOf(
+  rows: ReadonlyArray<Record<string, unknown>>,
+  columns: readonly string[],
+  defaults: Readonly<Record<string, unknown>>,
+): unknown[][] {
+  return columns.map((c) => rows.map((r) => r[c] ?? defaults[c] ?? null));
 }
 
 const RESULT_COLUMNS = [
@@ -112,12 +116,13 @@ export async function plainInsert(owner: pg.Pool, teamId: string, userId: string
     );
     const runId = rows[0]?.id;
     const tables = [
-      ['eval_results', RESULT_COLUMNS, payload.results],
-      ['eval_attempts', ATTEMPT_COLUMNS, payload.attempts],
-      ['eval_costs', COST_COLUMNS, payload.costs],
+      ['eval_results', RESULT_COLUMNS, payload.results, STORE_ROW_DEFAULTS.results],
+      ['eval_attempts', ATTEMPT_COLUMNS, payload.attempts, STORE_ROW_DEFAULTS.attempts],
+      ['eval_costs', COST_COLUMNS, payload.costs, STORE_ROW_DEFAULTS.costs],
     ] as const;
-    for (const [table, columns, values] of tables) {
-      const data = columnsOf(values as ReadonlyArray<Record<string, unknown>>, columns.map(([name]) => name));
+    for (const [table, columns, values, defaults] of tables) {
+      const names = columns.map(([name]) => name);
+      const data = columnsOf(values as ReadonlyArray<Record<string, unknown>>, names, defaults);
       await client.query(unnestInsert(table, columns), [runId, teamId, ...data]);
     }
     await client.query('commit');

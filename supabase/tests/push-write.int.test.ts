@@ -7,7 +7,7 @@
  * regression-alert webhook still sends the run without its document; the limits check still
  * names the first field over its limit; and a team's deletion still removes its runs' rows.
  */
-import { PUSH_LIMITS } from '@gstack/core';
+import { PUSH_LIMITS, STORE_ROW_DEFAULTS, standardEvalResultSchema, toRunPayload } from '@gstack/core';
 import { createTeam, pushRun, signedInClient, sql, stackInfo, unique } from '@gstack/local-stack/testing';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
@@ -55,8 +55,8 @@ function payload(runKey: string, tests = 12) {
 }
 
 /** tier_stats computed by hand from the payload: non-skipped results per resolved tier ('(none)' without one). */
-function expectedTierStats(p: ReturnType<typeof payload>): Stats {
-  const out: Stats = {};
+function expectedTierStats(p: ReturnType<typeof payload>): Record<string, { tests: number; passed: number; cost_usd: number }> {
+  const out: Record<string, { tests: number; passed: number; cost_usd: number }> = {};
   for (const r of p.results.filter((x) => !x.skipped)) {
     const s = (out[r.resolved_tier ?? '(none)'] ??= { tests: 0, passed: 0, cost_usd: 0 });
     s.tests += 1;
@@ -67,8 +67,8 @@ function expectedTierStats(p: ReturnType<typeof payload>): Stats {
 }
 
 /** attempt_stats computed by hand: attempts and their cost per attempt tier ('?' without one). */
-function expectedAttemptStats(p: ReturnType<typeof payload>): Stats {
-  const out: Stats = {};
+function expectedAttemptStats(p: ReturnType<typeof payload>): Record<string, { attempts: number; cost_usd: number }> {
+  const out: Record<string, { attempts: number; cost_usd: number }> = {};
   for (const a of p.attempts) {
     const s = (out[a.tier ?? '?'] ??= { attempts: 0, cost_usd: 0 });
     s.attempts += 1;
@@ -161,7 +161,11 @@ describe('the rollups a push keeps', () => {
     const tiers = expectedTierStats(p);
     expect(added.tier_stats).toEqual({
       ...tiers,
-      local: { tests: (tiers.local?.tests ?? 0) + 1, passed: (tiers.local?.passed ?? 0) + 1, cost_usd: Number(((tiers.local?.cost_usd ?? 0) + 0.000007).toFixed(6)) },
+      local: {
+        tests: (tiers.local?.tests ?? 0) + 1,
+        passed: (tiers.local?.passed ?? 0) + 1,
+        cost_usd: Number(((tiers.local?.cost_usd ?? 0) + 0.000007).toFixed(6)),
+      },
       judge: { tests: 1, passed: 0, cost_usd: 0.5 },
     });
     expect(added.tier_stats).toEqual(added.tier_formula);
@@ -175,6 +179,77 @@ describe('the rollups a push keeps', () => {
     expect(deleted.tier_stats).toEqual(deleted.tier_formula);
     expect(deleted.attempt_stats).not.toHaveProperty('cloud');
     expect(deleted.attempt_stats).toEqual(deleted.attempt_formula);
+  });
+});
+
+describe('the rows a push sends', () => {
+  it('store the same rows when nulls and defaults are left out as when every key is spelled', async () => {
+    const doc = standardEvalResultSchema.parse({
+      schema_version: 1,
+      version: '0.1.0',
+      run_id: unique('compact'),
+      suite: 'compact',
+      tier: 'ladder',
+      repo_slug: 'acme/app',
+      git: { branch: 'main', sha: 'a'.repeat(40) },
+      hostname: 'ci',
+      timestamp: new Date().toISOString(),
+      prompt_sha: 'f'.repeat(64),
+      duration_ms: 10,
+      totals: { tests: 2, passed: 1, failed: 1, skipped: 0, errors: 0 },
+      pass_rate: 50,
+      cost_usd: 0.25,
+      judge_cost_usd: 0,
+      cost_exact: false,
+      by_category: {},
+      costs: [{ model: 'local/qwen', purpose: 'system', calls: 2, cost_usd: 0, exact: true }],
+      all_results: [
+        {
+          name: 'a',
+          passed: true,
+          attempts: [{ attempt: 1, model: 'local/qwen', tier: 'local', duration_ms: 3, verdict: 'accept', input_tokens: 5 }],
+        },
+        {
+          name: 'b',
+          passed: false,
+          trial: 2,
+          cost_usd: 0.25,
+          error: 'boom',
+          attempts: [{ attempt: 1, model: 'm', tier: 'cloud', duration_ms: 0, verdict: 'error' }],
+        },
+      ],
+    });
+    const compact = toRunPayload(doc);
+    expect(compact.results[0]).not.toHaveProperty('trial');
+    expect(compact.attempts[1]).not.toHaveProperty('cost_usd');
+    const spelled = (rows: Array<Record<string, unknown>>, columns: readonly string[], defaults: Record<string, unknown>) =>
+      rows.map((r) => ({ ...Object.fromEntries(columns.map((c) => [c, c in defaults ? defaults[c] : null])), ...r }));
+    const [results, attempts, costs] = await Promise.all(
+      ['eval_results', 'eval_attempts', 'eval_costs'].map((t) =>
+        sql<{ c: string }>(
+          `select column_name as c from information_schema.columns where table_schema = 'public' and table_name = $1
+           and column_name not in ('run_id', 'team_id', 'run_at')`,
+          [t],
+        ).then((rows) => rows.map((r) => r.c)),
+      ),
+    );
+    const full = {
+      run: { ...compact.run, run_key: `${compact.run.run_key}-full` },
+      results: spelled(compact.results, results ?? [], STORE_ROW_DEFAULTS.results),
+      attempts: spelled(compact.attempts, attempts ?? [], STORE_ROW_DEFAULTS.attempts),
+      costs: spelled(compact.costs, costs ?? [], STORE_ROW_DEFAULTS.costs),
+    };
+    expect(full.results[0]).toHaveProperty('score', null);
+    const stored = async (runId: string) =>
+      Promise.all(
+        ['eval_results', 'eval_attempts', 'eval_costs'].map((t) =>
+          sql(`select to_jsonb(x) - 'run_id' - 'run_at' as row from public.${t} x where run_id = $1 order by 1`, [runId]),
+        ),
+      );
+    const compactRows = await stored(await pushRun(member, team, compact));
+    const fullRows = await stored(await pushRun(member, team, full));
+    expect(compactRows.map((rows) => rows.length)).toEqual([2, 2, 1]);
+    expect(compactRows).toEqual(fullRows);
   });
 });
 
