@@ -58,7 +58,9 @@ function payload(runKey: string, tests = 12) {
 function expectedTierStats(p: ReturnType<typeof payload>): Record<string, { tests: number; passed: number; cost_usd: number }> {
   const out: Record<string, { tests: number; passed: number; cost_usd: number }> = {};
   for (const r of p.results.filter((x) => !x.skipped)) {
-    const s = (out[r.resolved_tier ?? '(none)'] ??= { tests: 0, passed: 0, cost_usd: 0 });
+    const tier = r.resolved_tier ?? '(none)';
+    const s = out[tier] ?? { tests: 0, passed: 0, cost_usd: 0 };
+    out[tier] = s;
     s.tests += 1;
     s.passed += r.passed ? 1 : 0;
     s.cost_usd = Number((s.cost_usd + r.cost_usd).toFixed(6));
@@ -70,7 +72,9 @@ function expectedTierStats(p: ReturnType<typeof payload>): Record<string, { test
 function expectedAttemptStats(p: ReturnType<typeof payload>): Record<string, { attempts: number; cost_usd: number }> {
   const out: Record<string, { attempts: number; cost_usd: number }> = {};
   for (const a of p.attempts) {
-    const s = (out[a.tier ?? '?'] ??= { attempts: 0, cost_usd: 0 });
+    const tier = a.tier ?? '?';
+    const s = out[tier] ?? { attempts: 0, cost_usd: 0 };
+    out[tier] = s;
     s.attempts += 1;
     s.cost_usd = Number((s.cost_usd + a.cost_usd).toFixed(6));
   }

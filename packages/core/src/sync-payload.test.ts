@@ -68,7 +68,16 @@ describe('toRunPayload rows', () => {
     // duration_ms 0 is kept: the store writes null, not 0, for a missing duration.
     expect(payload.results[0]).toEqual({ test_name: 'plain', category: 'general', passed: false, duration_ms: 0 });
     expect(payload.results[1]).toEqual({ test_name: 'costly', trial: 2, category: 'general', passed: true, duration_ms: 0, cost_usd: 0.5 });
-    expect(payload.attempts[0]).toEqual({ test_name: 'plain', attempt: 1, model: 'local/qwen', tier: 'local', verdict: 'accept', output_tokens: 12 });
+    expect(payload.attempts[0]).toEqual({
+      test_name: 'plain',
+      attempt: 1,
+      model: 'local/qwen',
+      tier: 'local',
+      verdict: 'accept',
+      output_tokens: 12,
+    });
     expect(plain).toMatchObject({ score: null, trial: 1, skipped: false, error: null, cost_usd: 0 });
+    // The plain test's values are all the store's defaults: none of those keys is sent.
+    for (const key of Object.keys(STORE_ROW_DEFAULTS.results)) expect(payload.results[0]).not.toHaveProperty(key);
   });
 });
