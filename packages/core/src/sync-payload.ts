@@ -167,7 +167,8 @@ export const STORE_ROW_DEFAULTS = {
 /** `row` without its null keys and the keys whose value is what the store writes when the key is missing. */
 function withoutDefaults<R extends object>(row: R, defaults: Readonly<Record<string, unknown>>): R {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) {
+  for (const key in row) {
+    const value: unknown = row[key];
     if (value !== null && value !== undefined && defaults[key] !== value) out[key] = value;
   }
   return out as R;
