@@ -401,13 +401,6 @@ export type Database = {
             referencedRelation: 'eval_runs';
             referencedColumns: ['id', 'team_id'];
           },
-          {
-            foreignKeyName: 'eval_attempts_team_id_fkey';
-            columns: ['team_id'];
-            isOneToOne: false;
-            referencedRelation: 'teams';
-            referencedColumns: ['id'];
-          },
         ];
       };
       eval_costs: {
@@ -465,13 +458,6 @@ export type Database = {
             referencedRelation: 'eval_runs';
             referencedColumns: ['id', 'team_id'];
           },
-          {
-            foreignKeyName: 'eval_costs_team_id_fkey';
-            columns: ['team_id'];
-            isOneToOne: false;
-            referencedRelation: 'teams';
-            referencedColumns: ['id'];
-          },
         ];
       };
       eval_results: {
@@ -528,13 +514,6 @@ export type Database = {
             isOneToOne: false;
             referencedRelation: 'eval_runs';
             referencedColumns: ['id', 'team_id'];
-          },
-          {
-            foreignKeyName: 'eval_results_team_id_fkey';
-            columns: ['team_id'];
-            isOneToOne: false;
-            referencedRelation: 'teams';
-            referencedColumns: ['id'];
           },
         ];
       };
