@@ -148,6 +148,9 @@ describe('migrations', () => {
         schedule: '*/5 * * * *',
         command: ` select private.invoke_function('regression-alert', '{"sweep": true}'::jsonb) `,
       },
+      // One statement (a DO block that commits per batch): pg_cron runs a lone statement outside a
+      // transaction block, so its COMMITs work; a second statement in the command would break them.
+      { jobname: 'gstack-retention-prune', schedule: '17 * * * *', command: expect.stringMatching(/^\s*do \$prune\$[\s\S]*\$prune\$\s*$/) },
       { jobname: 'gstack-weekly-digest', schedule: '0 9 * * 1', command: ` select private.invoke_function('weekly-digest', '{}'::jsonb) ` },
     ]);
   });
