@@ -9,12 +9,23 @@ import path from 'node:path';
 import { createSupabase } from '@gstack/client/supabase';
 import { toRunPayload } from '@gstack/core';
 import { cliEnv, cliLogin, mustRun } from '../cli.ts';
-import type { BenchContext } from '../context.ts';
+import type { BenchContext, Member } from '../context.ts';
 import { resultDocument, rowsOf } from '../fixtures.ts';
 import { sample, summarize } from '../stats.ts';
 import type { Scenario, ScenarioOutput } from './index.ts';
 
-const TESTS = 5000;
+export const TESTS = 5000;
+
+/** Wall times of `repeats` push_eval_run calls from this process (no CLI start-up), each a fresh run of TESTS results. */
+export async function pushRpcSamples(member: Member, repeats: number): Promise<number[]> {
+  return sample(repeats, async () => {
+    const response = await member.client.rpc('push_eval_run', {
+      p_team_id: member.teamId,
+      p_payload: toRunPayload(resultDocument(TESTS)),
+    });
+    if (response.error) throw new Error(`push_eval_run: ${response.error.message}`);
+  });
+}
 
 async function runRows(context: BenchContext, runKey: string): Promise<number> {
   const { rows } = await context.owner.query<{ n: string }>(
@@ -58,13 +69,7 @@ export const pushScenario: Scenario = {
     // Start-up alone: the same binary doing nothing but printing its version.
     const startup = await sample(repeats, () => mustRun('gstack-sync', ['--version'], env));
     // Without start-up: the same RPC the CLI makes, from this process.
-    const rpc = await sample(repeats, async () => {
-      const response = await member.client.rpc('push_eval_run', {
-        p_team_id: member.teamId,
-        p_payload: toRunPayload(resultDocument(TESTS)),
-      });
-      if (response.error) throw new Error(`push_eval_run: ${response.error.message}`);
-    });
+    const rpc = await pushRpcSamples(member, repeats);
 
     // Re-push: nothing new is written.
     const firstFile = files[0] ?? '';
