@@ -104,6 +104,8 @@ const testsOf = (runs: string, n: string) => `
  */
 const DOCUMENTS_SQL = `
 create temporary table bench_documents on commit drop as
+-- eval_runs.doc_stats as its trigger computes it from the document.
+select k, by_category, doc, private.doc_stats_of(doc) as doc_stats from (
 with t as materialized (${testsOf(`(select generate_series(0, ${DOCUMENTS - 1}) as g)`, '$1::integer')}),
 docs as (
   select t.g, count(*) filter (where t.passed) as passed,
@@ -170,7 +172,8 @@ select d.g as k, c.by_category,
            jsonb_build_object('model', 'anthropic/claude-haiku-4-5', 'purpose', 'judge', 'calls', $1::integer, 'cost_usd', 0.004, 'exact', false)),
          'by_category', c.by_category, 'cache', jsonb_build_object('hits', 0, 'misses', $1::integer),
          'errored', false, 'interrupted', false, 'planned_tests', $1::integer, 'all_results', d.all_results) as doc
-from docs d join categories c using (g)`;
+from docs d join categories c using (g)
+) documents`;
 
 /** Runs g in ($7, $8] of the shape and everything that hangs off them, as one statement. */
 const CHUNK_SQL = `
@@ -201,10 +204,10 @@ attempt_tiers as (
 runs as (
   insert into public.eval_runs (team_id, user_id, run_key, repo_slug, branch, git_sha, suite, tier, hostname, version, run_at,
                                 total_tests, passed, failed, cost_usd, judge_cost_usd, duration_ms, prompt_sha, by_category,
-                                tier_stats, attempt_stats, result)
+                                tier_stats, attempt_stats, result, doc_stats)
   select $1::uuid, $2::uuid, g.run_key, g.repo_slug, 'main', md5(g.run_key) || left(md5(g.suite), 8), g.suite, 'ladder',
          'bench-host', '0.1.0', g.run_at, $4, ti.passed, $4 - ti.passed, 0.054, 0.004, 60000, md5(g.suite) || md5(g.repo_slug),
-         d.by_category, ti.tier_stats, a.attempt_stats, d.doc
+         d.by_category, ti.tier_stats, a.attempt_stats, d.doc, d.doc_stats
   from g join tiers ti using (g) join attempt_tiers a using (g) join bench_documents d on d.k = g.g % ${DOCUMENTS}
   returning id, run_key, run_at, repo_slug, suite
 ),
@@ -274,7 +277,8 @@ export async function seedTeam(
       await db.query('begin');
       try {
         // Skips the per-row alert trigger (thousands of webhook deliveries) and the rollup triggers;
-        // what they maintain (tier_stats, attempt_stats, eval_costs.run_at, test_costs_daily) is written by CHUNK_SQL.
+        // what they maintain (tier_stats, attempt_stats, doc_stats, eval_costs.run_at, test_costs_daily) is written
+        // by DOCUMENTS_SQL and CHUNK_SQL.
         await db.query('set local session_replication_role = replica');
         await db.query(DOCUMENTS_SQL, [
           shape.resultsPerRun,
