@@ -545,6 +545,7 @@ export type Database = {
           by_category: NonNullable<Json>;
           cost_usd: number;
           created_at: string;
+          doc_stats: NonNullable<Json>;
           duration_ms: number | null;
           failed: number;
           git_sha: string | null;
@@ -577,6 +578,7 @@ export type Database = {
           by_category?: NonNullable<Json>;
           cost_usd?: number;
           created_at?: string;
+          doc_stats?: NonNullable<Json>;
           duration_ms?: number | null;
           failed: number;
           git_sha?: string | null;
@@ -607,6 +609,7 @@ export type Database = {
           by_category?: NonNullable<Json>;
           cost_usd?: number;
           created_at?: string;
+          doc_stats?: NonNullable<Json>;
           duration_ms?: number | null;
           failed?: number;
           git_sha?: string | null;
