@@ -134,6 +134,8 @@ export const rpcScenario: Scenario = {
       await analyze(context);
     });
     await resetIndexUsage(context);
+    // Push with the store full, straight after the load as at 5,000,000 (before the reads, so both are measured alike).
+    pushed.push({ results: (runs + Math.floor(runs / 10)) * resultsPerRun, ms: await pushRpcSamples(pusher, pushRepeats) });
     // The dashboard's Node server in this process (as `npm start` and its tests run it), signed in
     // through its login form; the run detail page shows the team's newest run.
     const dashboard = await startDashboard({ supabaseUrl: context.stack.apiUrl, supabaseKey: context.stack.publishableKey });
@@ -161,7 +163,6 @@ export const rpcScenario: Scenario = {
       await dashboard.close();
     }
     const seededResults = (runs + Math.floor(runs / 10)) * resultsPerRun;
-    pushed.push({ results: seededResults, ms: await pushRpcSamples(pusher, pushRepeats) });
     const first = summarize(pushed[0]?.ms ?? []);
     for (const p of pushed) {
       const s = summarize(p.ms);
