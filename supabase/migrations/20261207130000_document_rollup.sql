@@ -505,3 +505,14 @@ as $$
       ) order by s.repo_slug, s.suite) from suites s), '[]'::jsonb)
   )
 $$;
+
+-- =============================================================================
+-- An index no reader uses
+-- =============================================================================
+
+-- eval_results (team_id, test_name) was for one test's history and the most expensive tests; both
+-- now read per-run probes of the primary key (test_runs) and test_costs_daily (cost_leaders), and
+-- the large benchmark's reads and pushes never scan it (pg_stat_user_indexes). It is 140 MB at
+-- 22,000,000 results and one more random insert per result on every push. eval_results_team_id_idx
+-- stays: it serves the team foreign key's cascade.
+drop index public.eval_results_team_test_idx;
