@@ -1,6 +1,6 @@
 /**
  * The benchmark's private stack and what every scenario needs from it: SQL as the
- * database owner, a signed-in member of a fresh team, and the scale (quick or full).
+ * database owner, a signed-in member of a fresh team, and the scale (quick, full or large).
  */
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -11,8 +11,15 @@ import { findFreePortBase, portLayout, type RunningStack, type StackInfo, startS
 import type { SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
 
+/** quick: what CI runs (under 3 minutes); full: 5,000,000 results; large: 50,000,000 (never in CI). */
+export type ScaleName = 'quick' | 'full' | 'large';
+
 export interface Scale {
+  name: ScaleName;
+  /** name === 'quick': the scenarios that only know two sizes take the small one. */
   quick: boolean;
+  /** Runs of the measured team in the dashboard-reads scenario (100 results each); undefined: the scale's default. */
+  runs?: number;
   /** How many times each latency is sampled. */
   repeats: number;
 }

@@ -1,23 +1,32 @@
 /**
  * `npm run bench`: every benchmark scenario on a private local stack, a table on
- * stdout, bench/results/<date>.json and docs/benchmarks.md. `--quick` runs a smaller
- * scale (CI runs it); `--only a,b` runs some scenarios. Exits 1 only when a scenario
- * crashes, never on a missed target.
+ * stdout, bench/results/<date>.json and docs/benchmarks.md. `--scale quick|full|large`
+ * (`--quick` is `--scale quick`, what CI runs; `large` is a two-year, 50,000,000-result
+ * store, never run in CI); `--only a,b` runs some scenarios. Exits 1 only when a scenario
+ * crashes, never on a missed target; 2 on bad arguments.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type BenchContext, startBenchStack } from './context.ts';
+import { type BenchContext, type ScaleName, startBenchStack } from './context.ts';
 import { type BenchReport, machine, type ScenarioResult, textTable, writeJson, writeMarkdown } from './report.ts';
 import { SCENARIOS } from './scenarios/index.ts';
 import { timed } from './stats.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-const USAGE = `usage: npm run bench -- [--quick] [--only <ids>]
+const SCALES: ScaleName[] = ['quick', 'full', 'large'];
 
-  --quick        smaller scale, under 3 minutes (what CI runs)
+const USAGE = `usage: npm run bench -- [--scale quick|full|large] [--quick] [--runs <n>] [--only <ids>]
+
+  --scale <s>    quick: smaller, under 3 minutes (what CI runs); full (default): 50,000 runs /
+                 5,000,000 results; large: 500,000 runs / 50,000,000 results over two years
+                 (about an hour and 60 GB of disk; never in CI)
+  --quick        the same as --scale quick
+  --runs <n>     the measured team's runs in the dashboard-reads scenario (100 results each),
+                 at the scale's density (large: a run every 2.1 minutes); for a large run that
+                 does not fit the machine
   --only <ids>   comma-separated scenario ids: ${SCENARIOS.map((s) => s.id).join(', ')}
   --no-write     print the table only (no bench/results file, no docs/benchmarks.md)
   --docs-from <bench/results/file.json>   rewrite docs/benchmarks.md from a saved run, measuring nothing`;
@@ -28,6 +37,8 @@ async function main(): Promise<number> {
     return parseArgs({
       options: {
         quick: { type: 'boolean' },
+        scale: { type: 'string' },
+        runs: { type: 'string' },
         only: { type: 'string' },
         'no-write': { type: 'boolean' },
         'docs-from': { type: 'string' },
@@ -64,11 +75,26 @@ async function main(): Promise<number> {
     console.error(`--only: unknown scenario ${unknown.join(', ')}; expected some of ${SCENARIOS.map((s) => s.id).join(', ')}`);
     return 2;
   }
-  const quick = Boolean(args.quick);
+  const scaleArg = args.scale ?? (args.quick ? 'quick' : 'full');
+  if (!SCALES.includes(scaleArg as ScaleName)) {
+    console.error(`--scale: unknown scale ${scaleArg}; expected one of ${SCALES.join(', ')}\n${USAGE}`);
+    return 2;
+  }
+  const scale = scaleArg as ScaleName;
+  if (args.quick && scale !== 'quick') {
+    console.error(`--quick and --scale ${scale} disagree; give one of them\n${USAGE}`);
+    return 2;
+  }
+  const runs = args.runs === undefined ? undefined : Number(args.runs);
+  if (runs !== undefined && !(Number.isInteger(runs) && runs >= 100)) {
+    console.error(`--runs: expected a whole number of runs, at least 100; got ${args.runs}\n${USAGE}`);
+    return 2;
+  }
+  const quick = scale === 'quick';
   const selected = SCENARIOS.filter((s) => !only || only.includes(s.id));
   const started = Date.now();
-  console.log(`gstack bench (${quick ? 'quick' : 'full'} scale): starting a private stack...`);
-  const { context, stop } = await startBenchStack(root, { quick, repeats: quick ? 15 : 50 });
+  console.log(`gstack bench (${scale} scale): starting a private stack...`);
+  const { context, stop } = await startBenchStack(root, { name: scale, quick, runs, repeats: quick ? 15 : 50 });
   const results: ScenarioResult[] = [];
   let crashed = false;
   try {
@@ -98,7 +124,7 @@ async function main(): Promise<number> {
   }
   const report: BenchReport = {
     date: new Date().toISOString(),
-    mode: quick ? 'quick' : 'full',
+    mode: scale,
     machine: machine(),
     scenarios: results,
     seconds: (Date.now() - started) / 1000,

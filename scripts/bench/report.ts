@@ -34,7 +34,7 @@ export interface ScenarioResult {
 
 export interface BenchReport {
   date: string;
-  mode: 'quick' | 'full';
+  mode: 'quick' | 'full' | 'large';
   machine: { node: string; platform: string; cpus: number; cpuModel: string; memoryGb: number; loadAverage: number[] };
   scenarios: ScenarioResult[];
   seconds: number;
@@ -112,12 +112,12 @@ function notes(report: BenchReport): string {
     .join('\n\n');
 }
 
-/** Writes bench/results/<date>.json (<date>-quick.json for a quick run, so it never replaces a full one). */
+/** Writes bench/results/<date>.json (<date>-quick.json or <date>-large.json for those scales, so neither replaces a full one). */
 export function writeJson(root: string, report: BenchReport): string {
   const dir = path.join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const day = report.date.slice(0, 10);
-  const file = path.join(dir, report.mode === 'quick' ? `${day}-quick.json` : `${day}.json`);
+  const file = path.join(dir, report.mode === 'full' ? `${day}.json` : `${day}-${report.mode}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   return file;
 }
@@ -136,15 +136,17 @@ between runs, so every target is a **ratio against a baseline measured in the sa
 bound that holds on any machine), every latency is a median (p50) and p95 over repeated calls,
 and no test asserts on timing.
 
-Each run writes \`bench/results/<date>.json\` (\`<date>-quick.json\` for a quick run) (every figure, the notes, the machine) and
-rewrites this file.
+Each run writes \`bench/results/<date>.json\` (\`<date>-quick.json\` or \`<date>-large.json\` for those scales) (every figure,
+the notes, the machine) and rewrites this file.
 
 ## How to reproduce
 
 \`\`\`sh
 npm install
-npm run bench              # full scale, ≤ 20 minutes on 2 cores
-npm run bench -- --quick   # smaller scale, ≤ 3 minutes
+npm run bench              # full scale (50,000 runs / 5,000,000 results), ≤ 20 minutes on 2 cores
+npm run bench -- --quick   # smaller scale, ≤ 3 minutes (the same as --scale quick; what CI runs)
+npm run bench -- --scale large   # 500,000 runs / 50,000,000 results over two years: about an hour, ~60 GB of disk; never in CI
+npm run bench -- --scale large --runs 200000 --only rpc   # the large shape cut to what fits the machine (20,000,000 results)
 npm run bench -- --only push,rpc   # some scenarios (ids: ${report.scenarios.map((s) => s.id).join(', ')})
 \`\`\`
 

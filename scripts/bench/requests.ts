@@ -9,7 +9,8 @@ import type { BenchContext, Member } from './context.ts';
 /** One named request; `run` returns the bytes it read over the wire. */
 export interface NamedRequest {
   name: string;
-  kind: 'aggregate' | 'page';
+  /** Targets: an aggregate p95 < 100 ms, a page < 300 ms, a background job (the digest) < 2 s. */
+  kind: 'aggregate' | 'page' | 'job';
   run(): Promise<number>;
   /** The same answer computed from raw rows paged through REST; returns bytes read. */
   raw?: () => Promise<number>;
@@ -222,10 +223,45 @@ export function pageRequests(target: RequestTarget): NamedRequest[] {
     page('overview', team),
     page('runs', `${team}/runs`),
     page('run detail (100 results)', `${team}/runs/${dashboard.runId}`),
+    page('compare (newest run with the one before)', `${team}/compare?head=${dashboard.runId}`),
     page('trends', `${team}/trends`),
     page('tests', `${team}/tests`),
+    page('problems', `${team}/problems`),
+    page('test (one test of the big suite)', `${team}/test?repo=acme%2Fapp&suite=${encodeURIComponent(target.bigSuite)}&name=test-007`),
     page('costs', `${team}/costs`),
     page('escalation', `${team}/escalation`),
+    page('review', `${team}/review`),
     page('leaderboard', `${team}/leaderboard`),
+    page('active', `${team}/active`),
+    page('team', `${team}/team`),
   ];
+}
+
+/**
+ * The Monday digest of the member's team for last week, as a preview (dry_run: computed, not
+ * sent) through the weekly-digest function, as `gstack team digest` asks for it.
+ */
+export function digestRequest(target: RequestTarget): NamedRequest {
+  return {
+    name: 'weekly digest (preview through the weekly-digest function)',
+    kind: 'job',
+    run: async () => {
+      const response = await fetch(`${target.context.stack.functionsUrl}/weekly-digest`, {
+        method: 'POST',
+        headers: {
+          apikey: target.context.stack.publishableKey,
+          Authorization: `Bearer ${target.member.accessToken}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({ team_id: target.member.teamId, dry_run: true }),
+      });
+      const body = Buffer.from(await response.arrayBuffer());
+      const outcome = response.ok
+        ? (JSON.parse(body.toString()) as { results: Array<{ outcome: string; error?: string }> }).results[0]
+        : undefined;
+      if (!response.ok || outcome?.outcome === 'failed')
+        throw new Error(`weekly-digest: ${response.status} ${outcome?.error ?? body.toString().slice(0, 300)}`);
+      return body.length;
+    },
+  };
 }

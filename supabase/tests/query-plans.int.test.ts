@@ -1,9 +1,12 @@
 /**
- * Query plans at benchmark scale, on two data shapes, each in a database of its own (so the
+ * Query plans at benchmark scale, on three data shapes, each in a database of its own (so the
  * planner's statistics are the shape's): "spread", a team with 50,000 runs over 10 suites
  * and 4 results per run; "one big suite", a team whose 20,000 runs are nearly all in one suite,
  * with 25 results per run (the shape that tipped test_history into hashing every result of
- * the team). Each has a second team a tenth its size and nine small ones. Every dashboard aggregate runs as a member with
+ * the team); "large", the proportions of `npm run bench -- --scale large` (two years of runs,
+ * a month is 4 % of them). Each has a second team a tenth its size, and nine small ones except
+ * in "one big suite". In "spread" and "large" every run carries a result document (tests with
+ * ladder attempts, verifier verdicts and judge verdicts) and its rollup (doc_stats). Every dashboard aggregate runs as a member with
  * auto_explain (ANALYZE, JSON) reporting the plan of each statement inside the function, and:
  * no plan reads eval_runs, eval_results, eval_attempts, eval_costs or test_costs_daily with a sequential scan, and the rows
  * every plan node reads from each table stay within what the answer needs (the runs in the
@@ -26,10 +29,27 @@ interface Shape {
   suite: string;
   /** The suite test_history is asked about (the biggest one). */
   historySuite: string;
+  /** Minutes between runs, newest now. */
+  minutesApart: number;
+  /**
+   * Whether runs carry a result document and its doc_stats. Not in "one big suite": its store is
+   * one team, where leaderboard, cost_leaders and leaderboard_runs flip to reading all of the team's
+   * runs (the whole store) once rows are as wide as doc_stats makes them (scripts/bench/findings.md).
+   */
+  documents: boolean;
 }
 
 const SHAPES: Shape[] = [
-  { name: 'spread, many teams', smallTeams: 9, runs: 50_000, resultsPerRun: 4, suite: `'suite-' || (g % 10)`, historySuite: 'suite-3' },
+  {
+    name: 'spread, many teams',
+    smallTeams: 9,
+    runs: 50_000,
+    resultsPerRun: 4,
+    suite: `'suite-' || (g % 10)`,
+    historySuite: 'suite-3',
+    minutesApart: 10,
+    documents: true,
+  },
   {
     name: 'one big suite, a team with its own store',
     smallTeams: 0,
@@ -37,6 +57,20 @@ const SHAPES: Shape[] = [
     resultsPerRun: 25,
     suite: `case when g % 20 = 0 then 'suite-small' else 'suite-big' end`,
     historySuite: 'suite-big',
+    minutesApart: 10,
+    documents: false,
+  },
+  // 500,000 runs in two years (the large benchmark) scaled down in count, not in proportion: the
+  // 30-day window holds 4 % of the history, 2,500 runs.
+  {
+    name: 'large: two years, a month is 4 % of them',
+    smallTeams: 9,
+    runs: 60_000,
+    resultsPerRun: 4,
+    suite: `'suite-' || (g % 10)`,
+    historySuite: 'suite-3',
+    minutesApart: (2 * 365 * 24 * 60) / 60_000,
+    documents: true,
   },
 ];
 
@@ -92,13 +126,32 @@ async function seed(shape: Shape): Promise<Db> {
     // tier_stats and attempt_stats, do not change which rows a plan reads).
     await db.query('begin');
     await db.query('set local session_replication_role = replica');
+    // One result document for every run (its tests are the runs' results): two attempts per test, the
+    // first judged by the verifier, a judge verdict from the cache; doc_stats as its trigger writes it.
+    // The same document for every run, computed once.
     await db.query(
-      `insert into public.eval_runs (team_id, user_id, run_key, repo_slug, suite, branch, run_at, total_tests, passed, failed, cost_usd, judge_cost_usd)
+      `with d as (
+         select doc, private.doc_stats_of(doc) as stats from (select jsonb_build_object('all_results', (
+           select jsonb_agg(jsonb_build_object('name', 'test-' || t, 'trial', 1,
+             -- 1,280 characters that do not compress: a real document (hundreds of KB) is stored out of line,
+             -- and so must this one be, or the runs' rows would be wider than they are
+             'output', (select string_agg(md5(t || '-' || i), '') from generate_series(1, 40) i),
+             'assertions', jsonb_build_array(jsonb_build_object('type', 'contains', 'passed', t % 2 = 0)),
+             'judge', jsonb_build_array(jsonb_build_object('cached', true, 'saved_usd', 0.001)),
+             'attempts', jsonb_build_array(
+               jsonb_build_object('attempt', 1, 'verdict', 'escalate', 'answer', 'a first answer',
+                                  'verifier', jsonb_build_object('model', 'haiku', 'accept', false, 'cached', t % 2 = 0)),
+               jsonb_build_object('attempt', 2, 'verdict', 'accept', 'verifier', null))))
+           from generate_series(1, $5::integer) t)) as doc) x
+       )
+       insert into public.eval_runs (team_id, user_id, run_key, repo_slug, suite, branch, run_at, total_tests, passed, failed, cost_usd,
+                                     judge_cost_usd, result, doc_stats)
        select case when g % 11 = 0 then $2::uuid else $1::uuid end, $3, 'run-' || g, 'acme/app', ${shape.suite},
               case when g % 3 = 0 then 'main' else 'feature-' || (g % 7) end,
-              now() - make_interval(mins => g * 10), $5, $5 - 1, 1, 0.01, 0.001
+              now() - interval '1 minute' * (g * $6::float8), $5, $5 - 1, 1, 0.01, 0.001,
+              case when $7 then (select doc from d) else '{}' end, case when $7 then (select stats from d) else '{}' end
        from generate_series(1, $4::integer) g`,
-      [team, otherTeam, user, Math.round(shape.runs * 1.1), shape.resultsPerRun],
+      [team, otherTeam, user, Math.round(shape.runs * 1.1), shape.resultsPerRun, shape.minutesApart, shape.documents],
     );
     await db.query(
       `insert into public.eval_runs (team_id, run_key, repo_slug, suite, run_at, total_tests, passed, failed)
@@ -134,7 +187,7 @@ const dbs: Db[] = [];
 
 beforeAll(async () => {
   for (const shape of SHAPES) dbs.push(await seed(shape));
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   for (const db of dbs) await sql(`drop database if exists ${db.database} with (force)`);
@@ -147,6 +200,7 @@ interface PlanNode {
   'Actual Loops': number;
   'Rows Removed by Filter'?: number;
   'Rows Removed by Index Recheck'?: number;
+  'Function Name'?: string;
   Plans?: PlanNode[];
 }
 
@@ -245,6 +299,36 @@ interface Case {
   bounds: (db: Db) => Promise<Partial<Record<Table, number>>>;
   /** A table this call may read sequentially on this data (default: none). */
   seqScanAllowed?: (db: Db) => Promise<Table | undefined>;
+  /**
+   * An upper bound on the JSON array elements it expands in all (jsonb_array_elements over result
+   * documents and rollups, every statement together): for the calls that read documents or
+   * doc_stats; absent: not checked. A call that expands every document of its window exceeds it.
+   */
+  documentElements?: (db: Db) => Promise<number>;
+}
+
+/** Elements of doc_stats.answers in the measured team's runs newer than `interval`. */
+async function answerGroupsSince(db: Db, interval: string): Promise<number> {
+  return withClient(db.url, async (client) => {
+    const { rows } = await client.query<{ n: string }>(
+      `select coalesce(sum(jsonb_array_length(doc_stats -> 'answers')), 0) as n from public.eval_runs
+       where team_id = $1 and run_at >= now() - interval '${interval}'`,
+      [db.team],
+    );
+    return Number(rows[0]?.n);
+  });
+}
+
+/** Answer groups (doc_stats) of the measured team's runs in the range: what the verifier readers expand. */
+async function answerGroupsInRange(db: Db): Promise<number> {
+  return withClient(db.url, async (client) => {
+    const { rows } = await client.query<{ n: string }>(
+      `select coalesce(sum(jsonb_array_length(doc_stats -> 'answers')), 0) as n from public.eval_runs
+       where team_id = $1 and run_at >= $2::timestamptz - make_interval(days => $3) and run_at < $2::timestamptz`,
+      [db.team, RANGE_UNTIL, RANGE_DAYS],
+    );
+    return Number(rows[0]?.n);
+  });
 }
 
 /** A period aggregate over the date range: `sql` takes the team, days and until; it reads the range's rows of `table`. */
@@ -340,9 +424,26 @@ const CASES: Record<string, Case> = {
   },
   verifier_outcomes: {
     call: (db) => ({ sql: 'select * from public.verifier_outcomes($1, 30)', params: [db.team] }),
-    // The month's runs' documents, and (through eval_runs_team_pruned_run_at_idx) the month's
-    // runs retention pruned, for their recorded figures: none here.
+    // The month's runs and their answer groups (doc_stats), not their documents; and (through
+    // eval_runs_team_pruned_run_at_idx) the month's runs retention pruned, for their recorded figures: none here.
     bounds: async (db) => ({ eval_runs: await rowsSince(db, 'eval_runs', '30 days') }),
+    documentElements: (db) => answerGroupsSince(db, '30 days'),
+  },
+  judge_cache_savings: {
+    call: (db) => ({ sql: 'select * from public.judge_cache_savings($1, 30)', params: [db.team] }),
+    bounds: async (db) => ({ eval_runs: await rowsSince(db, 'eval_runs', '30 days') }),
+    documentElements: async () => 0,
+  },
+  digest_week: {
+    call: (db) => ({ sql: "select public.digest_week($1, (date_trunc('week', now()) - interval '7 days')::date)", params: [db.team] }),
+    // The week's and the week before's runs, each suite's 19 runs before the week and its two windows
+    // of 10 runs (and their results), the week's cost lines; the week's verifier decisions from doc_stats.
+    bounds: async (db) => {
+      const suites = await suitesOf(db);
+      const runs = await rowsSince(db, 'eval_runs', '21 days');
+      return { eval_runs: runs + suites * (19 + 20), eval_results: suites * 20 * db.shape.resultsPerRun, eval_costs: runs };
+    },
+    documentElements: async (db) => 4 * (await rowsSince(db, 'eval_runs', '21 days')),
   },
   problem_history: {
     call: (db) => ({ sql: 'select * from public.problem_history($1, null, null, 30)', params: [db.team] }),
@@ -354,7 +455,9 @@ const CASES: Record<string, Case> = {
   },
   review_queue: {
     call: (db) => ({ sql: 'select * from public.review_queue($1, 30, 30)', params: [db.team] }),
-    bounds: async (db) => ({ eval_runs: await rowsSince(db, 'eval_runs', '30 days') }),
+    // The month's runs and their answer groups; the documents of only the runs the first 30 answers come from.
+    bounds: async (db) => ({ eval_runs: (await rowsSince(db, 'eval_runs', '30 days')) + 30 }),
+    documentElements: async (db) => (await answerGroupsSince(db, '30 days')) + 30 * db.shape.resultsPerRun * 2,
   },
   leaderboard_runs: {
     call: (db) => ({ sql: 'select * from public.leaderboard_runs($1, 7)', params: [db.team] }),
@@ -383,8 +486,16 @@ const CASES: Record<string, Case> = {
   },
   ladder_spend_range: inRange('select * from public.ladder_spend($1, $2, $3)'),
   judge_cache_savings_range: inRange('select * from public.judge_cache_savings($1, $2, $3)'),
-  verifier_outcomes_range: inRange('select * from public.verifier_outcomes($1, $2, $3)'),
-  review_queue_range: inRange('select * from public.review_queue($1, $2, 30, $3)'),
+  // As verifier_outcomes and review_queue, over the range.
+  verifier_outcomes_range: {
+    ...inRange('select * from public.verifier_outcomes($1, $2, $3)'),
+    documentElements: answerGroupsInRange,
+  },
+  review_queue_range: {
+    call: (db) => ({ sql: 'select * from public.review_queue($1, $2, 30, $3)', params: [db.team, RANGE_DAYS, RANGE_UNTIL] }),
+    bounds: async (db) => ({ eval_runs: (await rowsInRange(db, 'eval_runs')) + 30 }),
+    documentElements: async (db) => (await answerGroupsInRange(db)) + 30 * db.shape.resultsPerRun * 2,
+  },
   leaderboard_runs_range: {
     call: (db) => ({ sql: 'select * from public.leaderboard_runs($1, $2, null, $3)', params: [db.team, RANGE_DAYS, RANGE_UNTIL] }),
     // The range's runs, and (as without a range) the days with a run over the last 400 days.
@@ -425,13 +536,15 @@ const CASES: Record<string, Case> = {
       sql: 'select public.run_detail($1, (select id from public.eval_runs where team_id = $1 order by run_at desc limit 1))',
       params: [db.team],
     }),
-    // The run, its previous run, its results with their attempts (two each here), and its costs.
+    // The run, its previous run, its results with their attempts (two each here), and its costs;
+    // its document once (each test, and each test's attempts), not once per test.
     bounds: async (db) => ({
       eval_runs: 2,
       eval_results: db.shape.resultsPerRun,
       eval_attempts: 2 * db.shape.resultsPerRun,
       eval_costs: 10,
     }),
+    documentElements: async (db) => 3 * db.shape.resultsPerRun,
   },
   // gstack ci report (20261206170000_ci_reports.sql): the newest feature-branch run of the suite.
   ci_report_context: {
@@ -456,8 +569,10 @@ const CASES: Record<string, Case> = {
         (select id from public.eval_runs where team_id = $1 order by run_at desc limit 1))`,
       params: [db.team],
     }),
-    // Both runs (once each, and once per result for its document), and both runs' results.
-    bounds: async (db) => ({ eval_runs: 2 + 2 * db.shape.resultsPerRun, eval_results: 2 * db.shape.resultsPerRun }),
+    // Both runs (once each for the rows, once more for the documents, and once per result), both runs'
+    // results, and each document's tests once.
+    bounds: async (db) => ({ eval_runs: 4 + 2 * db.shape.resultsPerRun, eval_results: 2 * db.shape.resultsPerRun }),
+    documentElements: async (db) => 2 * db.shape.resultsPerRun,
   },
 };
 
@@ -484,8 +599,15 @@ describe.each(SHAPES.map((s) => s.name))('query plans, %s', (shapeName) => {
       const read = scans.filter((n) => n['Relation Name'] === table).reduce((sum, n) => sum + rowsRead(n), 0);
       expect({ table, read: read <= (bounds[table] ?? 0) ? 'within bound' : read }).toEqual({ table, read: 'within bound' });
     }
-    // No node anywhere (joins, sorts, aggregates) handles more rows than the tables' bounds allow.
-    const ceiling = Object.values(bounds).reduce((a, b) => a + (b ?? 0), 0);
+    // JSON expanded from documents and rollups, over every statement: within what the answer needs.
+    const elements = all
+      .filter((n) => n['Node Type'] === 'Function Scan' && n['Function Name'] === 'jsonb_array_elements')
+      .reduce((sum, n) => sum + n['Actual Rows'] * n['Actual Loops'], 0);
+    const documentBound = await testCase.documentElements?.(db);
+    if (documentBound !== undefined)
+      expect({ elements: elements <= documentBound ? 'within bound' : elements }).toEqual({ elements: 'within bound' });
+    // No node anywhere (joins, sorts, aggregates) handles more rows than the tables' (and documents') bounds allow.
+    const ceiling = Object.values(bounds).reduce((a, b) => a + (b ?? 0), 0) + (documentBound ?? 0);
     const biggest = Math.max(...all.map((n) => n['Actual Rows'] * n['Actual Loops']));
     expect(biggest).toBeLessThanOrEqual(ceiling);
   });

@@ -524,6 +524,7 @@ export type Database = {
           by_category: NonNullable<Json>;
           cost_usd: number;
           created_at: string;
+          doc_stats: NonNullable<Json>;
           duration_ms: number | null;
           failed: number;
           git_sha: string | null;
@@ -558,6 +559,7 @@ export type Database = {
           by_category?: NonNullable<Json>;
           cost_usd?: number;
           created_at?: string;
+          doc_stats?: NonNullable<Json>;
           duration_ms?: number | null;
           failed: number;
           git_sha?: string | null;
@@ -590,6 +592,7 @@ export type Database = {
           by_category?: NonNullable<Json>;
           cost_usd?: number;
           created_at?: string;
+          doc_stats?: NonNullable<Json>;
           duration_ms?: number | null;
           failed?: number;
           git_sha?: string | null;

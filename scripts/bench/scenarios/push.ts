@@ -11,13 +11,32 @@ import path from 'node:path';
 import { createSupabase } from '@gstack/client/supabase';
 import { toRunPayload } from '@gstack/core';
 import { cliEnv, cliLogin, mustRun } from '../cli.ts';
-import type { BenchContext } from '../context.ts';
+import type { BenchContext, Member } from '../context.ts';
 import { resultDocument, rowsOf } from '../fixtures.ts';
 import { plainInsert, writeInSql } from '../push-baseline.ts';
 import { sample, summarize, timed } from '../stats.ts';
 import type { Scenario, ScenarioOutput } from './index.ts';
 
-const TESTS = 5000;
+export const TESTS = 5000;
+
+/** The push_eval_run call the CLI makes, from this process. */
+async function pushRpc(member: Member, payload: ReturnType<typeof toRunPayload>): Promise<void> {
+  const response = await member.client.rpc('push_eval_run', { p_team_id: member.teamId, p_payload: payload });
+  if (response.error) throw new Error(`push_eval_run: ${response.error.message}`);
+}
+
+/**
+ * Wall times of `repeats` push_eval_run calls from this process (no CLI start-up), each a fresh
+ * run of TESTS results whose payload is built before the clock starts (as the push scenario times it).
+ */
+export async function pushRpcSamples(member: Member, repeats: number): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const payload = toRunPayload(resultDocument(TESTS));
+    samples.push((await timed(() => pushRpc(member, payload))).ms);
+  }
+  return samples;
+}
 
 async function runRows(context: BenchContext, runKey: string): Promise<number> {
   const { rows } = await context.owner.query<{ n: string }>(
@@ -76,10 +95,7 @@ export const pushScenario: Scenario = {
     const ways: Array<[number[], (payload: ReturnType<typeof toRunPayload>) => Promise<unknown>]> = [
       [
         rpc,
-        async (payload) => {
-          const response = await member.client.rpc('push_eval_run', { p_team_id: member.teamId, p_payload: payload });
-          if (response.error) throw new Error(`push_eval_run: ${response.error.message}`);
-        },
+        (payload) => pushRpc(member, payload),
       ],
       [inSql, (payload) => writeInSql(context.owner, member.teamId, member.userId, payload)],
       [plain, (payload) => plainInsert(context.owner, member.teamId, member.userId, payload)],
