@@ -93,10 +93,7 @@ export const pushScenario: Scenario = {
     const inSql: number[] = [];
     const plain: number[] = [];
     const ways: Array<[number[], (payload: ReturnType<typeof toRunPayload>) => Promise<unknown>]> = [
-      [
-        rpc,
-        (payload) => pushRpc(member, payload),
-      ],
+      [rpc, (payload) => pushRpc(member, payload)],
       [inSql, (payload) => writeInSql(context.owner, member.teamId, member.userId, payload)],
       [plain, (payload) => plainInsert(context.owner, member.teamId, member.userId, payload)],
     ];
