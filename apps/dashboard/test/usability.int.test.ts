@@ -117,9 +117,9 @@ describe('every page is usable on a phone and with assistive technology', () => 
     const context = await browser.newContext();
     const page = await signIn(context, alice, `/t/${teamSlug}/trends`);
     const heights = async () =>
-      page.locator('section.trend-panel svg.trend').evaluateAll((svgs) =>
-        svgs.map((svg) => [svg.getAttribute('class'), Math.round(svg.getBoundingClientRect().height)] as const),
-      );
+      page
+        .locator('section.trend-panel svg.trend')
+        .evaluateAll((svgs) => svgs.map((svg) => [svg.getAttribute('class'), Math.round(svg.getBoundingClientRect().height)] as const));
     const first = page.locator('section.trend-panel').first();
     await page.setViewportSize({ width: 1440, height: 900 });
     // The wide frame is shown and the narrow one takes no room (display: none measures 0).
