@@ -144,7 +144,10 @@ as $$
   )
 $$;
 comment on function private.doc_stats_of(jsonb) is 'What the dashboard reads from a result document, as stored in eval_runs.doc_stats.';
-revoke all on function private.doc_stats_of(jsonb) from public, anon, authenticated;
+-- Executable by whoever writes a run (the insert trigger runs as the writer; members' inserts in
+-- the tests and the service role's): a pure function of the document it is given.
+revoke all on function private.doc_stats_of(jsonb) from public, anon;
+grant execute on function private.doc_stats_of(jsonb) to authenticated, service_role;
 
 -- What retention records on a run before pruning it (20261207120000_retention.sql), from the same
 -- two definitions: the judge cache as doc_stats counts it, the verifier groups from answers_of with
