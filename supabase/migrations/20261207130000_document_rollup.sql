@@ -153,8 +153,10 @@ alter table public.eval_runs add column doc_stats jsonb not null default '{}'::j
 comment on column public.eval_runs.doc_stats is
   'Maintained from result when the run is written: answers, verifier decisions, judge cache hits and list fields (private.doc_stats_of).';
 
+-- Security definer, like the other rollup triggers: whoever may insert a run (push_eval_run, the
+-- service role, a member through RLS) gets its doc_stats without execute rights on the helpers.
 create function private.set_doc_stats() returns trigger
-  language plpgsql set search_path = ''
+  language plpgsql security definer set search_path = ''
 as $$
 begin
   new.doc_stats := private.doc_stats_of(new.result);
