@@ -94,7 +94,8 @@ grant execute on function private.review_priority(bigint, bigint, text, boolean,
 
 -- What the pages read from a document:
 --   answers:     non-error attempts grouped by verifier model, verdict, assertion outcome, audit,
---                verifier error and whether there is an answer text: {n, cost_usd (the verifier's)}
+--                verifier error and whether there is an answer text: {n, cost_usd (the verifier's),
+--                priority (in review_queue, without reviews)}
 --   decisions:   attempts the verifier judged (any verdict), as the digest groups them: {n}
 --   judge_cache: cached judge and verifier verdicts: hits, hits with what they first cost, that cost
 --   interrupted, cost_exact, models: the runs list's fields (models: the cost lines' models, judge's excepted)
@@ -120,7 +121,9 @@ as $$
     'answers', coalesce((
       select jsonb_agg(jsonb_build_object(
         'verifier_model', verifier_model, 'verifier_accept', verifier_accept, 'assertions_passed', assertions_passed,
-        'audit', audit, 'verifier_error', verifier_error, 'with_answer', with_answer, 'n', n, 'cost_usd', cost_usd))
+        'audit', audit, 'verifier_error', verifier_error, 'with_answer', with_answer, 'n', n, 'cost_usd', cost_usd,
+        -- the answers' place in the review queue while nobody has reviewed them
+        'priority', private.review_priority(0, 0, verifier_model, verifier_error, assertions_passed, verifier_accept)))
       from (
         select verifier_model, verifier_accept, assertions_passed, audit, verifier_error, answer is not null as with_answer,
                count(*) as n, sum(verifier_cost_usd) as cost_usd
@@ -144,10 +147,7 @@ as $$
   )
 $$;
 comment on function private.doc_stats_of(jsonb) is 'What the dashboard reads from a result document, as stored in eval_runs.doc_stats.';
--- Executable by whoever writes a run (the insert trigger runs as the writer; members' inserts in
--- the tests and the service role's): a pure function of the document it is given.
-revoke all on function private.doc_stats_of(jsonb) from public, anon;
-grant execute on function private.doc_stats_of(jsonb) to authenticated, service_role;
+revoke all on function private.doc_stats_of(jsonb) from public, anon, authenticated;
 
 -- What retention records on a run before pruning it (20261207120000_retention.sql), from the same
 -- two definitions: the judge cache as doc_stats counts it, the verifier groups from answers_of with
@@ -182,8 +182,10 @@ alter table public.eval_runs add column doc_stats jsonb not null default '{}'::j
 comment on column public.eval_runs.doc_stats is
   'Maintained from result when the run is written: answers, verifier decisions, judge cache hits and list fields (private.doc_stats_of).';
 
+-- Security definer, like the other rollup triggers: whoever may insert a run (push_eval_run, the
+-- service role, a member through RLS) gets its doc_stats without execute rights on the helpers.
 create function private.set_doc_stats() returns trigger
-  language plpgsql set search_path = ''
+  language plpgsql security definer set search_path = ''
 as $$
 begin
   new.doc_stats := private.doc_stats_of(new.result);
@@ -302,7 +304,8 @@ grant execute on function private.reviewed_answers(uuid, integer, integer, times
 create function private.unreviewed_answer_groups(p_team_id uuid, p_days integer, p_until timestamptz)
   returns table (
     run_id uuid, run_at timestamptz, repo_slug text, suite text, verifier_model text, verifier_accept boolean,
-    assertions_passed boolean, audit boolean, verifier_error boolean, with_answer boolean, n bigint, cost_usd numeric
+    assertions_passed boolean, audit boolean, verifier_error boolean, with_answer boolean, n bigint, cost_usd numeric,
+    priority integer
   )
   language sql stable security invoker set search_path = ''
 as $$
@@ -311,7 +314,7 @@ as $$
   )
   select r.id, r.run_at, r.repo_slug, r.suite, g ->> 'verifier_model', (g ->> 'verifier_accept')::boolean,
          (g ->> 'assertions_passed')::boolean, (g ->> 'audit')::boolean, (g ->> 'verifier_error')::boolean,
-         (g ->> 'with_answer')::boolean, (g ->> 'n')::bigint, (g ->> 'cost_usd')::numeric
+         (g ->> 'with_answer')::boolean, (g ->> 'n')::bigint, (g ->> 'cost_usd')::numeric, (g ->> 'priority')::integer
   from period w
   join public.eval_runs r on r.team_id = p_team_id and r.run_at >= w.since and r.run_at < w.until
   cross join lateral jsonb_array_elements(coalesce(r.doc_stats -> 'answers', '[]'::jsonb)) g
@@ -377,8 +380,7 @@ as $$
   ),
   -- Runs without reviews: nobody reviewed their answers, the caller neither.
   unreviewed as (
-    select g.run_id, g.run_at, private.review_priority(0, 0, g.verifier_model, g.verifier_error, g.assertions_passed, g.verifier_accept) as priority,
-           sum(g.n) as n
+    select g.run_id, g.run_at, g.priority, sum(g.n) as n
     from private.unreviewed_answer_groups(p_team_id, p_days, p_until) g
     where g.with_answer
     group by 1, 2, 3

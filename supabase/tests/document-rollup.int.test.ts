@@ -338,6 +338,13 @@ describe('document rollup (eval_runs.doc_stats)', () => {
     expect(Number(mix?.ties)).toBeGreaterThan(0);
   });
 
+  it('team_answers (now read through private.answers_of) equals its old formula', async () => {
+    const order = 'order by run_id, test_name, trial, attempt';
+    const old = normal(await asMember(`select * from (${OLD_TEAM_ANSWERS(4000)}) a ${order}`, [team]));
+    expect(old.length).toBeGreaterThan(100);
+    expect(normal(await asMember(`select * from public.team_answers($1, 30, 4000) ${order}`, [team]))).toEqual(old);
+  });
+
   it('verifier_outcomes equals its old formula over the documents', async () => {
     const old = normal(await asMember(OLD_VERIFIER_OUTCOMES, [team]));
     expect(old.length).toBeGreaterThan(10);
