@@ -589,5 +589,7 @@ $$;
 -- now read per-run probes of the primary key (test_runs) and test_costs_daily (cost_leaders), and
 -- the large benchmark's reads and pushes never scan it (pg_stat_user_indexes). It is 140 MB at
 -- 22,000,000 results and one more random insert per result on every push. eval_results_team_id_idx
--- stays: it serves the team foreign key's cascade.
+-- and eval_attempts_team_id_idx stay for now: the team foreign key they served is gone
+-- (20261207110000_push_throughput.sql: the run key checks the team), but a member's REST read of
+-- results or attempts by team would scan the table without them.
 drop index public.eval_results_team_test_idx;
