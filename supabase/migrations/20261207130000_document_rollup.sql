@@ -149,35 +149,6 @@ $$;
 comment on function private.doc_stats_of(jsonb) is 'What the dashboard reads from a result document, as stored in eval_runs.doc_stats.';
 revoke all on function private.doc_stats_of(jsonb) from public, anon, authenticated;
 
--- What retention records on a run before pruning it (20261207120000_retention.sql), from the same
--- two definitions: the judge cache as doc_stats counts it, the verifier groups from answers_of with
--- the answer reviews counted as they stand now. Same keys as before.
-create or replace function private.pruned_stats_of(r public.eval_runs, p_retention_days integer) returns jsonb
-  language sql stable security definer set search_path = ''
-as $$
-  select jsonb_build_object(
-    'retention_days', p_retention_days,
-    'results', (select count(*) from public.eval_results x where x.run_id = r.id),
-    'attempts', (select count(*) from public.eval_attempts x where x.run_id = r.id),
-    'judge_cache', private.doc_stats_of(r.result) -> 'judge_cache',
-    'verifier', coalesce((
-      select jsonb_agg(to_jsonb(g)) from (
-        select a.verifier_model, a.verifier_accept as accepted, a.assertions_passed, a.audit, a.verifier_error,
-               coalesce(rv.correct, 0) as reviews_correct, coalesce(rv.incorrect, 0) as reviews_incorrect,
-               count(*) as decisions, sum(a.verifier_cost_usd) as cost_usd
-        from private.answers_of(r.result) a
-        left join lateral (
-          select count(*) filter (where v.correct) as correct, count(*) filter (where not v.correct) as incorrect
-          from public.answer_reviews v
-          where v.run_id = r.id and v.test_name = a.test_name and v.trial = a.trial and v.attempt = a.attempt
-        ) rv on true
-        where a.verdict <> 'error' and a.verifier_model is not null
-        group by 1, 2, 3, 4, 5, 6, 7
-      ) g
-    ), '[]'::jsonb)
-  )
-$$;
-
 alter table public.eval_runs add column doc_stats jsonb not null default '{}'::jsonb;
 comment on column public.eval_runs.doc_stats is
   'Maintained from result when the run is written: answers, verifier decisions, judge cache hits and list fields (private.doc_stats_of).';
@@ -201,6 +172,35 @@ create trigger eval_runs_doc_stats
 
 -- Backfill: runs with a document (the others keep '{}', which every reader treats as empty).
 update public.eval_runs set doc_stats = private.doc_stats_of(result) where result <> '{}'::jsonb;
+
+-- What retention records on a run before pruning it (20261207120000_retention.sql), from the same
+-- two definitions: the judge cache as the run's doc_stats holds it, the verifier groups from answers_of with
+-- the answer reviews counted as they stand now. Same keys as before.
+create or replace function private.pruned_stats_of(r public.eval_runs, p_retention_days integer) returns jsonb
+  language sql stable security definer set search_path = ''
+as $$
+  select jsonb_build_object(
+    'retention_days', p_retention_days,
+    'results', (select count(*) from public.eval_results x where x.run_id = r.id),
+    'attempts', (select count(*) from public.eval_attempts x where x.run_id = r.id),
+    'judge_cache', r.doc_stats -> 'judge_cache',
+    'verifier', coalesce((
+      select jsonb_agg(to_jsonb(g)) from (
+        select a.verifier_model, a.verifier_accept as accepted, a.assertions_passed, a.audit, a.verifier_error,
+               coalesce(rv.correct, 0) as reviews_correct, coalesce(rv.incorrect, 0) as reviews_incorrect,
+               count(*) as decisions, sum(a.verifier_cost_usd) as cost_usd
+        from private.answers_of(r.result) a
+        left join lateral (
+          select count(*) filter (where v.correct) as correct, count(*) filter (where not v.correct) as incorrect
+          from public.answer_reviews v
+          where v.run_id = r.id and v.test_name = a.test_name and v.trial = a.trial and v.attempt = a.attempt
+        ) rv on true
+        where a.verdict <> 'error' and a.verifier_model is not null
+        group by 1, 2, 3, 4, 5, 6, 7
+      ) g
+    ), '[]'::jsonb)
+  )
+$$;
 
 -- =============================================================================
 -- The readers
@@ -423,25 +423,20 @@ as $$
   limit p_limit
 $$;
 
--- Same signature and answer as before (20261207100000_period_until.sql), from doc_stats; a pruned
--- run from what pruned_stats recorded (20261207120000_retention.sql; its doc_stats says the same
--- unless the run was pruned before doc_stats existed, when the backfill below found no tests).
+-- Same signature and answer as before (20261207100000_period_until.sql), from doc_stats, which
+-- pruning leaves as it was: pruned runs need nothing else.
 create or replace function public.judge_cache_savings(p_team_id uuid, p_days integer default 30, p_until timestamptz default null)
   returns table (hits bigint, hits_priced bigint, saved_usd numeric)
   language sql stable security invoker set search_path = ''
 as $$
   with period as materialized (
     select coalesce(p_until, now()) - make_interval(days => p_days) as since, coalesce(p_until, 'infinity'::timestamptz) as until
-  ),
-  runs as (
-    select case when r.pruned_stats is null then r.doc_stats else r.pruned_stats end -> 'judge_cache' as j
-    from period w
-    join public.eval_runs r on r.team_id = p_team_id and r.run_at >= w.since and r.run_at < w.until
   )
-  select coalesce(sum((j ->> 'hits')::bigint), 0)::bigint,
-         coalesce(sum((j ->> 'hits_priced')::bigint), 0)::bigint,
-         coalesce(sum((j ->> 'saved_usd')::numeric), 0)
-  from runs
+  select coalesce(sum((r.doc_stats -> 'judge_cache' ->> 'hits')::bigint), 0)::bigint,
+         coalesce(sum((r.doc_stats -> 'judge_cache' ->> 'hits_priced')::bigint), 0)::bigint,
+         coalesce(sum((r.doc_stats -> 'judge_cache' ->> 'saved_usd')::numeric), 0)
+  from period w
+  join public.eval_runs r on r.team_id = p_team_id and r.run_at >= w.since and r.run_at < w.until
 $$;
 
 -- As in 20261206120022_alert_episodes.sql, the verifier's decisions from doc_stats, not the documents.
