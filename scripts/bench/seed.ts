@@ -278,7 +278,7 @@ export async function seedTeam(
       try {
         // Skips the per-row alert trigger (thousands of webhook deliveries) and the rollup triggers;
         // what they maintain (tier_stats, attempt_stats, doc_stats, eval_costs.run_at, test_costs_daily) is written
-        // by DOCUMENTS_SQL and CHUNK_SQL.
+        // by DOCUMENTS_SQL and CHUNK_SQL, answer_groups_daily by its rebuild.
         await db.query('set local session_replication_role = replica');
         await db.query(DOCUMENTS_SQL, [
           shape.resultsPerRun,
@@ -301,6 +301,13 @@ export async function seedTeam(
           last,
           pools.feedback,
         ]);
+        // answer_groups_daily as its triggers keep it: the chunk's days rebuilt from their runs
+        // (a day the previous chunk began is rebuilt whole).
+        await db.query(
+          `select private.rebuild_answer_groups($1, private.utc_day(now() - interval '1 minute' * ($3::integer * $2::float8)),
+                                                    private.utc_day(now() - interval '1 minute' * (($4::integer + 1) * $2::float8)))`,
+          [teamId, shape.minutesApart, last, done],
+        );
         await db.query('commit');
       } catch (error) {
         await db.query('rollback');
@@ -322,6 +329,7 @@ export async function seedTeam(
 /** Fresh planner statistics after a bulk load (what autovacuum would do a little later). */
 export async function analyze(context: BenchContext): Promise<void> {
   await context.owner.query(
-    'vacuum analyze public.eval_runs, public.eval_results, public.eval_attempts, public.eval_costs, public.test_costs_daily, public.sync_heartbeats',
+    `vacuum analyze public.eval_runs, public.eval_results, public.eval_attempts, public.eval_costs, public.test_costs_daily,
+       public.answer_groups_daily, public.sync_heartbeats`,
   );
 }

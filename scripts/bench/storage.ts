@@ -7,7 +7,7 @@ import type { BenchContext } from './context.ts';
 import type { Metric } from './report.ts';
 
 /** The tables that grow with results: the rows, and the rollups the pages read. */
-export const STORE_TABLES = ['eval_runs', 'eval_results', 'eval_attempts', 'eval_costs', 'test_costs_daily'];
+export const STORE_TABLES = ['eval_runs', 'eval_results', 'eval_attempts', 'eval_costs', 'test_costs_daily', 'answer_groups_daily'];
 
 export interface TableSize {
   table: string;

@@ -159,6 +159,69 @@ export type Database = {
           },
         ];
       };
+      answer_groups_daily: {
+        Row: {
+          assertions_passed: boolean | null;
+          audit: boolean;
+          cost_usd: number;
+          day: string;
+          n: number;
+          pruned: boolean;
+          repo_slug: string;
+          reviews_correct: number;
+          reviews_incorrect: number;
+          suite: string;
+          team_id: string;
+          verifier_accept: boolean | null;
+          verifier_error: boolean;
+          verifier_model: string | null;
+          with_answer: boolean | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          assertions_passed?: boolean | null;
+          audit: boolean;
+          cost_usd: number;
+          day: string;
+          n: number;
+          pruned: boolean;
+          repo_slug: string;
+          reviews_correct: number;
+          reviews_incorrect: number;
+          suite: string;
+          team_id: string;
+          verifier_accept?: boolean | null;
+          verifier_error: boolean;
+          verifier_model?: string | null;
+          with_answer?: boolean | null;
+        };
+        Update: {
+          assertions_passed?: boolean | null;
+          audit?: boolean;
+          cost_usd?: number;
+          day?: string;
+          n?: number;
+          pruned?: boolean;
+          repo_slug?: string;
+          reviews_correct?: number;
+          reviews_incorrect?: number;
+          suite?: string;
+          team_id?: string;
+          verifier_accept?: boolean | null;
+          verifier_error?: boolean;
+          verifier_model?: string | null;
+          with_answer?: boolean | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'answer_groups_daily_team_id_fkey';
+            columns: ['team_id'];
+            isOneToOne: false;
+            referencedRelation: 'teams';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
       answer_reviews: {
         Row: {
           attempt: number;
