@@ -47,6 +47,7 @@ const EXPECTED = parseMatrix(`
   alert_episodes       DDDD  0DDD      RDDD    RDDD   RIUX
   digest_deliveries    DDDD  0DDD      RDDD    RDDD   RIUX
   test_costs_daily     DDDD  0DDD      RDDD    RDDD   RIUX
+  answer_groups_daily  DDDD  0DDD      RDDD    RDDD   RIUX
   answer_reviews       DDDD  0D00      RIUX    RI00   RIUX
   ci_reports           DDDD  0DDD      RDDD    RDDD   RIUX
 `);
@@ -361,6 +362,26 @@ const SPECS: Record<string, TableSpec> = {
       cost_usd: 0.5,
     }),
     { results: 2 },
+  ),
+  // The same for the answer groups' rollup.
+  answer_groups_daily: simple(
+    'answer_groups_daily',
+    ['team_id', 'day', 'repo_slug', 'suite'],
+    (ctx) => ({
+      team_id: ctx.team,
+      day: '2000-01-01',
+      repo_slug: 'matrix/repo',
+      suite: unique('suite'),
+      pruned: false,
+      verifier_model: 'matrix/verifier',
+      audit: false,
+      verifier_error: false,
+      reviews_correct: 0,
+      reviews_incorrect: 0,
+      n: 1,
+      cost_usd: 0.5,
+    }),
+    { n: 2 },
   ),
 };
 
