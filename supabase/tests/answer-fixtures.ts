@@ -4,8 +4,10 @@
  * a member.
  */
 import type { StandardEvalResultInput } from '@gstack/core';
-import { stackInfo } from '@gstack/local-stack/testing';
+import { signedInClient, sql, stackInfo } from '@gstack/local-stack/testing';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
+import { expect } from 'vitest';
 import { prng } from '../../scripts/demo/prng.ts';
 
 /** The 30 days before now, as the readers' default period; `$1` is the team. */
@@ -203,4 +205,48 @@ export async function asMember(memberId: string, query: string, params: unknown[
 /** Numbers as numbers (numeric comes back as text with its scale), so 0.0030 and 0.003 compare equal. */
 export function normal(rows: unknown[]): unknown[] {
   return JSON.parse(JSON.stringify(rows), (_, v) => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v));
+}
+
+/**
+ * Reviews every `every`-th answer (not in error) of the runs `runKeys`, newest first: the member
+ * alternates correct and incorrect; someone else reviews one in three of those too, tying some;
+ * and of one in five only the other person's review is kept.
+ */
+export async function reviewAnswers(
+  member: SupabaseClient,
+  memberId: string,
+  team: string,
+  runKeys: string[],
+  every: number,
+): Promise<void> {
+  const { userId: otherReviewer } = await signedInClient();
+  const answers = (
+    await sql<{ run_id: string; test_name: string; trial: number; attempt: number }>(
+      `select a.run_id, a.test_name, a.trial, a.attempt from public.eval_attempts a join public.eval_runs r on r.id = a.run_id
+       where r.team_id = $1 and r.run_key = any ($2) and a.verdict <> 'error' order by r.run_at desc, a.test_name, a.trial, a.attempt`,
+      [team, runKeys],
+    )
+  ).filter((_, i) => i % every === 0);
+  for (const [i, a] of answers.entries()) {
+    const { error } = await member.rpc('review_answer', {
+      p_team_id: team,
+      p_run_id: a.run_id,
+      p_test_name: a.test_name,
+      p_trial: a.trial,
+      p_attempt: a.attempt,
+      p_correct: i % 2 === 0,
+    });
+    expect(error).toBeNull();
+    if (i % 3 === 0)
+      await sql(
+        'insert into public.answer_reviews (team_id, run_id, test_name, trial, attempt, reviewer, correct) values ($1, $2, $3, $4, $5, $6, $7)',
+        [team, a.run_id, a.test_name, a.trial, a.attempt, otherReviewer, i % 2 !== 0],
+      );
+    // An answer only the other person reviewed.
+    if (i % 5 === 1)
+      await sql(
+        'delete from public.answer_reviews where run_id = $1 and test_name = $2 and trial = $3 and attempt = $4 and reviewer = $5',
+        [a.run_id, a.test_name, a.trial, a.attempt, memberId],
+      );
+  }
 }

@@ -14,7 +14,7 @@ import { standardEvalResultSchema, toRunPayload } from '@gstack/core';
 import { createTeam, pushRun, signedInClient, sql } from '@gstack/local-stack/testing';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { asMember, normal, OLD_REVIEW_QUEUE, OLD_VERIFIER_OUTCOMES, variedDoc } from './answer-fixtures.ts';
+import { asMember, normal, OLD_REVIEW_QUEUE, OLD_VERIFIER_OUTCOMES, reviewAnswers, variedDoc } from './answer-fixtures.ts';
 
 let member: SupabaseClient;
 let memberId: string;
@@ -91,30 +91,13 @@ beforeAll(async () => {
   for (const doc of docs) await pushRun(member, team, toRunPayload(standardEvalResultSchema.parse(doc)));
 
   // Reviews in every third run (the old ones included): the member's, and someone else's, tying some.
-  const { userId: otherReviewer } = await signedInClient();
-  const answers = (
-    await sql<{ run_id: string; test_name: string; trial: number; attempt: number }>(
-      `select a.run_id, a.test_name, a.trial, a.attempt from public.eval_attempts a join public.eval_runs r on r.id = a.run_id
-       where r.team_id = $1 and r.run_key = any ($2) and a.verdict <> 'error' order by r.run_at desc, a.test_name, a.trial, a.attempt`,
-      [team, [...Array.from({ length: 10 }, (_, i) => `varied-${3 * i + 1}`), 'varied-50', 'varied-53']],
-    )
-  ).filter((_, i) => i % 3 === 0);
-  for (const [i, a] of answers.entries()) {
-    const { error } = await member.rpc('review_answer', {
-      p_team_id: team,
-      p_run_id: a.run_id,
-      p_test_name: a.test_name,
-      p_trial: a.trial,
-      p_attempt: a.attempt,
-      p_correct: i % 2 === 0,
-    });
-    expect(error).toBeNull();
-    if (i % 3 === 0)
-      await sql(
-        'insert into public.answer_reviews (team_id, run_id, test_name, trial, attempt, reviewer, correct) values ($1, $2, $3, $4, $5, $6, $7)',
-        [team, a.run_id, a.test_name, a.trial, a.attempt, otherReviewer, i % 2 !== 0],
-      );
-  }
+  await reviewAnswers(
+    member,
+    memberId,
+    team,
+    [...Array.from({ length: 10 }, (_, i) => `varied-${3 * i + 1}`), 'varied-50', 'varied-53'],
+    3,
+  );
 }, 120_000);
 
 describe('answer_groups_daily', () => {

@@ -17,7 +17,15 @@ import { createTeam, pushRun, signedInClient, sql } from '@gstack/local-stack/te
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ladderDocs } from '../../apps/dashboard/test/insights-fixtures.ts';
-import { asMember, normal, OLD_REVIEW_QUEUE, OLD_TEAM_ANSWERS, OLD_VERIFIER_OUTCOMES, variedDoc } from './answer-fixtures.ts';
+import {
+  asMember,
+  normal,
+  OLD_REVIEW_QUEUE,
+  OLD_TEAM_ANSWERS,
+  OLD_VERIFIER_OUTCOMES,
+  reviewAnswers,
+  variedDoc,
+} from './answer-fixtures.ts';
 
 const MIGRATION = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../migrations/20261207130000_document_rollup.sql');
 
@@ -98,36 +106,13 @@ beforeAll(async () => {
   await pushRun(outsider, otherTeam, toRunPayload(standardEvalResultSchema.parse(variedDoc(200, 10, 'suite-0'))));
 
   // Reviews, in every other run of the first 16: the member reviews some answers; someone else too, tying some.
-  const { userId: otherReviewer } = await signedInClient();
-  const answers = (
-    await sql<{ run_id: string; test_name: string; trial: number; attempt: number }>(
-      `select a.run_id, a.test_name, a.trial, a.attempt from public.eval_attempts a join public.eval_runs r on r.id = a.run_id
-     where r.team_id = $1 and r.run_key = any ($2) and a.verdict <> 'error' order by r.run_at desc, a.test_name, a.trial, a.attempt`,
-      [team, Array.from({ length: 8 }, (_, i) => `varied-${2 * i + 1}`)],
-    )
-  ).filter((_, i) => i % 4 === 0);
-  for (const [i, a] of answers.entries()) {
-    const { error } = await member.rpc('review_answer', {
-      p_team_id: team,
-      p_run_id: a.run_id,
-      p_test_name: a.test_name,
-      p_trial: a.trial,
-      p_attempt: a.attempt,
-      p_correct: i % 2 === 0,
-    });
-    expect(error).toBeNull();
-    if (i % 3 === 0)
-      await sql(
-        `insert into public.answer_reviews (team_id, run_id, test_name, trial, attempt, reviewer, correct) values ($1, $2, $3, $4, $5, $6, $7)`,
-        [team, a.run_id, a.test_name, a.trial, a.attempt, otherReviewer, i % 2 !== 0],
-      );
-    // An answer only the other person reviewed.
-    if (i % 5 === 1)
-      await sql(
-        `delete from public.answer_reviews where run_id = $1 and test_name = $2 and trial = $3 and attempt = $4 and reviewer = $5`,
-        [a.run_id, a.test_name, a.trial, a.attempt, memberId],
-      );
-  }
+  await reviewAnswers(
+    member,
+    memberId,
+    team,
+    Array.from({ length: 8 }, (_, i) => `varied-${2 * i + 1}`),
+    4,
+  );
 }, 120_000);
 
 describe('document rollup (eval_runs.doc_stats)', () => {
