@@ -82,7 +82,15 @@ const STRIP = ['id', 'team_id', 'run_id', 'token_id', 'created_at', 'updated_at'
  * and the team's own (members, tokens, settings, invites), which a push does not write but for a
  * CI token's last_used_at.
  */
-const NOT_THE_PUSH = ['alert_deliveries', 'alert_cooldowns', 'alert_episodes', 'team_members', 'team_tokens', 'team_settings', 'team_invites'];
+const NOT_THE_PUSH = [
+  'alert_deliveries',
+  'alert_cooldowns',
+  'alert_episodes',
+  'team_members',
+  'team_tokens',
+  'team_settings',
+  'team_invites',
+];
 
 /** Every row of `team` in every public table with a team_id, without ids and store-set times, in a stable order. */
 async function teamRows(team: string): Promise<Record<string, unknown[]>> {
