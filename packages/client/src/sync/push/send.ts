@@ -29,7 +29,7 @@ async function settle<T>(
 const namedOnly = new WeakSet<Connection>();
 
 /** The push RPC style for this connection's store: the body RPC until the store says it has none. */
-export function pushStyle(connection: Connection): PushRpcStyle {
+function pushStyle(connection: Connection): PushRpcStyle {
   return namedOnly.has(connection) ? 'named' : 'body';
 }
 
