@@ -11,7 +11,8 @@
  * was told, so a silently ignored write cannot pass as a success.
  *
  * eval_runs and its row tables are insert-D for everyone but the service role: a run and its
- * rows arrive only through push_eval_run / ingest_eval_run (tested below and in team-flows).
+ * rows arrive only through push_eval_run / ingest_eval_run and their body-taking twins (tested below,
+ * in team-flows and in push-body).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -263,6 +263,16 @@ describe('gateway body limit', () => {
     expect(bodyLimitFor('/auth/v1/token')).toBe(64 * 1024);
   });
 
+  it.each(['push_eval_run_body', 'ingest_eval_run_body'])(
+    'takes a body of the push limit on /rest/v1/rpc/%s, and not a byte more',
+    async (rpc) => {
+      expect(bodyLimitFor(`/rest/v1/rpc/${rpc}`)).toBe(MAX_BODY_BYTES);
+      expect(await postTo(`/rest/v1/rpc/${rpc}`, MAX_BODY_BYTES + 1, true)).toBe(413);
+      // Streamed whole to PostgREST, which answers for itself (blanks are no JSON: 400).
+      expect(await postTo(`/rest/v1/rpc/${rpc}`, MAX_BODY_BYTES, false)).toBe(400);
+    },
+  );
+
   it('forwards a chunked body whole to a function, even though the JWT check comes first', async () => {
     const url = new URL(`${stackInfo().functionsUrl}/echo`);
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {

@@ -1500,6 +1500,7 @@ export type Database = {
         }[];
       };
       ingest_eval_run: { Args: { p_payload: Json; p_token: string }; Returns: Json };
+      ingest_eval_run_body: { Args: { '': Json }; Returns: Json };
       ingest_judge_verdict: {
         Args: {
           p_cache_key: string;
@@ -1582,6 +1583,7 @@ export type Database = {
       };
       purge_judge_verdicts: { Args: { p_team_id: string; p_token_name?: string; p_user_id?: string }; Returns: number };
       push_eval_run: { Args: { p_payload: Json; p_team_id: string }; Returns: Json };
+      push_eval_run_body: { Args: { '': Json }; Returns: Json };
       remove_member: { Args: { p_team_id: string; p_user_id: string }; Returns: undefined };
       review_answer: {
         Args: {

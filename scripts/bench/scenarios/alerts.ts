@@ -9,6 +9,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { callPushRpc } from '@gstack/client/push-rpc';
+import type { StoreClient } from '@gstack/client/supabase';
 import { toRunPayload } from '@gstack/core';
 import type { BenchContext, Member } from '../context.ts';
 import { resultDocument } from '../fixtures.ts';
@@ -42,14 +44,14 @@ async function seedHistory(context: BenchContext, member: Member, suites: string
   }
 }
 
-/** Pushes one run of `suite` with 10 tests, `passed` of them passing. */
+/** Pushes one run of `suite` with 10 tests, `passed` of them passing, through the push RPC the client calls. */
 async function push(member: Member, suite: string, passed: number): Promise<void> {
   const doc = resultDocument(10, { suite });
   const payload = toRunPayload(doc);
   payload.results = payload.results.map((r, i) => ({ ...r, passed: i < passed }));
   payload.run = { ...payload.run, passed, failed: 10 - passed };
-  const { error } = await member.client.rpc('push_eval_run', { p_team_id: member.teamId, p_payload: payload });
-  if (error) throw new Error(`push_eval_run: ${error.message}`);
+  const { error } = await callPushRpc(member.client as StoreClient, { teamId: member.teamId }, payload, 'body');
+  if (error) throw new Error(`push RPC: ${error.message}`);
 }
 
 async function messages(context: BenchContext, hookPath: string): Promise<Array<{ received_at: string; payload: unknown }>> {

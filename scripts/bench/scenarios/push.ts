@@ -2,13 +2,15 @@
  * Scenario 1, push: one run of 5,000 results (≈ 6,000 attempts) through the real
  * `gstack-sync push`, with and without process start-up, against the seed's way
  * (one REST insert per row) measured on a sample in the same run and extrapolated;
- * the RPC's breakdown against two baselines measured interleaved with it (the same
- * write called in SQL, and plain set-based INSERTs of the same rows: push-baseline.ts);
- * and a re-push, which must write nothing.
+ * the RPC the client calls (push_eval_run_body: the request body is the function's one
+ * argument) against the named-argument RPC older clients call (push_eval_run) and two
+ * baselines, all interleaved (the same write called in SQL, and plain set-based INSERTs
+ * of the same rows: push-baseline.ts); and a re-push, which must write nothing.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createSupabase } from '@gstack/client/supabase';
+import { callPushRpc, type PushRpcStyle } from '@gstack/client/push-rpc';
+import { createSupabase, type StoreClient } from '@gstack/client/supabase';
 import { toRunPayload } from '@gstack/core';
 import { cliEnv, cliLogin, mustRun } from '../cli.ts';
 import type { BenchContext, Member } from '../context.ts';
@@ -19,15 +21,16 @@ import type { Scenario, ScenarioOutput } from './index.ts';
 
 export const TESTS = 5000;
 
-/** The push_eval_run call the CLI makes, from this process. */
-async function pushRpc(member: Member, payload: ReturnType<typeof toRunPayload>): Promise<void> {
-  const response = await member.client.rpc('push_eval_run', { p_team_id: member.teamId, p_payload: payload });
-  if (response.error) throw new Error(`push_eval_run: ${response.error.message}`);
+/** The push RPC call the CLI makes (`body`), or the one older clients make (`named`), from this process. */
+async function pushRpc(member: Member, payload: ReturnType<typeof toRunPayload>, style: PushRpcStyle = 'body') {
+  const response = await callPushRpc(member.client as StoreClient, { teamId: member.teamId }, payload, style);
+  if (response.error) throw new Error(`push RPC (${style}): ${response.error.message}`);
+  return response.data as { run_id: string; created: boolean };
 }
 
 /**
- * Wall times of `repeats` push_eval_run calls from this process (no CLI start-up), each a fresh
- * run of TESTS results whose payload is built before the clock starts (as the push scenario times it).
+ * Wall times of `repeats` calls of the push RPC the CLI makes, from this process (no CLI start-up), each
+ * a fresh run of TESTS results whose payload is built before the clock starts (as the push scenario times it).
  */
 export async function pushRpcSamples(member: Member, repeats: number): Promise<number[]> {
   const samples: number[] = [];
@@ -90,10 +93,12 @@ export const pushScenario: Scenario = {
       return value;
     };
     const rpc: number[] = [];
+    const named: number[] = [];
     const inSql: number[] = [];
     const plain: number[] = [];
     const ways: Array<[number[], (payload: ReturnType<typeof toRunPayload>) => Promise<unknown>]> = [
       [rpc, (payload) => pushRpc(member, payload)],
+      [named, (payload) => pushRpc(member, payload, 'named')],
       [inSql, (payload) => writeInSql(context.owner, member.teamId, member.userId, payload)],
       [plain, (payload) => plainInsert(context.owner, member.teamId, member.userId, payload)],
     ];
@@ -115,16 +120,11 @@ export const pushScenario: Scenario = {
     const rePushWroteNothing = again.pushed[0]?.created === false && before === after && before === rows;
 
     // The seed's way: one REST insert per row, on a sample of result rows. Since members may no longer
-    // write a run's rows directly (a run arrives whole through push_eval_run), the baseline inserts
+    // write a run's rows directly (a run arrives whole through the push RPC), the baseline inserts
     // them with the service role: the same REST round trip per row.
     const service = createSupabase({ url: context.stack.apiUrl, key: context.stack.serviceRoleKey });
     const base = resultDocument(1);
-    const created = await member.client.rpc('push_eval_run', {
-      p_team_id: member.teamId,
-      p_payload: { ...toRunPayload(base), results: [], attempts: [], costs: [] },
-    });
-    if (created.error) throw new Error(`push_eval_run: ${created.error.message}`);
-    const runId = (created.data as { run_id: string }).run_id;
+    const { run_id: runId } = await pushRpc(member, { ...toRunPayload(base), results: [], attempts: [], costs: [] });
     const perRowSample = context.scale.quick ? 100 : 300;
     const perRow = await sample(perRowSample, async (i) => {
       const { error } = await service
@@ -136,6 +136,7 @@ export const pushScenario: Scenario = {
     const c = summarize(cli);
     const s = summarize(startup);
     const r = summarize(rpc);
+    const n = summarize(named);
     const q = summarize(inSql);
     const b = summarize(plain);
     const payloadBuild = summarize(build);
@@ -147,7 +148,7 @@ export const pushScenario: Scenario = {
         { name: `gstack-sync push, ${TESTS} results (${rows} rows), with start-up`, unit: 'ms', p50: c.p50, p95: c.p95 },
         { name: 'rows/s with start-up (at p50)', unit: 'rows/s', value: rowsPerSecond(c.p50) },
         { name: 'start-up alone (gstack-sync --version)', unit: 'ms', p50: s.p50, p95: s.p95 },
-        { name: 'the push RPC alone (no start-up)', unit: 'ms', p50: r.p50, p95: r.p95 },
+        { name: 'the push RPC alone (no start-up; push_eval_run_body, what the client calls)', unit: 'ms', p50: r.p50, p95: r.p95 },
         {
           name: 'rows/s excluding start-up (at p50)',
           unit: 'rows/s',
@@ -155,6 +156,9 @@ export const pushScenario: Scenario = {
           target: '≥ 25,000 rows/s',
           met: rowsPerSecond(r.p50) >= 25_000,
         },
+        { name: 'the named-argument RPC (push_eval_run, older clients)', unit: 'ms', p50: n.p50, p95: n.p95 },
+        { name: 'named-argument RPC rows/s (at p50)', unit: 'rows/s', value: rowsPerSecond(n.p50) },
+        { name: 'push RPC vs named-argument RPC (at p50)', unit: '×', value: r.p50 / n.p50 },
         { name: 'building the payload (document, redaction; before the RPC)', unit: 'ms', p50: payloadBuild.p50, p95: payloadBuild.p95 },
         { name: 'the same write called in SQL (write_eval_run: no gateway, no PostgREST)', unit: 'ms', p50: q.p50, p95: q.p95 },
         { name: 'plain set-based INSERTs of the same rows (baseline)', unit: 'ms', p50: b.p50, p95: b.p95 },
@@ -180,7 +184,7 @@ export const pushScenario: Scenario = {
       ],
       notes: [
         `${repeats} pushes per path, each a fresh run of ${TESTS} results, ${rows - 1 - TESTS - 2} attempts and 2 cost lines (${rows} rows).`,
-        'RPC, write in SQL and plain INSERTs take turns (a different one first each round); RPC minus write in SQL is the gateway, PostgREST and JSON over HTTP; write in SQL minus plain INSERTs is parsing the payload, the limits check and what the function adds.',
+        'The push RPC (push_eval_run_body), the named-argument RPC (push_eval_run), write in SQL and plain INSERTs take turns (a different one first each round); RPC minus write in SQL is the gateway, PostgREST and JSON over HTTP; write in SQL minus plain INSERTs is parsing the payload, the limits check and what the function adds.',
         `Re-push of the first run: ${before} rows before, ${after} after, created: ${String(again.pushed[0]?.created)}.`,
         ...(queuedReasons.length
           ? [

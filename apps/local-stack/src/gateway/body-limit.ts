@@ -2,7 +2,8 @@
  * The gateway's request body limits, per route, like the body size limits in
  * front of a hosted Supabase project: a body over its route's limit is
  * answered 413 before it reaches PostgREST, auth or a function, and before
- * more than the limit is held in memory. Only the two push RPCs take
+ * more than the limit is held in memory. Only the push RPCs (the body-taking
+ * ones the client calls and the named-argument ones older clients call) take
  * megabytes (PUSH_REQUEST_BYTES from core, so no valid push is ever refused);
  * everything else is small: credentials, a webhook payload, an activity record.
  */
@@ -16,6 +17,8 @@ export const MAX_BODY_BYTES = PUSH_REQUEST_BYTES;
 
 /** Per path (`exact`) or path prefix, the most a request body may hold; the first match wins. */
 export const ROUTE_BODY_LIMITS: ReadonlyArray<{ path: string; exact?: boolean; maxBytes: number }> = [
+  { path: '/rest/v1/rpc/push_eval_run_body', exact: true, maxBytes: PUSH_REQUEST_BYTES },
+  { path: '/rest/v1/rpc/ingest_eval_run_body', exact: true, maxBytes: PUSH_REQUEST_BYTES },
   { path: '/rest/v1/rpc/push_eval_run', exact: true, maxBytes: PUSH_REQUEST_BYTES },
   { path: '/rest/v1/rpc/ingest_eval_run', exact: true, maxBytes: PUSH_REQUEST_BYTES },
   { path: '/rest/v1', maxBytes: 1024 * 1024 },

@@ -2,11 +2,15 @@
  * What a push sends, one item at a time: an eval run is one RPC call (the run,
  * its results, attempts and costs in one transaction, keyed by run_id, so a
  * re-send is a no-op); an activity record is one upsert on its kind's table.
+ * The run goes through the body RPC (push_eval_run_body / ingest_eval_run_body,
+ * rpc.ts); a store without it (PGRST202: it has not run that migration) gets the
+ * named-argument RPC, and the connection remembers that for its later items.
  * Returns `{ data, error }`: errors are classified (unreachable or refused), never thrown.
  */
-import { ACTIVITY_KINDS, type ActivityKind, type Json, redactDeep } from '@gstack/core';
+import { ACTIVITY_KINDS, type ActivityKind, type RunPayload, redactDeep } from '@gstack/core';
 import { type Connection, resolveTeamId } from '../connection.ts';
 import { RemoteError, remoteError } from '../remote-error.ts';
+import { callPushRpc, type PushAs, type PushRpcStyle, UNKNOWN_FUNCTION } from './rpc.ts';
 import type { PushItem, Result } from './types.ts';
 
 /** A supabase-js response, or what a thrown fetch error means, as one value. */
@@ -21,18 +25,31 @@ async function settle<T>(
   }
 }
 
+/** Connections to stores that answered that they have no body RPC: they get the named-argument one. */
+const namedOnly = new WeakSet<Connection>();
+
+/** The push RPC style for this connection's store: the body RPC until the store says it has none. */
+function pushStyle(connection: Connection): PushRpcStyle {
+  return namedOnly.has(connection) ? 'named' : 'body';
+}
+
 /** Sends one item to the connection's store and team. */
 export async function sendItem(connection: Connection, item: Pick<PushItem, 'kind' | 'payload'>): Promise<Result<{ created: boolean }>> {
   if (item.kind !== 'eval_run') return sendActivity(connection, item.kind, item.payload);
-  // The payload is a RunPayload built and checked by core (toRunPayload, pushProblems): JSON by construction.
-  const payload = item.payload as Json;
-  let sent: Result<Json>;
-  if (connection.mode === 'token')
-    sent = await settle(connection.client.rpc('ingest_eval_run', { p_token: connection.token, p_payload: payload }));
+  // The payload is a RunPayload built and checked by core (toRunPayload, pushProblems).
+  const payload = item.payload as RunPayload;
+  let as: PushAs;
+  if (connection.mode === 'token') as = { token: connection.token };
   else {
     const team = await resolveTeamId(connection);
     if (team.error) return team;
-    sent = await settle(connection.client.rpc('push_eval_run', { p_team_id: team.data, p_payload: payload }));
+    as = { teamId: team.data };
+  }
+  const style = pushStyle(connection);
+  let sent = await settle(callPushRpc(connection.client, as, payload, style));
+  if (style === 'body' && sent.error?.code === UNKNOWN_FUNCTION) {
+    namedOnly.add(connection);
+    sent = await settle(callPushRpc(connection.client, as, payload, 'named'));
   }
   if (sent.error) return sent;
   const answer = sent.data;
