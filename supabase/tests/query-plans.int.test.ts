@@ -573,6 +573,16 @@ const CASES: Record<string, Case> = {
     // it that closes the last run_at group (ties are ordered by id, so pages are stable).
     bounds: async () => ({ eval_runs: RUNS_TOTAL_CAP + 51 }),
   },
+  // As the runs page asks for its default order (newest first, by name) and the oldest first: the
+  // same index, read forward or backward; not a sort of every run of the team.
+  runs_page_by_time: {
+    call: (db) => ({ sql: "select public.runs_page($1, p_sort => '-when')", params: [db.team] }),
+    bounds: async () => ({ eval_runs: RUNS_TOTAL_CAP + 51 }),
+  },
+  runs_page_oldest_first: {
+    call: (db) => ({ sql: "select public.runs_page($1, p_sort => 'when')", params: [db.team] }),
+    bounds: async () => ({ eval_runs: RUNS_TOTAL_CAP + 51 }),
+  },
   runs_page_filtered: {
     call: (db) => ({ sql: 'select public.runs_page($1, p_suite => $2, p_offset => 100)', params: [db.team, db.shape.historySuite] }),
     // Capped like the unfiltered page; walking the team's run_at index for a suite that is most of
