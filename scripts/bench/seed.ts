@@ -202,11 +202,14 @@ attempt_tiers as (
   group by g
 ),
 runs as (
+  -- created_at = run_at: a run is written when it runs. Left to its default (the load's now()), every
+  -- seeded run looked just pushed, and the 5-minute alert sweep (runs created in the last 6 hours
+  -- without an alert delivery) re-sent 500 of them each time, in the background of the measurements.
   insert into public.eval_runs (team_id, user_id, run_key, repo_slug, branch, git_sha, suite, tier, hostname, version, run_at,
-                                total_tests, passed, failed, cost_usd, judge_cost_usd, duration_ms, prompt_sha, by_category,
-                                tier_stats, attempt_stats, result, doc_stats)
+                                created_at, total_tests, passed, failed, cost_usd, judge_cost_usd, duration_ms, prompt_sha,
+                                by_category, tier_stats, attempt_stats, result, doc_stats)
   select $1::uuid, $2::uuid, g.run_key, g.repo_slug, 'main', md5(g.run_key) || left(md5(g.suite), 8), g.suite, 'ladder',
-         'bench-host', '0.1.0', g.run_at, $4, ti.passed, $4 - ti.passed, 0.054, 0.004, 60000, md5(g.suite) || md5(g.repo_slug),
+         'bench-host', '0.1.0', g.run_at, g.run_at, $4, ti.passed, $4 - ti.passed, 0.054, 0.004, 60000, md5(g.suite) || md5(g.repo_slug),
          d.by_category, ti.tier_stats, a.attempt_stats, d.doc, d.doc_stats
   from g join tiers ti using (g) join attempt_tiers a using (g) join bench_documents d on d.k = g.g % ${DOCUMENTS}
   returning id, run_key, run_at, repo_slug, suite
