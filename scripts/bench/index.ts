@@ -22,7 +22,7 @@ const USAGE = `usage: npm run bench -- [--scale quick|full|large] [--quick] [--r
 
   --scale <s>    quick: smaller, under 3 minutes (what CI runs); full (default): 50,000 runs /
                  5,000,000 results; large: 500,000 runs / 50,000,000 results over two years
-                 (about an hour and 60 GB of disk; never in CI)
+                 (about 20 minutes and 65 GB of disk with the second team; never in CI)
   --quick        the same as --scale quick
   --runs <n>     the measured team's runs in the dashboard-reads scenario (100 results each),
                  at the scale's density (large: a run every 2.1 minutes); for a large run that
