@@ -209,7 +209,7 @@ describe('answer_groups_daily', () => {
     }
   });
 
-  it("goes with its team, and a team's deletion rebuilds nothing", async () => {
+  it("goes with its team, and its deletion leaves the other teams' rollup as its rebuild", async () => {
     const { client } = await signedInClient();
     const other = await createTeam(client, 'groups-gone');
     await pushRun(client, other, toRunPayload(standardEvalResultSchema.parse(variedDoc(90, 60, 'suite-0'))));
